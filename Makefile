@@ -1,0 +1,49 @@
+# Pasar Sentra: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app shop
+TRANSLATIONS := shop/translations
+
+.PHONY: run test test-sqlite test-postgres lint bench translations messages setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the dependency list changes (keeps a second `make run` fast).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d $(TRANSLATIONS)
+
+# Extract strings and merge them into the catalogues (a developer step, not part of run).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot shop catalog orders templates
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+setup: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-places
+	$(FLASK) seed-demo
+
+run: setup
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: translations
+	$(BIN)/python -m pytest tests
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		PASAR_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest tests -m "not nodb and not e2e"; \
+	fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance/*.db

@@ -1,0 +1,1 @@
+"""The catalog: products, stock, search and the public pages that show them."""

@@ -1,0 +1,1 @@
+"""Orders: cart, checkout, payments, shipments, quotes."""

@@ -1,0 +1,76 @@
+"""Pasar Sentra: the marketplace shell and its app factory (the composition root)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from shop.config import ROOT, build_config
+from shop.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides what the environment says."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(build_config(ROOT / "instance", config))
+    _configure_logging(app)
+
+    from shop import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    _import_models()
+    _register_blueprints(app)
+
+    from shop import cli, database, errors, security
+
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(level)
+    logging.getLogger("shop").setLevel(level)
+
+
+def _import_models() -> None:
+    """Every table is known to SQLAlchemy (and Alembic) before the first query."""
+    import shop.accounts.loader  # noqa: F401
+    import shop.accounts.models  # noqa: F401
+    import shop.partners.models  # noqa: F401
+    import shop.places.models  # noqa: F401
+    import shop.sentras.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from catalog.storefront.views import bp as storefront_bp
+    from shop.accounts.views import bp as accounts_bp
+    from shop.admin.views import bp as admin_bp
+    from shop.api import bp as api_bp
+    from shop.main import bp as main_bp
+    from shop.partners.views import bp as partners_bp
+    from shop.sentras.views import bp as sentras_bp
+
+    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth

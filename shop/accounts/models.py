@@ -1,0 +1,95 @@
+"""Users, their saved addresses and their API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.db import utcnow
+from shop.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))  # +62...
+    email_verified_at: Mapped[datetime | None]
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on password change, logout-everywhere and deletion: old sessions and
+    # remember-me cookies carry the old value and stop working.
+    auth_version: Mapped[int] = mapped_column(Integer, default=1)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    addresses: Mapped[list[Address]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Address.id"
+    )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot log in
+        return self.deleted_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.auth_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Address(db.Model):
+    """A delivery address: a Kota Bekasi kelurahan, or a city and postal code outside it."""
+
+    __tablename__ = "address"
+    __table_args__ = (
+        CheckConstraint(
+            "kelurahan_code IS NOT NULL OR (city IS NOT NULL AND postal_code IS NOT NULL)",
+            name="place_given",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str | None] = mapped_column(String(40))  # "Rumah", "Kantor"
+    recipient: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(20))
+    street: Mapped[str] = mapped_column(String(255))
+    kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code"))
+    city: Mapped[str | None] = mapped_column(String(80))
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="addresses")
+    kelurahan = relationship("Kelurahan", lazy="joined")
+
+    @property
+    def in_bekasi(self) -> bool:
+        return self.kelurahan_code is not None
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

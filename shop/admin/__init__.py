@@ -1,0 +1,1 @@
+"""The program office area (/admin): reads everything, approves and moderates."""

@@ -1,0 +1,1 @@
+"""Placeholder: replaced by the accounts work (POST /auth/register, /auth/token)."""

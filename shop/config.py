@@ -1,0 +1,107 @@
+"""Configuration from the environment (names as DESIGN.md lists them)."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start safely with the configuration it was given."""
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _local_secret_key(instance_path: Path) -> str:
+    """A key generated once and kept in instance/ so local sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    env = os.environ
+    overrides = dict(overrides or {})
+    app_env = overrides.get("APP_ENV") or env.get("APP_ENV", "development")
+    production = app_env == "production"
+    sqlite_path = instance_path / "pasar-sentra.db"
+
+    config: dict[str, Any] = {
+        "APP_ENV": app_env,
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "sql"),
+        "MEILI_URL": env.get("MEILI_URL"),
+        "MEILI_API_KEY": env.get("MEILI_API_KEY"),
+        "STORAGE_BACKEND": env.get("STORAGE_BACKEND", "local"),
+        "S3_BUCKET": env.get("S3_BUCKET"),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL"),
+        "S3_REGION": env.get("S3_REGION"),
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE"),
+        "STRIPE_JS_URL": env.get("STRIPE_JS_URL"),
+        "STRIPE_MIN_IDR": int(env.get("STRIPE_MIN_IDR", "10000")),
+        "BANK_TRANSFER_BANK": env.get("BANK_TRANSFER_BANK", "Bank Contoh (DEMO)"),
+        "BANK_TRANSFER_ACCOUNT": env.get("BANK_TRANSFER_ACCOUNT", "000-DEMO-0000"),
+        "BANK_TRANSFER_HOLDER": env.get("BANK_TRANSFER_HOLDER", "Pasar Sentra (akun demo)"),
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Pasar Sentra <no-reply@pasarsentra.test>"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ("id", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "30")),
+        "LOGIN_FAILURES_PER_ACCOUNT": env.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_FAILURES_PER_ADDRESS": env.get("LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"),
+        "LOGIN_ATTEMPTS_PER_ADDRESS": env.get("LOGIN_ATTEMPTS_PER_ADDRESS", "120 per minute"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+    }
+    config.update(overrides)
+
+    if not config["SECRET_KEY"]:
+        if config["APP_ENV"] == "production":
+            raise ConfigError("SECRET_KEY must be set in the environment in production")
+        config["SECRET_KEY"] = _local_secret_key(instance_path)
+
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    return config

@@ -1,0 +1,26 @@
+"""Flask extensions, created once at import time and bound in ``create_app``."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from shop.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def _client_address() -> str:
+    return get_remote_address() or request.remote_addr or "unknown"
+
+
+limiter = Limiter(key_func=_client_address, default_limits=[], headers_enabled=True)

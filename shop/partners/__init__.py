@@ -1,0 +1,1 @@
+"""UMKM partners: registration, verification by the program office, colleagues."""

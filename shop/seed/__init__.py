@@ -1,0 +1,1 @@
+"""Seeding: reference places and the demo marketplace."""

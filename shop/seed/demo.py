@@ -1,0 +1,127 @@
+"""The demo marketplace: 56 active sentras and the accounts the README lists.
+
+Idempotent: every row is looked up by its natural key first, so a second run
+changes nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from shop.accounts.models import User
+from shop.db import utcnow
+from shop.extensions import db
+from shop.partners.models import Partner, PartnerMembership, PartnerRole, PartnerStatus
+from shop.places.models import Kelurahan, Subsector
+from shop.places.services import all_kelurahan
+from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
+
+DEMO_PASSWORD = "pasar-sentra-demo"
+DEMO_DOMAIN = "pasarsentra.test"
+
+# Focus subsectors cycle through these combinations so the directory filter has
+# something to show for every subsector.
+FOCUS = [
+    ("kriya", "kuliner"),
+    ("fesyen", "kriya"),
+    ("kuliner", "desain_produk"),
+    ("desain_komunikasi_visual", "fotografi"),
+    ("film_animasi_video", "aplikasi"),
+    ("musik", "seni_pertunjukan"),
+    ("seni_rupa", "kriya"),
+    ("penerbitan", "desain_komunikasi_visual"),
+    ("fesyen", "kuliner"),
+    ("pengembang_permainan", "aplikasi"),
+    ("desain_interior", "arsitektur"),
+    ("periklanan", "televisi_radio"),
+]
+
+STORIES = {
+    "kriya": "Anak muda {kel} mengolah bambu, rotan, dan kain perca menjadi anyaman, tas, dan hiasan rumah.",
+    "kuliner": "Dapur bersama kami di {kel} memproduksi keripik, sambal, dan kue kering dengan izin P-IRT.",
+    "fesyen": "Kami menjahit kaus, batik Bekasi, dan tas kanvas dengan motif khas {kec}.",
+    "desain_komunikasi_visual": "Studio desain kami membuat logo, kemasan, dan konten untuk UMKM sekitar {kel}.",
+    "film_animasi_video": "Tim video kami memproduksi profil usaha, animasi pendek, dan dokumentasi acara.",
+    "musik": "Kelas musik dan studio rekaman kecil untuk band dan penyanyi muda {kec}.",
+    "seni_rupa": "Pelukis dan pematung muda {kel} menerima pesanan lukisan, mural, dan suvenir.",
+    "penerbitan": "Kami menerbitkan zine, buku cerita anak, dan kalender bergambar Kota Bekasi.",
+    "pengembang_permainan": "Pengembang gim muda {kel} membuat gim edukasi dan aset digital.",
+    "desain_interior": "Kami merancang dan membuat mebel kecil serta dekorasi ruang usaha.",
+    "periklanan": "Kami mengelola kampanye media sosial dan materi promosi untuk usaha lokal.",
+}
+
+
+def _user(email: str, name: str, *, admin: bool = False) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email,
+            name=name,
+            password_hash=generate_password_hash(DEMO_PASSWORD),
+            email_verified_at=utcnow(),
+            is_admin=admin,
+        )
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _sentra(kel: Kelurahan, index: int, owner: User, subsectors: dict[str, Subsector]) -> Sentra:
+    sentra = db.session.scalar(select(Sentra).where(Sentra.applied_kelurahan_code == kel.code))
+    if sentra is not None:
+        return sentra
+    focus = FOCUS[index % len(FOCUS)]
+    story = STORIES.get(focus[0], STORIES["kriya"]).format(kel=kel.name, kec=kel.kecamatan.name)
+    sentra = Sentra(
+        slug=kel.slug,
+        name=f"Sentra Kreatif {kel.name}",
+        kelurahan_code=kel.code,
+        applied_kelurahan_code=kel.code,
+        status=SentraStatus.ACTIVE,
+        description=(
+            f"{story}\n\nSentra Ekonomi Kreatif Kelurahan {kel.name}, Kecamatan "
+            f"{kel.kecamatan.name}, adalah bagian dari program Satu Kelurahan Satu Sentra "
+            "Ekonomi Kreatif Kota Bekasi: tempat Gen Z berlatih, berproduksi, dan berjualan."
+        ),
+        whatsapp=f"+62812{7000000 + index * 137:07d}",
+        address=f"Balai Kelurahan {kel.name}, Kec. {kel.kecamatan.name}, Kota Bekasi {kel.postal_code}",
+        opening_hours="Senin–Sabtu 09.00–17.00 WIB",
+        applied_by_id=owner.id,
+        decided_at=utcnow(),
+    )
+    sentra.subsectors = [subsectors[code] for code in focus if code in subsectors]
+    db.session.add(sentra)
+    db.session.flush()
+    db.session.add(SentraMembership(sentra_id=sentra.id, user_id=owner.id, role=Role.OWNER))
+    return sentra
+
+
+def seed_demo() -> dict[str, int]:
+    """Create the demo accounts, 56 active sentras and a verified partner. Flushes."""
+    before = db.session.scalar(select(db.func.count(Sentra.id)))
+    admin = _user(f"admin@{DEMO_DOMAIN}", "Kantor Program Sentra", admin=True)
+    _user(f"pembeli@{DEMO_DOMAIN}", "Rina Pembeli")
+    mitra = _user(f"mitra@{DEMO_DOMAIN}", "Budi Mitra")
+    subsectors = {s.code: s for s in db.session.scalars(select(Subsector))}
+    for index, kel in enumerate(all_kelurahan()):
+        owner = _user(f"pengelola.{kel.slug}@{DEMO_DOMAIN}", f"Pengelola {kel.name}")
+        _sentra(kel, index, owner, subsectors)
+
+    partner = db.session.scalar(select(Partner).where(Partner.nib == "9120001234567"))
+    if partner is None:
+        partner = Partner(
+            name="CV Kopi Kenangan Bekasi (demo)",
+            nib="9120001234567",
+            street="Jl. Ahmad Yani No. 1",
+            kelurahan_code="32.75.04.1001",  # Pekayonjaya, Bekasi Selatan
+            status=PartnerStatus.VERIFIED,
+            created_by_id=mitra.id,
+            decided_at=utcnow(),
+            decided_by_id=admin.id,
+        )
+        db.session.add(partner)
+        db.session.flush()
+        db.session.add(PartnerMembership(partner_id=partner.id, user_id=mitra.id, role=PartnerRole.OWNER))
+    db.session.flush()
+    after = db.session.scalar(select(db.func.count(Sentra.id)))
+    return {"sentras_created": after - before, "sentras": after}

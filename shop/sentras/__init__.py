@@ -1,0 +1,1 @@
+"""Sentras: applications, approval, memberships, invitations and profiles."""

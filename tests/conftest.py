@@ -1,0 +1,151 @@
+"""Test set-up: one app per run, an empty database for every test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+``PASAR_TEST_DATABASE_URL`` is set (``make test`` sets it from ``TEST_DATABASE_URL``).
+The schema is made once per run; after each test every table but the reference
+places is emptied. The reference data (kecamatan, kelurahan, subsectors) is
+seeded once and kept.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from shop import create_app
+from shop.extensions import db, limiter
+from shop.places.services import seed_places
+
+REFERENCE_TABLES = {"kecamatan", "kelurahan", "subsector", "alembic_version"}
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PASAR_TEST_DATABASE_URL"):
+        return
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL (make test does in CI)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            if IN_CI:
+                raise pytest.UsageError("CI must run PostgreSQL tests with PASAR_TEST_DATABASE_URL set")
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("PASAR_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SERVER": None,
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        seed_places()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(request, app: Flask) -> Iterator[None]:
+    if "nodb" in request.keywords:
+        yield
+        return
+    outbox: list = []
+    app.extensions["mail_outbox"] = outbox
+    app.config["WTF_CSRF_ENABLED"] = False
+    limiter.reset()
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mail_outbox(app: Flask) -> list:
+    """Messages sent during the test (``email.message.EmailMessage``)."""
+    return app.extensions["mail_outbox"]
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+class AuthActions:
+    """Log a test client in and out through the real login form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = "correct-horse-battery", remember: bool = False):
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post("/login", data=data)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+def links_in(body: str) -> list[str]:
+    """Every http(s) link in a text (used to follow emailed links)."""
+    return re.findall(r"https?://[^\s\"'<>]+", body)

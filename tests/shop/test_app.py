@@ -1,0 +1,85 @@
+"""The app shell: factory, health check, headers, error pages, language, formats."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from shop import create_app
+from shop.config import ConfigError
+
+
+def test_healthz_reports_ok_with_database_and_search(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "db": "ok", "search": "ok"}
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_unknown_page_is_a_404_in_indonesian_by_default(client):
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+
+
+def test_language_switch_is_remembered_in_a_cookie(client):
+    response = client.post("/bahasa", data={"lang": "en", "next": "/sentra"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/sentra")
+    assert "Page not found" in client.get("/tidak-ada").get_data(as_text=True)
+    client.post("/bahasa", data={"lang": "id"})
+    assert "Halaman tidak ditemukan" in client.get("/tidak-ada").get_data(as_text=True)
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.post("/bahasa", data={"lang": "en", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_api_errors_use_the_documented_shape(client):
+    response = client.get("/api/v1/tidak-ada")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["error"]["code"] == "not_found"
+    assert set(body["error"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.nodb
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.nodb
+def test_production_cookies_are_secure(monkeypatch):
+    app = create_app({"APP_ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_rupiah_filter_groups_thousands_with_dots(app):
+    from shop.i18n import rupiah
+
+    with app.test_request_context("/"):
+        assert rupiah(150000) == "Rp150.000"
+        assert rupiah(0) == "Rp0"
+        assert rupiah(1250000) == "Rp1.250.000"
+
+
+def test_wib_filter_shows_jakarta_time(app):
+    from shop.i18n import wib
+
+    with app.test_request_context("/"):
+        shown = wib(datetime(2026, 11, 27, 17, 30, tzinfo=UTC))
+    assert "00.30" in shown or "00:30" in shown
+    assert shown.endswith("WIB")
