@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from shop.config import ROOT, build_config
-from shop.extensions import babel, csrf, db, limiter, login_manager, migrate
+from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,12 +24,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from shop import i18n
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    limiter.init_app(app)
-    login_manager.init_app(app)
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=i18n.select_locale)
+    ext.limiter.init_app(app)
+    ext.login_manager.init_app(app)
 
     _import_models()
     _register_blueprints(app)
@@ -73,4 +73,4 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth
+    ext.csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth
