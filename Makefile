@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 # Extract strings and merge them into the catalogues (a developer step, not part of run).
 messages: $(VENV)/.installed
