@@ -1,0 +1,26 @@
+"""Forms of the program office area."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class DecisionForm(FlaskForm):
+    """A decision without a reason (approve, reactivate, verify): only the CSRF token."""
+
+
+class ReasonForm(FlaskForm):
+    """A decision the applicant must understand (reject, suspend)."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Give a reason; the applicant will read it.")), Length(max=1000)],
+        description=_l("Sent to the applicant by email and shown on their page."),
+    )
