@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -58,14 +58,14 @@ def _handle_http(error: HTTPException):
 
 
 def _handle_unexpected(error: Exception):
-    db.session.rollback()
     if isinstance(error, HTTPException):
         return _handle_http(error)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
     return _handle_http(InternalServerError())
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(CSRFError, _handle_http)
-    if not app.config.get("TESTING") or app.config.get("HANDLE_ERRORS_IN_TESTS"):
-        app.register_error_handler(Exception, _handle_unexpected)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -4,13 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 
 LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI, worker: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:

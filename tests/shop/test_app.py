@@ -83,3 +83,20 @@ def test_wib_filter_shows_jakarta_time(app):
         shown = wib(datetime(2026, 11, 27, 17, 30, tzinfo=UTC))
     assert "00.30" in shown or "00:30" in shown
     assert shown.endswith("WIB")
+
+
+@pytest.mark.nodb
+def test_an_unexpected_error_is_a_500_page_in_the_users_language_not_a_traceback():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "kaboom" not in response.get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    assert "Server error" in client.get("/boom").get_data(as_text=True)
+    assert client.get("/api/v1/boom").get_json()["error"]["code"] == "not_found"
