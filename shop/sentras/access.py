@@ -17,6 +17,7 @@ from sqlalchemy import select
 from shop.extensions import db, login_manager
 from shop.sentras.models import Role, Sentra, SentraMembership
 
+
 def membership_for(user_id: int, sentra_id: int) -> SentraMembership | None:
     return db.session.scalar(
         select(SentraMembership).where(

@@ -1,0 +1,109 @@
+"""Tenant isolation: every route under /kelola/ and /api/v1/kelola/ is checked against sentra B.
+
+The routes are enumerated from the URL map, so a new sentra route without
+``sentra_required`` fails this suite.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.sentras.models import Role, SentraMembership
+from tests.factories import add_member, make_invite, make_sentra, make_user
+
+SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def scoped_rules(app) -> list:
+    return [r for r in app.url_map.iter_rules() if r.rule.startswith(SCOPED_PREFIXES)]
+
+
+def requests_for(app, slug: str, ids: dict[str, int]) -> list[tuple[str, str]]:
+    """(method, url) for every scoped rule and method, with ``slug`` and real or dummy ids."""
+    out = []
+    for rule in scoped_rules(app):
+        values = {arg: ids.get(arg, 1) for arg in rule.arguments if arg != "sentra_slug"}
+        values["sentra_slug"] = slug
+        _, path = rule.build(values, append_unknown=False)
+        out.extend((method, path) for method in sorted(rule.methods - SKIPPED_METHODS))
+    return out
+
+
+@pytest.fixture
+def two_sentras():
+    owner_a = make_user("a@example.test")
+    sentra_a = make_sentra("32.75.08.1001", owner=owner_a)
+    owner_b = make_user("b@example.test")
+    sentra_b = make_sentra("32.75.01.1001", owner=owner_b)
+    member_b = add_member(sentra_b, make_user())
+    invite_b = make_invite(sentra_b, "calon-b@example.test")
+    db.session.commit()
+    ids = {"membership_id": member_b.id, "invite_id": invite_b.id}
+    return sentra_a, sentra_b, ids
+
+
+def test_there_are_sentra_scoped_routes(app):
+    assert len(scoped_rules(app)) >= 5
+
+
+def test_every_sentra_scoped_route_checks_membership(app):
+    unchecked = [
+        r.rule for r in scoped_rules(app) if not getattr(app.view_functions[r.endpoint], "sentra_scoped", False)
+    ]
+    assert unchecked == []
+
+
+def test_owner_of_sentra_a_gets_404_for_every_sentra_b_url(app, client, auth, two_sentras):
+    _, sentra_b, ids = two_sentras
+    auth.login("a@example.test")
+    requests = requests_for(app, sentra_b.slug, ids)
+    assert requests
+    leaks = []
+    for method, url in requests:
+        response = client.open(url, method=method, data={"role": "manager", "email": "x@example.test"})
+        if response.status_code not in (403, 404):
+            leaks.append((method, url, response.status_code))
+    assert leaks == []
+    # nothing of sentra B changed
+    roles = set(db.session.scalars(select(SentraMembership.role).where(SentraMembership.sentra_id == sentra_b.id)))
+    assert roles == {Role.OWNER, Role.MEMBER}
+
+
+def test_owner_of_sentra_a_reaches_own_urls(app, client, auth, two_sentras):
+    sentra_a, _, _ = two_sentras
+    auth.login("a@example.test")
+    assert client.get(f"/kelola/{sentra_a.slug}/").status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_login_for_every_sentra_url(app, client, two_sentras):
+    _, sentra_b, ids = two_sentras
+    wrong = []
+    for method, url in requests_for(app, sentra_b.slug, ids):
+        if url.startswith("/api/"):
+            continue  # the API answers 401 instead of redirecting
+        response = client.open(url, method=method)
+        if response.status_code != 302 or "/login" not in response.headers.get("Location", ""):
+            wrong.append((method, url, response.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/anggota/serah-terima"),
+        ("POST", "/anggota/serah-terima"),
+        ("POST", "/anggota/{membership_id}/peran"),
+        ("POST", "/anggota/undang"),
+        ("POST", "/undangan/{invite_id}/batal"),
+    ],
+)
+def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_sentras, method, path):
+    _, sentra_b, ids = two_sentras
+    member_id = ids["membership_id"]
+    member_email = db.session.get(SentraMembership, member_id).user.email
+    auth.login(member_email)
+    url = f"/kelola/{sentra_b.slug}" + path.format(**ids)
+    response = client.open(url, method=method, data={"role": "manager", "email": "x@example.test"})
+    assert response.status_code == 403
