@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -57,6 +57,15 @@ def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
             "SERVER_NAME": None,
         }
     )
+
+    @app.before_request
+    def _fresh_g_per_request() -> None:
+        # Each test keeps an app context open for its database work, and a request
+        # reuses it: without this, g (Flask-Login's user, Babel's locale) would leak
+        # from one request of the test to the next.
+        for name in list(g):
+            g.pop(name)
+
     with app.app_context():
         db.drop_all()
         if db.engine.dialect.name == "postgresql":

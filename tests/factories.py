@@ -15,13 +15,14 @@ from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
 
-# Password hashing dominates test time; hash the shared test password once.
+# Password checks dominate test time: a cheap hash method for test accounts only
+# (production uses Werkzeug's default, scrypt).
 _HASHES: dict[str, str] = {}
 
 
 def _hash(password: str) -> str:
     if password not in _HASHES:
-        _HASHES[password] = generate_password_hash(password)
+        _HASHES[password] = generate_password_hash(password, method="pbkdf2:sha256:1000")
     return _HASHES[password]
 
 
@@ -109,3 +110,40 @@ def make_partner(
     db.session.add(PartnerMembership(partner_id=partner.id, user_id=owner.id, role=PartnerRole.OWNER))
     db.session.flush()
     return partner
+
+
+# --- images (sentras) -------------------------------------------------------------------
+
+
+def png_bytes(width: int = 64, height: int = 48, color: tuple[int, int, int] = (11, 110, 79)) -> bytes:
+    """A real PNG made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG signature and header claiming ``width`` x ``height`` (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def make_invite(sentra: Sentra, email: str, role: str = Role.MEMBER, invited_by: User | None = None):
+    from shop.sentras.models import SentraInvite
+
+    invite = SentraInvite(
+        sentra_id=sentra.id, email=email.lower(), role=role, invited_by_id=invited_by.id if invited_by else None
+    )
+    db.session.add(invite)
+    db.session.flush()
+    return invite
