@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from shop.config import ROOT, build_config
 from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
+from shop.config import ROOT, build_config
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
