@@ -25,6 +25,7 @@ REFERENCE_TABLES = {"kecamatan", "kelurahan", "subsector", "alembic_version"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected what this run leaves out
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("PASAR_TEST_DATABASE_URL"):
         return
