@@ -59,9 +59,12 @@ def _import_models() -> None:
     import shop.partners.models  # noqa: F401
     import shop.places.models  # noqa: F401
     import shop.sentras.models  # noqa: F401
+    import catalog.products.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    import catalog.api  # noqa: F401  (adds catalog routes to the API blueprint)
+    from catalog.products.views import bp as products_bp
     from catalog.storefront.views import bp as storefront_bp
     from shop.accounts.views import bp as accounts_bp
     from shop.admin.views import bp as admin_bp
@@ -70,7 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.partners.views import bp as partners_bp
     from shop.sentras.views import bp as sentras_bp
 
-    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp):
+    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp, products_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     ext.csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth

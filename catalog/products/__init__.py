@@ -1,0 +1,1 @@
+"""Products of a sentra: variants, prices, wholesale tiers, photos."""

@@ -1,0 +1,419 @@
+"""Creating and changing products and their variants (the listing management core).
+
+Services take explicit arguments, flush and never commit, and raise
+:class:`ProductValidationError` with per-field messages, so the web form, the
+JSON API and the CSV import share one set of rules.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from catalog import stock
+from catalog.products.models import PriceTier, Product, ProductStatus, Variant
+from shop.db import utcnow
+from shop.extensions import db
+from shop.places.models import Subsector
+from shop.places.services import slugify
+from shop.sentras.models import Sentra
+
+MAX_VARIANTS = 50
+MAX_PRICE_IDR = 1_000_000_000
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+FOOD_SUBSECTOR = "kuliner"
+
+
+class ProductError(Exception):
+    """Base class of product errors."""
+
+
+class ProductValidationError(ProductError):
+    """Input that breaks a rule; ``fields`` maps a field name to a message.
+
+    Variant fields are named ``variants-<index>-<field>`` (WTForms' FieldList naming).
+    """
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+class ProductNotFoundError(ProductError):
+    pass
+
+
+@dataclass(frozen=True)
+class TierDraft:
+    min_qty: int
+    unit_price_idr: int
+
+
+@dataclass(frozen=True)
+class VariantDraft:
+    """A variant as submitted. ``id`` is None for a new one; ``stock`` only applies to new ones."""
+
+    sku: str
+    price_idr: int
+    options: tuple[tuple[str, str], ...] = ()
+    stock: int = 0
+    weight_grams: int = 0
+    low_stock_threshold: int = 3
+    min_wholesale_qty: int | None = None
+    tiers: tuple[TierDraft, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProductDraft:
+    title: str
+    subsector_code: str
+    description: str = ""
+    category: str = ""
+    status: str = ProductStatus.DRAFT
+    made_to_order: bool = False
+    lead_time_days: int | None = None
+    pirt_number: str | None = None
+    halal_number: str | None = None
+    shelf_life_days: int | None = None
+    variants: tuple[VariantDraft, ...] = field(default_factory=tuple)
+    ref: str | None = None
+
+
+# --- parsing helpers shared by forms, API and CSV -------------------------------------------
+
+
+def parse_options(text: str) -> tuple[tuple[str, str], ...]:
+    """``Ukuran=M;Warna=Biru`` -> (("Ukuran", "M"), ("Warna", "Biru")). Empty text: ().
+
+    :raise ValueError: a part without ``=``, or an empty name or value.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ()
+    pairs = []
+    for part in text.split(";"):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ValueError(part)
+        pairs.append((name.strip()[:30], value.strip()[:40]))
+    return tuple(pairs)
+
+
+def format_options(options: Any) -> str:
+    return ";".join(f"{name}={value}" for name, value in (options or []))
+
+
+def parse_tiers(text: str) -> tuple[TierDraft, ...]:
+    """``10:45000;50:40000`` -> tiers ordered by minimum quantity. Empty text: ().
+
+    :raise ValueError: anything else (a missing colon, a non-number, a duplicate minimum).
+    """
+    text = (text or "").strip()
+    if not text:
+        return ()
+    tiers: dict[int, int] = {}
+    for part in text.split(";"):
+        qty, sep, price = part.strip().partition(":")
+        if not sep or not qty.strip().isdigit() or not price.strip().isdigit():
+            raise ValueError(part)
+        if int(qty) in tiers:
+            raise ValueError(part)
+        tiers[int(qty)] = int(price)
+    return tuple(TierDraft(q, p) for q, p in sorted(tiers.items()))
+
+
+def format_tiers(tiers: Any) -> str:
+    return ";".join(f"{t.min_qty}:{t.unit_price_idr}" for t in tiers)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _subsector_codes() -> set[str]:
+    return set(db.session.scalars(select(Subsector.code)))
+
+
+def validate(draft: ProductDraft, subsector_codes: set[str] | None = None) -> dict[str, Any]:
+    """Every rule broken by ``draft``, as field -> message (empty when it is fine).
+
+    Does not check SKU uniqueness against the database (see :func:`_check_skus`).
+    """
+    errors: dict[str, Any] = {}
+    codes = subsector_codes if subsector_codes is not None else _subsector_codes()
+    title = draft.title.strip()
+    if not title:
+        errors["title"] = _l("Give the product a title.")
+    elif len(title) > 120:
+        errors["title"] = _l("At most 120 characters.")
+    if len(draft.description) > 5000:
+        errors["description"] = _l("At most 5,000 characters.")
+    if draft.subsector_code not in codes:
+        errors["subsector_code"] = _l("Choose one of the 17 subsectors.")
+    if len(draft.category) > 60:
+        errors["category"] = _l("At most 60 characters.")
+    if draft.status not in set(ProductStatus):
+        errors["status"] = _l("Status must be draft, active or archived.")
+    if draft.made_to_order:
+        if draft.lead_time_days is None or not 1 <= draft.lead_time_days <= 365:
+            errors["lead_time_days"] = _l("Made-to-order products need a lead time of 1 to 365 days.")
+    elif draft.lead_time_days is not None and not 0 <= draft.lead_time_days <= 365:
+        errors["lead_time_days"] = _l("Lead time is 0 to 365 days.")
+    if draft.shelf_life_days is not None and not 1 <= draft.shelf_life_days <= 3650:
+        errors["shelf_life_days"] = _l("Shelf life is 1 to 3,650 days.")
+    if not draft.variants:
+        errors["variants"] = _l("A product needs at least one variant with a price.")
+    elif len(draft.variants) > MAX_VARIANTS:
+        errors["variants"] = _l("At most %(n)d variants.", n=MAX_VARIANTS)
+    seen_skus: dict[str, int] = {}
+    seen_options: dict[tuple, int] = {}
+    for index, variant in enumerate(draft.variants):
+        errors.update(_validate_variant(index, variant))
+        key = variant.sku.strip().upper()
+        if key and key in seen_skus:
+            errors[f"variants-{index}-sku"] = _l("This SKU is used twice in this product.")
+        seen_skus.setdefault(key, index)
+        if variant.options in seen_options:
+            errors[f"variants-{index}-options"] = _l("Two variants have the same options.")
+        seen_options.setdefault(variant.options, index)
+    if len(draft.variants) > 1 and any(not v.options for v in draft.variants):
+        errors.setdefault("variants", _l("When there are several variants, each needs options such as Ukuran=M."))
+    return errors
+
+
+def _validate_variant(index: int, v: VariantDraft) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    name = f"variants-{index}-"
+    if not SKU_PATTERN.match(v.sku.strip()):
+        errors[name + "sku"] = _l("SKU: letters, digits, dot, dash or underscore, up to 64.")
+    if not 0 <= v.price_idr <= MAX_PRICE_IDR:
+        errors[name + "price_idr"] = _l("Price must be a whole number of rupiah, 0 or more.")
+    if v.stock < 0:
+        errors[name + "stock"] = _l("Stock cannot be below zero.")
+    if not 0 <= v.weight_grams <= 100_000:
+        errors[name + "weight_grams"] = _l("Weight is 0 to 100,000 grams.")
+    if v.low_stock_threshold < 0:
+        errors[name + "low_stock_threshold"] = _l("The low-stock threshold cannot be below zero.")
+    if v.min_wholesale_qty is not None and v.min_wholesale_qty < 1:
+        errors[name + "min_wholesale_qty"] = _l("The minimum wholesale quantity is at least 1.")
+    last_price = v.price_idr
+    for tier in v.tiers:
+        if tier.min_qty < 2 or tier.unit_price_idr < 0:
+            errors[name + "tiers"] = _l("Each tier needs a minimum of 2 or more and a price of 0 or more.")
+            break
+        if tier.unit_price_idr > last_price:
+            errors[name + "tiers"] = _l("A tier for more units cannot cost more per unit.")
+            break
+        last_price = tier.unit_price_idr
+    return errors
+
+
+def _check_skus(sentra_id: int, draft: ProductDraft, product_id: int | None) -> dict[str, Any]:
+    """SKUs used by another product of the same sentra."""
+    skus = [v.sku.strip() for v in draft.variants]
+    query = select(Variant.sku).where(Variant.sentra_id == sentra_id, Variant.sku.in_(skus))
+    if product_id is not None:
+        query = query.where(Variant.product_id != product_id)
+    taken = set(db.session.scalars(query))
+    return {
+        f"variants-{i}-sku": _l("SKU %(sku)s is already used by another product.", sku=sku)
+        for i, sku in enumerate(skus)
+        if sku in taken
+    }
+
+
+# --- operations -----------------------------------------------------------------------------
+
+
+def next_ref(sentra_id: int) -> str:
+    """The next free UI reference: ``P-000001``, ``P-000002``, ..."""
+    count = db.session.scalar(select(func.count(Product.id)).where(Product.sentra_id == sentra_id)) or 0
+    number = count + 1
+    while db.session.scalar(select(Product.id).where(Product.sentra_id == sentra_id, Product.ref == f"P-{number:06d}")):
+        number += 1
+    return f"P-{number:06d}"
+
+
+def load_product(sentra_id: int, product_id: int) -> Product:
+    """A product of this sentra (tenant-safe: another sentra's id is not found).
+
+    :raise ProductNotFoundError:
+    """
+    product = db.session.scalar(select(Product).where(Product.sentra_id == sentra_id, Product.id == product_id))
+    if product is None:
+        raise ProductNotFoundError(product_id)
+    return product
+
+
+def load_variant(sentra_id: int, variant_id: int) -> Variant:
+    """A variant of this sentra. :raise ProductNotFoundError:"""
+    variant = db.session.scalar(select(Variant).where(Variant.sentra_id == sentra_id, Variant.id == variant_id))
+    if variant is None:
+        raise ProductNotFoundError(variant_id)
+    return variant
+
+
+def _apply_fields(product: Product, draft: ProductDraft) -> None:
+    product.title = draft.title.strip()
+    product.slug = slugify(product.title)[:140] or "produk"
+    product.description = draft.description.strip()
+    product.subsector_code = draft.subsector_code
+    product.category = draft.category.strip()
+    product.status = draft.status
+    product.made_to_order = draft.made_to_order
+    product.lead_time_days = draft.lead_time_days
+    food = draft.subsector_code == FOOD_SUBSECTOR
+    product.pirt_number = (draft.pirt_number or "").strip() or None if food else None
+    product.halal_number = (draft.halal_number or "").strip() or None if food else None
+    product.shelf_life_days = draft.shelf_life_days if food else None
+
+
+def _apply_variant(variant: Variant, draft: VariantDraft, position: int) -> None:
+    variant.sku = draft.sku.strip()
+    variant.options = [list(pair) for pair in draft.options]
+    variant.price_idr = draft.price_idr
+    variant.weight_grams = draft.weight_grams
+    variant.low_stock_threshold = draft.low_stock_threshold
+    variant.min_wholesale_qty = draft.min_wholesale_qty
+    variant.position = position
+    variant.archived = False
+    wanted = {t.min_qty: t.unit_price_idr for t in draft.tiers}
+    for tier in list(variant.tiers):
+        if tier.min_qty not in wanted:
+            variant.tiers.remove(tier)
+        else:
+            tier.unit_price_idr = wanted.pop(tier.min_qty)
+    for min_qty, price in wanted.items():
+        variant.tiers.append(PriceTier(min_qty=min_qty, unit_price_idr=price))
+
+
+def create_product(sentra: Sentra, actor_id: int | None, draft: ProductDraft) -> Product:
+    """Create a product with its variants; initial stock goes through restock movements. Flushes.
+
+    :raise ProductValidationError: with every broken rule, nothing written.
+    """
+    errors = validate(draft) or _check_skus(sentra.id, draft, None)
+    ref = (draft.ref or "").strip() or next_ref(sentra.id)
+    if not errors and db.session.scalar(select(Product.id).where(Product.sentra_id == sentra.id, Product.ref == ref)):
+        errors = {"ref": _l("Reference %(ref)s is already used.", ref=ref)}
+    if errors:
+        raise ProductValidationError(errors)
+    product = Product(sentra_id=sentra.id, ref=ref, created_by_id=actor_id, updated_by_id=actor_id)
+    _apply_fields(product, draft)
+    db.session.add(product)
+    for position, variant_draft in enumerate(draft.variants):
+        variant = Variant(sentra_id=sentra.id, stock=0)
+        _apply_variant(variant, variant_draft, position)
+        product.variants.append(variant)
+    db.session.flush()
+    for variant, variant_draft in zip(product.variants, draft.variants, strict=True):
+        if variant_draft.stock:
+            stock.restock(variant.id, variant_draft.stock, actor_id=actor_id, note="initial stock")
+    return product
+
+
+def update_product(product: Product, actor_id: int | None, draft: ProductDraft) -> Product:
+    """Change a product and its variants. Flushes.
+
+    Variants with an ``id`` are updated (their stock is not: use catalog.stock);
+    variants without one are created with their initial stock; variants left
+    out are archived, not deleted, because orders may point at them.
+
+    :raise ProductValidationError: with every broken rule, nothing written.
+    """
+    errors = validate(draft) or _check_skus(product.sentra_id, draft, product.id)
+    existing = {v.id: v for v in product.variants}
+    for index, variant_draft in enumerate(draft.variants):
+        if variant_draft.id is not None and variant_draft.id not in existing:
+            errors[f"variants-{index}-id"] = _l("This variant does not belong to the product.")
+    if errors:
+        raise ProductValidationError(errors)
+    _apply_fields(product, draft)
+    product.updated_by_id = actor_id
+    product.updated_at = utcnow()
+    kept: set[int] = set()
+    new: list[tuple[Variant, int]] = []
+    for index, variant_draft in enumerate(draft.variants):
+        if variant_draft.id is not None:
+            variant = existing[variant_draft.id]
+            _apply_variant(variant, variant_draft, index)
+            kept.add(variant.id)
+        else:
+            variant = Variant(sentra_id=product.sentra_id, stock=0)
+            _apply_variant(variant, variant_draft, index)
+            product.variants.append(variant)
+            new.append((variant, variant_draft.stock))
+    for variant_id, variant in existing.items():
+        if variant_id not in kept:
+            variant.archived = True
+    db.session.flush()
+    for variant, initial in new:
+        if initial:
+            stock.restock(variant.id, initial, actor_id=actor_id, note="initial stock")
+    return product
+
+
+def set_status(product: Product, actor_id: int | None, status: ProductStatus) -> Product:
+    """Publish, unpublish, archive or restore. Flushes.
+
+    :raise ProductValidationError: publishing a product without an active variant.
+    """
+    if status == ProductStatus.ACTIVE and not product.active_variants:
+        raise ProductValidationError({"status": _l("Add a variant with a price before publishing.")})
+    product.status = status
+    product.updated_by_id = actor_id
+    product.updated_at = utcnow()
+    db.session.flush()
+    return product
+
+
+def duplicate_product(product: Product, actor_id: int | None) -> Product:
+    """A draft copy with new SKUs (``-SALIN``, ``-SALIN2``...), no stock and no photos. Flushes."""
+    taken = set(db.session.scalars(select(Variant.sku).where(Variant.sentra_id == product.sentra_id)))
+
+    def fresh_sku(sku: str) -> str:
+        base = f"{sku[:56]}-SALIN"
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}{n}"
+        taken.add(candidate)
+        return candidate
+
+    draft = ProductDraft(
+        title=product.title[:113] + " (salinan)" if len(product.title) > 110 else f"{product.title} (salinan)",
+        subsector_code=product.subsector_code,
+        description=product.description,
+        category=product.category,
+        status=ProductStatus.DRAFT,
+        made_to_order=product.made_to_order,
+        lead_time_days=product.lead_time_days,
+        pirt_number=product.pirt_number,
+        halal_number=product.halal_number,
+        shelf_life_days=product.shelf_life_days,
+        variants=tuple(
+            VariantDraft(
+                sku=fresh_sku(v.sku), price_idr=v.price_idr, options=tuple(tuple(p) for p in v.options),
+                weight_grams=v.weight_grams, low_stock_threshold=v.low_stock_threshold,
+                min_wholesale_qty=v.min_wholesale_qty,
+                tiers=tuple(TierDraft(t.min_qty, t.unit_price_idr) for t in v.tiers),
+            )
+            for v in product.active_variants
+        ),
+    )
+    return create_product(product.sentra, actor_id, replace(draft, ref=None))
+
+
+def delete_product(product: Product) -> list[str]:
+    """Delete a product with its variants and photos' rows. Flushes.
+
+    Returns the storage keys of its photos: the caller deletes those files after
+    the commit, so a rollback never leaves a row pointing at a missing file.
+    """
+    keys = [key for image in product.images for key in image.keys]
+    db.session.delete(product)
+    db.session.flush()
+    return keys

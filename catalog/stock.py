@@ -1,0 +1,153 @@
+"""The only way a variant's stock changes. Every change writes a stock movement.
+
+Reservation is one conditional UPDATE (``... SET stock = stock - :n WHERE id = :id
+AND stock >= :n``), so two buyers can never take the same last unit, on SQLite and
+PostgreSQL alike, without a global lock. Several variants are taken in ascending
+id order so two checkouts cannot deadlock on PostgreSQL.
+
+The functions flush through the session's connection and never commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from catalog.products.models import StockMovement, StockReason, Variant
+from shop.extensions import db
+
+
+class StockError(Exception):
+    """Base class of stock errors."""
+
+
+class InsufficientStockError(StockError):
+    """Fewer units in stock than asked for (``available`` says how many there were)."""
+
+    def __init__(self, variant_id: int, requested: int, available: int) -> None:
+        super().__init__(f"variant {variant_id}: {requested} requested, {available} available")
+        self.variant_id = variant_id
+        self.requested = requested
+        self.available = available
+
+
+class InvalidQuantityError(StockError, ValueError):
+    """A quantity that is zero, negative or not a whole number where a positive one is needed."""
+
+
+@dataclass(frozen=True)
+class Line:
+    variant_id: int
+    quantity: int
+
+
+def _record(variant_id: int, sentra_id: int, delta: int, stock_after: int, reason: StockReason,
+            actor_id: int | None, order_id: int | None, note: str | None) -> StockMovement:
+    movement = StockMovement(
+        variant_id=variant_id, sentra_id=sentra_id, delta=delta, stock_after=stock_after,
+        reason=reason, actor_id=actor_id, order_id=order_id, note=(note or None) and note[:200],
+    )
+    db.session.add(movement)
+    return movement
+
+
+def _positive(quantity: int) -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidQuantityError(quantity)
+    return quantity
+
+
+def _apply(variant_id: int, delta: int, reason: StockReason, *, actor_id: int | None = None,
+           order_id: int | None = None, note: str | None = None) -> StockMovement:
+    """Add ``delta`` (may be negative) unless that would take stock below zero."""
+    db.session.flush()  # pending ORM changes first, so the UPDATE sees them
+    result = db.session.execute(
+        update(Variant)
+        .where(Variant.id == variant_id, Variant.stock + delta >= 0)
+        .values(stock=Variant.stock + delta)
+        .returning(Variant.stock, Variant.sentra_id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if result is None:
+        available = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id))
+        if available is None:
+            raise StockError(f"no variant {variant_id}")
+        raise InsufficientStockError(variant_id, -delta, available)
+    stock_after, sentra_id = result
+    movement = _record(variant_id, sentra_id, delta, stock_after, reason, actor_id, order_id, note)
+    _refresh(variant_id)
+    return movement
+
+
+def _refresh(variant_id: int) -> None:
+    """Loaded Variant objects must not keep showing the old number."""
+    variant = db.session.identity_map.get((Variant, (variant_id,), None))
+    if variant is not None:
+        db.session.expire(variant, ["stock"])
+
+
+def reserve(variant_id: int, quantity: int, *, order_id: int | None = None,
+            actor_id: int | None = None) -> StockMovement:
+    """Take ``quantity`` units for an order. Flushes.
+
+    :raise InsufficientStockError: fewer units than ``quantity`` are in stock; nothing changes.
+    :raise InvalidQuantityError: ``quantity`` is not a positive integer.
+    """
+    return _apply(variant_id, -_positive(quantity), StockReason.ORDER, actor_id=actor_id, order_id=order_id)
+
+
+def reserve_many(lines: Iterable[Line], *, order_id: int | None = None,
+                 actor_id: int | None = None) -> list[StockMovement]:
+    """Reserve several variants, in ascending variant id order (no deadlocks). Flushes.
+
+    All or nothing only together with the caller's transaction: on
+    :class:`InsufficientStockError` the caller rolls back what was already taken.
+    """
+    merged: dict[int, int] = {}
+    for line in lines:
+        merged[line.variant_id] = merged.get(line.variant_id, 0) + _positive(line.quantity)
+    return [reserve(vid, qty, order_id=order_id, actor_id=actor_id) for vid, qty in sorted(merged.items())]
+
+
+def release(variant_id: int, quantity: int, *, reason: StockReason = StockReason.CANCEL,
+            order_id: int | None = None, actor_id: int | None = None) -> StockMovement:
+    """Give units back (a cancelled order, a return). Flushes."""
+    if reason not in (StockReason.CANCEL, StockReason.RETURN):
+        raise StockError(f"release takes cancel or return, not {reason}")
+    return _apply(variant_id, _positive(quantity), reason, actor_id=actor_id, order_id=order_id)
+
+
+def restock(variant_id: int, quantity: int, *, actor_id: int | None = None,
+            note: str | None = None) -> StockMovement:
+    """Add newly made or bought units. Flushes."""
+    return _apply(variant_id, _positive(quantity), StockReason.RESTOCK, actor_id=actor_id, note=note)
+
+
+def adjust(variant_id: int, delta: int, reason: StockReason, *, actor_id: int | None = None,
+           order_id: int | None = None, note: str | None = None) -> StockMovement:
+    """Change stock by ``delta`` for ``reason`` (the API's stock endpoint). Flushes.
+
+    :raise InsufficientStockError: the change would take stock below zero.
+    """
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise InvalidQuantityError(delta)
+    return _apply(variant_id, delta, StockReason(reason), actor_id=actor_id, order_id=order_id, note=note)
+
+
+def set_stock(variant_id: int, new_stock: int, *, actor_id: int | None = None,
+              note: str | None = None) -> StockMovement | None:
+    """Set stock to an absolute count (a stock-take, a CSV import) through a correction. Flushes.
+
+    Returns None when the count is already right. The row is locked while the
+    difference is worked out, so a reservation in between is not overwritten.
+    """
+    if not isinstance(new_stock, int) or isinstance(new_stock, bool) or new_stock < 0:
+        raise InvalidQuantityError(new_stock)
+    db.session.flush()
+    current = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id).with_for_update())
+    if current is None:
+        raise StockError(f"no variant {variant_id}")
+    if current == new_stock:
+        return None
+    return _apply(variant_id, new_stock - current, StockReason.CORRECTION, actor_id=actor_id, note=note)
