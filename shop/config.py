@@ -52,6 +52,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "S3_BUCKET": env.get("S3_BUCKET"),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL"),
         "S3_REGION": env.get("S3_REGION"),
+        "S3_PUBLIC_URL": env.get("S3_PUBLIC_URL"),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),
@@ -81,7 +82,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 96 * 1024 * 1024,  # 8 phone photos of 10 MB plus the form
         "WTF_CSRF_TIME_LIMIT": None,
         "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "30")),
         "LOGIN_FAILURES_PER_ACCOUNT": env.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),

@@ -82,14 +82,12 @@ def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
 
 
 def _empty_tables() -> None:
+    # DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE of every table costs about half a
+    # second per test, while deleting the few rows a test made is nearly free.
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)

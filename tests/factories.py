@@ -147,3 +147,67 @@ def make_invite(sentra: Sentra, email: str, role: str = Role.MEMBER, invited_by:
     db.session.add(invite)
     db.session.flush()
     return invite
+
+
+# --- products (catalog) -----------------------------------------------------------------
+
+
+def make_product(
+    sentra: Sentra,
+    *,
+    title: str | None = None,
+    subsector: str = "kriya",
+    status: str = "active",
+    variants: list[dict] | None = None,
+    made_to_order: bool = False,
+    lead_time_days: int | None = None,
+    actor: User | None = None,
+    **fields,
+):
+    """A product made through catalog.products.services.create_product (stock via movements).
+
+    Each variant is a dict with ``sku``, ``price_idr``, ``stock``, ``options`` (text like
+    ``"Ukuran=M"`` or pairs) and ``tiers`` (text like ``"10:45000"`` or (min_qty, price)
+    pairs); any other key (weight_grams, min_wholesale_qty, low_stock_threshold) is passed on.
+    Extra keyword ``fields`` go to ProductDraft (description, category, pirt_number, ...).
+    """
+    from catalog.products.services import (
+        ProductDraft,
+        TierDraft,
+        VariantDraft,
+        create_product,
+        parse_options,
+        parse_tiers,
+    )
+
+    n = next(_seq)
+    specs = variants if variants is not None else [{}]
+    drafts = []
+    for i, spec in enumerate(specs):
+        spec = dict(spec)
+        options = spec.pop("options", ())
+        if isinstance(options, str):
+            options = parse_options(options)
+        tiers = spec.pop("tiers", ())
+        if isinstance(tiers, str):
+            tiers = parse_tiers(tiers)
+        drafts.append(
+            VariantDraft(
+                sku=spec.pop("sku", f"SKU-{n}-{i + 1}"),
+                price_idr=spec.pop("price_idr", 50_000),
+                stock=spec.pop("stock", 10),
+                options=tuple(tuple(pair) for pair in options),
+                tiers=tuple(t if isinstance(t, TierDraft) else TierDraft(*t) for t in tiers),
+                **spec,
+            )
+        )
+    draft = ProductDraft(
+        title=title or f"Produk Kriya {n}",
+        subsector_code=subsector,
+        status=status,
+        made_to_order=made_to_order,
+        lead_time_days=lead_time_days,
+        variants=tuple(drafts),
+        **fields,
+    )
+    return create_product(sentra, actor.id if actor else None, draft)

@@ -23,6 +23,7 @@ from shop.sentras.models import Sentra
 
 MAX_VARIANTS = 50
 MAX_PRICE_IDR = 1_000_000_000
+MAX_QUANTITY = 1_000_000  # keeps every count inside a 32-bit INTEGER column
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 FOOD_SUBSECTOR = "kuliner"
 
@@ -164,6 +165,11 @@ def validate(draft: ProductDraft, subsector_codes: set[str] | None = None) -> di
         errors["lead_time_days"] = _l("Lead time is 0 to 365 days.")
     if draft.shelf_life_days is not None and not 1 <= draft.shelf_life_days <= 3650:
         errors["shelf_life_days"] = _l("Shelf life is 1 to 3,650 days.")
+    if draft.subsector_code == FOOD_SUBSECTOR:  # kept only for food, so checked only for food
+        if len((draft.pirt_number or "").strip()) > 40:
+            errors["pirt_number"] = _l("At most 40 characters.")
+        if len((draft.halal_number or "").strip()) > 60:
+            errors["halal_number"] = _l("At most 60 characters.")
     if not draft.variants:
         errors["variants"] = _l("A product needs at least one variant with a price.")
     elif len(draft.variants) > MAX_VARIANTS:
@@ -193,15 +199,17 @@ def _validate_variant(index: int, v: VariantDraft) -> dict[str, Any]:
         errors[name + "price_idr"] = _l("Price must be a whole number of rupiah, 0 or more.")
     if v.stock < 0:
         errors[name + "stock"] = _l("Stock cannot be below zero.")
+    elif v.stock > MAX_QUANTITY:
+        errors[name + "stock"] = _l("At most 1,000,000 units.")
     if not 0 <= v.weight_grams <= 100_000:
         errors[name + "weight_grams"] = _l("Weight is 0 to 100,000 grams.")
-    if v.low_stock_threshold < 0:
-        errors[name + "low_stock_threshold"] = _l("The low-stock threshold cannot be below zero.")
-    if v.min_wholesale_qty is not None and v.min_wholesale_qty < 1:
-        errors[name + "min_wholesale_qty"] = _l("The minimum wholesale quantity is at least 1.")
+    if not 0 <= v.low_stock_threshold <= MAX_QUANTITY:
+        errors[name + "low_stock_threshold"] = _l("The low-stock threshold is 0 to 1,000,000.")
+    if v.min_wholesale_qty is not None and not 1 <= v.min_wholesale_qty <= MAX_QUANTITY:
+        errors[name + "min_wholesale_qty"] = _l("The minimum wholesale quantity is 1 to 1,000,000.")
     last_price = v.price_idr
     for tier in v.tiers:
-        if tier.min_qty < 2 or tier.unit_price_idr < 0:
+        if not 2 <= tier.min_qty <= MAX_QUANTITY or not 0 <= tier.unit_price_idr <= MAX_PRICE_IDR:
             errors[name + "tiers"] = _l("Each tier needs a minimum of 2 or more and a price of 0 or more.")
             break
         if tier.unit_price_idr > last_price:
@@ -295,7 +303,7 @@ def create_product(sentra: Sentra, actor_id: int | None, draft: ProductDraft) ->
 
     :raise ProductValidationError: with every broken rule, nothing written.
     """
-    errors = validate(draft) or _check_skus(sentra.id, draft, None)
+    errors = {**_check_skus(sentra.id, draft, None), **validate(draft)}
     ref = (draft.ref or "").strip() or next_ref(sentra.id)
     if not errors and db.session.scalar(select(Product.id).where(Product.sentra_id == sentra.id, Product.ref == ref)):
         errors = {"ref": _l("Reference %(ref)s is already used.", ref=ref)}
@@ -324,13 +332,28 @@ def update_product(product: Product, actor_id: int | None, draft: ProductDraft) 
 
     :raise ProductValidationError: with every broken rule, nothing written.
     """
-    errors = validate(draft) or _check_skus(product.sentra_id, draft, product.id)
+    errors = {**_check_skus(product.sentra_id, draft, product.id), **validate(draft)}
     existing = {v.id: v for v in product.variants}
+    # Variants left out keep their SKU (archived, for orders), so no other variant may take it.
+    kept_ids = {d.id for d in draft.variants if d.id is not None}
+    left_out = {v.sku for v in existing.values() if v.id not in kept_ids}
     for index, variant_draft in enumerate(draft.variants):
         if variant_draft.id is not None and variant_draft.id not in existing:
             errors[f"variants-{index}-id"] = _l("This variant does not belong to the product.")
+        elif variant_draft.sku.strip() in left_out:
+            errors.setdefault(
+                f"variants-{index}-sku",
+                _l("SKU %(sku)s belongs to an archived variant of this product.", sku=variant_draft.sku.strip()),
+            )
     if errors:
         raise ProductValidationError(errors)
+    current = {v.sku: v.id for v in existing.values()}
+    if any(current.get(d.sku.strip(), d.id) != d.id for d in draft.variants):
+        # A SKU moves from one kept variant to another: park them on placeholders
+        # first, or the unique constraint trips over the half-renamed rows.
+        for variant_id in kept_ids:
+            existing[variant_id].sku = f"~{variant_id}"
+        db.session.flush()
     _apply_fields(product, draft)
     product.updated_by_id = actor_id
     product.updated_at = utcnow()
