@@ -1,6 +1,8 @@
 """``python -m bench``: run every benchmark and print its figures."""
-from bench import pages
+from bench import import_csv, pages
 
 if __name__ == "__main__":
-    print("== pages (gunicorn, 2 sync workers)")
+    print("== pages (gunicorn, 2 sync workers, ratio to a bare WSGI hello app)")
     pages.main()
+    print("\n== CSV import")
+    import_csv.main()

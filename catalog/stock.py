@@ -9,10 +9,10 @@ The functions flush through the session's connection and never commit.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from catalog.products.models import StockMovement, StockReason, Variant
 from shop.extensions import db
@@ -52,8 +52,11 @@ def _record(variant_id: int, sentra_id: int, delta: int, stock_after: int, reaso
     return movement
 
 
+MAX_CHANGE = 1_000_000  # one change of more units than this is a typo, and would near INTEGER's limit
+
+
 def _positive(quantity: int) -> int:
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 < quantity <= MAX_CHANGE:
         raise InvalidQuantityError(quantity)
     return quantity
 
@@ -130,7 +133,7 @@ def adjust(variant_id: int, delta: int, reason: StockReason, *, actor_id: int | 
 
     :raise InsufficientStockError: the change would take stock below zero.
     """
-    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0 or abs(delta) > MAX_CHANGE:
         raise InvalidQuantityError(delta)
     return _apply(variant_id, delta, StockReason(reason), actor_id=actor_id, order_id=order_id, note=note)
 
@@ -142,7 +145,7 @@ def set_stock(variant_id: int, new_stock: int, *, actor_id: int | None = None,
     Returns None when the count is already right. The row is locked while the
     difference is worked out, so a reservation in between is not overwritten.
     """
-    if not isinstance(new_stock, int) or isinstance(new_stock, bool) or new_stock < 0:
+    if not isinstance(new_stock, int) or isinstance(new_stock, bool) or not 0 <= new_stock <= MAX_CHANGE:
         raise InvalidQuantityError(new_stock)
     db.session.flush()
     current = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id).with_for_update())
@@ -151,3 +154,52 @@ def set_stock(variant_id: int, new_stock: int, *, actor_id: int | None = None,
     if current == new_stock:
         return None
     return _apply(variant_id, new_stock - current, StockReason.CORRECTION, actor_id=actor_id, note=note)
+
+
+def set_stock_many(targets: Mapping[int, int], *, reason: StockReason = StockReason.CORRECTION,
+                   actor_id: int | None = None, note: str | None = None) -> int:
+    """:func:`set_stock` for many variants at once (a CSV import): one movement per change. Flushes.
+
+    The rows are read (locked on PostgreSQL) in ascending id order, then moved by
+    their difference and their movements written in batches, so stock stays the
+    sum of its movements. Variants already at their count get no movement.
+    Returns how many movements were written.
+
+    :raise InvalidQuantityError: a target is not a whole number, 0 or more.
+    :raise StockError: a variant does not exist.
+    """
+    for new_stock in targets.values():
+        if not isinstance(new_stock, int) or isinstance(new_stock, bool) or new_stock < 0:
+            raise InvalidQuantityError(new_stock)
+    if not targets:
+        return 0
+    db.session.flush()
+    ids = sorted(targets)
+    current: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            select(Variant.id, Variant.stock, Variant.sentra_id)
+            .where(Variant.id.in_(ids[start:start + 500])).order_by(Variant.id).with_for_update()
+        )
+        current.update({vid: (count, sentra_id) for vid, count, sentra_id in rows})
+    missing = set(ids) - current.keys()
+    if missing:
+        raise StockError(f"no variant {min(missing)}")
+    changes = [(vid, targets[vid] - current[vid][0]) for vid in ids if targets[vid] != current[vid][0]]
+    if not changes:
+        return 0
+    table = Variant.__table__
+    # Relative updates, as _apply does: a movement's delta is what the row really moved by.
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("vid")).values(stock=table.c.stock + bindparam("delta")),
+        [{"vid": vid, "delta": delta} for vid, delta in changes],
+    )
+    note = (note or None) and note[:200]
+    db.session.execute(insert(StockMovement), [
+        {"variant_id": vid, "sentra_id": current[vid][1], "delta": delta, "stock_after": targets[vid],
+         "reason": StockReason(reason).value, "actor_id": actor_id, "order_id": None, "note": note}
+        for vid, delta in changes
+    ])
+    for vid, _delta in changes:
+        _refresh(vid)
+    return len(changes)

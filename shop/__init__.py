@@ -64,6 +64,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import catalog.api  # noqa: F401  (adds catalog routes to the API blueprint)
+    import catalog.products.csv_views  # noqa: F401  (adds the CSV routes to the products blueprint)
     from catalog.products.views import bp as products_bp
     from catalog.storefront.views import bp as storefront_bp
     from shop.accounts.views import bp as accounts_bp

@@ -46,6 +46,38 @@ def create_admin_command(email: str) -> None:
     click.echo(f"{user.email} is now a program-office admin")
 
 
+@click.command("import-products")
+@click.argument("sentra_slug")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False))
+def import_products_command(sentra_slug: str, csv_file: str) -> None:
+    """Import products of SENTRA_SLUG from a CSV file (all or nothing; README, CSV import)."""
+    from catalog.csv import CsvImportError, import_products
+    from shop.sentras.models import Sentra
+
+    sentra = db.session.scalar(select(Sentra).where(Sentra.slug == sentra_slug))
+    if sentra is None:
+        raise click.ClickException(f"no sentra with slug {sentra_slug}")
+    with open(csv_file, "rb") as handle:
+        data = handle.read()
+    try:
+        summary = import_products(sentra, None, data)
+    except CsvImportError as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            where = ", ".join(
+                part for part in (error.row and f"row {error.row}", error.column and f"column {error.column}") if part
+            )
+            click.echo(f"{where or 'file'}: {error.message}", err=True)
+        click.echo(f"nothing imported: {len(exc.errors)} error(s)", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(
+        f"{sentra.slug}: products {summary.products_created} created, {summary.products_updated} updated, "
+        f"{summary.products_unchanged} unchanged; variants {summary.variants_created} created, "
+        f"{summary.variants_updated} updated; {summary.stock_corrections} stock corrections"
+    )
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_places_command, seed_demo_command, create_admin_command):
+    for command in (seed_places_command, seed_demo_command, create_admin_command, import_products_command):
         app.cli.add_command(command)
