@@ -29,7 +29,10 @@ def seed_demo_command() -> None:
     seed_places()
     result = seed_demo()
     db.session.commit()
-    click.echo(f"demo: {result['sentras_created']} sentras created, {result['sentras']} in all")
+    click.echo(
+        f"demo: {result['sentras_created']} sentras created, {result['sentras']} in all, "
+        f"{result.get('products_created', 0)} products created"
+    )
 
 
 @click.command("create-admin")

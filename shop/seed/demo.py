@@ -1,13 +1,14 @@
-"""The demo marketplace: 56 active sentras and the accounts the README lists.
+"""The demo marketplace: 56 active sentras, their products and the accounts the README lists.
 
-Idempotent: every row is looked up by its natural key first, so a second run
-changes nothing.
+Idempotent: every row is looked up by its natural key first, and a sentra that
+already has products gets no more, so a second run changes nothing.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from catalog.products.models import Product
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
@@ -106,16 +107,22 @@ def _sentra(kel: Kelurahan, index: int, owner: User, subsectors: dict[str, Subse
     return sentra
 
 
-def seed_demo() -> dict[str, int]:
-    """Create the demo accounts, 56 active sentras and a verified partner. Flushes."""
+def seed_demo(with_products: bool = True) -> dict[str, int]:
+    """Create the demo accounts, 56 active sentras and a verified partner. Flushes.
+
+    With ``with_products`` (the default) every sentra without products also gets
+    10 to 25 products with photos (see shop.seed.demo_catalog); tests that only
+    need sentras pass False, because the photos take seconds.
+    """
     before = db.session.scalar(select(db.func.count(Sentra.id)))
     admin = _user(f"admin@{DEMO_DOMAIN}", "Kantor Program Sentra", admin=True)
     _user(f"pembeli@{DEMO_DOMAIN}", "Rina Pembeli")
     mitra = _user(f"mitra@{DEMO_DOMAIN}", "Budi Mitra")
     subsectors = {s.code: s for s in db.session.scalars(select(Subsector))}
+    sentras: list[tuple[Sentra, User]] = []
     for index, kel in enumerate(all_kelurahan()):
         owner = _user(f"pengelola.{kel.slug}@{DEMO_DOMAIN}", f"Pengelola {kel.name}")
-        _sentra(kel, index, owner, subsectors)
+        sentras.append((_sentra(kel, index, owner, subsectors), owner))
 
     partner = db.session.scalar(select(Partner).where(Partner.nib == "9120001234567"))
     if partner is None:
@@ -133,5 +140,13 @@ def seed_demo() -> dict[str, int]:
         db.session.flush()
         db.session.add(PartnerMembership(partner_id=partner.id, user_id=mitra.id, role=PartnerRole.OWNER))
     db.session.flush()
+    products_created = _products(sentras) if with_products else 0
     after = db.session.scalar(select(db.func.count(Sentra.id)))
-    return {"sentras_created": after - before, "sentras": after}
+    return {"sentras_created": after - before, "sentras": after, "products_created": products_created}
+
+
+def _products(sentras: list[tuple[Sentra, User]]) -> int:
+    from shop.seed.demo_catalog import seed_products
+
+    stocked = set(db.session.scalars(select(Product.sentra_id).distinct()))
+    return sum(seed_products(sentra, owner.id) for sentra, owner in sentras if sentra.id not in stocked)

@@ -12,7 +12,7 @@ from tests.factories import add_member, make_sentra, make_user
 
 @pytest.fixture
 def demo():
-    seed_demo()
+    seed_demo(with_products=False)
     db.session.commit()
 
 

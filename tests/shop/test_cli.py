@@ -5,10 +5,12 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.partners.models import Partner, PartnerMembership, PartnerRole, PartnerStatus
 from shop.places.models import Kecamatan, Kelurahan, Subsector
+from shop.seed.demo import seed_demo
 from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus, sentra_subsector
 from tests.factories import make_user
 
@@ -57,9 +59,10 @@ def test_seed_places_is_idempotent(runner):
 
 
 @pytest.fixture
-def seeded(runner):
-    result = runner.invoke(args=["seed-demo"], input="")
-    assert result.exit_code == 0, result.output
+def seeded():
+    """The demo sentras and accounts without products (their photos take seconds)."""
+    seed_demo(with_products=False)
+    db.session.commit()
     db.session.expire_all()
 
 
@@ -79,13 +82,21 @@ def test_seed_demo_sentras_are_named_after_their_kelurahan(seeded):
     assert db.session.scalar(select(Sentra).where(Sentra.slug == "teluk-pucung")) is not None
 
 
-def test_seed_demo_twice_changes_nothing(runner, seeded):
-    tables = (User, Sentra, SentraMembership, Partner, PartnerMembership, sentra_subsector)
+def test_seed_demo_twice_changes_nothing(runner, app, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
+    tables = (User, Sentra, SentraMembership, Partner, PartnerMembership, sentra_subsector,
+              Product, Variant, PriceTier, ProductImage, StockMovement)
+    result = runner.invoke(args=["seed-demo"], input="")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
     before = [_count(t) for t in tables]
+    files = sorted((tmp_path / "media").rglob("*"))
+    assert _count(Product) >= 56 * 10 and _count(ProductImage) >= _count(Product)
     result = runner.invoke(args=["seed-demo"], input="")
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert [_count(t) for t in tables] == before
+    assert sorted((tmp_path / "media").rglob("*")) == files
 
 
 @pytest.mark.parametrize(
