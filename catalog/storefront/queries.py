@@ -1,80 +1,493 @@
-"""Read-only queries behind the public pages."""
+"""Read-only queries behind the public pages.
+
+The public pages are the hot path (DESIGN.md, Performance budgets), so they read
+plain rows with Core selects of the columns they show, never whole ORM graphs,
+and take place and subsector names from a per-process cache: that reference data
+is seeded once and never changes while the app runs.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import groupby
+from math import ceil
+from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from flask import current_app
+from sqlalchemy import and_, bindparam, false, func, select
 
+from catalog.products.models import PriceTier, Product, ProductImage, ProductStatus, Variant
 from shop.extensions import db
-from shop.places.models import Kecamatan, Kelurahan
+from shop.places.models import Kecamatan, Kelurahan, Subsector
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_subsector
 
+PER_PAGE = 24
+MORE_FROM_SENTRA = 4
 
-def public_sentras(subsector: str | None = None, text: str | None = None) -> list[Sentra]:
-    """Active sentras ordered by kecamatan then kelurahan, with places and subsectors loaded."""
-    query = (
-        select(Sentra)
-        .join(Kelurahan, Kelurahan.code == Sentra.kelurahan_code)
-        .join(Kecamatan, Kecamatan.code == Kelurahan.kecamatan_code)
-        .where(Sentra.status == SentraStatus.ACTIVE)
-        .options(selectinload(Sentra.subsectors))
-        .order_by(Kecamatan.name, Kelurahan.name)
-    )
-    if subsector:
-        query = query.where(
-            Sentra.id.in_(select(sentra_subsector.c.sentra_id).where(sentra_subsector.c.subsector_code == subsector))
+
+def _rows(statement, **params: Any) -> list[Any]:
+    """Run a prebuilt Core statement on the session's connection (same transaction).
+
+    The statements below are built once at import: building a select and going
+    through the ORM session cost more than the query itself on these pages.
+    """
+    return db.session.connection().execute(statement, params).all()
+
+# --- reference data, cached per process ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KecamatanRef:
+    code: str
+    name: str
+    alias: str | None
+
+
+@dataclass(frozen=True)
+class KelurahanRef:
+    code: str
+    name: str
+    alias: str | None
+    kecamatan: KecamatanRef
+
+
+@dataclass(frozen=True)
+class SubsectorRef:
+    code: str
+    name_id: str
+    name_en: str
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_id
+
+
+@dataclass(frozen=True)
+class Reference:
+    kecamatan: dict[str, KecamatanRef]  # by name
+    kelurahan: dict[str, KelurahanRef]
+    subsectors: dict[str, SubsectorRef]  # ordered by Indonesian name
+
+    def kelurahan_codes_of(self, kecamatan_code: str) -> list[str]:
+        return [k.code for k in self.kelurahan.values() if k.kecamatan.code == kecamatan_code]
+
+
+_CACHE_KEY = "catalog.reference"
+
+
+def reference() -> Reference:
+    """Kecamatan, kelurahan and subsectors, read once per process (per app)."""
+    cached = current_app.extensions.get(_CACHE_KEY)
+    if cached is not None:
+        return cached
+    kecamatan = {
+        code: KecamatanRef(code, name, alias)
+        for code, name, alias in db.session.execute(
+            select(Kecamatan.code, Kecamatan.name, Kecamatan.alias).order_by(Kecamatan.name)
         )
+    }
+    kelurahan = {
+        code: KelurahanRef(code, name, alias, kecamatan[kec])
+        for code, name, alias, kec in db.session.execute(
+            select(Kelurahan.code, Kelurahan.name, Kelurahan.alias, Kelurahan.kecamatan_code).order_by(Kelurahan.name)
+        )
+    }
+    subsectors = {
+        code: SubsectorRef(code, name_id, name_en)
+        for code, name_id, name_en in db.session.execute(
+            select(Subsector.code, Subsector.name_id, Subsector.name_en).order_by(Subsector.name_id)
+        )
+    }
+    ref = Reference(kecamatan, kelurahan, subsectors)
+    if subsectors and kelurahan:  # not before seed-places has run
+        current_app.extensions[_CACHE_KEY] = ref
+    return ref
+
+
+def all_subsectors() -> list[SubsectorRef]:
+    return list(reference().subsectors.values())
+
+
+# --- sentras ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentraView:
+    """What public pages show of a sentra (the attributes sentra_card() reads)."""
+
+    id: int
+    slug: str
+    name: str
+    kelurahan: KelurahanRef
+    subsectors: list[SubsectorRef] = field(default_factory=list)
+    description: str = ""
+    whatsapp: str = ""
+    address: str = ""
+    opening_hours: str | None = None
+    logo_key: str | None = None
+
+
+_SENTRA_COLUMNS = (
+    Sentra.id, Sentra.slug, Sentra.name, Sentra.applied_kelurahan_code, Sentra.description,
+    Sentra.whatsapp, Sentra.address, Sentra.opening_hours, Sentra.logo_key,
+)
+_SUBSECTORS_OF = select(sentra_subsector.c.sentra_id, sentra_subsector.c.subsector_code).where(
+    sentra_subsector.c.sentra_id.in_(bindparam("ids", expanding=True))
+)
+_MEMBERS = (
+    select(func.count(SentraMembership.id))
+    .where(SentraMembership.sentra_id == Sentra.id)
+    .correlate(Sentra)
+    .scalar_subquery()
+    .label("members")
+)
+_SENTRA_BY_SLUG = select(*_SENTRA_COLUMNS, _MEMBERS).where(
+    Sentra.slug == bindparam("slug"), Sentra.status == SentraStatus.ACTIVE
+)
+_FEATURED = (
+    select(*_SENTRA_COLUMNS)
+    .where(Sentra.status == SentraStatus.ACTIVE)
+    .order_by(Sentra.decided_at.desc().nulls_last(), Sentra.id.desc())
+    .limit(bindparam("limit"))
+)
+_ACTIVE = select(*_SENTRA_COLUMNS).where(Sentra.status == SentraStatus.ACTIVE)
+_ACTIVE_IN_SUBSECTOR = _ACTIVE.where(
+    Sentra.id.in_(select(sentra_subsector.c.sentra_id).where(sentra_subsector.c.subsector_code == bindparam("subsector")))
+)
+_ACTIVE_KELURAHAN = select(Sentra.kelurahan_code).where(Sentra.status == SentraStatus.ACTIVE)
+
+
+def _subsectors_by_sentra(ids: list[int]) -> dict[int, list[SubsectorRef]]:
+    if not ids:
+        return {}
+    ref = reference().subsectors
+    out: dict[int, list[SubsectorRef]] = {}
+    for sentra_id, code in _rows(_SUBSECTORS_OF, ids=ids):
+        out.setdefault(sentra_id, []).append(ref[code])
+    for items in out.values():
+        items.sort(key=lambda s: s.name_id)
+    return out
+
+
+def _sentra_views(rows: list[Any]) -> list[SentraView]:
+    kelurahan = reference().kelurahan
+    subsectors = _subsectors_by_sentra([row.id for row in rows])
+    return [
+        SentraView(
+            id=row.id, slug=row.slug, name=row.name, kelurahan=kelurahan[row.applied_kelurahan_code],
+            subsectors=subsectors.get(row.id, []), description=row.description, whatsapp=row.whatsapp,
+            address=row.address, opening_hours=row.opening_hours, logo_key=row.logo_key,
+        )
+        for row in rows
+    ]
+
+
+def public_sentras(subsector: str | None = None, text: str | None = None) -> list[SentraView]:
+    """Active sentras ordered by kecamatan then kelurahan, with places and subsectors."""
+    rows = _rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else _rows(_ACTIVE)
     if text:
-        like = f"%{text.strip().lower()}%"
-        squashed = f"%{text.strip().lower().replace(' ', '')}%"
-        query = query.where(
-            or_(
-                func.lower(Sentra.name).like(like),
-                func.lower(Kelurahan.name).like(squashed),
-                func.lower(func.coalesce(Kelurahan.alias, "")).like(like),
-                func.lower(Kecamatan.name).like(squashed),
-                func.lower(func.coalesce(Kecamatan.alias, "")).like(like),
-            )
-        )
-    return list(db.session.scalars(query))
+        rows = [row for row in rows if _matches(row, text)]
+    views = _sentra_views(rows)
+    views.sort(key=lambda s: (s.kelurahan.kecamatan.name, s.kelurahan.name))
+    return views
 
 
-def group_by_kecamatan(sentras: list[Sentra]) -> list[tuple[Kecamatan, list[Sentra]]]:
+def _matches(row: Any, text: str) -> bool:
+    """The sentra's name, its kelurahan or kecamatan (names squashed, or their aliases) hold ``text``."""
+    kel = reference().kelurahan[row.applied_kelurahan_code]
+    needle = text.strip().lower()
+    squashed = needle.replace(" ", "")
+    return (
+        needle in row.name.lower()
+        or squashed in kel.name.lower()
+        or needle in (kel.alias or "").lower()
+        or squashed in kel.kecamatan.name.lower()
+        or needle in (kel.kecamatan.alias or "").lower()
+    )
+
+
+def group_by_kecamatan(sentras: list[SentraView]) -> list[tuple[KecamatanRef, list[SentraView]]]:
     return [(kec, list(items)) for kec, items in groupby(sentras, key=lambda s: s.kelurahan.kecamatan)]
 
 
-def public_sentra(slug: str) -> Sentra | None:
-    return db.session.scalar(
-        select(Sentra)
-        .where(Sentra.slug == slug, Sentra.status == SentraStatus.ACTIVE)
-        .options(selectinload(Sentra.subsectors))
-    )
+def public_sentra(slug: str) -> tuple[SentraView, int] | None:
+    """An active sentra by slug with its number of members, or None."""
+    rows = _rows(_SENTRA_BY_SLUG, slug=slug)
+    return (_sentra_views(rows)[0], rows[0].members) if rows else None
 
 
-def member_count(sentra_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(SentraMembership.id)).where(SentraMembership.sentra_id == sentra_id)
-    ) or 0
-
-
-def featured_sentras(limit: int = 6) -> list[Sentra]:
+def featured_sentras(limit: int = 6) -> list[SentraView]:
     """Newest active sentras first (a curated choice can replace this later)."""
-    return list(
-        db.session.scalars(
-            select(Sentra)
-            .where(Sentra.status == SentraStatus.ACTIVE)
-            .options(selectinload(Sentra.subsectors))
-            .order_by(Sentra.decided_at.desc().nulls_last(), Sentra.id.desc())
-            .limit(limit)
-        )
-    )
+    return _sentra_views(_rows(_FEATURED, limit=limit))
 
 
 def marketplace_counts() -> dict[str, int]:
-    sentras, kecamatan = db.session.execute(
-        select(func.count(Sentra.id), func.count(func.distinct(Kelurahan.kecamatan_code)))
-        .join(Kelurahan, Kelurahan.code == Sentra.kelurahan_code)
-        .where(Sentra.status == SentraStatus.ACTIVE)
-    ).one()
-    return {"sentras": sentras, "kecamatan": kecamatan}
+    codes = [row.kelurahan_code for row in _rows(_ACTIVE_KELURAHAN)]
+    kelurahan = reference().kelurahan
+    return {
+        "sentras": len(codes),
+        "kecamatan": len({kelurahan[c].kecamatan.code for c in codes if c in kelurahan}),
+    }
+
+
+# --- product cards -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A stored photo's keys and size, enough for image_urls() and the width/height attributes."""
+
+    key: str
+    thumb_320_key: str
+    thumb_960_key: str
+    width: int
+    height: int
+    alt_text: str
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width)) if self.width else width
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    id: int
+    title: str
+    slug: str
+    price_min_idr: int
+    price_max_idr: int
+    stock: int
+    made_to_order: bool
+    lead_time_days: int | None
+    photo: Photo | None
+    sentra_name: str | None = None
+    kelurahan: KelurahanRef | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of items, with what the pagination() macro reads."""
+
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _first_image_id():
+    return (
+        select(ProductImage.id)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def _card_query(*where: Any, with_sentra: bool = False):
+    """One row per public product: retail price range, total stock and first photo.
+
+    Prices here are the retail unit prices at quantity 1, which every pricing
+    strategy agrees on (wholesale tiers start at 2 units), so a list needs no
+    per-variant strategy call.
+    """
+    columns = [
+        Product.id, Product.title, Product.slug, Product.made_to_order, Product.lead_time_days,
+        func.min(Variant.price_idr).label("price_min"), func.max(Variant.price_idr).label("price_max"),
+        func.sum(Variant.stock).label("stock"),
+        ProductImage.key.label("image_key"), ProductImage.thumb_320_key, ProductImage.thumb_960_key,
+        ProductImage.width, ProductImage.height, ProductImage.alt_text,
+        func.count().over().label("total"),
+    ]
+    group = [Product.id, ProductImage.id]
+    if with_sentra:
+        columns += [Sentra.name.label("sentra_name"), Sentra.applied_kelurahan_code]
+        group.append(Sentra.id)
+    return (
+        select(*columns)
+        .select_from(Product)
+        .join(Variant, and_(Variant.product_id == Product.id, Variant.archived == false()))
+        .join(Sentra, Sentra.id == Product.sentra_id)
+        .outerjoin(ProductImage, ProductImage.id == _first_image_id())
+        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, *where)
+        .group_by(*group)
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+_SENTRA_CARDS = _card_query(Product.sentra_id == bindparam("sentra_id"))
+_MORE_CARDS = _card_query(Product.sentra_id == bindparam("sentra_id"), Product.id != bindparam("product_id"))
+_CATEGORY_CARDS = _card_query(Product.subsector_code == bindparam("subsector"), with_sentra=True)
+_CATEGORY_CARDS_IN = _card_query(
+    Product.subsector_code == bindparam("subsector"),
+    Sentra.kelurahan_code.in_(bindparam("kelurahan", expanding=True)),
+    with_sentra=True,
+)
+
+
+def _cards(statement, page: int, per_page: int, with_sentra: bool = False, **params: Any) -> Page:
+    rows = _rows(statement, limit=per_page, offset=(page - 1) * per_page, **params)
+    total = rows[0].total if rows else 0
+    if not rows and page > 1:  # past the last page: still say how many there are
+        first = _rows(statement, limit=1, offset=0, **params)
+        total = first[0].total if first else 0
+    kelurahan = reference().kelurahan
+    items = [
+        ProductCard(
+            id=row.id, title=row.title, slug=row.slug, price_min_idr=row.price_min, price_max_idr=row.price_max,
+            stock=int(row.stock or 0), made_to_order=row.made_to_order, lead_time_days=row.lead_time_days,
+            photo=Photo(row.image_key, row.thumb_320_key, row.thumb_960_key, row.width, row.height, row.alt_text)
+            if row.image_key else None,
+            sentra_name=row.sentra_name if with_sentra else None,
+            kelurahan=kelurahan.get(row.applied_kelurahan_code) if with_sentra else None,
+        )
+        for row in rows
+    ]
+    return Page(items, total, page, per_page)
+
+
+def sentra_products(sentra_id: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """A page of an active sentra's public products, newest first."""
+    return _cards(_SENTRA_CARDS, page, per_page, sentra_id=sentra_id)
+
+
+def category_products(subsector_code: str, kelurahan_codes: list[str] | None = None, page: int = 1,
+                      per_page: int = PER_PAGE) -> Page:
+    """A page of public products of one subsector across active sentras, newest first.
+
+    ``kelurahan_codes`` limits them to sentras of those kelurahan (a kecamatan filter).
+    """
+    if kelurahan_codes is None:
+        return _cards(_CATEGORY_CARDS, page, per_page, True, subsector=subsector_code)
+    return _cards(_CATEGORY_CARDS_IN, page, per_page, True, subsector=subsector_code, kelurahan=kelurahan_codes)
+
+
+def more_from_sentra(sentra_id: int, product_id: int, limit: int = MORE_FROM_SENTRA) -> list[ProductCard]:
+    return _cards(_MORE_CARDS, 1, limit, sentra_id=sentra_id, product_id=product_id).items
+
+
+# --- the product page --------------------------------------------------------------------------
+
+
+@dataclass
+class VariantView:
+    """A variant as the product page and the pricing strategy read it."""
+
+    id: int
+    sku: str
+    options: list[Any]
+    price_idr: int
+    stock: int
+    min_wholesale_qty: int | None
+    tiers: list[TierView] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{name}: {value}" for name, value in self.options or [])
+
+
+@dataclass(frozen=True)
+class TierView:
+    min_qty: int
+    unit_price_idr: int
+
+
+@dataclass
+class ProductPage:
+    id: int
+    slug: str
+    title: str
+    description: str
+    category: str
+    subsector: SubsectorRef
+    made_to_order: bool
+    lead_time_days: int | None
+    pirt_number: str | None
+    halal_number: str | None
+    shelf_life_days: int | None
+    sentra: SentraView
+    variants: list[VariantView]
+    photos: list[Photo]
+
+
+_PRODUCT = (
+    select(
+        Product.id, Product.slug, Product.title, Product.description, Product.category,
+        Product.subsector_code, Product.made_to_order, Product.lead_time_days, Product.pirt_number,
+        Product.halal_number, Product.shelf_life_days,
+        *(column.label(f"sentra_{column.key}") for column in _SENTRA_COLUMNS),
+    )
+    .join(Sentra, Sentra.id == Product.sentra_id)
+    .where(Product.id == bindparam("product_id"), Product.status == ProductStatus.ACTIVE,
+           Sentra.status == SentraStatus.ACTIVE)
+)
+_VARIANTS = (
+    select(Variant.id, Variant.sku, Variant.options, Variant.price_idr, Variant.stock, Variant.min_wholesale_qty)
+    .where(Variant.product_id == bindparam("product_id"), Variant.archived == false())
+    .order_by(Variant.position, Variant.id)
+)
+_TIERS = (
+    select(PriceTier.variant_id, PriceTier.min_qty, PriceTier.unit_price_idr)
+    .where(PriceTier.variant_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PriceTier.min_qty)
+)
+_PHOTOS = (
+    select(ProductImage.key, ProductImage.thumb_320_key, ProductImage.thumb_960_key, ProductImage.width,
+           ProductImage.height, ProductImage.alt_text)
+    .where(ProductImage.product_id == bindparam("product_id"))
+    .order_by(ProductImage.position, ProductImage.id)
+)
+
+
+def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | None:
+    """A public product (active, of an active sentra) with its active variants and photos, or None.
+
+    Tiers are read only when ``with_tiers`` (the partner strategy shows them).
+    """
+    found = _rows(_PRODUCT, product_id=product_id)
+    if not found:
+        return None
+    row = found[0]
+    variants = [
+        VariantView(v.id, v.sku, v.options or [], v.price_idr, v.stock, v.min_wholesale_qty)
+        for v in _rows(_VARIANTS, product_id=product_id)
+    ]
+    if not variants:
+        return None
+    if with_tiers:
+        by_id = {v.id: v for v in variants}
+        for variant_id, min_qty, price in _rows(_TIERS, ids=list(by_id)):
+            by_id[variant_id].tiers.append(TierView(min_qty, price))
+    photos = [Photo(*image) for image in _rows(_PHOTOS, product_id=product_id)]
+    ref = reference()
+    sentra = SentraView(
+        id=row.sentra_id, slug=row.sentra_slug, name=row.sentra_name,
+        kelurahan=ref.kelurahan[row.sentra_applied_kelurahan_code], whatsapp=row.sentra_whatsapp,
+        address=row.sentra_address, opening_hours=row.sentra_opening_hours, logo_key=row.sentra_logo_key,
+    )
+    return ProductPage(
+        id=row.id, slug=row.slug, title=row.title, description=row.description, category=row.category,
+        subsector=ref.subsectors[row.subsector_code], made_to_order=row.made_to_order,
+        lead_time_days=row.lead_time_days, pirt_number=row.pirt_number, halal_number=row.halal_number,
+        shelf_life_days=row.shelf_life_days, sentra=sentra, variants=variants, photos=photos,
+    )

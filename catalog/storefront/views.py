@@ -1,14 +1,25 @@
-"""Public pages: the home page, the sentra directory and each sentra's storefront."""
+"""Public pages: home, the sentra directory, storefronts, categories and product pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from catalog.images import image_urls
+from catalog.pricing import strategy_for
 from catalog.storefront import queries
+from catalog.storefront.display import Texts
 from shop.i18n import current_language
-from shop.places.services import all_subsectors
+from shop.storage import get_storage
 from shop.validation import whatsapp_link
 
 bp = Blueprint("storefront", __name__)
+
+
+def _page_number() -> int:
+    """``?page=`` as a positive integer; anything else is the first page."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
 
 
 @bp.get("/")
@@ -17,16 +28,16 @@ def home():
         "catalog/storefront/home.html",
         featured=queries.featured_sentras(),
         counts=queries.marketplace_counts(),
-        subsectors=all_subsectors(),
+        subsectors=queries.all_subsectors(),
     )
 
 
 @bp.get("/sentra")
 def directory():
     """All active sentras on one page, grouped by kecamatan; filter by subsector or text."""
-    subsectors = all_subsectors()
+    subsectors = queries.all_subsectors()
     chosen = request.args.get("subsector") or None
-    if chosen and chosen not in {s.code for s in subsectors}:
+    if chosen and chosen not in queries.reference().subsectors:
         chosen = None
     text = (request.args.get("q") or "").strip()[:80] or None
     sentras = queries.public_sentras(subsector=chosen, text=text)
@@ -43,13 +54,98 @@ def directory():
 
 @bp.get("/sentra/<slug>")
 def sentra_detail(slug: str):
-    """A sentra's storefront. :raise 404: unknown, pending, rejected or suspended sentra."""
-    sentra = queries.public_sentra(slug)
-    if sentra is None:
+    """A sentra's storefront with its products, 24 a page. :raise 404: unknown or not active sentra."""
+    found = queries.public_sentra(slug)
+    if found is None:
         abort(404)
+    sentra, members = found
+    products = queries.sentra_products(sentra.id, _page_number())
     return render_template(
         "catalog/storefront/sentra.html",
         sentra=sentra,
-        members=queries.member_count(sentra.id),
+        members=members,
         whatsapp=whatsapp_link(sentra.whatsapp),
+        products=products,
+        cards=Texts().cards(products.items, get_storage()),
     )
+
+
+@bp.get("/kategori/<code>")
+def category(code: str):
+    """Public products of one subsector, newest first, optionally in one kecamatan.
+
+    :raise 404: unknown subsector code.
+    """
+    ref = queries.reference()
+    subsector = ref.subsectors.get(code)
+    if subsector is None:
+        abort(404)
+    kecamatan = ref.kecamatan.get(request.args.get("kecamatan", ""))
+    codes = ref.kelurahan_codes_of(kecamatan.code) if kecamatan else None
+    products = queries.category_products(code, codes, _page_number())
+    return render_template(
+        "catalog/storefront/category.html",
+        subsector=subsector,
+        kecamatan=kecamatan,
+        all_kecamatan=list(ref.kecamatan.values()),
+        products=products,
+        cards=Texts().cards(products.items, get_storage()),
+        locale=current_language(),
+    )
+
+
+@bp.get("/p/<int:product_id>-<slug>")
+def product_detail(product_id: int, slug: str):
+    """A public product page. A wrong slug redirects (301) to the canonical URL.
+
+    :raise 404: unknown, draft or archived product, or its sentra is not active.
+    """
+    strategy = strategy_for(current_user)
+    product = queries.public_product(product_id, with_tiers=strategy.shows_tiers)
+    if product is None:
+        abort(404)
+    if slug != product.slug:
+        return redirect(url_for("storefront.product_detail", product_id=product.id, slug=product.slug,
+                                **request.args), code=301)
+    texts = Texts()
+    chosen = _chosen_variant(product.variants)
+    prices = {v.id: strategy.price(v).unit_price_idr for v in product.variants}
+    stocks = {v.id: texts.stock(v.stock, product.made_to_order, product.lead_time_days) for v in product.variants}
+    tiers = {v.id: strategy.visible_tiers(v) for v in product.variants} if strategy.shows_tiers else {}
+    page_url = url_for("storefront.product_detail", product_id=product.id, slug=product.slug, _external=True)
+    more = queries.more_from_sentra(product.sentra.id, product.id)
+    if chosen is not None:
+        headline_stock = stocks[chosen.id]
+    elif product.made_to_order:
+        headline_stock = texts.stock(0, True, product.lead_time_days)
+    else:
+        headline_stock = None
+    return render_template(
+        "catalog/storefront/product.html",
+        product=product,
+        chosen=chosen,
+        texts=texts,
+        headline_price=texts.price(prices[chosen.id]) if chosen else texts.price(min(prices.values()),
+                                                                                  max(prices.values())),
+        headline_stock=headline_stock,
+        prices={vid: texts.idr(amount) for vid, amount in prices.items()},
+        stocks=stocks,
+        tiers=tiers if any(tiers.values()) else None,
+        photos=[(photo, image_urls(photo)) for photo in product.photos],
+        whatsapp=whatsapp_link(
+            product.sentra.whatsapp,
+            _("Hello %(sentra)s, I am interested in %(product)s: %(url)s",
+              sentra=product.sentra.name, product=product.title, url=page_url),
+        ),
+        more=texts.cards(more, get_storage()),
+        locale=texts.locale,
+    )
+
+
+def _chosen_variant(variants: list[queries.VariantView]) -> queries.VariantView | None:
+    """The variant picked with ``?variant=`` (the picker works without JavaScript); else the only one."""
+    wanted = request.args.get("variant", "")
+    for variant in variants:
+        if str(variant.id) == wanted:
+            return variant
+    return variants[0] if len(variants) == 1 else None

@@ -179,6 +179,171 @@ SPEC: dict[str, Any] = {
 }
 
 
+# --- catalog: products, variants, stock -------------------------------------------------------
+
+_INT = {"type": "integer"}
+_STR = {"type": "string"}
+_OPTIONS = {
+    "description": "Option values in order: an object {\"Ukuran\": \"M\"} or a list of {name, value}",
+    "oneOf": [
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        {"type": "array", "items": {"type": "object", "required": ["name", "value"],
+                                    "properties": {"name": _STR, "value": _STR}}},
+    ],
+}
+_TIER = {"type": "object", "required": ["min_qty", "unit_price_idr"],
+         "properties": {"min_qty": {"type": "integer", "minimum": 2}, "unit_price_idr": {"type": "integer", "minimum": 0}}}
+SLUG_PARAM = {"name": "sentra_slug", "in": "path", "required": True, "schema": _STR}
+PRODUCT_ID_PARAM = {"name": "product_id", "in": "path", "required": True, "schema": _INT}
+
+SPEC["components"]["schemas"].update({
+    "Variant": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "sku": _STR,
+            "options": {"type": "array", "items": {"type": "object", "properties": {"name": _STR, "value": _STR}}},
+            "price_idr": {"type": "integer", "description": "retail unit price"},
+            "stock": _INT, "weight_grams": _INT,
+            "min_wholesale_qty": {"type": ["integer", "null"], "description": "partners and the sentra only"},
+            "tiers": {"type": "array", "items": _TIER,
+                      "description": "only for a verified partner's member (and the sentra's own API)"},
+            "low_stock_threshold": {"type": "integer", "description": "the sentra's own API only"},
+        },
+    },
+    "Product": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "title": _STR, "slug": _STR, "description": _STR,
+            "sentra": {"type": "string", "description": "the sentra's slug"},
+            "subsector": {"type": "string", "description": "subsector code, e.g. kuliner"},
+            "category": _STR,
+            "status": {"type": "string", "enum": ["draft", "active", "archived"]},
+            "made_to_order": {"type": "boolean"},
+            "lead_time_days": {"type": ["integer", "null"]},
+            "pirt_number": {"type": ["string", "null"]},
+            "halal_number": {"type": ["string", "null"]},
+            "shelf_life_days": {"type": ["integer", "null"]},
+            "url": {"type": "string", "description": "the public product page"},
+            "ref": {"type": "string", "description": "the sentra's own API only"},
+            "images": {"type": "array", "items": {"type": "object", "properties": {
+                "alt": _STR, "url": _STR, "w320": _STR, "w960": _STR}}},
+            "variants": {"type": "array", "items": _ref("Variant")},
+        },
+    },
+    "ProductList": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("Product")},
+            "total": _INT, "page": _INT, "per_page": _INT,
+        },
+    },
+    "VariantInput": {
+        "type": "object",
+        "required": ["sku", "price_idr"],
+        "properties": {
+            "id": {"type": "integer", "description": "an existing variant (PATCH); omit for a new one"},
+            "sku": _STR, "options": _OPTIONS,
+            "price_idr": {"type": "integer", "minimum": 0},
+            "stock": {"type": "integer", "minimum": 0, "description": "initial stock of a new variant only"},
+            "weight_grams": {"type": "integer", "minimum": 0},
+            "low_stock_threshold": {"type": "integer", "minimum": 0},
+            "min_wholesale_qty": {"type": ["integer", "null"], "minimum": 1},
+            "tiers": {"type": "array", "items": _TIER},
+        },
+    },
+    "ProductInput": {
+        "type": "object",
+        "description": "POST needs title, subsector and variants; PATCH changes only the fields given, "
+                       "and variants, if given, replace the list (variants left out are archived).",
+        "properties": {
+            "title": _STR, "description": _STR, "subsector": _STR, "category": _STR,
+            "status": {"type": "string", "enum": ["draft", "active", "archived"], "default": "draft"},
+            "made_to_order": {"type": "boolean"},
+            "lead_time_days": {"type": ["integer", "null"]},
+            "pirt_number": {"type": ["string", "null"]},
+            "halal_number": {"type": ["string", "null"]},
+            "shelf_life_days": {"type": ["integer", "null"]},
+            "ref": {"type": ["string", "null"]},
+            "variants": {"type": "array", "items": _ref("VariantInput")},
+        },
+    },
+    "StockChange": {
+        "type": "object",
+        "required": ["delta", "reason"],
+        "properties": {
+            "delta": {"type": "integer", "not": {"const": 0}},
+            "reason": {"type": "string", "enum": ["restock", "correction", "return"]},
+            "note": _STR,
+        },
+    },
+    "StockResult": {
+        "type": "object",
+        "properties": {
+            "variant_id": _INT, "stock": _INT,
+            "movement": {"type": "object", "properties": {
+                "id": _INT, "delta": _INT, "reason": _STR, "stock_after": _INT, "note": {"type": ["string", "null"]},
+                "created_at": {"type": "string", "format": "date-time"}}},
+        },
+    },
+})
+
+SPEC["paths"].update({
+    "/products/{product_id}": {
+        "get": {
+            "summary": "A public product (active, of an active sentra); tiers only for a verified partner's token",
+            "parameters": [PRODUCT_ID_PARAM],
+            "responses": {"200": _json(_ref("Product"), "The product"), "404": ERROR},
+        }
+    },
+    "/sentras/{slug}/products": {
+        "get": {
+            "summary": "An active sentra's public products, newest first",
+            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": _STR}, *PAGE_PARAMS],
+            "responses": {"200": _json(_ref("ProductList"), "A page of products"), "400": ERROR, "404": ERROR},
+        }
+    },
+    "/kelola/{sentra_slug}/products": {
+        "post": {
+            "summary": "Create a product of the sentra (a draft unless status says otherwise)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM],
+            "requestBody": _json(_ref("ProductInput"), "The product with its variants"),
+            "responses": {
+                "201": _json(_ref("Product"), "The product"),
+                "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR,
+                "422": _json(_ref("Error"), "Broken rules; fields are named like variants-0-sku"),
+            },
+        }
+    },
+    "/kelola/{sentra_slug}/products/{product_id}": {
+        "patch": {
+            "summary": "Change a product of the sentra: only the fields given",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM, PRODUCT_ID_PARAM],
+            "requestBody": _json(_ref("ProductInput"), "The fields to change"),
+            "responses": {
+                "200": _json(_ref("Product"), "The product"),
+                "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "422": ERROR,
+            },
+        }
+    },
+    "/kelola/{sentra_slug}/variants/{variant_id}/stock": {
+        "post": {
+            "summary": "Add or remove units of a variant (writes a stock movement)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM, {"name": "variant_id", "in": "path", "required": True, "schema": _INT}],
+            "requestBody": _json(_ref("StockChange"), "The change"),
+            "responses": {
+                "200": _json(_ref("StockResult"), "The new stock"),
+                "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR,
+                "409": _json(_ref("Error"), "insufficient_stock: the change would take stock below zero"),
+                "422": ERROR,
+            },
+        }
+    },
+})
+
+
 @bp.get("/openapi.json")
 def openapi_document():
     return jsonify(SPEC)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from shop.accounts.models import User
+from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.sentras.models import Role, SentraMembership
-from tests.factories import add_member, make_invite, make_sentra, make_user
+from catalog.images import add_photo
+from catalog.products.models import Product, StockMovement
+from tests.factories import add_member, make_invite, make_product, make_sentra, make_user, png_bytes
 
 SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -39,8 +43,17 @@ def two_sentras():
     sentra_b = make_sentra("32.75.01.1001", owner=owner_b)
     member_b = add_member(sentra_b, make_user())
     invite_b = make_invite(sentra_b, "calon-b@example.test")
+    product_b = make_product(sentra_b, variants=[{"sku": "B-1", "price_idr": 10000, "stock": 5}])
+    image_b = add_photo(product_b, png_bytes(), "foto B")
     db.session.commit()
-    ids = {"membership_id": member_b.id, "invite_id": invite_b.id}
+    ids = {
+        "membership_id": member_b.id,
+        "invite_id": invite_b.id,
+        "product_id": product_b.id,
+        "variant_id": product_b.variants[0].id,
+        "image_id": image_b.id,
+        "id": product_b.id,
+    }
     return sentra_a, sentra_b, ids
 
 
@@ -58,11 +71,17 @@ def test_every_sentra_scoped_route_checks_membership(app):
 def test_owner_of_sentra_a_gets_404_for_every_sentra_b_url(app, client, auth, two_sentras):
     _, sentra_b, ids = two_sentras
     auth.login("a@example.test")
+    # The API ignores the session cookie: it gets owner A's bearer token instead.
+    token, _ = issue_token(db.session.scalar(select(User).where(User.email == "a@example.test")), "test", 1)
+    db.session.commit()
+    api_headers = {"Authorization": f"Bearer {token}"}
     requests = requests_for(app, sentra_b.slug, ids)
     assert requests
     leaks = []
     for method, url in requests:
-        response = client.open(url, method=method, data={"role": "manager", "email": "x@example.test"})
+        headers = api_headers if url.startswith("/api/") else {}
+        response = client.open(url, method=method, data={"role": "manager", "email": "x@example.test"},
+                               headers=headers)
         if response.status_code not in (403, 404):
             leaks.append((method, url, response.status_code))
     assert leaks == []
@@ -107,3 +126,37 @@ def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_se
     url = f"/kelola/{sentra_b.slug}" + path.format(**ids)
     response = client.open(url, method=method, data={"role": "manager", "email": "x@example.test"})
     assert response.status_code == 403
+
+
+OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id"}
+
+
+def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(app, client, auth, two_sentras):
+    """Objects are loaded by (sentra, id): B's ids under A's own slug are not found."""
+    sentra_a, sentra_b, ids = two_sentras
+    auth.login("a@example.test")
+    token, _ = issue_token(db.session.scalar(select(User).where(User.email == "a@example.test")), "test", 1)
+    db.session.commit()
+    rules = [r for r in scoped_rules(app) if OBJECT_ARGS & set(r.arguments)]
+    assert rules
+    leaks = []
+    for rule in rules:
+        values = {arg: ids.get(arg, 1) for arg in rule.arguments if arg != "sentra_slug"}
+        values["sentra_slug"] = sentra_a.slug
+        _, url = rule.build(values, append_unknown=False)
+        headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
+        for method in sorted(rule.methods - SKIPPED_METHODS):
+            body = {"delta": -1, "reason": "correction", "title": "Diubah", "mode": "restock", "quantity": "1",
+                    "action": "remove", "status": "archived", "role": "manager"}
+            if url.startswith("/api/"):
+                response = client.open(url, method=method, json=body, headers=headers)
+            else:
+                response = client.open(url, method=method, data=body)
+            if response.status_code != 404:
+                leaks.append(f"{method} {url} -> {response.status_code}")
+    assert leaks == []
+    db.session.expire_all()
+    product_b = db.session.get(Product, ids["product_id"])
+    assert product_b.title != "Diubah" and product_b.status == "active"
+    assert product_b.variants[0].stock == 5 and len(product_b.images) == 1
+    assert db.session.query(StockMovement).filter_by(sentra_id=sentra_b.id).count() == 1

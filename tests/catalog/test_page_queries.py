@@ -1,0 +1,90 @@
+"""The public pages make a bounded number of SQL statements, however many products they show."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from catalog.products.models import ProductImage
+from shop.extensions import db
+from tests.factories import make_partner, make_product, make_sentra, make_user
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def stock_sentra(kelurahan_code: str, products: int) -> str:
+    """A sentra with ``products`` public products (3 variants with tiers, 2 photos each); one product's URL."""
+    sentra = make_sentra(kelurahan_code)
+    first = None
+    for i in range(products):
+        product = make_product(sentra, title=f"Produk {i}", variants=[
+            {"options": f"Ukuran={size}", "price_idr": 10_000 * (n + 1), "stock": n, "tiers": "10:9000"}
+            for n, size in enumerate("SML")
+        ])
+        for position in range(2):
+            db.session.add(ProductImage(product_id=product.id, position=position, key=f"p/{i}-{position}.webp",
+                                        thumb_320_key="p/a.webp", thumb_960_key="p/b.webp", width=800, height=600))
+        first = first or product
+    db.session.commit()
+    return f"/p/{first.id}-{first.slug}"
+
+
+@pytest.fixture
+def shops():
+    """Jatiwaringin (kecamatan Pondokgede) with 3 products, Bekasijaya (Bekasi Barat) with 30."""
+    few = stock_sentra("32.75.08.1001", 3)
+    many = stock_sentra("32.75.01.1001", 30)
+    return {
+        3: {"home": "/", "product": few, "storefront": "/sentra/jatiwaringin",
+            "category": "/kategori/kriya?kecamatan=32.75.08"},
+        30: {"home": "/", "product": many, "storefront": "/sentra/bekasijaya",
+             "category": "/kategori/kriya?kecamatan=32.75.01"},
+    }
+
+
+def statements_per_page(client, urls: dict[str, str]) -> dict[str, int]:
+    out = {}
+    for name, url in urls.items():
+        client.get(url)  # warm the per-process caches (reference data)
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        out[name] = len(statements)
+    return out
+
+
+def test_public_pages_make_at_most_five_queries(client, shops):
+    for urls in shops.values():
+        result = statements_per_page(client, urls)
+        assert all(n <= 5 for n in result.values()), result
+
+
+def test_query_count_does_not_grow_with_the_number_of_products(client, shops):
+    assert statements_per_page(client, shops[30]) == statements_per_page(client, shops[3])
+
+
+def test_unfiltered_category_with_33_products_makes_as_many_queries_as_with_3(client, shops):
+    assert statements_per_page(client, {"all": "/kategori/kriya"}) == statements_per_page(
+        client, {"all": shops[3]["category"]}
+    )
+
+
+def test_a_partner_sees_tiers_with_a_bounded_number_of_queries(client, auth, shops):
+    make_partner(make_user("mitra@example.test"))
+    db.session.commit()
+    auth.login("mitra@example.test")
+    few, many = (statements_per_page(client, {"product": shops[n]["product"]}) for n in (3, 30))
+    assert few == many
+    assert many["product"] <= 8
