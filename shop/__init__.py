@@ -54,12 +54,12 @@ def _configure_logging(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every table is known to SQLAlchemy (and Alembic) before the first query."""
+    import catalog.products.models  # noqa: F401
     import shop.accounts.loader  # noqa: F401
     import shop.accounts.models  # noqa: F401
     import shop.partners.models  # noqa: F401
     import shop.places.models  # noqa: F401
     import shop.sentras.models  # noqa: F401
-    import catalog.products.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

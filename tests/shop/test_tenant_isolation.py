@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from catalog.images import add_photo
+from catalog.products.models import Product, StockMovement
 from shop.accounts.models import User
 from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.sentras.models import Role, SentraMembership
-from catalog.images import add_photo
-from catalog.products.models import Product, StockMovement
 from tests.factories import add_member, make_invite, make_product, make_sentra, make_user, png_bytes
 
 SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
