@@ -11,12 +11,15 @@ from shop.extensions import db
 @click.command("seed-places")
 def seed_places_command() -> None:
     """Load the 12 kecamatan, 56 kelurahan and 17 subsectors (idempotent)."""
+    from catalog.search.synonyms import seed_synonyms
     from shop.places.services import seed_places
 
     created = seed_places()
+    created["synonyms"] = seed_synonyms()
     db.session.commit()
     click.echo(
-        "places: {kecamatan} kecamatan, {kelurahan} kelurahan, {subsector} subsectors created".format(**created)
+        "places: {kecamatan} kecamatan, {kelurahan} kelurahan, {subsector} subsectors, "
+        "{synonyms} search synonym groups created".format(**created)
     )
 
 
@@ -84,3 +87,6 @@ def import_products_command(sentra_slug: str, csv_file: str) -> None:
 def init_app(app: Flask) -> None:
     for command in (seed_places_command, seed_demo_command, create_admin_command, import_products_command):
         app.cli.add_command(command)
+    from shop.outbox import cli as outbox_cli  # the worker and `search reindex`
+
+    outbox_cli.init_app(app)

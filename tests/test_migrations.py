@@ -33,12 +33,19 @@ def scratch_database_url(tmp_path, database_url):
         admin.dispose()
 
 
+def _include(obj, name, type_, reflected, compare_to) -> bool:
+    # Search's full-text structures are made by hand (catalog.search.models), not from models.
+    if type_ == "index" and name == "ix_search_document_tsv":  # PostgreSQL GIN expression index
+        return False
+    return not (type_ == "table" and name and name.startswith("search_fts"))
+
+
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(scratch_database_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url, "SECRET_KEY": "x", "TESTING": True})
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _include}), db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         downgrade(revision="base")
         upgrade()

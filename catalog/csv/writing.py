@@ -19,6 +19,7 @@ from catalog import stock
 from catalog.csv.format import ImportSummary, Plan
 from catalog.products.models import PriceTier, Product, StockReason, Variant
 from catalog.products.services import VariantDraft, _apply_fields, _apply_variant
+from catalog.search.indexing import reindex_products
 from shop.db import utcnow
 from shop.extensions import db
 
@@ -57,6 +58,8 @@ def write_plans(sentra_id: int, actor_id: int | None, plans: list[Plan]) -> Impo
     summary.variants_created = len(changes.new_variants)
     stock.set_stock_many(initial, reason=StockReason.RESTOCK, actor_id=actor_id, note="initial stock")
     summary.stock_corrections = stock.set_stock_many(changes.corrections, actor_id=actor_id, note="CSV import")
+    # Core statements bypass the session events that keep the search index: reindex here, same transaction.
+    reindex_products([*product_ids, *(plan.existing.product.id for plan in plans if plan.existing is not None)])
     return summary
 
 

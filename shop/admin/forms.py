@@ -24,3 +24,14 @@ class ReasonForm(FlaskForm):
         validators=[DataRequired(message=_l("Give a reason; the applicant will read it.")), Length(max=1000)],
         description=_l("Sent to the applicant by email and shown on their page."),
     )
+
+
+class SynonymGroupForm(FlaskForm):
+    """One group of search synonyms, comma separated."""
+
+    words = TextAreaField(
+        _l("Words that mean the same"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Give at least two words.")), Length(max=500)],
+        description=_l("Separated by commas, e.g. kripik, keripik. A search for one finds the others."),
+    )

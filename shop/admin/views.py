@@ -231,3 +231,6 @@ def users():
     text = (request.args.get("q") or "").strip()[:120]
     page_obj, rows = queries.user_search(text, _page())
     return render_template("shop/admin/users.html", page_obj=page_obj, rows=rows, q=text)
+
+
+import shop.admin.synonyms_views  # noqa: E402, F401  (adds /admin/sinonim to this blueprint)

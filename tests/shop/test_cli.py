@@ -58,6 +58,16 @@ def test_seed_places_is_idempotent(runner):
     assert (_count(Kecamatan), _count(Kelurahan), _count(Subsector)) == (12, 56, 17)
 
 
+def test_seed_places_seeds_the_shipped_search_synonyms_once(runner):
+    from catalog.search.models import SearchSynonym
+
+    assert runner.invoke(args=["seed-places"]).exit_code == 0
+    groups = _count(SearchSynonym)
+    assert groups > 5
+    assert runner.invoke(args=["seed-places"]).exit_code == 0
+    assert _count(SearchSynonym) == groups
+
+
 @pytest.fixture
 def seeded():
     """The demo sentras and accounts without products (their photos take seconds)."""
