@@ -44,7 +44,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "APP_ENV": app_env,
         "SECRET_KEY": env.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # a server may drop idle connections
         "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "sql"),
         "MEILI_URL": env.get("MEILI_URL"),
         "MEILI_API_KEY": env.get("MEILI_API_KEY"),

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask.globals import _cv_app
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 
 LANG_COOKIE = "lang"
 
@@ -20,16 +21,67 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def request_i18n() -> tuple[Any, str, Any]:
+    """``(locale, language code, translations)`` of the current request, worked out once.
+
+    The cache lives beside Flask-Babel's own per-context state and is checked
+    against its locale object, so ``force_locale()`` and ``refresh()`` are honoured.
+    """
+    app_ctx = _cv_app.get(None)  # the context variable itself: cheaper than the ``g`` proxy
+    if app_ctx is None:  # no application context: Flask-Babel's defaults
+        locale = get_locale()
+        return (locale, str(locale or "id"), get_translations())
+    babel_state = app_ctx.g.__dict__.get("_flask_babel")
+    cached = getattr(babel_state, "pasar_i18n", None)
+    if cached is not None and cached[0] is getattr(babel_state, "babel_locale", None):
+        return cached
+    translations = get_translations()  # resolves (and stores) the locale too
+    locale = get_locale()
+    state = (locale, str(locale or "id"), translations)
+    g._flask_babel.pasar_i18n = state  # made by get_translations() above
+    return state
+
+
 def current_language() -> str:
-    return str(get_locale() or "id")
+    """The request's language code (``id`` or ``en``)."""
+    return request_i18n()[1]
+
+
+def translations() -> Any:
+    """The request's gettext translations object."""
+    return request_i18n()[2]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext`` (the same result) with the request's translations looked up once.
+
+    For the hot path (the public pages); elsewhere ``flask_babel.gettext`` is the rule.
+    """
+    text = request_i18n()[2].gettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ``ngettext`` (``num`` is available to the format) for the hot path."""
+    variables.setdefault("num", num)
+    return request_i18n()[2].ngettext(singular, plural, num) % variables
+
+
+_GROUP_SEPARATOR = {"id": ".", "en": ","}
 
 
 def rupiah(amount_idr: int | None) -> str:
-    """Whole rupiah as people read them: ``Rp150.000`` (``Rp150,000`` in English)."""
+    """Whole rupiah as people read them: ``Rp150.000`` (``Rp150,000`` in English).
+
+    Done by hand rather than with Babel's number formatting: it is on every price
+    of every page, and the grouping of whole rupiah needs no more than this.
+    """
     if amount_idr is None:
         return ""
-    sign = "-" if amount_idr < 0 else ""
-    return f"{sign}Rp{format_decimal(abs(int(amount_idr)), format='#,##0', locale=current_language())}"
+    amount = int(amount_idr)
+    sign = "-" if amount < 0 else ""
+    grouped = f"{abs(amount):,}".replace(",", _GROUP_SEPARATOR.get(current_language(), "."))
+    return f"{sign}Rp{grouped}"
 
 
 def wib(value: datetime | date | None, fmt: str = "medium") -> str:

@@ -11,11 +11,10 @@ from functools import lru_cache
 
 from babel.numbers import get_group_symbol
 from flask import request
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from catalog.storefront.queries import ProductCard
-from shop.i18n import current_language
+from catalog.storefront.queries import Photo, ProductCard
+from shop.i18n import current_language, ngettext
+from shop.i18n import gettext as _
 
 
 @lru_cache(maxsize=8)
@@ -39,6 +38,20 @@ class CardView:
     stock: Stock
     photo_url: str | None
     photo_height: int
+
+
+def media_prefix(storage) -> str:
+    """The URL of stored files up to their key.
+
+    Keys are server-made ([a-z0-9/._-], nothing to escape), so a stored file's URL
+    is this prefix plus its key: one url_for per page instead of one per photo.
+    """
+    return storage.url("k")[:-1]
+
+
+def photo_urls(photo: Photo, media: str) -> dict[str, str]:
+    """What catalog.images.image_urls() gives (``full``, ``w320``, ``w960``), from the media prefix."""
+    return {"full": media + photo.key, "w320": media + photo.thumb_320_key, "w960": media + photo.thumb_960_key}
 
 
 class Texts:
@@ -73,9 +86,7 @@ class Texts:
     def cards(self, cards: list[ProductCard], storage) -> list[CardView]:
         """Cards with their texts; ``storage`` (shop.storage.get_storage()) gives the thumbnails' URLs."""
         root = request.script_root
-        # Keys are server-made ([a-z0-9/._-], nothing to escape), so every thumbnail URL is the
-        # storage's URL prefix plus the key: one url_for per page instead of one per card.
-        media = storage.url("k")[:-1]
+        media = media_prefix(storage)
         return [
             CardView(
                 card=card,

@@ -13,6 +13,7 @@ from math import ceil
 from typing import Any
 
 from flask import current_app
+from flask.globals import _cv_request
 from sqlalchemy import and_, bindparam, false, func, select
 
 from catalog.products.models import PriceTier, Product, ProductImage, ProductStatus, Variant
@@ -30,7 +31,13 @@ def _rows(statement, **params: Any) -> list[Any]:
     The statements below are built once at import: building a select and going
     through the ORM session cost more than the query itself on these pages.
     """
-    return db.session.connection().execute(statement, params).all()
+    ctx = _cv_request.get(None)
+    connection = getattr(ctx, "storefront_connection", None)
+    if connection is None:  # once per request: the session's lookup costs as much as a small query
+        connection = db.session.connection()
+        if ctx is not None:
+            ctx.storefront_connection = connection
+    return connection.execute(statement, params).all()
 
 # --- reference data, cached per process ---------------------------------------------------
 

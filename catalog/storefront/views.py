@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.images import image_urls
 from catalog.pricing import strategy_for
 from catalog.storefront import queries
-from catalog.storefront.display import Texts
+from catalog.storefront.display import Texts, media_prefix, photo_urls
 from shop.i18n import current_language
+from shop.i18n import gettext as _
 from shop.storage import get_storage
 from shop.validation import whatsapp_link
 
@@ -114,6 +113,8 @@ def product_detail(product_id: int, slug: str):
     tiers = {v.id: strategy.visible_tiers(v) for v in product.variants} if strategy.shows_tiers else {}
     page_url = url_for("storefront.product_detail", product_id=product.id, slug=product.slug, _external=True)
     more = queries.more_from_sentra(product.sentra.id, product.id)
+    storage = get_storage()
+    media = media_prefix(storage)
     if chosen is not None:
         headline_stock = stocks[chosen.id]
     elif product.made_to_order:
@@ -131,13 +132,13 @@ def product_detail(product_id: int, slug: str):
         prices={vid: texts.idr(amount) for vid, amount in prices.items()},
         stocks=stocks,
         tiers=tiers if any(tiers.values()) else None,
-        photos=[(photo, image_urls(photo)) for photo in product.photos],
+        photos=[(photo, photo_urls(photo, media)) for photo in product.photos],
         whatsapp=whatsapp_link(
             product.sentra.whatsapp,
             _("Hello %(sentra)s, I am interested in %(product)s: %(url)s",
               sentra=product.sentra.name, product=product.title, url=page_url),
         ),
-        more=texts.cards(more, get_storage()),
+        more=texts.cards(more, storage),
         locale=texts.locale,
     )
 
