@@ -22,12 +22,17 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return target
 
 
-@bp.post("/bahasa")
+@bp.route("/bahasa", methods=["GET", "POST"])
 def set_language():
-    """Remember the chosen language in a cookie for a year (CSRF-protected form)."""
-    lang = request.form.get("lang", "")
-    target = safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path)
-    response = redirect(target or url_for("storefront.home"))
+    """Remember the chosen language in a cookie for a year and go back where the user was.
+
+    A GET link is enough (and keeps anonymous pages free of session cookies): the
+    worst another site can do with it is switch someone's language.
+    """
+    values = request.form if request.method == "POST" else request.args
+    lang = values.get("lang", "")
+    referrer_path = urlsplit(request.referrer).path if request.referrer else None
+    response = redirect(safe_next(values.get("next") or referrer_path, url_for("storefront.home")))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -44,8 +49,10 @@ def healthz():
         current_app.logger.exception("health check: database unreachable")
         db.session.rollback()
         db_state = "unavailable"
-    search_state = "ok"
-    status = "ok" if db_state == "ok" else "degraded"
+    # The search backend's check is wired in by the app factory (shop does not import catalog).
+    search_check = current_app.extensions.get("search_health")
+    search_state = search_check() if search_check else "ok"
+    status = "ok" if db_state == "ok" and search_state == "ok" else "degraded"
     return jsonify({"status": status, "db": db_state, "search": search_state}), (
         200 if db_state == "ok" else 503
     )

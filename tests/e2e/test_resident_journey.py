@@ -50,7 +50,7 @@ def test_resident_registers_logs_in_switches_language_and_opens_a_storefront(
 
     # Switch to English; the choice is remembered on the next page.
     open_menu(page)
-    page.locator(".lang-switch button[value=en]").click()
+    page.locator(".lang-switch a[hreflang=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto(f"{live_server}/sentra")
     expect(page.locator("html")).to_have_attribute("lang", "en")

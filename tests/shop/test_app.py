@@ -40,6 +40,19 @@ def test_language_switch_is_remembered_in_a_cookie(client):
     assert "Halaman tidak ditemukan" in client.get("/tidak-ada").get_data(as_text=True)
 
 
+def test_language_links_switch_with_a_get_and_return_to_the_page(client):
+    response = client.get("/bahasa?lang=en&next=/sentra?subsector=kriya")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/sentra?subsector=kriya")
+    assert 'lang="en"' in client.get("/sentra").get_data(as_text=True)
+
+
+def test_an_anonymous_visit_sets_no_session_cookie(client):
+    for path in ("/", "/sentra"):
+        response = client.get(path)
+        assert "Set-Cookie" not in response.headers, path
+
+
 def test_language_switch_never_redirects_off_site(client):
     response = client.post("/bahasa", data={"lang": "en", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
