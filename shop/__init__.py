@@ -34,14 +34,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from shop import cli, database, errors, security
+    from shop import cli, database, errors, security, templating
 
     database.init_app(app)
     i18n.init_app(app)
+    templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    _wire_search_health(app)
     return app
+
+
+def _wire_search_health(app: Flask) -> None:
+    """/healthz reports "degraded" when Meilisearch is configured but unreachable."""
+    from catalog.search.meili import search_health
+
+    app.extensions["search_health"] = lambda: search_health(app.config)
 
 
 def _configure_logging(app: Flask) -> None:
@@ -55,8 +64,11 @@ def _configure_logging(app: Flask) -> None:
 def _import_models() -> None:
     """Every table is known to SQLAlchemy (and Alembic) before the first query."""
     import catalog.products.models  # noqa: F401
+    import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)
+    import catalog.search.models  # noqa: F401
     import shop.accounts.loader  # noqa: F401
     import shop.accounts.models  # noqa: F401
+    import shop.outbox.models  # noqa: F401
     import shop.partners.models  # noqa: F401
     import shop.places.models  # noqa: F401
     import shop.sentras.models  # noqa: F401
@@ -65,7 +77,9 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     import catalog.api  # noqa: F401  (adds catalog routes to the API blueprint)
     import catalog.products.csv_views  # noqa: F401  (adds the CSV routes to the products blueprint)
+    import catalog.search.api  # noqa: F401  (adds /api/v1/search and /api/v1/search/suggest)
     from catalog.products.views import bp as products_bp
+    from catalog.search.views import bp as search_bp
     from catalog.storefront.views import bp as storefront_bp
     from shop.accounts.views import bp as accounts_bp
     from shop.admin.views import bp as admin_bp
@@ -74,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.partners.views import bp as partners_bp
     from shop.sentras.views import bp as sentras_bp
 
-    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp, products_bp):
+    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp, products_bp, search_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     ext.csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth

@@ -1,6 +1,149 @@
-"""The search page /search (placeholder: the search-page engineer replaces it)."""
+"""The search page /search: a GET form that works without JavaScript.
+
+Filters are links with counts (subsector, kecamatan, sentra), checkboxes and a
+price range; each active filter shows as a chip that links to the same search
+without it. A bad parameter is dropped and named in a message, never a 500.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from catalog.search import search
+from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
+from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
+from catalog.storefront.display import Stock, Texts, media_prefix
+from catalog.storefront.queries import Page, reference
+from shop.i18n import current_language
+from shop.storage import get_storage
 
 bp = Blueprint("search", __name__)
+
+POPULAR = 8
+
+
+@dataclass(frozen=True)
+class HitCard:
+    """A hit ready to print with the storefront's product-card markup."""
+
+    hit: Hit
+    url: str
+    price: str
+    stock: Stock
+    photo_url: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    count: int | None = None
+    active: bool = False
+
+
+@bp.get("/search")
+def results():
+    parsed = parse_search_args(request.args)
+    result = search(parsed.query)
+    popular = [] if result.hits else search(SearchQuery(in_stock=True, sort=Sort.NEWEST, per_page=POPULAR)).hits
+    texts = Texts()
+    media = media_prefix(get_storage())
+    query = parsed.query
+    return render_template(
+        "catalog/search/results.html",
+        query=query,
+        result=result,
+        cards=_cards(result.hits, texts, media),
+        popular=_cards(popular, texts, media),
+        facets=_facet_links(query, result),
+        chips=_chips(parsed),
+        problems=parsed.errors,
+        sorts=_sorts(),
+        pages=Page(items=result.hits, total=result.total, page=result.page, per_page=result.per_page),
+        page_args=query_args(query, page=None),
+        suggestion_url=url_for("search.results", **query_args(query, q=result.suggestion, page=None))
+        if result.suggestion else None,
+    )
+
+
+def _cards(hits: list[Hit], texts: Texts, media: str) -> list[HitCard]:
+    root = request.script_root
+    return [
+        HitCard(
+            hit=hit,
+            url=f"{root}/p/{hit.product_id}-{hit.slug}",
+            price=texts.price(hit.price_min_idr, hit.price_max_idr),
+            stock=_stock(hit),
+            photo_url=media + hit.thumb_key if hit.thumb_key else None,
+        )
+        for hit in hits
+    ]
+
+
+def _stock(hit: Hit) -> Stock:
+    if hit.made_to_order:
+        return Stock("made-to-order", _("Made to order"))
+    if hit.in_stock:
+        return Stock("in", _("In stock"))
+    return Stock("out", _("Out of stock"))
+
+
+def _facet_links(query: SearchQuery, result: SearchResult) -> dict[str, list[Link]]:
+    """Each facet value links to the search with it added, or (when chosen) removed."""
+    links: dict[str, list[Link]] = {}
+    for name in FACETS:
+        chosen = list(getattr(query, name))
+        links[name] = []
+        for facet in result.facets.get(name, []):
+            active = facet.value in chosen
+            values = [v for v in chosen if v != facet.value] if active else [*chosen, facet.value]
+            url = url_for("search.results", **query_args(query, **{name: values or None}, page=None))
+            links[name].append(Link(facet.label, url, facet.count, active))
+    return links
+
+
+def _chips(parsed: ParsedSearch) -> list[Link]:
+    """One chip per active filter, linking to the same search without it."""
+    query = parsed.query
+    ref = reference()
+    locale = current_language()
+    labels: dict[str, Any] = {
+        "subsector": lambda code: ref.subsectors[code].name_for(locale),
+        "kecamatan": lambda code: _("Kecamatan %(name)s", name=ref.kecamatan[code].name),
+        "kelurahan": lambda code: _("Kelurahan %(name)s", name=ref.kelurahan[code].name),
+        "sentra": lambda slug: parsed.sentra_names.get(slug, slug),
+    }
+    chips = []
+    for name in LIST_FILTERS:
+        chosen = list(getattr(query, name))
+        for value in chosen:
+            rest = [v for v in chosen if v != value] or None
+            chips.append(Link(labels[name](value), _url(query, **{name: rest})))
+    texts = Texts()
+    if query.min_price is not None:
+        chips.append(Link(_("From %(price)s", price=texts.idr(query.min_price)), _url(query, min_price=None)))
+    if query.max_price is not None:
+        chips.append(Link(_("Up to %(price)s", price=texts.idr(query.max_price)), _url(query, max_price=None)))
+    if query.in_stock:
+        chips.append(Link(_("In stock"), _url(query, in_stock=None)))
+    if query.made_to_order is not None:
+        label = _("Made to order") if query.made_to_order else _("Ready stock only")
+        chips.append(Link(label, _url(query, made_to_order=None)))
+    return chips
+
+
+def _url(query: SearchQuery, **changes: Any) -> str:
+    return url_for("search.results", **query_args(query, **changes, page=None))
+
+
+def _sorts() -> list[tuple[str, str]]:
+    return [
+        (Sort.RELEVANCE, _("Most relevant")),
+        (Sort.PRICE_ASC, _("Price: low to high")),
+        (Sort.PRICE_DESC, _("Price: high to low")),
+        (Sort.NEWEST, _("Newest")),
+        (Sort.RATING, _("Best rated")),
+    ]

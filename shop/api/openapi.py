@@ -344,6 +344,90 @@ SPEC["paths"].update({
 })
 
 
+# --- search ------------------------------------------------------------------------------------
+
+_LIST = {"type": "array", "items": _STR}
+_FACET = {"type": "array", "items": {"type": "object", "required": ["value", "label", "count"],
+                                     "properties": {"value": _STR, "label": _STR, "count": _INT}}}
+SEARCH_PARAMS = [
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
+     "description": "free text; typos, spelling variants and place aliases are tolerated"},
+    {"name": "subsector", "in": "query", "schema": _LIST, "style": "form", "explode": True,
+     "description": "subsector codes (repeat for several: any of them)"},
+    {"name": "kecamatan", "in": "query", "schema": _LIST, "style": "form", "explode": True,
+     "description": "kecamatan codes, e.g. 32.75.08"},
+    {"name": "kelurahan", "in": "query", "schema": _LIST, "style": "form", "explode": True,
+     "description": "kelurahan codes, e.g. 32.75.08.1001"},
+    {"name": "sentra", "in": "query", "schema": _LIST, "style": "form", "explode": True,
+     "description": "sentra slugs"},
+    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0},
+     "description": "rupiah, against the product's lowest active variant price"},
+    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "in_stock", "in": "query", "schema": {"type": "boolean"}, "description": "only products in stock"},
+    {"name": "made_to_order", "in": "query", "schema": {"type": "boolean"},
+     "description": "true: only made to order; false: only ready stock; absent: both"},
+    {"name": "sort", "in": "query",
+     "schema": {"type": "string", "enum": ["relevance", "price_asc", "price_desc", "newest", "rating"],
+                "default": "relevance"}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
+    PAGE_PARAMS[1],
+]
+
+SPEC["components"]["schemas"].update({
+    "SearchHit": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "title": _STR,
+            "url": {"type": "string", "description": "the public product page"},
+            "sentra": {"type": "object", "properties": {"slug": _STR, "name": _STR}},
+            "kelurahan": PLACE, "kecamatan": PLACE,
+            "subsector": {"type": "string", "description": "subsector code"},
+            "price_min_idr": {"type": "integer", "description": "lowest active variant price"},
+            "price_max_idr": {"type": "integer", "description": "highest active variant price"},
+            "in_stock": {"type": "boolean"}, "made_to_order": {"type": "boolean"},
+            "thumbnail_url": {"type": ["string", "null"], "description": "320 px wide thumbnail of the first photo"},
+        },
+    },
+    "SearchResult": {
+        "type": "object",
+        "required": ["hits", "total", "page", "per_page", "facets", "suggestion"],
+        "properties": {
+            "hits": {"type": "array", "items": _ref("SearchHit")},
+            "total": _INT, "page": _INT, "per_page": _INT,
+            "facets": {"type": "object", "description": "counts that respect the other active filters",
+                       "properties": {"subsector": _FACET, "kecamatan": _FACET, "sentra": _FACET}},
+            "suggestion": {"type": ["string", "null"], "description": "did you mean, when the text looked misspelt"},
+        },
+    },
+    "Suggestions": {
+        "type": "object",
+        "properties": {"items": {"type": "array", "maxItems": 9, "items": {
+            "type": "object", "required": ["type", "label", "url"],
+            "properties": {"type": {"type": "string", "enum": ["product", "sentra"]}, "label": _STR, "url": _STR}}}},
+    },
+})
+
+SPEC["paths"].update({
+    "/search": {
+        "get": {
+            "summary": "Search public products, with facet counts; the same parameters as the /search page",
+            "parameters": SEARCH_PARAMS,
+            "responses": {
+                "200": _json(_ref("SearchResult"), "A page of hits"),
+                "400": _json(_ref("Error"), "A parameter that cannot be understood; fields names it"),
+            },
+        }
+    },
+    "/search/suggest": {
+        "get": {
+            "summary": "Products and sentras for what was typed so far (fewer than 10), for search-as-you-type",
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("Suggestions"), "Suggestions, products first")},
+        }
+    },
+})
+
+
 @bp.get("/openapi.json")
 def openapi_document():
     return jsonify(SPEC)
