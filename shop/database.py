@@ -1,4 +1,4 @@
-"""Engine tuning: SQLite in WAL mode with a busy timeout and foreign keys on."""
+"""Engine tuning: SQLite in WAL mode with a busy timeout, foreign keys on, and reads kept in memory."""
 from __future__ import annotations
 
 from flask import Flask
@@ -14,6 +14,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads (search's facet scans above all) stay in memory: a 64 MiB page cache, the file
+    # memory-mapped (256 MiB), and temporary tables and sorts in memory.
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute("PRAGMA mmap_size=268435456")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
 from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from catalog.search.documents import build_documents, iter_document_batches, product_ids_of_sentras
-from catalog.search.models import SearchDocument, SearchTerm
+from catalog.search.models import FACET_BITS, SearchDocument, SearchFacetKey, SearchTerm
 from catalog.search.text import padded, words
 from shop.extensions import db
 from shop.sentras.models import Sentra
@@ -61,6 +61,32 @@ def _row(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _insert(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _set_fts_rowids(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Give each row its FTS rowid: the product id with the id of its facet values' combination."""
+    def combo(row: dict[str, Any]) -> tuple[str, str, str, str]:
+        return (row["subsector"], row["kecamatan"], row["kelurahan"], row["sentra"])
+    wanted = {combo(row) for row in rows}
+    table = SearchFacetKey.__table__
+    known = {(r.subsector, r.kecamatan, r.kelurahan, r.sentra): r.id for r in session.execute(
+        select(table).where(SearchFacetKey.sentra.in_(sorted({c[3] for c in wanted}))))}
+    missing = sorted(wanted - set(known))
+    if missing:
+        session.execute(_insert(session)(SearchFacetKey).on_conflict_do_nothing(), [
+            {"subsector": a, "kecamatan": b, "kelurahan": c, "sentra": d} for a, b, c, d in missing])
+        known.update({(r.subsector, r.kecamatan, r.kelurahan, r.sentra): r.id for r in session.execute(
+            select(table).where(SearchFacetKey.sentra.in_(sorted({c[3] for c in missing}))))})
+    for row in rows:
+        row["fts_rowid"] = (row["product_id"] << FACET_BITS) | known[combo(row)]
+
+
 def _add_terms(session: Session, rows: list[dict[str, Any]]) -> None:
     terms = set()
     for row in rows:
@@ -74,11 +100,7 @@ def _add_terms(session: Session, rows: list[dict[str, Any]]) -> None:
     new = [{"term": t} for t in terms if t not in known]
     if not new:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _insert(session)
     for start in range(0, len(new), BATCH):  # sorted: two writers never wait on each other in a cycle
         session.execute(insert(SearchTerm).on_conflict_do_nothing(), new[start:start + BATCH])
 
@@ -96,6 +118,7 @@ def reindex_products(product_ids: Iterable[int], session: Session | None = None)
             session.execute(delete(SearchDocument).where(SearchDocument.product_id.in_(ids[start:start + BATCH])))
         if rows:
             _add_terms(session, rows)
+            _set_fts_rowids(session, rows)
             session.execute(SearchDocument.__table__.insert(), rows)
     finally:
         session.info.pop(_BUSY, None)
@@ -123,12 +146,16 @@ def rebuild_sql_index(progress: Callable[[int, int], None] | None = None) -> int
             rows = [_row(doc) for doc in docs]
             if rows:
                 _add_terms(session, rows)
+                _set_fts_rowids(session, rows)
                 session.execute(SearchDocument.__table__.insert(), rows)
             done += len(rows)
             if progress:
                 progress(done, total)
     finally:
         session.info.pop(_BUSY, None)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))  # one b-tree per term
+    session.execute(text("ANALYZE search_document"))  # the planner's statistics for the new rows
     return done
 
 

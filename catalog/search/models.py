@@ -1,13 +1,24 @@
 """The sql backend's index: one row per public product, its vocabulary, and the synonym groups.
 
 On SQLite an FTS5 table (``search_fts``, external content over ``search_document``,
-kept by triggers) answers the text match; on PostgreSQL a GIN index over
+kept by triggers, its rowid ``fts_rowid``) answers the text match; on PostgreSQL a GIN index over
 ``to_tsvector('simple', title_terms || ' ' || body_terms)`` does. Both are made here
 for ``create_all`` and by migration 5ea7c4000001.
 """
 from __future__ import annotations
 
-from sqlalchemy import DDL, BigInteger, Boolean, Float, Index, Integer, String, Text, event
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    Boolean,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.extensions import db
@@ -24,6 +35,9 @@ class SearchDocument(db.Model):
         Index("ix_search_document_sentra", "sentra"),
         Index("ix_search_document_price", "price_min_idr", "product_id"),
         Index("ix_search_document_created", "created_at", "product_id"),
+        # Covers the facet counts of a browse without text (no row is read).
+        Index("ix_search_document_facets", "subsector", "sentra", "kecamatan", "kelurahan", "in_stock",
+              "made_to_order", "price_min_idr", "created_at", "rating"),
     )
 
     product_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -46,6 +60,26 @@ class SearchDocument(db.Model):
     thumb_key: Mapped[str | None] = mapped_column(String(255))
     title_terms: Mapped[str] = mapped_column(Text, default=" ")
     body_terms: Mapped[str] = mapped_column(Text, default=" ")
+    # The FTS5 rowid: ``product_id << FACET_BITS | search_facet_key.id``. Text matches then carry
+    # their facet values, and order by product id, without reading this table.
+    fts_rowid: Mapped[int] = mapped_column(BigInteger, unique=True)
+
+
+FACET_BITS = 20
+FACET_MASK = (1 << FACET_BITS) - 1
+
+
+class SearchFacetKey(db.Model):
+    """One combination of facet values a document has (never pruned): its id goes into the FTS5 rowid."""
+
+    __tablename__ = "search_facet_key"
+    __table_args__ = (UniqueConstraint("subsector", "kecamatan", "kelurahan", "sentra"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subsector: Mapped[str] = mapped_column(String(40))
+    kecamatan: Mapped[str] = mapped_column(String(8))
+    kelurahan: Mapped[str] = mapped_column(String(13))
+    sentra: Mapped[str] = mapped_column(String(80))
 
 
 class SearchTerm(db.Model):
@@ -70,17 +104,17 @@ class SearchSynonym(db.Model):
 SQLITE_FTS = [
     "DROP TABLE IF EXISTS search_fts",
     "CREATE VIRTUAL TABLE search_fts USING fts5(title_terms, body_terms, content='search_document', "
-    "content_rowid='product_id', tokenize='unicode61', prefix='2 3')",
+    "content_rowid='fts_rowid', tokenize='unicode61', prefix='2 3')",
     "CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.product_id, new.title_terms, "
+    "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.fts_rowid, new.title_terms, "
     "new.body_terms); END",
     "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.product_id, "
+    "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.fts_rowid, "
     "old.title_terms, old.body_terms); END",
-    "CREATE TRIGGER search_document_au AFTER UPDATE OF title_terms, body_terms ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.product_id, "
+    "CREATE TRIGGER search_document_au AFTER UPDATE OF title_terms, body_terms, fts_rowid ON search_document BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.fts_rowid, "
     "old.title_terms, old.body_terms); "
-    "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.product_id, new.title_terms, "
+    "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.fts_rowid, new.title_terms, "
     "new.body_terms); END",
 ]
 SQLITE_FTS_DROP = ["DROP TABLE IF EXISTS search_fts"]

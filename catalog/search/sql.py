@@ -4,16 +4,27 @@ A query is planned in Python first: each word gets its alternatives (itself, as 
 prefix too when it is the last word; its near words from the vocabulary; their
 synonyms). The database then finds candidates with one full-text match (every word
 must match; when no product has them all, products matching the most words), and
-ranks by how many words matched in the title, then newest. Every term reaches the
-database as a quoted string in a bound parameter: user text never becomes syntax.
+ranks by how many words matched in the title, then newest first (by product id).
+Every term reaches the database as a quoted string in a bound parameter: user text
+never becomes syntax.
+
+On SQLite a text search by relevance, filtered at most by subsector, kecamatan,
+kelurahan or sentra (the usual search), never reads ``search_document`` but for the
+page's rows: the FTS5 rowid carries the product id and its facet values (see
+``SearchDocument.fts_rowid``), so FTS5 alone counts the facets and pages through the
+relevance tiers. Other searches (price, stock, made-to-order filters, other sorts, no
+text, PostgreSQL) filter and sort ``search_document`` itself.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import text
 
+from catalog.search.models import FACET_BITS, FACET_MASK
 from catalog.search.synonyms import synonym_groups, synonyms_of
 from catalog.search.text import query_words
 from catalog.search.types import (
@@ -29,6 +40,7 @@ from catalog.search.vocabulary import vocabulary
 from shop.extensions import db
 
 MIN_PREFIX = 2
+MAX_TIER_WORDS = 3  # up to this many words, relevance tiers are FTS5 expressions (2**n of them)
 HIT_COLUMNS = (
     "d.product_id, d.title, d.slug, d.sentra, d.sentra_name, d.kelurahan, d.kelurahan_name, d.kecamatan, "
     "d.kecamatan_name, d.subsector, d.price_min_idr, d.price_max_idr, d.in_stock, d.made_to_order, d.thumb_key"
@@ -114,11 +126,17 @@ class _Sql:
         joiner = " AND " if all_words else " OR "
         return joiner.join("(" + " OR ".join(fts_term(a) for a in p.alternatives) + ")" for p in plans)
 
+    @staticmethod
+    def fts_word(plan: WordPlan, column: str | None = None) -> str:
+        """An FTS5 expression for one word's alternatives, optionally in one column only."""
+        terms = " OR ".join(f'"{a.phrase}"' + ("*" if a.prefix else "") for a in plan.alternatives)
+        return f"{column} : ({terms})" if column else f"({terms})"
+
     def text_condition(self, match: str) -> str:
         if self.postgres:
             return ("to_tsvector('simple', d.title_terms || ' ' || d.body_terms) @@ "
                     f"to_tsquery('simple', {self.bind(match)})")
-        return f"d.product_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {self.bind(match)})"
+        return f"d.fts_rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {self.bind(match)})"
 
 
 def _words_matched(sql: _Sql, plans: list[WordPlan]) -> str:
@@ -163,12 +181,6 @@ def _locale() -> str:
         return "id"
 
 
-def _subsector_labels() -> dict[str, str]:
-    from shop.places.models import Subsector
-    locale = _locale()
-    return {s.code: s.name_for(locale) for s in db.session.scalars(db.select(Subsector))}
-
-
 def _order(sort: Sort, score: str | None) -> str:
     if sort == Sort.PRICE_ASC:
         return "d.price_min_idr ASC, d.product_id ASC"
@@ -178,8 +190,61 @@ def _order(sort: Sort, score: str | None) -> str:
         return "d.created_at DESC, d.product_id DESC"
     if sort == Sort.RATING:
         return "d.rating DESC, d.created_at DESC, d.product_id DESC"
-    lead = f"({score}) DESC, " if score else ""
-    return lead + "d.created_at DESC, d.product_id DESC"
+    if score:  # then newest first by id (ids only grow), as the FTS5 rowid orders them
+        return f"({score}) DESC, d.product_id DESC"
+    return "d.created_at DESC, d.product_id DESC"
+
+
+def _tiers(base: str, titles: list[str]) -> list[str]:
+    """FTS5 expressions splitting ``base`` by how many words match in the title, most first."""
+    tiers = []
+    everything = range(len(titles))
+    for size in range(len(titles), -1, -1):
+        parts = []
+        for inside in combinations(everything, size):
+            outside = [titles[i] for i in everything if i not in inside]
+            expression = "(" + " AND ".join([f"({base})", *(titles[i] for i in inside)]) + ")"
+            if outside:
+                expression = f"({expression} NOT ({' OR '.join(outside)}))"
+            parts.append(expression)
+        tiers.append(" OR ".join(parts))
+    return tiers
+
+
+def _subsector_labels() -> dict[str, str]:
+    """Subsector names by code, in the current language (the Meilisearch backend's facet labels too)."""
+    from shop.places.models import Subsector
+    column = Subsector.name_en if _locale() == "en" else Subsector.name_id  # as Subsector.name_for
+    return dict(db.session.execute(db.select(Subsector.code, column)).all())
+
+
+def _facet_values(counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
+    """Facet values with their labels (subsector names in the current language, place and sentra names)."""
+    subsector_name = "name_en" if _locale() == "en" else "name_id"  # as Subsector.name_for
+    labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
+    for facet, value, label in db.session.execute(text(  # one small read: every label there is
+        f"SELECT 'subsector', code, {subsector_name} FROM subsector "
+        "UNION ALL SELECT 'kecamatan', code, name FROM kecamatan "
+        "UNION ALL SELECT 'sentra', slug, name FROM sentra"
+    )):
+        labels[facet][value] = label
+    facets = {}
+    for name in FACETS:
+        values = [FacetValue(value=value, label=labels[name].get(value) or value, count=n)
+                  for value, n in counts[name].items() if value]
+        facets[name] = sorted(values, key=lambda f: (-f.count, f.label.lower(), f.value))
+    return facets
+
+
+def _rows_of(product_ids: list[int]) -> list[Any]:
+    """The hit columns of these documents, in this order."""
+    if not product_ids:
+        return []
+    found = {row[0]: row for row in db.session.execute(text(
+        f"SELECT {HIT_COLUMNS} FROM search_document d WHERE d.product_id IN "
+        f"({', '.join(str(int(i)) for i in product_ids)})"
+    ))}
+    return [found[i] for i in product_ids if i in found]
 
 
 def _hit(row: Any) -> Hit:
@@ -206,6 +271,9 @@ class SqlBackend:
         suggestion = None
         if any(p.correction for p in plans):
             suggestion = " ".join(p.correction or p.word for p in plans)
+        if (plans and not sql.postgres and query.sort == Sort.RELEVANCE and query.min_price is None
+                and query.max_price is None and not query.in_stock and query.made_to_order is None):
+            return self._search_fts_only(query, plans, suggestion, page, per_page)
 
         text_conditions: list[str] = []
         score = None
@@ -236,54 +304,148 @@ class SqlBackend:
         every_filter = [c for conditions in filters.values() for c in conditions]
         where_all = _where(text_conditions + every_filter)
 
-        rows = session.execute(text(
-            f"SELECT {HIT_COLUMNS} FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
-            f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
-        ), sql.params).all()
+        if score is None:  # no text: the page's ids from the covering index, then their rows
+            page_ids = session.scalars(text(
+                f"SELECT d.product_id FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
+                f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
+            ), sql.params).all()
+            rows = _rows_of(page_ids)
+        else:
+            rows = session.execute(text(
+                f"SELECT {HIT_COLUMNS} FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
+                f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
+            ), sql.params).all()
 
         facets, total = self._facets(sql, text_conditions, filters, where_all)
         return SearchResult(hits=[_hit(r) for r in rows], total=total, page=page, per_page=per_page,
                             facets=facets, suggestion=suggestion, backend=self.name)
 
+    def _search_fts_only(self, query: SearchQuery, plans: list[WordPlan], suggestion: str | None,
+                         page: int, per_page: int) -> SearchResult:
+        """A text search by relevance on SQLite, filtered by places, sentras or subsectors, from FTS5 alone.
+
+        The FTS5 rowid carries the product id and its facet values' combination
+        (``search_facet_key``), so the facet counts are one grouped pass over the matching
+        rowids, and the page is read tier by tier (products with every word in the title
+        first) in FTS5's own rowid order, newest first. Only the page's rows are read in full.
+        """
+        session = db.session
+        sql = _Sql("sqlite")
+        empty = SearchResult(hits=[], total=0, page=page, per_page=per_page,
+                             facets={name: [] for name in FACETS}, suggestion=suggestion, backend=self.name)
+        words = [sql.fts_word(p) for p in plans]
+        titles = [sql.fts_word(p, "title_terms") for p in plans]
+        base: str | None = " AND ".join(words)  # an FTS5 expression for the matching products
+        source = None  # or, for long queries without a product matching them all, a subquery
+        if len(plans) > 1 and not self._any(base):
+            base = None
+            if len(plans) <= MAX_TIER_WORDS:  # products matching the most words: any `best` of them
+                for best in range(len(plans) - 1, 0, -1):
+                    some = " OR ".join("(" + " AND ".join(c) + ")" for c in combinations(words, best))
+                    if self._any(some):
+                        base = some
+                        break
+                if base is None:
+                    return empty
+            else:
+                counts = " + ".join(
+                    f"(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {sql.bind(w)}))" for w in words
+                )
+                matched = (f"SELECT rowid AS r, {counts} AS n FROM search_fts "
+                           f"WHERE search_fts MATCH {sql.bind(' OR '.join(words))}")
+                best = session.execute(text(f"SELECT max(n) FROM ({matched})"), sql.params).scalar()
+                if not best:
+                    return empty
+                source = f"SELECT r FROM ({matched}) WHERE n >= {sql.bind(int(best))}"
+        if source is None:
+            source = f"SELECT rowid AS r FROM search_fts WHERE search_fts MATCH {sql.bind(base)}"
+
+        wanted = {name: {str(v) for v in getattr(query, name) if str(v)}
+                  for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
+        counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        allowed: list[int] = []
+        total = 0
+        for key, subsector, kecamatan, kelurahan, sentra, n in session.execute(text(
+            "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, g.n "
+            f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}) GROUP BY 1) AS g "
+            "JOIN search_facet_key k ON k.id = g.key"
+        ), sql.params):
+            values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
+            if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
+                continue
+            missed = [name for name in FACETS if wanted[name] and values[name] not in wanted[name]]
+            if not missed:
+                allowed.append(key)
+                total += n
+            for name in FACETS:  # each facet applies every active filter but its own
+                if not missed or missed == [name]:
+                    counts_by[name][values[name]] = counts_by[name].get(values[name], 0) + n
+        facets = _facet_values(counts_by)
+        if not total:
+            return dataclasses.replace(empty, facets=facets)
+        narrowed = " AND (rowid & {}) IN ({})".format(FACET_MASK, ", ".join(str(int(k)) for k in allowed)) \
+            if any(wanted.values()) else ""
+        offset, limit = (page - 1) * per_page, per_page
+        rowids: list[int] = []
+        if base is not None and len(plans) <= MAX_TIER_WORDS:
+            for tier in _tiers(base, titles):
+                if offset:
+                    skipped = session.execute(text(
+                        f"SELECT count(*) FROM search_fts WHERE search_fts MATCH :m{narrowed}"), {"m": tier}).scalar()
+                    if offset >= skipped:
+                        offset -= skipped
+                        continue
+                found = session.scalars(text(
+                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH :m{narrowed} "
+                    f"ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"), {"m": tier}).all()
+                rowids.extend(found)
+                offset, limit = 0, limit - len(found)
+                if not limit:
+                    break
+        else:
+            score = " + ".join(
+                f"(r IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {sql.bind(t)}))" for t in titles)
+            rowids = session.scalars(text(
+                f"SELECT r FROM ({source}) WHERE 1{narrowed.replace('rowid', 'r')} ORDER BY {score} DESC, r DESC "
+                f"LIMIT {limit} OFFSET {offset}"), sql.params).all()
+        hits = [_hit(row) for row in _rows_of([int(r) >> FACET_BITS for r in rowids])]
+        return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
+                            suggestion=suggestion, backend=self.name)
+
+    @staticmethod
+    def _any(match: str) -> bool:
+        return db.session.execute(
+            text("SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1"), {"m": match}
+        ).first() is not None
+
     def _facets(self, sql: _Sql, text_conditions: list[str], filters: dict[str, list[str]],
                 where_all: str) -> tuple[dict[str, list[FacetValue]], int]:
-        """Disjunctive facet counts: each facet applies every active filter but its own."""
+        """Disjunctive facet counts: each facet applies every active filter but its own.
+
+        Without text, every scan reads only ``ix_search_document_facets`` (no row).
+        """
         session = db.session
-        counts: dict[str, dict[str, list[Any]]] = {name: {} for name in FACETS}
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         # One grouped scan with every filter answers the facets whose own filter is off.
         grouped = session.execute(text(
-            "SELECT d.subsector, d.kecamatan, max(d.kecamatan_name), d.sentra, max(d.sentra_name), count(*) "
-            f"FROM search_document d{where_all} GROUP BY d.subsector, d.kecamatan, d.sentra"
+            f"SELECT d.subsector, d.kecamatan, d.sentra, count(*) FROM search_document d{where_all} "
+            "GROUP BY d.subsector, d.sentra, d.kecamatan"
         ), sql.params).all()
-        total = sum(row[5] for row in grouped)
-        for subsector, kecamatan, kecamatan_name, sentra, sentra_name, n in grouped:
-            for name, value, label in (("subsector", subsector, None), ("kecamatan", kecamatan, kecamatan_name),
-                                       ("sentra", sentra, sentra_name)):
-                if name in filters:
-                    continue
-                entry = counts[name].setdefault(value, [label, 0])
-                entry[1] += n
+        total = sum(row[3] for row in grouped)
+        for *values, n in grouped:
+            for name, value in zip(FACETS, values, strict=True):
+                if name not in filters:
+                    counts[name][value] = counts[name].get(value, 0) + n
         for name in FACETS:
             if name not in filters:
                 continue
             others = [c for key, conditions in filters.items() if key != name for c in conditions]
             column = FACET_COLUMNS[name]
-            label = {"subsector": "NULL", "kecamatan": "max(d.kecamatan_name)", "sentra": "max(d.sentra_name)"}[name]
-            for value, value_label, n in session.execute(text(
-                f"SELECT {column}, {label}, count(*) FROM search_document d{_where(text_conditions + others)} "
+            counts[name] = dict(session.execute(text(
+                f"SELECT {column}, count(*) FROM search_document d{_where(text_conditions + others)} "
                 f"GROUP BY {column}"
-            ), sql.params):
-                counts[name][value] = [value_label, n]
-        subsector_labels = _subsector_labels()
-        facets = {}
-        for name in FACETS:
-            values = [
-                FacetValue(value=value, label=(subsector_labels.get(value, value) if name == "subsector"
-                                               else (label or value)), count=n)
-                for value, (label, n) in counts[name].items() if value
-            ]
-            facets[name] = sorted(values, key=lambda f: (-f.count, f.label.lower(), f.value))
-        return facets, total
+            ), sql.params).all())
+        return _facet_values(counts), total
 
     def suggest(self, text_: str, limit: int = 8) -> list[dict[str, Any]]:
         """Products and sentras for the words typed so far (fewer than 10 in all)."""

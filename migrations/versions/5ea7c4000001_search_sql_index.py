@@ -5,12 +5,17 @@ Revises: 6491b359f0d6
 Create Date: 2026-12-01 00:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # Frozen copies of catalog.search.models' DDL at this revision.
 SQLITE_FTS = [
-    'DROP TABLE IF EXISTS search_fts', "CREATE VIRTUAL TABLE search_fts USING fts5(title_terms, body_terms, content='search_document', content_rowid='product_id', tokenize='unicode61', prefix='2 3')", 'CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.product_id, new.title_terms, new.body_terms); END', "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.product_id, old.title_terms, old.body_terms); END", "CREATE TRIGGER search_document_au AFTER UPDATE OF title_terms, body_terms ON search_document BEGIN INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.product_id, old.title_terms, old.body_terms); INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.product_id, new.title_terms, new.body_terms); END"]
+    'DROP TABLE IF EXISTS search_fts',
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title_terms, body_terms, content='search_document', content_rowid='fts_rowid', tokenize='unicode61', prefix='2 3')",
+    'CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.fts_rowid, new.title_terms, new.body_terms); END',
+    "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.fts_rowid, old.title_terms, old.body_terms); END",
+    "CREATE TRIGGER search_document_au AFTER UPDATE OF title_terms, body_terms, fts_rowid ON search_document BEGIN INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) VALUES ('delete', old.fts_rowid, old.title_terms, old.body_terms); INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.fts_rowid, new.title_terms, new.body_terms); END",
+]
 POSTGRES_FTS = ["CREATE INDEX IF NOT EXISTS ix_search_document_tsv ON search_document USING gin (to_tsvector('simple', title_terms || ' ' || body_terms))"]
 
 
@@ -43,16 +48,28 @@ def upgrade():
     sa.Column('thumb_key', sa.String(length=255), nullable=True),
     sa.Column('title_terms', sa.Text(), nullable=False),
     sa.Column('body_terms', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('product_id', name=op.f('pk_search_document'))
+    sa.Column('fts_rowid', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('product_id', name=op.f('pk_search_document')),
+    sa.UniqueConstraint('fts_rowid', name=op.f('uq_search_document_fts_rowid'))
     )
     with op.batch_alter_table('search_document', schema=None) as batch_op:
         batch_op.create_index('ix_search_document_created', ['created_at', 'product_id'], unique=False)
+        batch_op.create_index('ix_search_document_facets', ['subsector', 'sentra', 'kecamatan', 'kelurahan', 'in_stock', 'made_to_order', 'price_min_idr', 'created_at', 'rating'], unique=False)
         batch_op.create_index('ix_search_document_kecamatan', ['kecamatan'], unique=False)
         batch_op.create_index('ix_search_document_kelurahan', ['kelurahan'], unique=False)
         batch_op.create_index('ix_search_document_price', ['price_min_idr', 'product_id'], unique=False)
         batch_op.create_index('ix_search_document_sentra', ['sentra'], unique=False)
         batch_op.create_index('ix_search_document_subsector', ['subsector'], unique=False)
 
+    op.create_table('search_facet_key',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subsector', sa.String(length=40), nullable=False),
+    sa.Column('kecamatan', sa.String(length=8), nullable=False),
+    sa.Column('kelurahan', sa.String(length=13), nullable=False),
+    sa.Column('sentra', sa.String(length=80), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_facet_key')),
+    sa.UniqueConstraint('subsector', 'kecamatan', 'kelurahan', 'sentra', name=op.f('uq_search_facet_key_subsector'))
+    )
     op.create_table('search_synonym',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('words', sa.String(length=500), nullable=False),
@@ -82,12 +99,14 @@ def downgrade():
         op.execute('DROP TABLE IF EXISTS search_fts')
     op.drop_table('search_term')
     op.drop_table('search_synonym')
+    op.drop_table('search_facet_key')
     with op.batch_alter_table('search_document', schema=None) as batch_op:
         batch_op.drop_index('ix_search_document_subsector')
         batch_op.drop_index('ix_search_document_sentra')
         batch_op.drop_index('ix_search_document_price')
         batch_op.drop_index('ix_search_document_kelurahan')
         batch_op.drop_index('ix_search_document_kecamatan')
+        batch_op.drop_index('ix_search_document_facets')
         batch_op.drop_index('ix_search_document_created')
 
     op.drop_table('search_document')

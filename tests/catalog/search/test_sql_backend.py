@@ -163,3 +163,43 @@ def test_a_document_carries_places_prices_and_stock(sentra):
     assert (doc["price_min_idr"], doc["price_max_idr"], doc["in_stock"]) == (70_000, 90_000, True)
     assert (doc["kecamatan"], doc["kecamatan_name"], doc["kecamatan_alias"]) == ("32.75.08", "Pondokgede", "Pondok Gede")
     assert doc["sentra"] == sentra.slug and doc["thumb_key"] is None and doc["rating"] == 0.0
+
+
+def _shelf_for_tiers(sentra) -> dict[str, int]:
+    made = {
+        "both": make_product(sentra, title="Anyaman Bambu", description="Wadah."),
+        "title": make_product(sentra, title="Anyaman Pandan", description="Tikar bambu."),
+        "desc": make_product(sentra, title="Tikar Pandan", description="Anyaman bambu halus."),
+        "other": make_product(sentra, title="Kursi Rotan", description="Anyaman bambu kuat."),
+    }
+    return {key: product.id for key, product in made.items()}
+
+
+def test_relevance_pages_run_across_title_tiers_in_one_stable_order(sentra):
+    _shelf_for_tiers(sentra)
+    every = ids("anyaman bambu")
+    paged = [h.product_id for page in range(1, 5)
+             for h in search_api.search(SearchQuery(text="anyaman bambu", per_page=1, page=page)).hits]
+    assert paged == every and len(every) == 4
+
+
+def test_words_in_the_title_rank_first_then_newest(sentra):
+    shelf = _shelf_for_tiers(sentra)
+    assert ids("anyaman bambu") == [shelf["both"], shelf["title"], shelf["other"], shelf["desc"]]
+
+
+def test_a_price_filter_keeps_the_relevance_order(sentra):
+    _shelf_for_tiers(sentra)
+    assert ids("anyaman bambu", max_price=10_000_000) == ids("anyaman bambu")
+
+
+def test_a_long_query_without_a_product_matching_every_word_keeps_those_matching_most(sentra):
+    shelf = _shelf_for_tiers(sentra)
+    assert set(ids("anyaman bambu pandan zzqq xxyy")) == {shelf["title"], shelf["desc"]}
+
+
+def test_a_facet_filter_on_a_text_search_still_counts_its_own_facet(sentra):
+    _shelf_for_tiers(sentra)
+    result = search_api.search(SearchQuery(text="anyaman", sentra=(sentra.slug,), subsector=("nope",)))
+    assert result.total == 0
+    assert {f.value: f.count for f in result.facets["subsector"]} == {"kriya": 4}
