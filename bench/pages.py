@@ -102,6 +102,8 @@ def _demo_pages() -> dict[str, tuple[str, float | None]]:
         "storefront": (f"/sentra/{STOREFRONT}", 0.25),
         "category": (f"/kategori/{row.subsector_code}", 0.10),
         "directory": ("/sentra", 0.10),
+        "search": ("/search?q=keripik", 0.10),
+        "search+facets": (f"/search?q=tas&subsector={row.subsector_code}&in_stock=1", 0.10),
     }
 
 
