@@ -14,6 +14,7 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.i18n import current_language
 from shop.places.services import kelurahan_choices, subsector_choices
+from shop.sentras import members as member_services
 from shop.sentras import services
 from shop.sentras.access import membership_for, sentra_required
 from shop.sentras.forms import (
@@ -44,7 +45,7 @@ def _nav():
         if not current_user.is_authenticated:
             return []
         if "_nav_memberships" not in g:
-            g._nav_memberships = services.memberships_of(current_user)
+            g._nav_memberships = member_services.memberships_of(current_user)
         return g._nav_memberships
 
     return {"nav_memberships": nav_memberships, "role_labels": ROLE_LABELS}
@@ -130,7 +131,7 @@ def invitations():
     """Invitations waiting for the current user's verified address."""
     if not current_user.is_verified:
         return render_template("shop/sentras/verify_first.html"), 403
-    return render_template("shop/sentras/invitations.html", invites=services.invites_for(current_user))
+    return render_template("shop/sentras/invitations.html", invites=member_services.invites_for(current_user))
 
 
 @bp.post("/undangan/<int:invite_id>/terima")
@@ -139,7 +140,7 @@ def accept_invite(invite_id: int):
     if not current_user.is_verified:
         return render_template("shop/sentras/verify_first.html"), 403
     try:
-        membership = services.accept_invite(current_user, invite_id)
+        membership = member_services.accept_invite(current_user, invite_id)
     except services.InviteNotFoundError:
         abort(404)
     except services.AlreadyMemberError:
@@ -155,7 +156,7 @@ def accept_invite(invite_id: int):
 @login_required
 def decline_invite(invite_id: int):
     try:
-        services.decline_invite(current_user, invite_id)
+        member_services.decline_invite(current_user, invite_id)
     except services.InviteNotFoundError:
         abort(404)
     db.session.commit()
@@ -214,7 +215,7 @@ def _is_post() -> bool:
 
 def _members_page(invite_form: InviteForm | None = None, status: int = 200):
     sentra, membership = g.sentra, g.membership
-    roles = services.invitable_roles(membership)
+    roles = member_services.invitable_roles(membership)
     if invite_form is None and roles:
         invite_form = InviteForm()
     if invite_form is not None:
@@ -223,8 +224,8 @@ def _members_page(invite_form: InviteForm | None = None, status: int = 200):
         "shop/sentras/members.html",
         sentra=sentra,
         membership=membership,
-        members=services.members_of(sentra),
-        invites=services.pending_invites(sentra),
+        members=member_services.members_of(sentra),
+        invites=member_services.pending_invites(sentra),
         invite_form=invite_form,
         role_form=RoleForm(),
         Role=Role,
@@ -243,11 +244,11 @@ def members(sentra_slug: str):
 def invite(sentra_slug: str):
     """Invite someone by email (managers invite members; the owner also managers)."""
     form = InviteForm()
-    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in services.invitable_roles(g.membership)]
+    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in member_services.invitable_roles(g.membership)]
     if not form.validate_on_submit():
         return _members_page(form, 400)
     try:
-        services.invite_member(g.sentra, g.membership, form.email.data, Role(form.role.data))
+        member_services.invite_member(g.sentra, g.membership, form.email.data, Role(form.role.data))
     except services.PermissionDeniedError:
         abort(403)
     except services.AlreadyMemberError:
@@ -269,7 +270,7 @@ def change_role(sentra_slug: str, membership_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.change_role(g.sentra, g.membership, membership_id, Role(form.role.data))
+        member_services.change_role(g.sentra, g.membership, membership_id, Role(form.role.data))
     except services.MemberNotFoundError:
         abort(404)
     except (services.PermissionDeniedError, services.OwnerRequiredError):
@@ -285,7 +286,7 @@ def remove_member(sentra_slug: str, membership_id: int):
     """Remove a member (owner; managers remove plain members) or leave the sentra."""
     leaving = membership_id == g.membership.id
     try:
-        services.remove_member(g.sentra, g.membership, membership_id)
+        member_services.remove_member(g.sentra, g.membership, membership_id)
     except services.MemberNotFoundError:
         abort(404)
     except (services.PermissionDeniedError, services.OwnerRequiredError):
@@ -302,7 +303,7 @@ def remove_member(sentra_slug: str, membership_id: int):
 @sentra_required(Role.MANAGER)
 def cancel_invite(sentra_slug: str, invite_id: int):
     try:
-        services.cancel_invite(g.sentra, invite_id)
+        member_services.cancel_invite(g.sentra, invite_id)
     except services.InviteNotFoundError:
         abort(404)
     db.session.commit()
@@ -318,13 +319,13 @@ def transfer(sentra_slug: str):
     form = TransferForm()
     form.new_owner.choices = [
         (m.id, f"{m.user.name} ({m.user.email})")
-        for m in services.members_of(sentra)
+        for m in member_services.members_of(sentra)
         if m.id != g.membership.id
     ]
     status = 200
     if form.validate_on_submit():
         try:
-            services.transfer_ownership(sentra, g.membership, form.new_owner.data, form.password.data)
+            member_services.transfer_ownership(sentra, g.membership, form.new_owner.data, form.password.data)
         except services.WrongPasswordError:
             form.password.errors = [_("That is not your password.")]
             status = 400

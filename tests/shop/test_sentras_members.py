@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from shop.accounts.signals import email_verified
 from shop.db import utcnow
 from shop.extensions import db
-from shop.sentras import services
+from shop.sentras import members
 from shop.sentras.models import Role, SentraInvite, SentraMembership
 from tests.factories import add_member, make_invite, make_sentra, make_user
 
@@ -136,7 +136,7 @@ def test_invites_become_memberships_when_the_email_is_verified(sentra):
 def test_unverified_user_gets_no_membership_from_invites(sentra):
     make_invite(sentra, "nanti@example.test")
     user = make_user("nanti@example.test", verified=False)
-    assert services.accept_invites_for(user) == []
+    assert members.accept_invites_for(user) == []
     assert role_of(sentra.id, user.id) is None
 
 
@@ -338,7 +338,7 @@ def test_transfer_service_demotes_before_promoting(sentra, owner):
     heir = make_user()
     membership = add_member(sentra, heir)
     actor = db.session.scalar(select(SentraMembership).where(SentraMembership.user_id == owner.id))
-    services.transfer_ownership(sentra, actor, membership.id, "correct-horse-battery")
+    members.transfer_ownership(sentra, actor, membership.id, "correct-horse-battery")
     assert (actor.role, membership.role) == (Role.MANAGER, Role.OWNER)
 
 
