@@ -58,13 +58,6 @@ def sentras():
     )
 
 
-def _sentra(sentra_id: int) -> Sentra:
-    sentra = db.session.get(Sentra, sentra_id)
-    if sentra is None:
-        abort(404)
-    return sentra
-
-
 def _render_sentra(sentra: Sentra, reason_form: ReasonForm | None = None, error: str | None = None,
                    status: int = 200):
     logo_url = get_storage().url(sentra.logo_key) if sentra.logo_key else None
@@ -88,11 +81,11 @@ def _render_sentra(sentra: Sentra, reason_form: ReasonForm | None = None, error:
 @admin_required
 def sentra_detail(sentra_id: int):
     """An application or sentra with the decisions its status allows. :raise 404: unknown id."""
-    return _render_sentra(_sentra(sentra_id))
+    return _render_sentra(db.get_or_404(Sentra, sentra_id))
 
 
 def _decide_sentra(sentra_id: int, decide: Callable[..., Sentra], needs_reason: bool, done: str):
-    sentra = _sentra(sentra_id)
+    sentra = db.get_or_404(Sentra, sentra_id)
     form = ReasonForm() if needs_reason else DecisionForm()
     if not form.validate_on_submit():
         if not needs_reason:
@@ -155,13 +148,6 @@ def partners():
     )
 
 
-def _partner(partner_id: int) -> Partner:
-    partner = db.session.get(Partner, partner_id)
-    if partner is None:
-        abort(404)
-    return partner
-
-
 def _render_partner(partner: Partner, reason_form: ReasonForm | None = None, error: str | None = None,
                     status: int = 200):
     return (
@@ -183,14 +169,14 @@ def _render_partner(partner: Partner, reason_form: ReasonForm | None = None, err
 @admin_required
 def partner_detail(partner_id: int):
     """A partner organisation with its members and the decisions its status allows. :raise 404: unknown id."""
-    return _render_partner(_partner(partner_id))
+    return _render_partner(db.get_or_404(Partner, partner_id))
 
 
 @bp.post("/mitra/<int:partner_id>/verifikasi")
 @admin_required
 def partner_verify(partner_id: int):
     """Verify a pending partner. 409 when it is not pending."""
-    partner = _partner(partner_id)
+    partner = db.get_or_404(Partner, partner_id)
     if not DecisionForm().validate_on_submit():
         abort(400)
     try:
@@ -207,7 +193,7 @@ def partner_verify(partner_id: int):
 @admin_required
 def partner_reject(partner_id: int):
     """Reject a pending partner with a reason. 422 without a reason, 409 when not pending."""
-    partner = _partner(partner_id)
+    partner = db.get_or_404(Partner, partner_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _render_partner(partner, reason_form=form, status=422)
