@@ -1,10 +1,18 @@
-"""``python -m bench``: run every benchmark and print its figures."""
-from bench import import_csv, pages, search
+"""``python -m bench [pages|import_csv|search|checkout ...]``: run benchmarks (all by default), print figures."""
+import sys
+
+from bench import checkout, import_csv, pages, search
+
+BENCHMARKS = {
+    "pages": ("pages (gunicorn, 2 sync workers, ratio to a bare WSGI hello app)", pages.main),
+    "import_csv": ("CSV import", import_csv.main),
+    "search": ("search (sql backend, 100,000 products)", search.main),
+    "checkout": ("checkout (PostgreSQL)", checkout.main),
+}
 
 if __name__ == "__main__":
-    print("== pages (gunicorn, 2 sync workers, ratio to a bare WSGI hello app)")
-    pages.main()
-    print("\n== CSV import")
-    import_csv.main()
-    print("\n== search (sql backend, 100,000 products)")
-    search.main()
+    names = sys.argv[1:] or list(BENCHMARKS)
+    for i, name in enumerate(names):
+        title, run = BENCHMARKS[name]
+        print(("\n" if i else "") + f"== {title}")
+        run()

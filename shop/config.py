@@ -62,6 +62,14 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "BANK_TRANSFER_BANK": env.get("BANK_TRANSFER_BANK", "Bank Contoh (DEMO)"),
         "BANK_TRANSFER_ACCOUNT": env.get("BANK_TRANSFER_ACCOUNT", "000-DEMO-0000"),
         "BANK_TRANSFER_HOLDER": env.get("BANK_TRANSFER_HOLDER", "Pasar Sentra (akun demo)"),
+        # How long an unpaid checkout keeps its stock before `expire-payments` returns it.
+        "CARD_PAYMENT_EXPIRY_MINUTES": int(env.get("CARD_PAYMENT_EXPIRY_MINUTES", "30")),
+        "BANK_TRANSFER_EXPIRY_HOURS": int(env.get("BANK_TRANSFER_EXPIRY_HOURS", "24")),
+        # Absolute links in emails sent outside a request (the worker): scheme, host and prefix.
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # The embedded default runs outbox jobs (emails) after each request, so `make run`
+        # needs no worker; production runs `flask --app shop worker` instead (tests: off).
+        "OUTBOX_DRAIN_AFTER_REQUEST": _env_bool("OUTBOX_DRAIN_AFTER_REQUEST", not production),
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
@@ -91,6 +99,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }
     config.update(overrides)
+    if config.get("TESTING") and "OUTBOX_DRAIN_AFTER_REQUEST" not in overrides:
+        config["OUTBOX_DRAIN_AFTER_REQUEST"] = False  # tests drain the outbox themselves
 
     if not config["SECRET_KEY"]:
         if config["APP_ENV"] == "production":

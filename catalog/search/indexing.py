@@ -182,7 +182,9 @@ def _collect(session: Session, flush_context: Any, instances: Any) -> None:
             elif obj.variant is not None and obj.variant.product is not None:
                 session.info.setdefault("search_new_products", []).append(obj.variant.product)
         elif isinstance(obj, StockMovement):
-            variants.add(obj.variant_id)
+            # Only "in stock" is indexed: a movement matters when the variant's stock leaves or reaches 0.
+            if obj.stock_after == 0 or obj.stock_after - obj.delta == 0:
+                variants.add(obj.variant_id)
         elif isinstance(obj, Sentra) and obj.id is not None and obj in session.dirty:
             sentras.add(obj.id)
 

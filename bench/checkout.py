@@ -1,0 +1,214 @@
+"""Checkout on PostgreSQL: checkouts per second and p95 latency with 1, 10 and 50 buyers at once.
+
+Each buyer is a process (as gunicorn's workers are) with its own connection that
+fills its cart (two sentras, two or three variants, the same for every buyer: the
+worst case, every checkout locks the same rows) and calls ``place_checkout`` (bank
+transfer, so step 1 also draws the unique transfer code; no network), again and
+again for a fixed time. Only the ``place_checkout`` call is timed. Every fourth
+checkout also takes a scarce variant, so buyers race for its last units; at the end
+the oversell check compares the stock taken with the order lines and the stock
+movements. The budget (DESIGN.md) is p95 < 150 ms at
+10 buyers.
+
+Database: ``BENCH_DATABASE_URL`` (default postgresql://postgres@127.0.0.1:5432/bench_checkout,
+created when missing and emptied first).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_checkout"
+SECONDS_PER_LEVEL = 8.0
+LEVELS = (1, 10, 50)
+SCARCE_STOCK = 300
+ADDRESS_FIELDS = {"recipient": "Sari Pembeli", "phone": "081234567890", "street": "Jl. Melati No. 5",
+                  "kelurahan_code": "32.75.08.1001"}
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def _setup(app):
+    from catalog.products.services import ProductDraft, VariantDraft, create_product
+    from shop.extensions import db
+    from shop.places.services import seed_places
+    from shop.sentras.models import Sentra, SentraStatus
+
+    db.drop_all()
+    db.create_all()
+    seed_places()
+    variants = []
+    for code, slug in (("32.75.08.1001", "jatiwaringin"), ("32.75.08.1002", "jaticempaka")):
+        sentra = Sentra(slug=slug, name=f"Sentra {slug}", kelurahan_code=code, applied_kelurahan_code=code,
+                        status=SentraStatus.ACTIVE, whatsapp="+6281234567890", address="Jl. Contoh 1")
+        db.session.add(sentra)
+        db.session.flush()
+        product = create_product(sentra, None, ProductDraft(
+            title=f"Batik {slug}", subsector_code="kriya", status="active",
+            variants=(VariantDraft(sku=f"{slug}-A", price_idr=75_000, stock=1_000_000, weight_grams=400,
+                                   options=(("Ukuran", "L"),)),
+                      VariantDraft(sku=f"{slug}-B", price_idr=45_000, stock=SCARCE_STOCK if slug == "jatiwaringin"
+                                   else 1_000_000, weight_grams=250, options=(("Ukuran", "M"),)),),
+        ))
+        variants.extend(product.variants)
+    db.session.commit()
+    return [v.id for v in variants]
+
+
+def _buyers(app, count: int, offset: int) -> list[int]:
+    from shop.accounts.models import User
+    from shop.extensions import db
+
+    users = [User(email=f"buyer{offset + i}@bench.test", name=f"Buyer {offset + i}") for i in range(count)]
+    db.session.add_all(users)
+    db.session.commit()
+    return [u.id for u in users]
+
+
+def _buyer_process(app, buyer_id: int, variant_ids: list[int], start_at: float, seconds: float, out) -> None:
+    """One buyer in its own process (as gunicorn's workers are): checkouts until the time is up."""
+    from catalog.products.models import Variant
+    from orders.checkout.services import (
+        AddressInput,
+        CheckoutError,
+        CheckoutRequest,
+        place_checkout,
+    )
+    from orders.payments.providers import PaymentError
+    from shop.accounts.models import User
+    from shop.extensions import db
+
+    address = AddressInput(**ADDRESS_FIELDS)
+    latencies: list[float] = []
+    refused = 0
+    with app.app_context():
+        db.engine.dispose(close=False)  # the parent's connections are not this process's
+        time.sleep(max(0.0, start_at - time.time()))
+        deadline = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < deadline:
+            n += 1
+            buyer = db.session.get(User, buyer_id)
+            plenty_a, scarce, plenty_b = (db.session.get(Variant, vid) for vid in variant_ids[:3])
+            items = [(plenty_a, 1), (plenty_b, 2)] + ([(scarce, 1)] if n % 4 == 0 else [])
+            _fill_cart(buyer_id, items)
+            request = CheckoutRequest(f"bench-{buyer_id}-{n}", "bank_transfer", address,
+                                      {"jatiwaringin": "sentra_courier", "jaticempaka": "courier"})
+            began = time.perf_counter()
+            try:
+                place_checkout(buyer, request, app.config)
+                latencies.append(time.perf_counter() - began)
+            except (CheckoutError, PaymentError):
+                db.session.rollback()
+                refused += 1
+                _empty_cart(buyer_id)
+        db.session.remove()
+    out.put((latencies, refused))
+
+
+def _run_level(app, buyers: list[int], variant_ids: list[int], seconds: float) -> tuple[list[float], int]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    start_at = time.time() + 1.0
+    processes = [context.Process(target=_buyer_process, args=(app, b, variant_ids, start_at, seconds, out))
+                 for b in buyers]
+    for process in processes:
+        process.start()
+    latencies: list[float] = []
+    refused = 0
+    for _ in processes:
+        got, no = out.get(timeout=seconds + 120)
+        latencies.extend(got)
+        refused += no
+    for process in processes:
+        process.join()
+    return latencies, refused
+
+
+def _fill_cart(buyer_id: int, items) -> None:
+    from orders.cart.models import Cart, CartLine
+    from shop.extensions import db
+
+    cart = db.session.scalar(db.select(Cart).where(Cart.user_id == buyer_id))
+    if cart is None:
+        cart = Cart(user_id=buyer_id)
+        db.session.add(cart)
+        db.session.flush()
+    for variant, quantity in items:
+        db.session.add(CartLine(cart_id=cart.id, variant_id=variant.id, quantity=quantity,
+                                unit_price_idr_seen=variant.price_idr))
+    db.session.commit()
+
+
+def _empty_cart(buyer_id: int) -> None:
+    from orders.cart.models import Cart, CartLine
+    from shop.extensions import db
+
+    db.session.execute(CartLine.__table__.delete().where(
+        CartLine.cart_id.in_(db.select(Cart.id).where(Cart.user_id == buyer_id).scalar_subquery())))
+    db.session.commit()
+
+
+def _oversell_check(variant_ids: list[int]) -> str:
+    from sqlalchemy import func, select
+
+    from catalog.products.models import StockMovement, Variant
+    from orders.models import OrderLine
+    from shop.extensions import db
+
+    scarce = variant_ids[1]
+    left = db.session.get(Variant, scarce).stock
+    sold = db.session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.variant_id == scarce))
+    moved = db.session.scalar(select(func.coalesce(func.sum(StockMovement.delta), 0))
+                              .where(StockMovement.variant_id == scarce, StockMovement.reason == "order"))
+    ok = left >= 0 and sold == SCARCE_STOCK - left and -moved == sold
+    return (f"scarce variant: stock {SCARCE_STOCK}, sold {sold}, left {left}, movements {moved} -> "
+            f"{'OK, no oversell' if ok else 'OVERSOLD'}")
+
+
+def main() -> None:
+    from shop import create_app
+    from shop.extensions import db
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    _ensure_database(url)
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only", "LOG_LEVEL": "WARNING",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 60, "max_overflow": 0, "pool_pre_ping": True},
+        "OUTBOX_DRAIN_AFTER_REQUEST": False,
+    })
+    with app.app_context():
+        variant_ids = _setup(app)
+        print(f"PostgreSQL, {SECONDS_PER_LEVEL:.0f} s per level; one checkout = 2 sentras, 3 lines, bank transfer;"
+              " budget p95 < 150 ms at 10 buyers")
+        offset = 0
+        for level in LEVELS:
+            buyers = _buyers(app, level, offset)
+            offset += level
+            db.session.remove()
+            db.engine.dispose()
+            latencies, refused = _run_level(app, buyers, variant_ids, SECONDS_PER_LEVEL)
+            latencies.sort()
+            p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
+            median = statistics.median(latencies) if latencies else float("nan")
+            print(f"{level:>3} buyers: {len(latencies) / SECONDS_PER_LEVEL:7.1f} checkouts/s  "
+                  f"median {median * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  "
+                  f"({len(latencies)} placed, {refused} refused)")
+        print(_oversell_check(variant_ids))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,566 @@
+"""Checkout: a buyer's cart becomes one checkout (the payment group) and one order per sentra.
+
+This is the one service that manages its own transactions, in saleor's three steps:
+
+1. In one transaction: validate the cart, prices, deliveries and the payment
+   method; insert the checkout first (its unique ``(buyer_id, idempotency_key)``
+   makes a parallel repeat wait here, then find the first checkout); create the
+   orders; let the provider prepare the payment (no network); last, reserve stock
+   for every line in ascending variant id order across all orders (two checkouts
+   never deadlock, and the variant rows stay locked only until the commit). Commit.
+2. Outside any transaction, ask the provider to create the payment (Stripe's
+   PaymentIntent). A failure there cancels the orders and returns the stock.
+3. Record the provider's reference in a short transaction.
+
+A repeated submit with the same key returns the first checkout, waiting briefly
+for its step 2 if another request is still in it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from catalog import stock
+from catalog.pricing import strategy_for
+from catalog.products.models import Product, ProductStatus, StockReason, Variant
+from orders import codes
+from orders.cart.models import Cart, CartLine
+from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for
+from orders.errors import OrderError
+from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
+from orders.payments.models import Payment, PaymentState
+from orders.payments.providers import (
+    PaymentError,
+    PaymentProvider,
+    Started,
+    available_methods,
+    get_provider,
+)
+from orders.status import transition
+from shop.accounts.checks import check_name, check_phone
+from shop.accounts.models import User
+from shop.db import utcnow
+from shop.extensions import db
+from shop.outbox.services import enqueue
+from shop.places.models import Kelurahan
+from shop.sentras.models import Sentra, SentraStatus
+
+log = logging.getLogger(__name__)
+
+MAX_KEY_LENGTH = 100
+STEP_ONE_ATTEMPTS = 3  # an order-number collision (1 in 33 million) is retried, not shown
+REPEAT_WAIT_SECONDS = 10.0  # how long a repeat waits for the first request's step 2
+STALE_START = timedelta(seconds=60)  # a step 2 this old was abandoned (a crash): a repeat may redo it
+
+
+# --- input and errors ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    """Where the orders go: a Kota Bekasi kelurahan code, or a city and postal code outside it."""
+
+    recipient: str
+    phone: str
+    street: str
+    kelurahan_code: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    idempotency_key: str
+    payment_method: str
+    address: AddressInput
+    deliveries: Mapping[str, str]  # sentra slug -> delivery method
+    # The total the buyer saw on the checkout page; a different total now is a PriceChangedError.
+    expected_total_idr: int | None = None
+
+
+class CheckoutError(OrderError):
+    code = "checkout_error"
+    status = 422
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class CheckoutValidationError(CheckoutError):
+    code = "validation_error"
+
+
+class EmptyCartError(CheckoutError):
+    code = "empty_cart"
+
+
+class UnavailableItemsError(CheckoutError):
+    code = "unavailable"
+
+
+class DeliveryUnavailableError(CheckoutError):
+    code = "delivery_unavailable"
+
+
+class PaymentMethodUnavailableError(CheckoutError):
+    code = "payment_method_unavailable"
+
+
+class PriceChangedError(CheckoutError):
+    code = "price_changed"
+    status = 409
+
+
+@dataclass(frozen=True)
+class Shortage:
+    variant_id: int
+    title: str
+    requested: int
+    available: int
+
+
+class InsufficientStockCheckoutError(CheckoutError):
+    code = "insufficient_stock"
+    status = 409
+
+    def __init__(self, shortages: list[Shortage]) -> None:
+        names = ", ".join(f"{s.title} ({s.available} left)" for s in shortages)
+        super().__init__(f"not enough stock: {names}",
+                         {f"variant_{s.variant_id}": f"{s.available} available" for s in shortages})
+        self.shortages = shortages
+
+
+# --- the quote: what the checkout page shows and step 1 re-checks ---------------------------------
+
+
+@dataclass
+class QuotedLine:
+    variant: Variant
+    quantity: int
+    unit_price_idr: int
+
+    @property
+    def total_idr(self) -> int:
+        return self.unit_price_idr * self.quantity
+
+
+@dataclass
+class SentraQuote:
+    sentra: Sentra
+    lines: list[QuotedLine]
+    options: list[DeliveryOption]
+    chosen: DeliveryOption | None = None
+
+    @property
+    def subtotal_idr(self) -> int:
+        return sum(line.total_idr for line in self.lines)
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(line.variant.weight_grams * line.quantity for line in self.lines)
+
+    @property
+    def total_idr(self) -> int:
+        return self.subtotal_idr + (self.chosen.fee_idr if self.chosen else 0)
+
+
+@dataclass
+class Quote:
+    parts: list[SentraQuote] = field(default_factory=list)
+    payment_methods: list[str] = field(default_factory=list)
+
+    @property
+    def total_idr(self) -> int:
+        return sum(part.total_idr for part in self.parts)
+
+    @property
+    def complete(self) -> bool:
+        return all(part.chosen is not None for part in self.parts)
+
+
+def cart_lines(buyer: User) -> list[CartLine]:
+    """The buyer's cart lines with variant, product and sentra loaded (one query)."""
+    return list(db.session.scalars(
+        select(CartLine).join(Cart).where(Cart.user_id == buyer.id)
+        .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra),
+                 joinedload(CartLine.variant).selectinload(Variant.tiers))
+        .order_by(CartLine.id)
+    ).unique())
+
+
+def _unavailable(variant: Variant) -> bool:
+    return (variant.archived or variant.product.status != ProductStatus.ACTIVE
+            or variant.product.sentra.status != SentraStatus.ACTIVE)
+
+
+def destination_of(address: AddressInput | None) -> Destination | None:
+    if address is None:
+        return None
+    return Destination(address.kelurahan_code or None)
+
+
+def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
+          deliveries: Mapping[str, str], config: Mapping[str, Any]) -> Quote:
+    """Price the cart for ``buyer``: per sentra its lines, the delivery options that fit, the choice.
+
+    Reads only. Unavailable lines are left out here; :func:`place_checkout` refuses them.
+    """
+    strategy = strategy_for(buyer)
+    by_sentra: dict[int, SentraQuote] = {}
+    for line in lines:
+        variant = line.variant
+        if _unavailable(variant):
+            continue
+        part = by_sentra.get(variant.sentra_id)
+        if part is None:
+            part = by_sentra[variant.sentra_id] = SentraQuote(variant.product.sentra, [], [])
+        part.lines.append(QuotedLine(variant, line.quantity, strategy.price(variant, line.quantity).unit_price_idr))
+    result = Quote(parts=sorted(by_sentra.values(), key=lambda p: p.sentra.name))
+    for part in result.parts:
+        settings = settings_for(part.sentra)
+        part.options = options_for(part.sentra, destination or Destination(None), part.weight_grams, settings)
+        if destination is None:  # no address yet: only what needs none
+            part.options = [o for o in part.options if o.method == "pickup"] or part.options
+        wanted = deliveries.get(part.sentra.slug)
+        part.chosen = next((o for o in part.options if o.method == wanted), None)
+    chosen = [part.chosen.method for part in result.parts if part.chosen]
+    result.payment_methods = available_methods(config, chosen) if result.complete else []
+    return result
+
+
+# --- step 1 ---------------------------------------------------------------------------------------
+
+
+def _clean_address(address: AddressInput) -> dict[str, Any]:
+    fields: dict[str, str] = {}
+    values: dict[str, Any] = {
+        "recipient": check_name(address.recipient, fields, "recipient"),
+        "phone": check_phone(address.phone, fields),
+        "street": (address.street or "").strip()[:255],
+    }
+    if values["phone"] is None and "phone" not in fields:
+        fields["phone"] = "required"
+    if not values["street"]:
+        fields["street"] = "required"
+    code = (address.kelurahan_code or "").strip()
+    if code:
+        if db.session.get(Kelurahan, code) is None:
+            fields["kelurahan_code"] = "invalid"
+        values.update(kelurahan_code=code, city=None, postal_code=None)
+    else:
+        city = (address.city or "").strip()[:80]
+        postal = (address.postal_code or "").strip()
+        if not city:
+            fields["city"] = "required"
+        if not (len(postal) == 5 and postal.isdigit()):
+            fields["postal_code"] = "invalid" if postal else "required"
+        values.update(kelurahan_code=None, city=city, postal_code=postal)
+    if fields:
+        raise CheckoutValidationError("the address is incomplete", fields)
+    return values
+
+
+def _check_lines(lines: list[CartLine]) -> None:
+    if not lines:
+        raise EmptyCartError("the cart is empty")
+    gone = [line.variant for line in lines if _unavailable(line.variant)]
+    if gone:
+        raise UnavailableItemsError(
+            "no longer for sale: " + ", ".join(v.product.title for v in gone),
+            {f"variant_{v.id}": "unavailable" for v in gone},
+        )
+    short = [
+        Shortage(line.variant.id, line.variant.product.title, line.quantity, line.variant.stock)
+        for line in lines
+        if not line.variant.product.made_to_order and line.quantity > line.variant.stock
+    ]
+    if short:
+        raise InsufficientStockCheckoutError(short)
+
+
+def _check_deliveries(result: Quote, deliveries: Mapping[str, str]) -> None:
+    fields = {}
+    for part in result.parts:
+        if part.chosen is None:
+            wanted = deliveries.get(part.sentra.slug)
+            fields[f"deliveries.{part.sentra.slug}"] = "required" if not wanted else "unavailable"
+    if fields:
+        raise DeliveryUnavailableError("choose a delivery method each sentra offers for this address", fields)
+
+
+def _find(buyer_id: int, key: str) -> Checkout | None:
+    return db.session.scalar(
+        select(Checkout).where(Checkout.buyer_id == buyer_id, Checkout.idempotency_key == key)
+    )
+
+
+def _new_order(checkout: Checkout, part: SentraQuote, provider: PaymentProvider, buyer: User) -> Order:
+    chosen = part.chosen
+    assert chosen is not None
+    order = Order(
+        number=codes.order_number(checkout.created_at), checkout=checkout, sentra_id=part.sentra.id,
+        buyer_id=buyer.id, status=provider.initial_status, payment_status=PaymentStatus.UNPAID,
+        payment_method=provider.name, delivery_method=chosen.method, subtotal_idr=part.subtotal_idr,
+        delivery_fee_idr=chosen.fee_idr, total_idr=part.total_idr, weight_grams=part.weight_grams,
+        distance_km=chosen.distance_km, tracking_code=codes.tracking_code(),
+        pickup_code=codes.pickup_code() if chosen.method == "pickup" else None,
+    )
+    for line in part.lines:
+        variant = line.variant
+        order.lines.append(OrderLine(
+            variant_id=variant.id, product_id=variant.product_id, title=variant.product.title,
+            variant_label=variant.label, sku=variant.sku, quantity=line.quantity,
+            unit_price_idr=line.unit_price_idr, weight_grams=variant.weight_grams,
+            made_to_order=variant.product.made_to_order,
+        ))
+    order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
+                                   actor_id=buyer.id, note="checkout"))
+    db.session.add(order)
+    return order
+
+
+def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> Checkout:
+    try:
+        provider = get_provider(request.payment_method)
+    except KeyError:
+        raise CheckoutValidationError("unknown payment method", {"payment_method": "invalid"}) from None
+    address = _clean_address(request.address)
+    lines = cart_lines(buyer)
+    _check_lines(lines)
+    result = quote(buyer, lines, Destination(address["kelurahan_code"]), request.deliveries, config)
+    _check_deliveries(result, request.deliveries)
+    if request.payment_method not in result.payment_methods:
+        raise PaymentMethodUnavailableError("this payment method is not available for these deliveries",
+                                            {"payment_method": "unavailable"})
+    total = result.total_idr
+    if request.expected_total_idr is not None and request.expected_total_idr != total:
+        raise PriceChangedError("prices or fees changed since the page was shown; check the new total",
+                                {"total_idr": str(total)})
+    provider.check_amount(total, config)
+
+    now = utcnow()
+    expiry = provider.expires_after(config)
+    checkout = Checkout(
+        buyer_id=buyer.id, idempotency_key=request.idempotency_key, payment_method=provider.name,
+        total_idr=total, created_at=now, expires_at=now + expiry if expiry else None, **address,
+    )
+    db.session.add(checkout)
+    db.session.flush()  # the idempotency key is claimed here: a parallel repeat waits on this row
+
+    orders = [_new_order(checkout, part, provider, buyer) for part in result.parts]
+    db.session.flush()
+    payment = Payment(checkout=checkout, method=provider.name, state=PaymentState.PENDING, amount_idr=total,
+                      provider_started_at=now)
+    db.session.add(payment)
+    provider.prepare(payment, checkout, config)
+    db.session.flush()
+
+    bought = {line.variant.id for part in result.parts for line in part.lines}
+    db.session.execute(
+        CartLine.__table__.delete().where(
+            CartLine.cart_id.in_(select(Cart.id).where(Cart.user_id == buyer.id).scalar_subquery()),
+            CartLine.variant_id.in_(bought),
+        )
+    )
+    for order in orders:
+        if order.status == OrderStatus.PLACED:
+            enqueue("order.placed", {"order_id": order.id})
+    # Last, so the variant rows stay locked for as short a time as possible. Every line of every
+    # order, in ascending variant id order: the lock order of all checkouts (no deadlocks).
+    wanted = sorted(
+        ((line.variant.id, line.quantity, order) for order, part in zip(orders, result.parts, strict=True)
+         for line in part.lines if not line.variant.product.made_to_order),
+        key=lambda item: item[0],
+    )
+    try:
+        for variant_id, quantity, order in wanted:
+            stock.reserve(variant_id, quantity, order_id=order.id, actor_id=buyer.id)
+    except stock.InsufficientStockError as short:
+        line = next(q for q in lines if q.variant.id == short.variant_id)
+        raise InsufficientStockCheckoutError(
+            [Shortage(short.variant_id, line.variant.product.title, short.requested, short.available)]
+        ) from None
+
+    return checkout
+
+
+# --- steps 2 and 3 --------------------------------------------------------------------------------
+
+
+def _claim_start(payment_id: int) -> bool:
+    """Take the right to run step 2 for a payment whose step 2 never finished. Commits."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment_id, Payment.provider_ref.is_(None), Payment.state == PaymentState.PENDING,
+               (Payment.provider_started_at.is_(None)) | (Payment.provider_started_at < now - STALE_START))
+        .values(provider_started_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _record_start(payment_id: int, started: Started) -> None:
+    payment = db.session.get(Payment, payment_id, with_for_update=True)
+    if payment.provider_ref is None and started.provider_ref:
+        payment.provider_ref = started.provider_ref
+    if started.client_secret:
+        payment.client_secret = started.client_secret
+    if payment.state == PaymentState.PENDING and started.state != PaymentState.PENDING:
+        payment.state = started.state
+    payment.provider_started_at = None
+    db.session.commit()
+
+
+def _abandon(checkout_id: int, message: str) -> None:
+    """Step 2 failed: the orders are cancelled and their stock goes back. Commits."""
+    payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout_id).with_for_update())
+    if payment is None or payment.state != PaymentState.PENDING:
+        db.session.rollback()
+        return
+    payment.state = PaymentState.FAILED
+    payment.failure_message = message[:500]
+    payment.provider_started_at = None
+    for order in db.session.scalars(select(Order).where(Order.checkout_id == checkout_id).order_by(Order.id)):
+        return_stock(order, actor=None)
+        transition(order, OrderStatus.CANCELLED, None, f"payment could not start: {message}")
+    db.session.commit()
+
+
+def return_stock(order: Order, actor: User | None, reason: StockReason = StockReason.CANCEL) -> None:
+    """Give back what ``order`` reserved (lines of stocked variants), in ascending variant id. Flushes."""
+    for line in sorted(order.lines, key=lambda item: item.variant_id or 0):
+        if line.variant_id is not None and not line.made_to_order:
+            stock.release(line.variant_id, line.quantity, reason=reason, order_id=order.id,
+                          actor_id=getattr(actor, "id", None))
+
+
+def start_payment(checkout: Checkout, config: Mapping[str, Any]) -> None:
+    """Steps 2 and 3 for a checkout whose step 2 this request has claimed. Commits.
+
+    :raise PaymentError: the provider refused; the orders are cancelled and the stock returned.
+    """
+    payment = checkout.payment
+    provider = get_provider(payment.method)
+    payment_id, checkout_id = payment.id, checkout.id
+    db.session.commit()  # nothing may be held open while the provider is called
+    try:
+        started = provider.start(payment, config)
+    except PaymentError as error:
+        db.session.rollback()
+        _abandon(checkout_id, error.message)
+        raise
+    except Exception as error:  # the provider is down or answered nonsense
+        log.exception("payment provider %s failed to start checkout %s", provider.name, checkout_id)
+        db.session.rollback()
+        _abandon(checkout_id, type(error).__name__)
+        raise PaymentError("the payment could not be started; nothing was charged, please try again",
+                           "payment_unavailable") from error
+    _record_start(payment_id, started)
+
+
+def _wait_for_start(checkout: Checkout, config: Mapping[str, Any]) -> Checkout:
+    """A repeat found the checkout: wait for the first request's step 2, or redo it if abandoned."""
+    deadline = time.monotonic() + REPEAT_WAIT_SECONDS
+    checkout_id = checkout.id
+    while True:
+        db.session.expire_all()
+        checkout = db.session.get(Checkout, checkout_id)
+        payment = checkout.payment
+        if payment is None or payment.provider_ref or payment.state != PaymentState.PENDING:
+            return checkout
+        if payment.provider_started_at is None and not get_provider(payment.method).needs_start:
+            return checkout
+        if time.monotonic() > deadline or payment.provider_started_at is None:
+            if _claim_start(payment.id):
+                start_payment(db.session.get(Checkout, checkout_id), config)
+                return db.session.get(Checkout, checkout_id)
+            if time.monotonic() > deadline:
+                return checkout
+        db.session.rollback()
+        time.sleep(0.05)
+
+
+@dataclass
+class CheckoutResult:
+    checkout: Checkout
+    created: bool
+
+
+def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> CheckoutResult:
+    """Turn ``buyer``'s cart into a checkout and its orders, then start the payment. Commits.
+
+    Idempotent on ``request.idempotency_key``: a repeat (also a parallel one) returns the
+    first checkout with ``created=False``, and never starts a second provider payment.
+
+    :raise CheckoutError: (and its subclasses) the cart, address, deliveries, method or
+        prices do not allow it; nothing was written.
+    :raise InsufficientStockCheckoutError: names every variant short; nothing was reserved.
+    :raise PaymentError: the provider refused to start; the orders are cancelled and the
+        stock is back.
+    """
+    key = (request.idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise CheckoutValidationError("a checkout needs an idempotency key of 1-100 characters",
+                                      {"idempotency_key": "invalid"})
+    request = CheckoutRequest(key, request.payment_method, request.address, dict(request.deliveries),
+                              request.expected_total_idr)
+    buyer_id = buyer.id
+    for _attempt in range(STEP_ONE_ATTEMPTS):
+        existing = _find(buyer_id, key)
+        if existing is not None:
+            return CheckoutResult(_wait_for_start(existing, config), created=False)
+        try:
+            checkout = _step_one(buyer, request, config)
+            db.session.commit()
+            break
+        except IntegrityError:
+            # The key was claimed by a parallel request (found on the next turn), or a random
+            # order number or transfer code collided (drawn again on the next turn).
+            db.session.rollback()
+            buyer = db.session.get(User, buyer_id)
+        except BaseException:
+            db.session.rollback()
+            raise
+    else:
+        existing = _find(buyer_id, key)
+        if existing is None:
+            raise CheckoutError("the checkout could not be saved; please try again")
+        return CheckoutResult(_wait_for_start(existing, config), created=False)
+    provider = get_provider(checkout.payment_method)
+    if provider.needs_start:
+        start_payment(checkout, config)
+    else:
+        checkout.payment.provider_started_at = None
+        db.session.commit()
+    return CheckoutResult(db.session.get(Checkout, checkout.id), created=True)
+
+
+def load_checkout(buyer: User, checkout_id: int) -> Checkout:
+    """One of ``buyer``'s checkouts with its orders and payment.
+
+    :raise CheckoutNotFoundError: it does not exist or is someone else's.
+    """
+    checkout = db.session.scalar(
+        select(Checkout).where(Checkout.id == checkout_id, Checkout.buyer_id == buyer.id)
+        .options(selectinload(Checkout.orders).selectinload(Order.lines), joinedload(Checkout.payment))
+    )
+    if checkout is None:
+        raise CheckoutNotFoundError(checkout_id)
+    return checkout
+
+
+class CheckoutNotFoundError(OrderError, LookupError):
+    code = "not_found"
+    status = 404

@@ -1,0 +1,136 @@
+"""The checkout pages: choose address, delivery and payment; pay; see the orders made.
+
+``/checkout`` is one form: posting it with ``action=refresh`` re-prices it for the
+chosen address (works without JavaScript); ``action=place`` places the checkout.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from orders.checkout.forms import CheckoutForm, read_checkout_form
+from orders.checkout.services import (
+    AddressInput,
+    CheckoutError,
+    CheckoutNotFoundError,
+    CheckoutRequest,
+    InsufficientStockCheckoutError,
+    PriceChangedError,
+    cart_lines,
+    destination_of,
+    load_checkout,
+    place_checkout,
+    quote,
+)
+from orders.payments.providers import PaymentError, get_provider
+from shop.accounts.models import Address
+from shop.extensions import db
+from shop.places.services import kelurahan_choices
+
+bp = Blueprint("checkout", __name__)
+
+FIELD_MESSAGES = {
+    "required": "Please fill this in.",
+    "invalid": "This does not look right.",
+    "unavailable": "Not available for this address.",
+}
+
+
+def _saved_addresses() -> dict[str, Address]:
+    rows = db.session.scalars(
+        db.select(Address).where(Address.user_id == current_user.id).order_by(Address.is_default.desc(), Address.id)
+    )
+    return {str(a.id): a for a in rows}
+
+
+def _messages(error: CheckoutError) -> dict[str, str]:
+    return {name: _(FIELD_MESSAGES.get(problem, problem)) for name, problem in error.fields.items()}
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def start():
+    """:raise 302: to the cart when it is empty."""
+    saved = _saved_addresses()
+    form = CheckoutForm()
+    choices = read_checkout_form(request.form if request.method == "POST" else request.args, saved)
+    lines = cart_lines(current_user)
+    if not lines:
+        flash(_("Your cart is empty."), "info")
+        return redirect("/cart")
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST" and request.form.get("action") == "place" and form.validate_on_submit():
+        try:
+            expected = int(form.expected_total_idr.data or "")
+        except ValueError:
+            expected = None
+        try:
+            result = place_checkout(current_user, CheckoutRequest(
+                idempotency_key=form.idempotency_key.data or "", payment_method=choices.payment_method,
+                address=choices.address or AddressInput("", "", ""), deliveries=choices.deliveries,
+                expected_total_idr=expected,
+            ), current_app.config)
+        except InsufficientStockCheckoutError as error:
+            flash(_("Not enough stock for: %(items)s. Change the quantities in your cart.",
+                    items=", ".join(f"{s.title} ({s.available})" for s in error.shortages)), "error")
+            return redirect("/cart")
+        except PriceChangedError:
+            flash(_("Prices or delivery fees changed since this page was shown. Check the new total and "
+                    "place the order again."), "warning")
+            status = 409
+        except CheckoutError as error:
+            errors = _messages(error)
+            flash(_("Please check the highlighted choices.") if errors else error.message, "error")
+            status = 422
+        except PaymentError as error:
+            flash(_("The payment could not be started: %(message)s", message=error.message), "error")
+            return redirect("/cart")
+        else:
+            checkout = result.checkout
+            if checkout.payment_method == "pay_on_pickup":
+                return redirect(url_for("checkout.done", checkout_id=checkout.id))
+            return redirect(url_for("checkout.payment", checkout_id=checkout.id))
+    elif request.method == "POST" and request.form.get("action") == "place":
+        flash(_("The form expired. Please check your choices and place the order again."), "error")
+        status = 400
+    if not form.idempotency_key.data or request.method == "GET":
+        form.idempotency_key.data = secrets.token_urlsafe(16)
+    result = quote(current_user, lines, destination_of(choices.address), choices.deliveries, current_app.config)
+    form.expected_total_idr.data = str(result.total_idr)
+    unavailable = [line for line in lines if line.variant not in [q.variant for p in result.parts for q in p.lines]]
+    return render_template(
+        "orders/checkout/start.html", form=form, quote=result, choices=choices, saved=saved, errors=errors,
+        kelurahan_choices=kelurahan_choices(), unavailable=unavailable,
+    ), status
+
+
+def _own_checkout(checkout_id: int):
+    try:
+        return load_checkout(current_user, checkout_id)
+    except CheckoutNotFoundError:
+        abort(404)
+
+
+@bp.get("/checkout/<int:checkout_id>/bayar")
+@login_required
+def payment(checkout_id: int):
+    """The payment step for one of the buyer's checkouts. :raise 404: someone else's."""
+    checkout = _own_checkout(checkout_id)
+    payment = checkout.payment
+    provider = get_provider(payment.method)
+    return render_template(
+        "orders/checkout/payment.html", checkout=checkout, payment=payment,
+        instructions=provider.instructions(payment, current_app.config),
+    )
+
+
+@bp.get("/checkout/<int:checkout_id>/selesai")
+@login_required
+def done(checkout_id: int):
+    """What the checkout made: the orders, their numbers and what happens next. :raise 404: someone else's."""
+    checkout = _own_checkout(checkout_id)
+    return render_template("orders/checkout/done.html", checkout=checkout, payment=checkout.payment)

@@ -1,0 +1,27 @@
+"""The sentra's delivery settings form."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from orders.delivery import fees
+
+
+class DeliverySettingsForm(FlaskForm):
+    offers_pickup = BooleanField(_l("Buyers may pick up at the sentra"))
+    offers_sentra_courier = BooleanField(_l("Our own courier delivers inside Kota Bekasi"))
+    offers_courier = BooleanField(_l("We send with an external courier"))
+    courier_base_idr = IntegerField(
+        _l("Courier base fee (Rp)"),
+        validators=[InputRequired(), NumberRange(*fees.BASE_LIMITS)],
+    )
+    courier_per_km_idr = IntegerField(
+        _l("Courier fee per km (Rp)"),
+        validators=[InputRequired(), NumberRange(*fees.PER_KM_LIMITS)],
+    )
+    courier_max_km = IntegerField(
+        _l("Furthest our courier goes (km)"),
+        validators=[InputRequired(), NumberRange(*fees.MAX_KM_LIMITS)],
+    )
