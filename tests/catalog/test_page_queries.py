@@ -87,4 +87,4 @@ def test_a_partner_sees_tiers_with_a_bounded_number_of_queries(client, auth, sho
     auth.login("mitra@example.test")
     few, many = (statements_per_page(client, {"product": shops[n]["product"]}) for n in (3, 30))
     assert few == many
-    assert many["product"] <= 8
+    assert many["product"] <= 9  # 8, plus the header's cart count for a signed-in buyer

@@ -1,0 +1,164 @@
+"""The buyer's cart in the API (bearer token; guests have no API cart).
+
+``GET /cart``, ``POST /cart/items``, ``PATCH /cart/items/<id>``, ``DELETE /cart/items/<id>``:
+each answers with the whole cart. A body that is not a JSON object, or a field of
+the wrong type, is a 400 naming the fields; a quantity outside 1..999 or a variant
+that cannot be bought is a 422 (``invalid_quantity``, ``unavailable``); more than
+the stock is a 409 ``insufficient_stock``; an unknown variant or line is a 404.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+
+from catalog.pricing import strategy_for
+from orders.cart import services
+from shop.api import bp
+from shop.api.auth import api_login_required
+from shop.errors import api_error
+from shop.extensions import db
+
+
+def cart_json(summary: services.CartSummary) -> dict[str, Any]:
+    """The documented cart body: items, subtotals per sentra, total and unit count."""
+    return {
+        "items": [
+            {
+                "id": line.id,
+                "variant_id": line.variant_id,
+                "product_id": line.product.id,
+                "title": line.title,
+                "variant_label": line.variant_label,
+                "sku": line.variant.sku,
+                "quantity": line.quantity,
+                "unit_price_idr": line.unit_price_idr,
+                "seen_unit_price_idr": line.seen_unit_price_idr,
+                "line_total_idr": line.line_total_idr,
+                "sentra": line.sentra.slug,
+                "price_changed": line.price_changed,
+                "stock_short": line.stock_short,
+                "available_stock": line.available_stock,
+                "unavailable": line.unavailable,
+            }
+            for line in summary.lines
+        ],
+        "sentras": [
+            {"sentra": group.sentra.slug, "name": group.sentra.name, "subtotal_idr": group.subtotal_idr}
+            for group in summary.groups
+        ],
+        "total_idr": summary.total_idr,
+        "item_count": summary.item_count,
+    }
+
+
+class _BadBody(Exception):
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _BadBody("The body must be a JSON object.")
+    return body
+
+
+def _whole_number(body: dict[str, Any], name: str, errors: dict[str, str], default: int | None = None) -> Any:
+    value = body.get(name, default)
+    if value is None:
+        errors[name] = "Required."
+    elif isinstance(value, bool) or not isinstance(value, int):
+        errors[name] = "Must be a whole number."
+    return value
+
+
+def _error(error: services.CartError):
+    db.session.rollback()
+    if isinstance(error, services.InsufficientStockError):
+        return api_error(409, error.code, f"Only {error.available} in stock; the cart cannot hold {error.requested}.",
+                         {"quantity": f"at most {error.available}"})
+    if isinstance(error, services.InvalidQuantityError):
+        return api_error(422, error.code, f"A quantity from 1 to {services.MAX_QUANTITY} (per variant in the cart).",
+                         {"quantity": f"from 1 to {services.MAX_QUANTITY}"})
+    if isinstance(error, services.VariantUnavailableError):
+        return api_error(422, error.code, "This variant cannot be bought now (archived, or its product or "
+                                          "sentra is not active).", {"variant_id": "unavailable"})
+    if isinstance(error, services.VariantNotFoundError):
+        return api_error(404, "not_found", "No variant with this id.", {"variant_id": "not found"})
+    if isinstance(error, services.CartLineNotFoundError):
+        return api_error(404, "not_found", "No such item in your cart.")
+    return api_error(error.status, error.code, str(error))
+
+
+def _answer(status: int = 200):
+    summary = services.summarize(services.cart_for_user(g.api_user), strategy_for(g.api_user))
+    return cart_json(summary), status
+
+
+@bp.get("/cart")
+@api_login_required
+def get_cart():
+    """The caller's cart (empty when there is none)."""
+    return _answer()
+
+
+@bp.post("/cart/items")
+@api_login_required
+def add_cart_item():
+    """Add ``{"variant_id", "quantity"}`` (quantity defaults to 1); a variant already there grows. 201."""
+    try:
+        body = _body()
+    except _BadBody as error:
+        return api_error(400, "bad_request", str(error))
+    errors: dict[str, str] = {}
+    variant_id = _whole_number(body, "variant_id", errors)
+    quantity = _whole_number(body, "quantity", errors, default=1)
+    if errors:
+        return api_error(400, "bad_request", "Some fields are missing or of the wrong type.", errors)
+    try:
+        cart = services.cart_for_user(g.api_user, create=True)
+        services.add_item(cart, variant_id, quantity, strategy_for(g.api_user))
+    except services.CartError as error:
+        return _error(error)
+    db.session.commit()
+    return _answer(201)
+
+
+@bp.patch("/cart/items/<int:item_id>")
+@api_login_required
+def update_cart_item(item_id: int):
+    """Set an item's quantity: ``{"quantity"}``."""
+    try:
+        body = _body()
+    except _BadBody as error:
+        return api_error(400, "bad_request", str(error))
+    errors: dict[str, str] = {}
+    quantity = _whole_number(body, "quantity", errors)
+    if errors:
+        return api_error(400, "bad_request", "Some fields are missing or of the wrong type.", errors)
+    cart = services.cart_for_user(g.api_user)
+    if cart is None:
+        return api_error(404, "not_found", "No such item in your cart.")
+    try:
+        services.set_quantity(cart, item_id, quantity, strategy_for(g.api_user))
+    except services.CartError as error:
+        return _error(error)
+    db.session.commit()
+    return _answer()
+
+
+@bp.delete("/cart/items/<int:item_id>")
+@api_login_required
+def delete_cart_item(item_id: int):
+    """Take an item out of the cart; answers with the cart."""
+    cart = services.cart_for_user(g.api_user)
+    if cart is None:
+        return api_error(404, "not_found", "No such item in your cart.")
+    try:
+        services.remove_line(cart, item_id)
+    except services.CartError as error:
+        return _error(error)
+    db.session.commit()
+    return _answer()
