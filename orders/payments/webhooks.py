@@ -1,0 +1,42 @@
+"""Provider webhooks (CSRF-exempt: the provider signs them; there is no browser session)."""
+from __future__ import annotations
+
+import json
+import logging
+
+import stripe
+from flask import Blueprint, current_app, jsonify, request
+
+from orders.payments.stripe_events import handle_event
+from shop.errors import api_error
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("webhooks", __name__)
+
+SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's default: an older signature is a replay
+
+
+@bp.post("/webhooks/stripe")
+def stripe_event():
+    """A Stripe event, verified with ``STRIPE_WEBHOOK_SECRET`` and applied once per event id.
+
+    Answers quickly and without calling Stripe; anything we do not act on is acknowledged.
+
+    :raise 400: a missing, forged or stale signature, or a body that is not an event.
+    """
+    payload = request.get_data()
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload, request.headers.get("Stripe-Signature"), current_app.config.get("STRIPE_WEBHOOK_SECRET"),
+            tolerance=SIGNATURE_TOLERANCE_SECONDS,
+        )
+        event = json.loads(payload)
+        event["id"], event["type"], event["data"]["object"]  # noqa: B018  (an event has all three)
+    except stripe.SignatureVerificationError as error:
+        log.warning("Stripe webhook refused: %s", error)
+        return api_error(400, "bad_signature", "signature verification failed")
+    except (ValueError, KeyError, TypeError):
+        return api_error(400, "bad_request", "not a Stripe event")
+    outcome = handle_event(event, current_app.config)
+    return jsonify(received=True, outcome=outcome)
