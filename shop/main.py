@@ -61,10 +61,14 @@ def healthz():
 @bp.get("/media/<path:key>")
 def media(key: str):
     """Files kept by the local storage backend (long-cached: keys never change content)."""
+    import posixpath
+
     from flask import abort, send_file
 
     from shop.storage import StorageError, get_storage
 
+    if posixpath.normpath(key).split("/")[0] == "private":
+        abort(404)  # private files (transfer proofs) are served only by routes that check who asks
     storage = get_storage()
     try:
         path = storage.path_for(key)

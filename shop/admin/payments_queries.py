@@ -1,0 +1,110 @@
+"""Read-only queries behind the program office's payment desk (/admin/pembayaran).
+
+Each list is one paginated query plus eager loads of what its rows show, so a page
+costs the same few queries however long the list is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from orders.models import Checkout, Order
+from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
+from shop.extensions import db
+
+PER_PAGE = 20
+TABS = ("waiting", "confirmed", "rejected", "disputed", "refunds")
+
+_TRANSFER = Payment.method == PaymentMethod.BANK_TRANSFER
+_WAITING = Payment.state.in_([PaymentState.PENDING, PaymentState.PROCESSING])
+_CONFIRMED = Payment.state.in_([PaymentState.SUCCEEDED, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED])
+# A rejected proof leaves its reason in failure_message; the transfer is then waiting for a new
+# proof (pending) or its time ran out (expired). A new proof (processing) goes back to "waiting".
+_REJECTED = Payment.failure_message.is_not(None) & Payment.state.in_([PaymentState.PENDING, PaymentState.EXPIRED])
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    waiting: int
+    with_proof: int
+    confirmed: int
+    rejected: int
+    disputed: int
+    refunds: int
+
+
+def desk_counts() -> DeskCounts:
+    """The number behind each tab (three queries)."""
+    row = db.session.execute(
+        select(
+            func.count().filter(_WAITING),
+            func.count().filter(Payment.state == PaymentState.PROCESSING),
+            func.count().filter(_CONFIRMED),
+            func.count().filter(_REJECTED),
+        ).select_from(Payment).where(_TRANSFER)
+    ).one()
+    disputed = db.session.scalar(select(func.count()).select_from(Order).where(Order.disputed_at.is_not(None)))
+    refunds = db.session.scalar(
+        select(func.count()).select_from(Refund).join(Payment, Payment.id == Refund.payment_id)
+        .where(Refund.state == "pending", _TRANSFER)
+    )
+    return DeskCounts(row[0], row[1], row[2], row[3], disputed or 0, refunds or 0)
+
+
+def _with_checkout(query):
+    return query.options(
+        joinedload(Payment.checkout).joinedload(Checkout.buyer),
+        joinedload(Payment.checkout).selectinload(Checkout.orders),
+    )
+
+
+def transfer_page(tab: str, page: int) -> Pagination:
+    """Bank transfers of one tab: ``waiting`` (proofs to check first, oldest first), ``confirmed``
+    (latest first) or ``rejected`` (latest decision first)."""
+    query = _with_checkout(select(Payment).join(Checkout, Checkout.id == Payment.checkout_id).where(_TRANSFER))
+    if tab == "waiting":
+        with_proof_first = case((Payment.state == PaymentState.PROCESSING, 0), else_=1)
+        query = query.where(_WAITING).order_by(with_proof_first, Payment.proof_uploaded_at, Payment.created_at,
+                                               Payment.id)
+    elif tab == "confirmed":
+        query = query.where(_CONFIRMED).order_by(Payment.paid_at.desc(), Payment.id.desc())
+    else:
+        query = query.where(_REJECTED).order_by(Payment.proof_uploaded_at.desc(), Payment.id.desc())
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def disputed_page(page: int) -> Pagination:
+    """Orders whose card payment is disputed, latest first."""
+    query = (
+        select(Order).where(Order.disputed_at.is_not(None))
+        .options(joinedload(Order.buyer), joinedload(Order.checkout).joinedload(Checkout.payment))
+        .order_by(Order.disputed_at.desc(), Order.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def refund_page(page: int) -> Pagination:
+    """Bank-transfer refunds the office still has to pay, oldest first."""
+    query = (
+        select(Refund).join(Payment, Payment.id == Refund.payment_id)
+        .where(Refund.state == "pending", _TRANSFER)
+        .options(joinedload(Refund.order).joinedload(Order.buyer),
+                 joinedload(Refund.order).joinedload(Order.checkout))
+        .order_by(Refund.created_at, Refund.id)
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def transfer_detail(payment_id: int) -> Payment | None:
+    """A bank transfer with its checkout, buyer, orders (and their lines) and refunds."""
+    return db.session.scalar(
+        select(Payment).where(Payment.id == payment_id, _TRANSFER)
+        .options(
+            joinedload(Payment.checkout).joinedload(Checkout.buyer),
+            joinedload(Payment.checkout).selectinload(Checkout.orders).selectinload(Order.lines),
+            selectinload(Payment.refunds),
+        )
+    )
