@@ -15,6 +15,7 @@ from sqlalchemy import insert, or_, select, update
 
 from shop.db import utcnow
 from shop.extensions import db
+from shop.outbox.after_request import note_enqueued
 from shop.outbox.models import OutboxJob
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def enqueue(kind: str, payload: dict[str, Any], run_after: datetime | None = Non
     job = OutboxJob(kind=kind, payload=payload, run_after=run_after or utcnow(), attempts=0)
     db.session.add(job)
     db.session.flush()
+    note_enqueued()
     return job
 
 
@@ -60,6 +62,7 @@ def enqueue_in_flush(kind: str, payload: dict[str, Any]) -> None:
     """
     now = utcnow()
     db.session.execute(insert(OutboxJob).values(kind=kind, payload=payload, created_at=now, run_after=now, attempts=0))
+    note_enqueued()
 
 
 def backoff(attempts: int) -> timedelta:

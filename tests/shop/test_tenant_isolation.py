@@ -10,11 +10,20 @@ from sqlalchemy import select
 
 from catalog.images import add_photo
 from catalog.products.models import Product, StockMovement
+from orders.models import Order
 from shop.accounts.models import User
 from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.sentras.models import Role, SentraMembership
-from tests.factories import add_member, make_invite, make_product, make_sentra, make_user, png_bytes
+from tests.factories import (
+    add_member,
+    make_checkout,
+    make_invite,
+    make_product,
+    make_sentra,
+    make_user,
+    png_bytes,
+)
 
 SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -45,6 +54,9 @@ def two_sentras():
     invite_b = make_invite(sentra_b, "calon-b@example.test")
     product_b = make_product(sentra_b, variants=[{"sku": "B-1", "price_idr": 10000, "stock": 5}])
     image_b = add_photo(product_b, png_bytes(), "foto B")
+    # An order of sentra B (of another product, so product_b's stock stays as it is).
+    product_b2 = make_product(sentra_b, variants=[{"sku": "B-2", "price_idr": 20000, "stock": 5}])
+    order_b = make_checkout(make_user(), [(product_b2.variants[0], 1)]).orders[0]
     db.session.commit()
     ids = {
         "membership_id": member_b.id,
@@ -53,6 +65,7 @@ def two_sentras():
         "variant_id": product_b.variants[0].id,
         "image_id": image_b.id,
         "id": product_b.id,
+        "number": order_b.number,
     }
     return sentra_a, sentra_b, ids
 
@@ -128,7 +141,7 @@ def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_se
     assert response.status_code == 403
 
 
-OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id"}
+OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id", "number"}
 
 
 def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(app, client, auth, two_sentras):
@@ -147,7 +160,8 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         for method in sorted(rule.methods - SKIPPED_METHODS):
             body = {"delta": -1, "reason": "correction", "title": "Diubah", "mode": "restock", "quantity": "1",
-                    "action": "remove", "status": "archived", "role": "manager"}
+                    "action": "remove", "status": "archived", "role": "manager", "to": "cancelled",
+                    "note": "Diubah oleh sentra lain"}
             if url.startswith("/api/"):
                 response = client.open(url, method=method, json=body, headers=headers)
             else:
@@ -159,4 +173,6 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
     product_b = db.session.get(Product, ids["product_id"])
     assert product_b.title != "Diubah" and product_b.status == "active"
     assert product_b.variants[0].stock == 5 and len(product_b.images) == 1
-    assert db.session.query(StockMovement).filter_by(sentra_id=sentra_b.id).count() == 1
+    # product_b's and product_b2's first stock, and the order's reservation
+    assert db.session.query(StockMovement).filter_by(sentra_id=sentra_b.id).count() == 3
+    assert db.session.scalar(select(Order.status).where(Order.number == ids["number"])) == "placed"

@@ -1,0 +1,305 @@
+"""Orders after checkout: loading them for their buyer or their sentra, and what either may do.
+
+Orders are always loaded by their owner and number (the buyer's ``buyer_id``, the
+sentra's ``sentra_id``), so someone else's order is simply not found.
+
+Changes lock the checkout's payment row and then its orders in id order (the lock
+order of :mod:`orders.payments.services`), so a cancel racing with a payment, the
+expiry job or another cancel waits and then sees the other's result. Every status
+change goes through :func:`orders.status.transition` (which writes the order event).
+Services flush, never commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from orders.checkout.services import return_stock
+from orders.errors import InvalidTransitionError, NotAllowedError, OrderError, OrderNotFoundError
+from orders.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
+from orders.payments.models import PaymentState
+from orders.payments.services import lock_payment, refund_order
+from orders.status import BUYER_CANCELLABLE, can_transition, transition
+from shop.accounts.models import User
+from shop.extensions import db
+from shop.outbox.services import enqueue
+from shop.sentras.models import Sentra
+
+S = OrderStatus
+
+REASON_MIN = 3
+REASON_MAX = 500
+
+# What a sentra may set by hand (the API's status endpoint). Payment moves orders to
+# placed, the expiry job to expired; delivered and completed come with the handover
+# and tracking (the pickup code, the delivery PIN), not from a button.
+SENTRA_SETTABLE = frozenset({S.PROCESSING, S.READY_FOR_PICKUP, S.SHIPPED, S.CANCELLED})
+
+# The inbox tabs, in the order the sentra sees them: new orders first.
+INBOX_STATUSES: tuple[str, ...] = (
+    S.PLACED, S.PROCESSING, S.READY_FOR_PICKUP, S.SHIPPED, S.DELIVERED, S.COMPLETED,
+    S.PENDING_PAYMENT, S.CANCELLED, S.EXPIRED,
+)
+
+PAID_STATUSES = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED})
+
+
+class InvalidReasonError(OrderError):
+    """A cancel reason that is missing, too short or too long (the API's 422)."""
+
+    code = "invalid_reason"
+    status = 422
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.fields = {"reason": message}
+
+
+class InvalidStatusFilterError(OrderError, ValueError):
+    """An inbox filter that is not an order status (the API's 400)."""
+
+    code = "invalid_filter"
+    status = 400
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _detail_options():
+    return (
+        selectinload(Order.lines),
+        selectinload(Order.events),
+        joinedload(Order.checkout).joinedload(Checkout.payment),
+        joinedload(Order.checkout).joinedload(Checkout.kelurahan),
+        joinedload(Order.buyer),
+    )
+
+
+def load_buyer_order(buyer: User, number: str) -> Order:
+    """``buyer``'s order ``number`` with lines, events, checkout and payment. Reads only.
+
+    :raise OrderNotFoundError: no such order of this buyer (another buyer's is not found).
+    """
+    order = db.session.scalar(
+        select(Order).where(Order.buyer_id == buyer.id, Order.number == number).options(*_detail_options())
+    )
+    if order is None:
+        raise OrderNotFoundError(number)
+    return order
+
+
+def load_sentra_order(sentra: Sentra, number: str) -> Order:
+    """``sentra``'s order ``number`` with lines, events, buyer, checkout and payment. Reads only.
+
+    :raise OrderNotFoundError: no such order of this sentra (another sentra's is not found).
+    """
+    order = db.session.scalar(
+        select(Order).where(Order.sentra_id == sentra.id, Order.number == number).options(*_detail_options())
+    )
+    if order is None:
+        raise OrderNotFoundError(number)
+    return order
+
+
+def list_buyer_orders(buyer: User, page: int, per_page: int) -> Pagination:
+    """A page of ``buyer``'s orders, newest first, with sentra and lines (three queries). Reads only."""
+    query = (
+        select(Order).where(Order.buyer_id == buyer.id)
+        .options(selectinload(Order.lines))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def check_status_filter(status: str | None) -> str | None:
+    """:raise InvalidStatusFilterError: ``status`` is given and is not an order status."""
+    if status is None or status == "":
+        return None
+    if status not in INBOX_STATUSES:
+        raise InvalidStatusFilterError(f"unknown status {status!r}; one of: {', '.join(INBOX_STATUSES)}")
+    return status
+
+
+def list_sentra_orders(sentra: Sentra, status: str | None, page: int, per_page: int) -> Pagination:
+    """A page of ``sentra``'s orders (of one status, or all), oldest new order first for ``placed``.
+
+    New orders are worked through in the order they came; other tabs show the newest first.
+    Loads buyer and lines with them. Reads only.
+
+    :raise InvalidStatusFilterError: ``status`` is not an order status.
+    """
+    status = check_status_filter(status)
+    query = select(Order).where(Order.sentra_id == sentra.id).options(
+        selectinload(Order.lines), joinedload(Order.buyer)
+    )
+    if status is not None:
+        query = query.where(Order.status == status)
+    if status == S.PLACED:
+        query = query.order_by(Order.created_at, Order.id)
+    else:
+        query = query.order_by(Order.created_at.desc(), Order.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def status_counts(sentra: Sentra) -> dict[str, int]:
+    """How many of ``sentra``'s orders are in each status (every inbox status, 0 when none). One query."""
+    rows = db.session.execute(
+        select(Order.status, func.count(Order.id)).where(Order.sentra_id == sentra.id).group_by(Order.status)
+    )
+    counts = dict.fromkeys(INBOX_STATUSES, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+# --- what the buyer and the sentra may do --------------------------------------------------------
+
+
+def buyer_may_cancel(order: Order) -> bool:
+    return order.status in BUYER_CANCELLABLE
+
+
+def sentra_may_cancel(order: Order) -> bool:
+    return can_transition(order.status, S.CANCELLED)
+
+
+def sentra_may_accept(order: Order) -> bool:
+    return order.status == S.PLACED
+
+
+def _lock(order: Order) -> Order:
+    """Lock ``order``'s payment, then its checkout's orders in id order, and re-read them.
+
+    The lock order of :func:`orders.payments.services.lock_payment` (which this uses), so a
+    cancel never deadlocks with a payment, a refund or the expiry job.
+    """
+    payment = order.checkout.payment
+    if payment is not None:
+        lock_payment(payment.id)
+        return db.session.get(Order, order.id)
+    return db.session.scalar(
+        select(Order).where(Order.id == order.id).with_for_update(of=Order)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _clean_reason(reason: str | None, *, required: bool) -> str | None:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        if required:
+            raise InvalidReasonError(f"a reason of {REASON_MIN}-{REASON_MAX} characters is required")
+        return None
+    if len(reason) < REASON_MIN or len(reason) > REASON_MAX:
+        raise InvalidReasonError(f"the reason must be {REASON_MIN}-{REASON_MAX} characters long")
+    return reason
+
+
+def _cancel(order: Order, actor: User | None, reason: str | None, note: str, by: str,
+            config: Mapping[str, Any]) -> Order:
+    """Cancel a locked order: status, reason, stock back, refund if paid, notification. Flushes."""
+    transition(order, S.CANCELLED, actor, note)
+    order.cancel_reason = reason
+    return_stock(order, actor)
+    if order.payment_status in PAID_STATUSES:
+        refund_order(order, actor, reason or note, config)
+    _close_unpaid_payment(order)
+    enqueue("order.cancelled", {"order_id": order.id, "by": by})
+    db.session.flush()
+    return order
+
+
+def _close_unpaid_payment(order: Order) -> None:
+    """Every order of an unpaid checkout is cancelled: nothing is left to pay, so the payment closes.
+
+    (Money that still arrives is booked and refunded by ``mark_paid``.)
+    """
+    payment = order.checkout.payment
+    if payment is None or payment.state not in (PaymentState.PENDING, PaymentState.PROCESSING):
+        return
+    if all(o.status in (S.CANCELLED, S.EXPIRED) for o in order.checkout.orders):
+        payment.state = PaymentState.CANCELLED
+
+
+def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mapping[str, Any]) -> Order:
+    """The buyer cancels ``order`` before the sentra has started on it. Locks; flushes.
+
+    The stock goes back (stock movements with reason ``cancel``); a paid order is refunded
+    (:func:`orders.payments.services.refund_order`: at once by card, pending for the office
+    by bank transfer); ``order.cancelled`` is enqueued.
+
+    :raise NotAllowedError: the order is someone else's, or already processing (or later).
+    :raise InvalidReasonError: the reason given is longer than 500 characters (or under 3).
+    :raise PaymentError: the refund was refused; nothing changed.
+    """
+    if order.buyer_id != buyer.id:
+        raise NotAllowedError("this is not your order")
+    reason = _clean_reason(reason, required=False)
+    order = _lock(order)
+    if order.status not in BUYER_CANCELLABLE:
+        if order.status == S.CANCELLED:
+            raise NotAllowedError("this order is already cancelled")
+        raise NotAllowedError("the sentra has already started on this order; contact the sentra to cancel it")
+    note = f"cancelled by the buyer: {reason}" if reason else "cancelled by the buyer"
+    return _cancel(order, buyer, reason, note, "buyer", config)
+
+
+def cancel_by_sentra(order: Order, actor: User, reason: str | None, config: Mapping[str, Any]) -> Order:
+    """The sentra cancels ``order``, giving the buyer a reason (3-500 characters). Locks; flushes.
+
+    Allowed wherever the transition table allows ``cancelled``. Stock, refund and
+    notification as for :func:`cancel_by_buyer`.
+
+    :raise InvalidReasonError: no reason, or one too short or too long.
+    :raise InvalidTransitionError: the order can no longer be cancelled (shipped, delivered, ...).
+    :raise PaymentError: the refund was refused; nothing changed.
+    """
+    reason = _clean_reason(reason, required=True)
+    order = _lock(order)
+    if not can_transition(order.status, S.CANCELLED):
+        raise InvalidTransitionError(order.status, S.CANCELLED)
+    return _cancel(order, actor, reason, f"cancelled by the sentra: {reason}", "sentra", config)
+
+
+def accept_order(order: Order, actor: User) -> Order:
+    """The sentra takes a new order on: ``placed`` -> ``processing``. Locks; flushes.
+
+    :raise InvalidTransitionError: the order is not ``placed`` (e.g. accepted already, or cancelled).
+    """
+    order = _lock(order)
+    if order.status != S.PLACED:
+        raise InvalidTransitionError(order.status, S.PROCESSING)
+    transition(order, S.PROCESSING, actor, "accepted by the sentra")
+    return order
+
+
+def change_status(order: Order, to: str, actor: User, note: str | None, config: Mapping[str, Any]) -> Order:
+    """Move ``order`` to ``to`` as its sentra (the API). Locks; flushes.
+
+    ``cancelled`` needs a note (the reason) and goes through :func:`cancel_by_sentra`;
+    ``ready_for_pickup`` is for pickup orders and ``shipped`` for delivered ones.
+
+    :raise InvalidTransitionError: ``to`` is not a status, or the table does not allow the change.
+    :raise NotAllowedError: a sentra does not set this status by hand, or not for this delivery method.
+    :raise InvalidReasonError: cancelling without a note.
+    """
+    try:
+        target = OrderStatus(to)
+    except ValueError:
+        raise InvalidTransitionError(order.status, str(to)) from None
+    if target == S.CANCELLED:
+        return cancel_by_sentra(order, actor, note, config)
+    if target not in SENTRA_SETTABLE:
+        raise NotAllowedError(f"a sentra does not set {target} by hand")
+    pickup = order.delivery_method == DeliveryMethod.PICKUP
+    if target == S.READY_FOR_PICKUP and not pickup:
+        raise NotAllowedError("only a pickup order becomes ready for pickup; this one is delivered")
+    if target == S.SHIPPED and pickup:
+        raise NotAllowedError("a pickup order is not shipped; mark it ready for pickup")
+    order = _lock(order)
+    if not can_transition(order.status, target):
+        raise InvalidTransitionError(order.status, target)
+    transition(order, target, actor, note)
+    return order
