@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from catalog import stock
@@ -23,11 +24,12 @@ from orders.payments.providers import get_provider
 from orders.status import record_event, transition
 from shop.db import utcnow
 from shop.extensions import db
-from shop.outbox.services import enqueue
+from shop.outbox.services import enqueue, register
 
 log = logging.getLogger(__name__)
 
 WAITING = frozenset({PaymentState.PENDING, PaymentState.PROCESSING})
+REFUND_JOB = "order.refund"
 PAID_STATES = frozenset({PaymentState.SUCCEEDED, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED})
 
 
@@ -80,6 +82,11 @@ def mark_paid(payment: Payment, actor: Any | None, note: str, config: Mapping[st
         order.payment_status = PaymentStatus.PAID
         order.paid_at = now
         record_event(order, "payment", actor, note or "paid")
+        if order.status == OrderStatus.CANCELLED:
+            # Cancelled while the money was on its way: its share goes back (by the worker,
+            # so a webhook never waits on a refund call).
+            enqueue(REFUND_JOB, {"order_id": order.id, "reason": "paid after the order was cancelled"})
+            continue
         if order.status == OrderStatus.PENDING_PAYMENT:
             transition(order, OrderStatus.PLACED, actor, "payment received")
             enqueue("order.placed", {"order_id": order.id})
@@ -109,7 +116,7 @@ def _late_payment(payment: Payment, orders: list[Order], actor: Any | None, conf
             order.payment_status = PaymentStatus.PAID
             order.paid_at = now
             record_event(order, "payment", actor, "paid after the checkout expired; stock is gone, refunding")
-            refund_order(order, None, "paid after expiry, stock no longer available", config)
+            enqueue(REFUND_JOB, {"order_id": order.id, "reason": "paid after expiry, stock no longer available"})
             enqueue("order.late_payment_refunded", {"order_id": order.id})
         return
     for order in orders:
@@ -121,6 +128,15 @@ def _late_payment(payment: Payment, orders: list[Order], actor: Any | None, conf
             enqueue("order.placed", {"order_id": order.id})
         enqueue("order.paid", {"order_id": order.id})
     db.session.flush()
+
+
+@register(REFUND_JOB)
+def _refund_job(payload: dict[str, Any]) -> None:
+    """Refund one order's paid share (outbox job; idempotent: a refunded order returns None)."""
+    order = db.session.get(Order, payload["order_id"])
+    if order is not None:
+        refund_order(order, None, payload.get("reason"), current_app.config)
+        db.session.commit()
 
 
 def mark_failed(payment: Payment, message: str) -> None:

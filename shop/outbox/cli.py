@@ -16,6 +16,8 @@ from shop.extensions import db
 
 log = logging.getLogger(__name__)
 
+PERIODIC_SECONDS = 60
+
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the jobs that are due now, then exit.")
@@ -25,9 +27,19 @@ def worker_command(once: bool, limit: int, idle_sleep: float) -> None:
     """Drain the outbox: run due background jobs, retrying failures with backoff."""
     from shop.outbox.services import drain
 
+    periodic = current_app.extensions.get("worker_periodic", [])
     total = 0
+    next_periodic = 0.0
     try:
         while True:
+            if time.monotonic() >= next_periodic:  # e.g. expire-payments, once a minute
+                for task in periodic:
+                    try:
+                        task()
+                    except Exception:  # noqa: BLE001  (one failing task must not stop the worker)
+                        db.session.rollback()
+                        log.exception("periodic task %s failed", getattr(task, "__name__", task))
+                next_periodic = time.monotonic() + PERIODIC_SECONDS
             ran = drain(limit=limit)
             total += ran
             if ran:
@@ -79,6 +91,13 @@ def reindex_command(batch_size: int) -> None:
 
 def init_app(app: Flask) -> None:
     import catalog.search.meili  # noqa: F401  (registers the search.* handlers and the sync hook)
+    import orders.notify  # noqa: F401  (registers the order.* email handlers)
+    from orders.payments.cli import expire_payments, expire_payments_command
+    from shop.outbox import after_request
+
+    after_request.init_app(app)
 
     app.cli.add_command(worker_command)
+    app.cli.add_command(expire_payments_command)
+    app.extensions.setdefault("worker_periodic", []).append(expire_payments)
     app.cli.add_command(search_group)
