@@ -66,6 +66,15 @@ def _import_models() -> None:
     import catalog.products.models  # noqa: F401
     import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)
     import catalog.search.models  # noqa: F401
+    import orders.cart.models  # noqa: F401
+    import orders.delivery.models  # noqa: F401
+    import orders.models  # noqa: F401
+    import orders.payments.bank_transfer  # noqa: F401
+    import orders.payments.models  # noqa: F401
+    import orders.payments.pickup  # noqa: F401
+
+    # Payment providers register themselves; this order is the order buyers see them in.
+    import orders.payments.stripe  # noqa: F401
     import shop.accounts.loader  # noqa: F401
     import shop.accounts.models  # noqa: F401
     import shop.outbox.models  # noqa: F401
@@ -78,9 +87,21 @@ def _register_blueprints(app: Flask) -> None:
     import catalog.api  # noqa: F401  (adds catalog routes to the API blueprint)
     import catalog.products.csv_views  # noqa: F401  (adds the CSV routes to the products blueprint)
     import catalog.search.api  # noqa: F401  (adds /api/v1/search and /api/v1/search/suggest)
+    import orders.api  # noqa: F401  (orders endpoints on the API blueprint)
+    import orders.cart.api  # noqa: F401
+    import orders.checkout.api  # noqa: F401
+    import shop.admin.payments_views  # noqa: F401  (payment confirmations and refunds in /admin)
     from catalog.products.views import bp as products_bp
     from catalog.search.views import bp as search_bp
     from catalog.storefront.views import bp as storefront_bp
+    from orders.cart.views import bp as cart_bp
+    from orders.checkout.views import bp as checkout_bp
+    from orders.delivery.views import bp as delivery_bp
+    from orders.payments.transfer_views import bp as transfers_bp
+    from orders.payments.views import bp as payments_bp
+    from orders.payments.webhooks import bp as webhooks_bp
+    from orders.sentra_views import bp as orders_kelola_bp
+    from orders.views import bp as orders_bp
     from shop.accounts.views import bp as accounts_bp
     from shop.admin.views import bp as admin_bp
     from shop.api import bp as api_bp
@@ -88,7 +109,9 @@ def _register_blueprints(app: Flask) -> None:
     from shop.partners.views import bp as partners_bp
     from shop.sentras.views import bp as sentras_bp
 
-    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp, products_bp, search_bp):
+    for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp, products_bp, search_bp,
+                      cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, orders_bp, orders_kelola_bp, webhooks_bp):
         app.register_blueprint(blueprint)
+    ext.csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     ext.csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth

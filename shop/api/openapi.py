@@ -428,6 +428,283 @@ SPEC["paths"].update({
 })
 
 
+# --- orders: the buyer's cart (orders/cart/api.py) ---------------------------------------------
+
+_CART_ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": _INT,
+                 "description": "the cart item's id (another buyer's is a 404)"}
+_CART_ERRORS = {"400": _json(_ref("Error"), "Not a JSON object, or a field missing or of the wrong type"),
+                "401": ERROR, "404": _json(_ref("Error"), "No such variant, or no such item in your cart")}
+SPEC["components"]["schemas"].update({
+    "CartItem": {
+        "type": "object",
+        "required": ["id", "variant_id", "product_id", "title", "variant_label", "quantity", "unit_price_idr",
+                     "line_total_idr", "sentra", "price_changed", "stock_short", "unavailable"],
+        "properties": {
+            "id": _INT, "variant_id": _INT, "product_id": _INT, "title": _STR,
+            "variant_label": {"type": "string", "description": "e.g. \"Ukuran: M\"; empty for a single variant"},
+            "sku": _STR,
+            "quantity": {"type": "integer", "minimum": 1, "maximum": 999},
+            "unit_price_idr": {"type": "integer", "description": "today's unit price for this buyer and quantity "
+                                                                  "(a verified partner's tier price where one applies)"},
+            "seen_unit_price_idr": {"type": "integer", "description": "the unit price when added or last accepted"},
+            "line_total_idr": _INT,
+            "sentra": {"type": "string", "description": "the sentra's slug"},
+            "price_changed": {"type": "boolean", "description": "unit_price_idr differs from seen_unit_price_idr"},
+            "stock_short": {"type": "boolean", "description": "fewer units in stock than the quantity"},
+            "available_stock": {"type": ["integer", "null"], "description": "null for made-to-order variants"},
+            "unavailable": {"type": "boolean",
+                            "description": "archived variant, or product or sentra not active: cannot be bought"},
+        },
+    },
+    "Cart": {
+        "type": "object",
+        "required": ["items", "sentras", "total_idr", "item_count"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("CartItem")},
+            "sentras": {"type": "array", "items": {"type": "object", "required": ["sentra", "subtotal_idr"],
+                                                   "properties": {"sentra": _STR, "name": _STR, "subtotal_idr": _INT}},
+                        "description": "subtotal per sentra (unavailable items left out)"},
+            "total_idr": _INT,
+            "item_count": {"type": "integer", "description": "units in the cart"},
+        },
+    },
+    "CartItemInput": {
+        "type": "object",
+        "required": ["variant_id"],
+        "properties": {"variant_id": _INT,
+                       "quantity": {"type": "integer", "minimum": 1, "maximum": 999, "default": 1,
+                                    "description": "added to the item's quantity if the variant is already there"}},
+    },
+    "CartQuantity": {
+        "type": "object", "required": ["quantity"],
+        "properties": {"quantity": {"type": "integer", "minimum": 1, "maximum": 999}},
+    },
+})
+SPEC["paths"].update({
+    "/cart": {
+        "get": {
+            "summary": "The caller's cart: items grouped by sentra with today's prices and warnings",
+            "security": [{"bearer": []}],
+            "responses": {"200": _json(_ref("Cart"), "The cart (empty when there is none)"), "401": ERROR},
+        }
+    },
+    "/cart/items": {
+        "post": {
+            "summary": "Add a variant to the cart (the stock check applies to the item's new quantity)",
+            "security": [{"bearer": []}],
+            "requestBody": _json(_ref("CartItemInput"), "The variant and quantity"),
+            "responses": {
+                "201": _json(_ref("Cart"), "The cart"), **_CART_ERRORS,
+                "409": _json(_ref("Error"), "insufficient_stock: more than the stock (made-to-order excepted)"),
+                "422": _json(_ref("Error"), "invalid_quantity (not 1 to 999), or unavailable: the variant is "
+                                            "archived or its product or sentra is not active"),
+            },
+        }
+    },
+    "/cart/items/{item_id}": {
+        "patch": {
+            "summary": "Set a cart item's quantity",
+            "security": [{"bearer": []}],
+            "parameters": [_CART_ITEM_ID],
+            "requestBody": _json(_ref("CartQuantity"), "The new quantity"),
+            "responses": {
+                "200": _json(_ref("Cart"), "The cart"), **_CART_ERRORS,
+                "409": _json(_ref("Error"), "insufficient_stock: more than the stock"),
+                "422": _json(_ref("Error"), "invalid_quantity, or unavailable (raising an unavailable item)"),
+            },
+        },
+        "delete": {
+            "summary": "Take an item out of the cart",
+            "security": [{"bearer": []}],
+            "parameters": [_CART_ITEM_ID],
+            "responses": {"200": _json(_ref("Cart"), "The cart"), "401": ERROR, "404": ERROR},
+        },
+    },
+})
+
+
+# --- checkout (orders.checkout.api) -----------------------------------------------------------------
+_ADDRESS = {
+    "type": "object", "required": ["recipient", "phone", "street"],
+    "description": "A Kota Bekasi address gives kelurahan_code; outside the city give city and postal_code.",
+    "properties": {"recipient": _STR, "phone": _STR, "street": _STR, "kelurahan_code": _STR, "city": _STR,
+                   "postal_code": {"type": "string", "pattern": "^[0-9]{5}$"}},
+}
+SPEC["components"]["schemas"].update({
+    "CheckoutInput": {
+        "type": "object", "required": ["payment_method", "address", "deliveries"],
+        "properties": {
+            "payment_method": {"type": "string", "enum": ["stripe_card", "bank_transfer", "pay_on_pickup"]},
+            "address": _ADDRESS,
+            "deliveries": {"type": "object", "description": "sentra slug -> the delivery chosen for its order",
+                           "additionalProperties": {"type": "object", "required": ["method"], "properties": {
+                               "method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]}}}},
+        },
+    },
+    "OrderSummary": {
+        "type": "object",
+        "properties": {"number": _STR, "sentra": _STR, "status": _STR, "payment_status": _STR,
+                       "subtotal_idr": _INT, "delivery_fee_idr": _INT, "total_idr": _INT,
+                       "delivery": {"type": "object", "properties": {"method": _STR}}},
+    },
+    "Checkout": {
+        "type": "object",
+        "properties": {"checkout": {"type": "object", "properties": {
+            "id": _INT, "total_idr": _INT, "expires_at": {"type": "string", "format": "date-time", "nullable": True},
+            "payment": {"type": "object", "properties": {
+                "method": _STR, "status": _STR, "amount_idr": _INT,
+                "client_secret": {"type": "string", "description": "stripe_card: for stripe.confirmCardPayment"},
+                "publishable_key": _STR,
+                "instructions": {"type": "object", "description": "bank_transfer: bank, account, amount with code"},
+            }},
+            "orders": {"type": "array", "items": _ref("OrderSummary")},
+        }}},
+    },
+})
+SPEC["paths"].update({
+    "/checkout": {
+        "post": {
+            "summary": "Turn the caller's cart into one checkout (the payment) and one order per sentra",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True, "schema": _STR,
+                            "description": "A repeat with the same key returns the first checkout (200)"}],
+            "requestBody": _json(_ref("CheckoutInput"), "Payment method, address and a delivery per sentra"),
+            "responses": {
+                "201": _json(_ref("Checkout"), "Checkout created"),
+                "200": _json(_ref("Checkout"), "The checkout made by the first request with this key"),
+                "400": _json(_ref("Error"), "No Idempotency-Key, or a malformed body"),
+                "401": ERROR,
+                "409": _json(_ref("Error"), "insufficient_stock (fields: variant id -> what is short) or "
+                                            "price_changed"),
+                "422": _json(_ref("Error"), "empty_cart, unavailable, validation_error (address), "
+                                            "delivery_unavailable, payment_method_unavailable, amount_too_small"),
+            },
+        }
+    },
+})
+
+# --- orders after checkout (orders/api.py) ----------------------------------------------------------
+
+_ORDER_STATUSES = ["pending_payment", "placed", "processing", "ready_for_pickup", "shipped", "delivered",
+                   "completed", "cancelled", "expired"]
+_WHEN = {"type": "string", "format": "date-time"}
+_NUMBER_PARAM = {"name": "number", "in": "path", "required": True, "schema": _STR,
+                 "description": "the order number, e.g. PS-2611-8K3F9"}
+
+SPEC["components"]["schemas"].update({
+    "Order": {
+        "type": "object",
+        "required": ["number", "sentra", "status", "payment_status", "total_idr", "tracking_code", "pickup_code"],
+        "properties": {
+            "number": _STR,
+            "sentra": {"type": "string", "description": "the sentra's slug"},
+            "status": {"type": "string", "enum": _ORDER_STATUSES},
+            "payment_status": {"type": "string", "enum": ["unpaid", "paid", "partially_refunded", "refunded"]},
+            "payment_method": {"type": "string", "enum": ["stripe_card", "bank_transfer", "pay_on_pickup"]},
+            "subtotal_idr": _INT, "delivery_fee_idr": _INT, "total_idr": _INT, "refunded_idr": _INT,
+            "delivery": {"type": "object", "properties": {
+                "method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]}, "fee_idr": _INT}},
+            "lines": {"type": "array", "items": {"type": "object", "properties": {
+                "variant_id": {"type": ["integer", "null"]}, "title": _STR, "variant_label": _STR, "sku": _STR,
+                "quantity": _INT, "unit_price_idr": _INT, "total_idr": _INT}}},
+            "tracking_code": {"type": "string", "description": "opens public tracking (/track/<number>?code=)"},
+            "pickup_code": {"type": ["string", "null"],
+                            "description": "pickup orders only, and only for the buyer (null in the sentra's API)"},
+            "cancel_reason": {"type": ["string", "null"]},
+            "created_at": _WHEN,
+            "paid_at": {"type": ["string", "null"], "format": "date-time"},
+            "address": {"type": "object", "properties": {
+                "recipient": _STR, "phone": _STR, "street": _STR, "kelurahan_code": {"type": ["string", "null"]},
+                "city": {"type": ["string", "null"]}, "postal_code": {"type": ["string", "null"]}}},
+            "checkout_id": {"type": "integer", "description": "the buyer's API only: its payment page is "
+                                                               "/checkout/{checkout_id}/bayar"},
+            "buyer": {"type": "object", "properties": {"name": _STR}, "description": "the sentra's API only"},
+            "events": {"type": "array", "description": "the history, oldest first (not in lists)",
+                       "items": {"type": "object", "properties": {
+                           "kind": {"type": "string", "description": "status, payment, refund or dispute"},
+                           "from": {"type": ["string", "null"]}, "to": {"type": ["string", "null"]},
+                           "note": {"type": ["string", "null"]}, "at": _WHEN}}},
+        },
+    },
+    "OrderList": {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": _ref("Order")}, "total": _INT, "page": _INT,
+                       "per_page": _INT},
+    },
+})
+
+SPEC["paths"].update({
+    "/orders": {
+        "get": {
+            "summary": "The caller's orders, newest first (without events)",
+            "security": [{"bearer": []}],
+            "parameters": PAGE_PARAMS,
+            "responses": {"200": _json(_ref("OrderList"), "A page of orders"), "400": ERROR, "401": ERROR},
+        }
+    },
+    "/orders/{number}": {
+        "get": {
+            "summary": "One of the caller's orders, with its history",
+            "security": [{"bearer": []}],
+            "parameters": [_NUMBER_PARAM],
+            "responses": {"200": _json(_ref("Order"), "The order"), "401": ERROR,
+                          "404": _json(_ref("Error"), "No such order of the caller")},
+        }
+    },
+    "/orders/{number}/cancel": {
+        "post": {
+            "summary": "Cancel before the sentra starts on it (pending_payment or placed): stock goes back, "
+                       "a paid order is refunded",
+            "security": [{"bearer": []}],
+            "parameters": [_NUMBER_PARAM],
+            "requestBody": {"required": False, **_json(
+                {"type": "object", "properties": {"reason": {"type": "string", "minLength": 3, "maxLength": 500}}},
+                "An optional reason")},
+            "responses": {
+                "200": _json(_ref("Order"), "The cancelled order"),
+                "400": ERROR, "401": ERROR, "404": ERROR,
+                "409": _json(_ref("Error"), "not_allowed: the sentra has started on it, or it is cancelled"),
+                "422": ERROR,
+            },
+        }
+    },
+    "/kelola/{sentra_slug}/orders": {
+        "get": {
+            "summary": "The sentra's orders (buyer and address, no pickup code), newest first; "
+                       "status=placed lists the oldest new order first",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM, {"name": "status", "in": "query",
+                                        "schema": {"type": "string", "enum": _ORDER_STATUSES}}, *PAGE_PARAMS],
+            "responses": {
+                "200": _json(_ref("OrderList"), "A page of orders"),
+                "400": _json(_ref("Error"), "invalid_filter: an unknown status; or bad paging"),
+                "401": ERROR, "403": ERROR, "404": ERROR,
+            },
+        }
+    },
+    "/kelola/{sentra_slug}/orders/{number}/status": {
+        "post": {
+            "summary": "Move an order on: processing (accept), ready_for_pickup (pickup orders), shipped "
+                       "(delivered orders) or cancelled (with a note: the reason the buyer reads)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM, _NUMBER_PARAM],
+            "requestBody": _json(
+                {"type": "object", "required": ["to"], "properties": {
+                    "to": {"type": "string", "enum": ["processing", "ready_for_pickup", "shipped", "cancelled"]},
+                    "note": {"type": "string", "description": "required (3-500 characters) for cancelled"}}},
+                "The new status"),
+            "responses": {
+                "200": _json(_ref("Order"), "The order"),
+                "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR,
+                "409": _json(_ref("Error"), "invalid_transition: impossible from the order's status; "
+                                            "not_allowed: not a status a sentra sets for this order"),
+                "422": _json(_ref("Error"), "note_required: cancelling without a note"),
+            },
+        }
+    },
+})
+
+
 @bp.get("/openapi.json")
 def openapi_document():
     return jsonify(SPEC)

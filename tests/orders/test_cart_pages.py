@@ -16,6 +16,12 @@ from tests.factories import make_partner, make_product, make_sentra, make_user
 from tests.orders.cart_helpers import KELURAHAN, count_queries, stocked_product, variant_of
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """These tests read the English texts (the default language is Indonesian)."""
+    client.post("/bahasa", data={"lang": "en"})
+
+
 def product_url(product) -> str:
     return f"/p/{product.id}-{product.slug}"
 
@@ -222,8 +228,8 @@ def test_the_cart_groups_lines_by_sentra_with_a_subtotal_each_and_links_to_check
     body = client.get("/cart").get_data(as_text=True)
     assert body.index("Sentra Dua") < body.index("Sentra Satu")
     subtotals = re.findall(r'cart-subtotal">[^<]*<span class="price">([^<]+)</span>', body)
-    assert subtotals == ["Rp7.500", "Rp20.000"]
-    assert "Rp27.500" in body
+    assert subtotals == ["Rp7,500", "Rp20,000"]
+    assert "Rp27,500" in body
     assert 'href="/checkout"' in body
 
 
@@ -263,7 +269,7 @@ def test_a_partner_sees_tier_prices_in_the_cart(client, auth):
     auth.login("mitra@example.test")
     add(client, variant_of(product).id, 12)
     body = client.get("/cart").get_data(as_text=True)
-    assert "Rp8.000" in body and "Rp96.000" in body
+    assert "Rp8,000" in body and "Rp96,000" in body
 
 
 # --- forms and CSRF ------------------------------------------------------------------------------

@@ -19,7 +19,14 @@ from orders.checkout.services import (
 )
 from orders.models import Order
 from shop.extensions import db
-from tests.factories import BEKASI_ADDRESS, fill_cart, make_checkout, make_product, make_sentra, make_user
+from tests.factories import (
+    BEKASI_ADDRESS,
+    fill_cart,
+    make_checkout,
+    make_product,
+    make_sentra,
+    make_user,
+)
 
 
 def _two_sentras():
