@@ -79,12 +79,8 @@ def _buyers(app, count: int, offset: int) -> list[int]:
 def _buyer_process(app, buyer_id: int, variant_ids: list[int], start_at: float, seconds: float, out) -> None:
     """One buyer in its own process (as gunicorn's workers are): checkouts until the time is up."""
     from catalog.products.models import Variant
-    from orders.checkout.services import (
-        AddressInput,
-        CheckoutError,
-        CheckoutRequest,
-        place_checkout,
-    )
+    from orders.checkout.errors import CheckoutError
+    from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
     from orders.payments.providers import PaymentError
     from shop.accounts.models import User
     from shop.extensions import db

@@ -13,14 +13,16 @@ from typing import Any
 from flask import g, request
 
 from catalog.pricing import strategy_for
+from orders.cart import errors as cart_errors
 from orders.cart import services
+from orders.cart import summary as cart_summary
 from shop.api import bp
 from shop.api.auth import api_login_required
 from shop.errors import api_error
 from shop.extensions import db
 
 
-def cart_json(summary: services.CartSummary) -> dict[str, Any]:
+def cart_json(summary: cart_summary.CartSummary) -> dict[str, Any]:
     """The documented cart body: items, subtotals per sentra, total and unit count."""
     return {
         "items": [
@@ -74,26 +76,26 @@ def _whole_number(body: dict[str, Any], name: str, errors: dict[str, str], defau
     return value
 
 
-def _error(error: services.CartError):
+def _error(error: cart_errors.CartError):
     db.session.rollback()
-    if isinstance(error, services.InsufficientStockError):
+    if isinstance(error, cart_errors.InsufficientStockError):
         return api_error(409, error.code, f"Only {error.available} in stock; the cart cannot hold {error.requested}.",
                          {"quantity": f"at most {error.available}"})
-    if isinstance(error, services.InvalidQuantityError):
+    if isinstance(error, cart_errors.InvalidQuantityError):
         return api_error(422, error.code, f"A quantity from 1 to {services.MAX_QUANTITY} (per variant in the cart).",
                          {"quantity": f"from 1 to {services.MAX_QUANTITY}"})
-    if isinstance(error, services.VariantUnavailableError):
+    if isinstance(error, cart_errors.VariantUnavailableError):
         return api_error(422, error.code, "This variant cannot be bought now (archived, or its product or "
                                           "sentra is not active).", {"variant_id": "unavailable"})
-    if isinstance(error, services.VariantNotFoundError):
+    if isinstance(error, cart_errors.VariantNotFoundError):
         return api_error(404, "not_found", "No variant with this id.", {"variant_id": "not found"})
-    if isinstance(error, services.CartLineNotFoundError):
+    if isinstance(error, cart_errors.CartLineNotFoundError):
         return api_error(404, "not_found", "No such item in your cart.")
     return api_error(error.status, error.code, str(error))
 
 
 def _answer(status: int = 200):
-    summary = services.summarize(services.cart_for_user(g.api_user), strategy_for(g.api_user))
+    summary = cart_summary.summarize(services.cart_for_user(g.api_user), strategy_for(g.api_user))
     return cart_json(summary), status
 
 
@@ -120,7 +122,7 @@ def add_cart_item():
     try:
         cart = services.cart_for_user(g.api_user, create=True)
         services.add_item(cart, variant_id, quantity, strategy_for(g.api_user))
-    except services.CartError as error:
+    except cart_errors.CartError as error:
         return _error(error)
     db.session.commit()
     return _answer(201)
@@ -143,7 +145,7 @@ def update_cart_item(item_id: int):
         return api_error(404, "not_found", "No such item in your cart.")
     try:
         services.set_quantity(cart, item_id, quantity, strategy_for(g.api_user))
-    except services.CartError as error:
+    except cart_errors.CartError as error:
         return _error(error)
     db.session.commit()
     return _answer()
@@ -158,7 +160,7 @@ def delete_cart_item(item_id: int):
         return api_error(404, "not_found", "No such item in your cart.")
     try:
         services.remove_line(cart, item_id)
-    except services.CartError as error:
+    except cart_errors.CartError as error:
         return _error(error)
     db.session.commit()
     return _answer()

@@ -13,76 +13,29 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from catalog import stock as catalog_stock
 from catalog.pricing import RetailStrategy
 from catalog.products.models import Product, ProductStatus, Variant
+from orders.cart.errors import (
+    CartLineNotFoundError,
+    InsufficientStockError,
+    InvalidQuantityError,
+    VariantNotFoundError,
+    VariantUnavailableError,
+)
 from orders.cart.models import Cart, CartLine
-from orders.errors import OrderError
 from shop.db import utcnow
 from shop.extensions import db
-from shop.sentras.models import Sentra, SentraStatus
+from shop.sentras.models import SentraStatus
 
 MAX_QUANTITY = 999
 GUEST_TOKEN_BYTES = 32
-
-
-# --- errors ------------------------------------------------------------------------------------
-
-
-class CartError(OrderError):
-    """Base class of cart errors (``code`` and ``status`` as the API answers them)."""
-
-    code = "cart_error"
-    status = 422
-
-
-class InvalidQuantityError(CartError, ValueError):
-    """A quantity that is not a whole number from 1 to :data:`MAX_QUANTITY`."""
-
-    code = "invalid_quantity"
-    status = 422
-
-
-class VariantNotFoundError(CartError, LookupError):
-    """No variant has this id."""
-
-    code = "not_found"
-    status = 404
-
-
-class VariantUnavailableError(CartError):
-    """The variant is archived, its product is not active, or its sentra is not active."""
-
-    code = "unavailable"
-    status = 422
-
-    def __init__(self, variant_id: int) -> None:
-        super().__init__(f"variant {variant_id} cannot be bought now")
-        self.variant_id = variant_id
-
-
-class CartLineNotFoundError(CartError, LookupError):
-    """No line with this id in this cart (another buyer's line is not found either)."""
-
-    code = "not_found"
-    status = 404
-
-
-class InsufficientStockError(CartError, catalog_stock.InsufficientStockError):
-    """More units asked for than the variant has in stock (``available`` says how many).
-
-    Also a :class:`catalog.stock.InsufficientStockError`, so checkout code can catch one type.
-    """
-
-    code = "insufficient_stock"
-    status = 409
 
 
 # --- guest tokens ------------------------------------------------------------------------------
@@ -313,7 +266,7 @@ def refresh_seen_prices(cart: Cart, strategy: RetailStrategy) -> int:
     Returns how many lines changed.
     """
     changed = 0
-    for line, variant in _lines_with_variants(cart.id, strategy):
+    for line, variant in lines_with_variants(cart.id, strategy):
         price = strategy.price(variant, line.quantity).unit_price_idr
         if line.unit_price_idr_seen != price:
             line.unit_price_idr_seen = price
@@ -363,9 +316,9 @@ def merge_carts(guest_cart: Cart, user_cart: Cart) -> MergeResult:
     """
     if guest_cart.id == user_cart.id:
         return MergeResult(user_cart)
-    mine = {line.variant_id: line for line, _variant in _lines_with_variants(user_cart.id)}
+    mine = {line.variant_id: line for line, _variant in lines_with_variants(user_cart.id)}
     capped: list[int] = []
-    for guest_line, variant in _lines_with_variants(guest_cart.id):
+    for guest_line, variant in lines_with_variants(guest_cart.id):
         own = mine.get(variant.id)
         own_quantity = own.quantity if own else 0
         quantity = min(own_quantity + guest_line.quantity, MAX_QUANTITY)
@@ -402,10 +355,7 @@ def adopt_guest_cart(user: Any, token: str | None) -> MergeResult | None:
     return merge_carts(guest, own)
 
 
-# --- reading the cart --------------------------------------------------------------------------
-
-
-def _lines_with_variants(cart_id: int, strategy: RetailStrategy | None = None) -> list[tuple[CartLine, Variant]]:
+def lines_with_variants(cart_id: int, strategy: RetailStrategy | None = None) -> list[tuple[CartLine, Variant]]:
     """A cart's lines with variant, product and sentra in one query (plus tiers when priced by tier)."""
     query = (
         select(CartLine)
@@ -416,113 +366,3 @@ def _lines_with_variants(cart_id: int, strategy: RetailStrategy | None = None) -
     if strategy is not None and strategy.shows_tiers:
         query = query.options(joinedload(CartLine.variant).selectinload(Variant.tiers))
     return [(line, line.variant) for line in db.session.scalars(query).unique()]
-
-
-@dataclass(frozen=True)
-class CartLineView:
-    id: int
-    variant: Variant
-    quantity: int
-    unit_price_idr: int  # today's price for this buyer and quantity
-    seen_unit_price_idr: int  # what the buyer saw when adding it (or last accepted)
-    line_total_idr: int
-    unavailable: bool  # archived variant, product not active or sentra not active
-    stock_short: bool  # stocked variant with fewer units than the quantity
-
-    @property
-    def variant_id(self) -> int:
-        return self.variant.id
-
-    @property
-    def product(self) -> Product:
-        return self.variant.product
-
-    @property
-    def sentra(self) -> Sentra:
-        return self.variant.product.sentra
-
-    @property
-    def title(self) -> str:
-        return self.variant.product.title
-
-    @property
-    def variant_label(self) -> str:
-        return self.variant.label
-
-    @property
-    def price_changed(self) -> bool:
-        return self.unit_price_idr != self.seen_unit_price_idr
-
-    @property
-    def available_stock(self) -> int | None:
-        """Units in stock, or None for a made-to-order variant."""
-        return None if self.variant.product.made_to_order else self.variant.stock
-
-    @property
-    def is_purchasable(self) -> bool:
-        return not self.unavailable and not self.stock_short
-
-
-@dataclass(frozen=True)
-class SentraGroup:
-    sentra: Sentra
-    lines: list[CartLineView]
-    subtotal_idr: int  # of the lines that can be bought (unavailable lines left out)
-
-
-@dataclass(frozen=True)
-class CartSummary:
-    cart_id: int | None
-    groups: list[SentraGroup] = field(default_factory=list)
-    total_idr: int = 0
-    item_count: int = 0  # units in the cart, all lines
-
-    @property
-    def lines(self) -> list[CartLineView]:
-        return [line for group in self.groups for line in group.lines]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.groups
-
-    @property
-    def has_price_changes(self) -> bool:
-        return any(line.price_changed for line in self.lines)
-
-    @property
-    def has_problems(self) -> bool:
-        """Lines that cannot be checked out as they are (unavailable or short of stock)."""
-        return any(not line.is_purchasable for line in self.lines)
-
-
-EMPTY = CartSummary(None)
-
-
-def summarize(cart: Cart | None, strategy: RetailStrategy) -> CartSummary:
-    """The cart as the buyer sees it: lines grouped by sentra (by name), today's prices, warnings.
-
-    Two queries at most (lines with variant, product and sentra; tiers for a partner).
-    Unavailable lines are listed but left out of subtotals and the total.
-    """
-    if cart is None:
-        return EMPTY
-    by_sentra: dict[int, list[CartLineView]] = {}
-    sentras: dict[int, Sentra] = {}
-    item_count = 0
-    for line, variant in _lines_with_variants(cart.id, strategy):
-        price = strategy.price(variant, line.quantity).unit_price_idr
-        view = CartLineView(
-            id=line.id, variant=variant, quantity=line.quantity, unit_price_idr=price,
-            seen_unit_price_idr=line.unit_price_idr_seen, line_total_idr=price * line.quantity,
-            unavailable=not is_available(variant),
-            stock_short=not variant.product.made_to_order and variant.stock < line.quantity,
-        )
-        sentra = variant.product.sentra
-        sentras[sentra.id] = sentra
-        by_sentra.setdefault(sentra.id, []).append(view)
-        item_count += line.quantity
-    groups = [
-        SentraGroup(sentras[sid], lines, sum(v.line_total_idr for v in lines if not v.unavailable))
-        for sid, lines in sorted(by_sentra.items(), key=lambda item: (sentras[item[0]].name, item[0]))
-    ]
-    return CartSummary(cart.id, groups, sum(g.subtotal_idr for g in groups), item_count)

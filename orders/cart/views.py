@@ -27,7 +27,9 @@ from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.pricing import strategy_for
+from orders.cart import errors as cart_errors
 from orders.cart import services
+from orders.cart import summary as cart_summary
 from orders.cart.forms import QUANTITY_MESSAGE, AddToCartForm, QuantityForm
 from orders.cart.models import Cart
 from shop.extensions import db
@@ -127,16 +129,16 @@ def _cart_count_helper() -> dict:
 # --- messages --------------------------------------------------------------------------------
 
 
-def _message(error: services.CartError) -> str:
-    if isinstance(error, services.InsufficientStockError):
+def _message(error: cart_errors.CartError) -> str:
+    if isinstance(error, cart_errors.InsufficientStockError):
         if error.available <= 0:
             return _("Sorry, this item is out of stock.")
         return ngettext("Only %(num)d unit is in stock; your cart cannot hold %(requested)d.",
                         "Only %(num)d units are in stock; your cart cannot hold %(requested)d.",
                         error.available, requested=error.requested)
-    if isinstance(error, services.VariantUnavailableError | services.VariantNotFoundError):
+    if isinstance(error, cart_errors.VariantUnavailableError | cart_errors.VariantNotFoundError):
         return _("Sorry, this product is no longer available.")
-    if isinstance(error, services.InvalidQuantityError):
+    if isinstance(error, cart_errors.InvalidQuantityError):
         return _("Enter a quantity from 1 to %(max)s; your cart holds at most %(max)s of one item.",
                  max=services.MAX_QUANTITY)
     return _("Your cart could not be changed. Please try again.")
@@ -159,7 +161,7 @@ def show():
     if _adopt_leftover_guest_cart():
         db.session.commit()
     strategy = strategy_for(current_user)
-    summary = services.summarize(_current_cart(), strategy)
+    summary = cart_summary.summarize(_current_cart(), strategy)
     g._cart_count = summary.item_count  # the header needs no query of its own
     return render_template("orders/cart/show.html", summary=summary, max_quantity=services.MAX_QUANTITY)
 
@@ -175,7 +177,7 @@ def add():
     try:
         cart = _current_cart(create=True)
         services.add_item(cart, form.variant_id.data, form.quantity.data, strategy_for(current_user))
-    except services.CartError as error:
+    except cart_errors.CartError as error:
         db.session.rollback()
         flash(_message(error), "error")
         return redirect(back)
@@ -204,9 +206,9 @@ def update_line(line_id: int):
         return redirect(url_for("cart.show"))
     try:
         services.set_quantity(cart, line_id, form.quantity.data, strategy_for(current_user))
-    except services.CartLineNotFoundError:
+    except cart_errors.CartLineNotFoundError:
         abort(404)
-    except services.CartError as error:
+    except cart_errors.CartError as error:
         db.session.rollback()
         flash(_message(error), "error")
         return redirect(url_for("cart.show"))
@@ -224,7 +226,7 @@ def remove_line(line_id: int):
     cart = _existing_cart()
     try:
         services.remove_line(cart, line_id)
-    except services.CartLineNotFoundError:
+    except cart_errors.CartLineNotFoundError:
         abort(404)
     db.session.commit()
     flash(_("Removed from your cart."), "success")

@@ -9,13 +9,8 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
-from orders.checkout.services import (
-    AddressInput,
-    CheckoutError,
-    CheckoutRequest,
-    InsufficientStockCheckoutError,
-    place_checkout,
-)
+from orders.checkout.errors import CheckoutError, InsufficientStockCheckoutError
+from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
 from orders.models import Checkout, Order
 from orders.payments.providers import PaymentError, get_provider
 from shop.api import bp

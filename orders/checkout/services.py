@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,19 +29,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalog import stock
-from catalog.pricing import strategy_for
-from catalog.products.models import Product, ProductStatus, StockReason, Variant
+from catalog.products.models import StockReason
 from orders import codes
 from orders.cart.models import Cart, CartLine
-from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for
-from orders.errors import OrderError
+from orders.checkout.errors import (
+    CheckoutError,
+    CheckoutNotFoundError,
+    CheckoutValidationError,
+    DeliveryUnavailableError,
+    EmptyCartError,
+    InsufficientStockCheckoutError,
+    PaymentMethodUnavailableError,
+    PriceChangedError,
+    Shortage,
+    UnavailableItemsError,
+)
+from orders.checkout.quote import Quote, SentraQuote, cart_lines, is_unavailable, quote
+from orders.delivery.services import Destination
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from orders.payments.models import Payment, PaymentState
 from orders.payments.providers import (
     PaymentError,
     PaymentProvider,
     Started,
-    available_methods,
     get_provider,
 )
 from orders.status import transition
@@ -51,7 +61,6 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
 from shop.places.models import Kelurahan
-from shop.sentras.models import Sentra, SentraStatus
 
 log = logging.getLogger(__name__)
 
@@ -86,156 +95,11 @@ class CheckoutRequest:
     expected_total_idr: int | None = None
 
 
-class CheckoutError(OrderError):
-    code = "checkout_error"
-    status = 422
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
-
-
-class CheckoutValidationError(CheckoutError):
-    code = "validation_error"
-
-
-class EmptyCartError(CheckoutError):
-    code = "empty_cart"
-
-
-class UnavailableItemsError(CheckoutError):
-    code = "unavailable"
-
-
-class DeliveryUnavailableError(CheckoutError):
-    code = "delivery_unavailable"
-
-
-class PaymentMethodUnavailableError(CheckoutError):
-    code = "payment_method_unavailable"
-
-
-class PriceChangedError(CheckoutError):
-    code = "price_changed"
-    status = 409
-
-
-@dataclass(frozen=True)
-class Shortage:
-    variant_id: int
-    title: str
-    requested: int
-    available: int
-
-
-class InsufficientStockCheckoutError(CheckoutError):
-    code = "insufficient_stock"
-    status = 409
-
-    def __init__(self, shortages: list[Shortage]) -> None:
-        names = ", ".join(f"{s.title} ({s.available} left)" for s in shortages)
-        super().__init__(f"not enough stock: {names}",
-                         {f"variant_{s.variant_id}": f"{s.available} available" for s in shortages})
-        self.shortages = shortages
-
-
-# --- the quote: what the checkout page shows and step 1 re-checks ---------------------------------
-
-
-@dataclass
-class QuotedLine:
-    variant: Variant
-    quantity: int
-    unit_price_idr: int
-
-    @property
-    def total_idr(self) -> int:
-        return self.unit_price_idr * self.quantity
-
-
-@dataclass
-class SentraQuote:
-    sentra: Sentra
-    lines: list[QuotedLine]
-    options: list[DeliveryOption]
-    chosen: DeliveryOption | None = None
-
-    @property
-    def subtotal_idr(self) -> int:
-        return sum(line.total_idr for line in self.lines)
-
-    @property
-    def weight_grams(self) -> int:
-        return sum(line.variant.weight_grams * line.quantity for line in self.lines)
-
-    @property
-    def total_idr(self) -> int:
-        return self.subtotal_idr + (self.chosen.fee_idr if self.chosen else 0)
-
-
-@dataclass
-class Quote:
-    parts: list[SentraQuote] = field(default_factory=list)
-    payment_methods: list[str] = field(default_factory=list)
-
-    @property
-    def total_idr(self) -> int:
-        return sum(part.total_idr for part in self.parts)
-
-    @property
-    def complete(self) -> bool:
-        return all(part.chosen is not None for part in self.parts)
-
-
-def cart_lines(buyer: User) -> list[CartLine]:
-    """The buyer's cart lines with variant, product and sentra loaded (one query)."""
-    return list(db.session.scalars(
-        select(CartLine).join(Cart).where(Cart.user_id == buyer.id)
-        .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra),
-                 joinedload(CartLine.variant).selectinload(Variant.tiers))
-        .order_by(CartLine.id)
-    ).unique())
-
-
-def _unavailable(variant: Variant) -> bool:
-    return (variant.archived or variant.product.status != ProductStatus.ACTIVE
-            or variant.product.sentra.status != SentraStatus.ACTIVE)
-
 
 def destination_of(address: AddressInput | None) -> Destination | None:
     if address is None:
         return None
     return Destination(address.kelurahan_code or None)
-
-
-def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
-          deliveries: Mapping[str, str], config: Mapping[str, Any]) -> Quote:
-    """Price the cart for ``buyer``: per sentra its lines, the delivery options that fit, the choice.
-
-    Reads only. Unavailable lines are left out here; :func:`place_checkout` refuses them.
-    """
-    strategy = strategy_for(buyer)
-    by_sentra: dict[int, SentraQuote] = {}
-    for line in lines:
-        variant = line.variant
-        if _unavailable(variant):
-            continue
-        part = by_sentra.get(variant.sentra_id)
-        if part is None:
-            part = by_sentra[variant.sentra_id] = SentraQuote(variant.product.sentra, [], [])
-        part.lines.append(QuotedLine(variant, line.quantity, strategy.price(variant, line.quantity).unit_price_idr))
-    result = Quote(parts=sorted(by_sentra.values(), key=lambda p: p.sentra.name))
-    for part in result.parts:
-        settings = settings_for(part.sentra)
-        part.options = options_for(part.sentra, destination or Destination(None), part.weight_grams, settings)
-        if destination is None:  # no address yet: only what needs none
-            part.options = [o for o in part.options if o.method == "pickup"] or part.options
-        wanted = deliveries.get(part.sentra.slug)
-        part.chosen = next((o for o in part.options if o.method == wanted), None)
-    chosen = [part.chosen.method for part in result.parts if part.chosen]
-    result.payment_methods = available_methods(config, chosen) if result.complete else []
-    return result
 
 
 # --- step 1 ---------------------------------------------------------------------------------------
@@ -273,7 +137,7 @@ def _clean_address(address: AddressInput) -> dict[str, Any]:
 def _check_lines(lines: list[CartLine]) -> None:
     if not lines:
         raise EmptyCartError("the cart is empty")
-    gone = [line.variant for line in lines if _unavailable(line.variant)]
+    gone = [line.variant for line in lines if is_unavailable(line.variant)]
     if gone:
         raise UnavailableItemsError(
             "no longer for sale: " + ", ".join(v.product.title for v in gone),
@@ -559,8 +423,3 @@ def load_checkout(buyer: User, checkout_id: int) -> Checkout:
     if checkout is None:
         raise CheckoutNotFoundError(checkout_id)
     return checkout
-
-
-class CheckoutNotFoundError(OrderError, LookupError):
-    code = "not_found"
-    status = 404

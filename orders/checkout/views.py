@@ -11,19 +11,20 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from orders.checkout.forms import CheckoutForm, read_checkout_form
-from orders.checkout.services import (
-    AddressInput,
+from orders.checkout.errors import (
     CheckoutError,
     CheckoutNotFoundError,
-    CheckoutRequest,
     InsufficientStockCheckoutError,
     PriceChangedError,
-    cart_lines,
+)
+from orders.checkout.forms import CheckoutForm, read_checkout_form
+from orders.checkout.quote import cart_lines, quote
+from orders.checkout.services import (
+    AddressInput,
+    CheckoutRequest,
     destination_of,
     load_checkout,
     place_checkout,
-    quote,
 )
 from orders.payments.providers import PaymentError, get_provider
 from shop.accounts.models import Address

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from orders.checkout.services import CheckoutNotFoundError, load_checkout
+from orders.checkout.errors import CheckoutNotFoundError
+from orders.checkout.services import load_checkout
 from orders.models import Checkout
 from orders.payments import bank_transfer
 from orders.payments.models import PaymentMethod

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.pricing import RETAIL
+from orders.cart import errors as cart_errors
 from orders.cart import services
 from orders.cart.models import Cart, CartLine
 from shop.accounts.models import User
@@ -72,6 +73,6 @@ def test_parallel_adds_beyond_the_stock_leave_the_line_within_it(app):
 
     errors = _race(app, add_one)
     assert len(errors) == REQUESTS - 7
-    assert all(isinstance(error, services.InsufficientStockError) for error in errors)
+    assert all(isinstance(error, cart_errors.InsufficientStockError) for error in errors)
     db.session.expire_all()
     assert db.session.scalars(select(CartLine.quantity)).all() == [7]

@@ -6,17 +6,15 @@ from sqlalchemy import func, select
 
 from catalog.products.models import StockMovement
 from orders.cart.models import CartLine
-from orders.checkout.services import (
-    AddressInput,
-    CheckoutRequest,
+from orders.checkout.errors import (
     DeliveryUnavailableError,
     EmptyCartError,
     InsufficientStockCheckoutError,
     PaymentMethodUnavailableError,
     PriceChangedError,
     UnavailableItemsError,
-    place_checkout,
 )
+from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
 from orders.models import Order
 from shop.extensions import db
 from tests.factories import (

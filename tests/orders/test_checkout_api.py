@@ -92,7 +92,7 @@ def test_sentra_courier_to_an_address_outside_bekasi_is_422(client):
 
 
 def test_sentra_courier_is_quoted_by_the_distance_between_kelurahan_centroids(app):
-    from orders.checkout.services import cart_lines, quote
+    from orders.checkout.quote import cart_lines, quote
     from orders.delivery import fees
     from orders.delivery.services import Destination
     from shop.places.models import Kelurahan

@@ -8,12 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.products.models import StockMovement, Variant
-from orders.checkout.services import (
-    AddressInput,
-    CheckoutError,
-    CheckoutRequest,
-    place_checkout,
-)
+from orders.checkout.errors import CheckoutError
+from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
 from orders.models import Checkout, Order, OrderLine
 from shop.accounts.models import User
 from shop.extensions import db

@@ -1,0 +1,111 @@
+"""The quote: the cart priced for a buyer, per sentra, with the delivery options that fit.
+
+The checkout page shows it; step 1 of :func:`orders.checkout.services.place_checkout`
+computes it again inside its transaction and refuses anything that changed.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from catalog.pricing import strategy_for
+from catalog.products.models import Product, ProductStatus, Variant
+from orders.cart.models import Cart, CartLine
+from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for
+from orders.payments.providers import available_methods
+from shop.accounts.models import User
+from shop.extensions import db
+from shop.sentras.models import Sentra, SentraStatus
+
+
+@dataclass
+class QuotedLine:
+    variant: Variant
+    quantity: int
+    unit_price_idr: int
+
+    @property
+    def total_idr(self) -> int:
+        return self.unit_price_idr * self.quantity
+
+
+@dataclass
+class SentraQuote:
+    sentra: Sentra
+    lines: list[QuotedLine]
+    options: list[DeliveryOption]
+    chosen: DeliveryOption | None = None
+
+    @property
+    def subtotal_idr(self) -> int:
+        return sum(line.total_idr for line in self.lines)
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(line.variant.weight_grams * line.quantity for line in self.lines)
+
+    @property
+    def total_idr(self) -> int:
+        return self.subtotal_idr + (self.chosen.fee_idr if self.chosen else 0)
+
+
+@dataclass
+class Quote:
+    parts: list[SentraQuote] = field(default_factory=list)
+    payment_methods: list[str] = field(default_factory=list)
+
+    @property
+    def total_idr(self) -> int:
+        return sum(part.total_idr for part in self.parts)
+
+    @property
+    def complete(self) -> bool:
+        return all(part.chosen is not None for part in self.parts)
+
+
+def cart_lines(buyer: User) -> list[CartLine]:
+    """The buyer's cart lines with variant, product and sentra loaded (one query)."""
+    return list(db.session.scalars(
+        select(CartLine).join(Cart).where(Cart.user_id == buyer.id)
+        .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra),
+                 joinedload(CartLine.variant).selectinload(Variant.tiers))
+        .order_by(CartLine.id)
+    ).unique())
+
+
+def is_unavailable(variant: Variant) -> bool:
+    return (variant.archived or variant.product.status != ProductStatus.ACTIVE
+            or variant.product.sentra.status != SentraStatus.ACTIVE)
+
+
+def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
+          deliveries: Mapping[str, str], config: Mapping[str, Any]) -> Quote:
+    """Price the cart for ``buyer``: per sentra its lines, the delivery options that fit, the choice.
+
+    Reads only. Unavailable lines are left out here; :func:`place_checkout` refuses them.
+    """
+    strategy = strategy_for(buyer)
+    by_sentra: dict[int, SentraQuote] = {}
+    for line in lines:
+        variant = line.variant
+        if is_unavailable(variant):
+            continue
+        part = by_sentra.get(variant.sentra_id)
+        if part is None:
+            part = by_sentra[variant.sentra_id] = SentraQuote(variant.product.sentra, [], [])
+        part.lines.append(QuotedLine(variant, line.quantity, strategy.price(variant, line.quantity).unit_price_idr))
+    result = Quote(parts=sorted(by_sentra.values(), key=lambda p: p.sentra.name))
+    for part in result.parts:
+        settings = settings_for(part.sentra)
+        part.options = options_for(part.sentra, destination or Destination(None), part.weight_grams, settings)
+        if destination is None:  # no address yet: only what needs none
+            part.options = [o for o in part.options if o.method == "pickup"] or part.options
+        wanted = deliveries.get(part.sentra.slug)
+        part.chosen = next((o for o in part.options if o.method == wanted), None)
+    chosen = [part.chosen.method for part in result.parts if part.chosen]
+    result.payment_methods = available_methods(config, chosen) if result.complete else []
+    return result
