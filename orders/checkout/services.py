@@ -223,8 +223,9 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
 
     orders = [_new_order(checkout, part, provider, buyer) for part in result.parts]
     db.session.flush()
+    # The creator runs step 2 itself; the mark keeps a parallel repeat from starting a second payment.
     payment = Payment(checkout=checkout, method=provider.name, state=PaymentState.PENDING, amount_idr=total,
-                      provider_started_at=now)
+                      provider_started_at=now if provider.needs_start else None)
     db.session.add(payment)
     provider.prepare(payment, checkout, config)
     db.session.flush()
@@ -402,12 +403,8 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is None:
             raise CheckoutError("the checkout could not be saved; please try again")
         return CheckoutResult(_wait_for_start(existing, config), created=False)
-    provider = get_provider(checkout.payment_method)
-    if provider.needs_start:
+    if get_provider(checkout.payment_method).needs_start:
         start_payment(checkout, config)
-    else:
-        checkout.payment.provider_started_at = None
-        db.session.commit()
     return CheckoutResult(db.session.get(Checkout, checkout.id), created=True)
 
 
