@@ -395,6 +395,14 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
             # order number or transfer code collided (drawn again on the next turn).
             db.session.rollback()
             buyer = db.session.get(User, buyer_id)
+        except CheckoutError:
+            # A parallel request with this key may have committed meanwhile and emptied the
+            # cart this one was checking: then this is a repeat, not an empty cart.
+            db.session.rollback()
+            existing = _find(buyer_id, key)
+            if existing is not None:
+                return CheckoutResult(_wait_for_start(existing, config), created=False)
+            raise
         except BaseException:
             db.session.rollback()
             raise
