@@ -113,6 +113,50 @@ def reserve_many(lines: Iterable[Line], *, order_id: int | None = None,
     return [reserve(vid, qty, order_id=order_id, actor_id=actor_id) for vid, qty in sorted(merged.items())]
 
 
+def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int | None = None) -> None:
+    """Reserve ``(variant_id, quantity, order_id)`` lines for several orders at once (a checkout).
+
+    One conditional UPDATE per line, in ascending variant id order (the lock order of every
+    checkout), then all their movements in one INSERT. A variant that runs out is reindexed
+    for search ("in stock" changed). Flushes.
+
+    :raise InsufficientStockError: a line asks for more than its variant has; the caller
+        rolls back what was already taken.
+    :raise InvalidQuantityError: a quantity is not a positive integer.
+    """
+    from catalog.search.indexing import reindex_products  # noqa: PLC0415  (search imports the catalog)
+
+    items = sorted(((vid, _positive(qty), oid) for vid, qty, oid in lines), key=lambda item: item[0])
+    if not items:
+        return
+    db.session.flush()
+    movements: list[dict] = []
+    emptied: set[int] = set()
+    for variant_id, quantity, order_id in items:
+        result = db.session.execute(
+            update(Variant)
+            .where(Variant.id == variant_id, Variant.stock >= quantity)
+            .values(stock=Variant.stock - quantity)
+            .returning(Variant.stock, Variant.sentra_id, Variant.product_id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if result is None:
+            available = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id))
+            if available is None:
+                raise StockError(f"no variant {variant_id}")
+            raise InsufficientStockError(variant_id, quantity, available)
+        stock_after, sentra_id, product_id = result
+        movements.append({"variant_id": variant_id, "sentra_id": sentra_id, "delta": -quantity,
+                          "stock_after": stock_after, "reason": StockReason.ORDER.value, "actor_id": actor_id,
+                          "order_id": order_id, "note": None})
+        if stock_after == 0:
+            emptied.add(product_id)
+        _refresh(variant_id)
+    db.session.execute(insert(StockMovement), movements)
+    if emptied:
+        reindex_products(emptied)
+
+
 def release(variant_id: int, quantity: int, *, reason: StockReason = StockReason.CANCEL,
             order_id: int | None = None, actor_id: int | None = None) -> StockMovement:
     """Give units back (a cancelled order, a return). Flushes."""

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from catalog.pricing import strategy_for
+from catalog.pricing import RetailStrategy, strategy_for
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.cart.models import Cart, CartLine
-from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for
+from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for_many
 from orders.payments.providers import available_methods
 from shop.accounts.models import User
 from shop.extensions import db
@@ -67,14 +67,17 @@ class Quote:
         return all(part.chosen is not None for part in self.parts)
 
 
-def cart_lines(buyer: User) -> list[CartLine]:
-    """The buyer's cart lines with variant, product and sentra loaded (one query)."""
-    return list(db.session.scalars(
+def cart_lines(buyer: User, strategy: RetailStrategy | None = None) -> list[CartLine]:
+    """The buyer's cart lines with variant, product and sentra loaded (one query; tiers in a
+    second one only when ``strategy`` prices by tier, or is not known)."""
+    query = (
         select(CartLine).join(Cart).where(Cart.user_id == buyer.id)
-        .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra),
-                 joinedload(CartLine.variant).selectinload(Variant.tiers))
+        .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra))
         .order_by(CartLine.id)
-    ).unique())
+    )
+    if strategy is None or strategy.shows_tiers:
+        query = query.options(joinedload(CartLine.variant).selectinload(Variant.tiers))
+    return list(db.session.scalars(query).unique())
 
 
 def is_unavailable(variant: Variant) -> bool:
@@ -83,12 +86,13 @@ def is_unavailable(variant: Variant) -> bool:
 
 
 def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
-          deliveries: Mapping[str, str], config: Mapping[str, Any]) -> Quote:
+          deliveries: Mapping[str, str], config: Mapping[str, Any],
+          strategy: RetailStrategy | None = None) -> Quote:
     """Price the cart for ``buyer``: per sentra its lines, the delivery options that fit, the choice.
 
     Reads only. Unavailable lines are left out here; :func:`place_checkout` refuses them.
     """
-    strategy = strategy_for(buyer)
+    strategy = strategy or strategy_for(buyer)
     by_sentra: dict[int, SentraQuote] = {}
     for line in lines:
         variant = line.variant
@@ -99,8 +103,9 @@ def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
             part = by_sentra[variant.sentra_id] = SentraQuote(variant.product.sentra, [], [])
         part.lines.append(QuotedLine(variant, line.quantity, strategy.price(variant, line.quantity).unit_price_idr))
     result = Quote(parts=sorted(by_sentra.values(), key=lambda p: p.sentra.name))
+    all_settings = settings_for_many([part.sentra for part in result.parts])
     for part in result.parts:
-        settings = settings_for(part.sentra)
+        settings = all_settings[part.sentra.id]
         part.options = options_for(part.sentra, destination or Destination(None), part.weight_grams, settings)
         if destination is None:  # no address yet: only what needs none
             part.options = [o for o in part.options if o.method == "pickup"] or part.options

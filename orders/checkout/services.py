@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalog import stock
+from catalog.pricing import strategy_for
 from catalog.products.models import StockReason
 from orders import codes
 from orders.cart.models import Cart, CartLine
@@ -45,7 +46,7 @@ from orders.checkout.errors import (
     UnavailableItemsError,
 )
 from orders.checkout.quote import Quote, SentraQuote, cart_lines, is_unavailable, quote
-from orders.delivery.services import Destination
+from orders.delivery.services import Destination, centroid
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from orders.payments.models import Payment, PaymentState
 from orders.payments.providers import (
@@ -60,7 +61,6 @@ from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
-from shop.places.models import Kelurahan
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _clean_address(address: AddressInput) -> dict[str, Any]:
         fields["street"] = "required"
     code = (address.kelurahan_code or "").strip()
     if code:
-        if db.session.get(Kelurahan, code) is None:
+        if centroid(code) is None:  # not a Kota Bekasi kelurahan
             fields["kelurahan_code"] = "invalid"
         values.update(kelurahan_code=code, city=None, postal_code=None)
     else:
@@ -199,9 +199,10 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     except KeyError:
         raise CheckoutValidationError("unknown payment method", {"payment_method": "invalid"}) from None
     address = _clean_address(request.address)
-    lines = cart_lines(buyer)
+    strategy = strategy_for(buyer)
+    lines = cart_lines(buyer, strategy)
     _check_lines(lines)
-    result = quote(buyer, lines, Destination(address["kelurahan_code"]), request.deliveries, config)
+    result = quote(buyer, lines, Destination(address["kelurahan_code"]), request.deliveries, config, strategy)
     _check_deliveries(result, request.deliveries)
     if request.payment_method not in result.payment_methods:
         raise PaymentMethodUnavailableError("this payment method is not available for these deliveries",
@@ -224,7 +225,7 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     orders = [_new_order(checkout, part, provider, buyer) for part in result.parts]
     db.session.flush()
     # The creator runs step 2 itself; the mark keeps a parallel repeat from starting a second payment.
-    payment = Payment(checkout=checkout, method=provider.name, state=PaymentState.PENDING, amount_idr=total,
+    payment = Payment(checkout_id=checkout.id, method=provider.name, state=PaymentState.PENDING, amount_idr=total,
                       provider_started_at=now if provider.needs_start else None)
     db.session.add(payment)
     provider.prepare(payment, checkout, config)
@@ -240,16 +241,13 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     for order in orders:
         if order.status == OrderStatus.PLACED:
             enqueue("order.placed", {"order_id": order.id})
-    # Last, so the variant rows stay locked for as short a time as possible. Every line of every
-    # order, in ascending variant id order: the lock order of all checkouts (no deadlocks).
-    wanted = sorted(
-        ((line.variant.id, line.quantity, order) for order, part in zip(orders, result.parts, strict=True)
-         for line in part.lines if not line.variant.product.made_to_order),
-        key=lambda item: item[0],
-    )
+    # Last, so the variant rows stay locked for as short a time as possible; reserve_lines takes
+    # them in ascending variant id order, the lock order of all checkouts (no deadlocks).
+    wanted = [(line.variant.id, line.quantity, order.id)
+              for order, part in zip(orders, result.parts, strict=True)
+              for line in part.lines if not line.variant.product.made_to_order]
     try:
-        for variant_id, quantity, order in wanted:
-            stock.reserve(variant_id, quantity, order_id=order.id, actor_id=buyer.id)
+        stock.reserve_lines(wanted, actor_id=buyer.id)
     except stock.InsufficientStockError as short:
         line = next(q for q in lines if q.variant.id == short.variant_id)
         raise InsufficientStockCheckoutError(

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from catalog.pricing import strategy_for
 from orders.checkout.errors import (
     CheckoutError,
     CheckoutNotFoundError,
@@ -58,7 +59,8 @@ def start():
     saved = _saved_addresses()
     form = CheckoutForm()
     choices = read_checkout_form(request.form if request.method == "POST" else request.args, saved)
-    lines = cart_lines(current_user)
+    strategy = strategy_for(current_user)
+    lines = cart_lines(current_user, strategy)
     if not lines:
         flash(_("Your cart is empty."), "info")
         return redirect("/cart")
@@ -100,7 +102,8 @@ def start():
         status = 400
     if not form.idempotency_key.data or request.method == "GET":
         form.idempotency_key.data = secrets.token_urlsafe(16)
-    result = quote(current_user, lines, destination_of(choices.address), choices.deliveries, current_app.config)
+    result = quote(current_user, lines, destination_of(choices.address), choices.deliveries, current_app.config,
+                   strategy)
     form.expected_total_idr.data = str(result.total_idr)
     unavailable = [line for line in lines if line.variant not in [q.variant for p in result.parts for q in p.lines]]
     return render_template(

@@ -45,6 +45,13 @@ def settings_for(sentra: Sentra) -> DeliverySettings:
     return row
 
 
+def settings_for_many(sentras: list[Sentra]) -> dict[int, DeliverySettings]:
+    """:func:`settings_for` of several sentras in one query, by sentra id."""
+    saved = {row.sentra_id: row for row in db.session.scalars(
+        select(DeliverySettings).where(DeliverySettings.sentra_id.in_([s.id for s in sentras])))}
+    return {s.id: saved.get(s.id) or settings_for(s) for s in sentras}
+
+
 def save_settings(sentra: Sentra, *, offers_pickup: bool, offers_sentra_courier: bool, offers_courier: bool,
                   courier_base_idr: int, courier_per_km_idr: int, courier_max_km: int) -> DeliverySettings:
     """Change how ``sentra`` delivers, within the program's limits. Flushes.
@@ -75,11 +82,22 @@ def save_settings(sentra: Sentra, *, offers_pickup: bool, offers_sentra_courier:
     return row
 
 
-def _centroid(code: str | None) -> tuple[float, float] | None:
+_CENTROIDS: dict[str, tuple[float, float]] = {}
+
+
+def centroid(code: str | None) -> tuple[float, float] | None:
+    """A kelurahan's centroid (lat, lon), or None for an unknown code.
+
+    The 56 kelurahan are reference data: they are read once per process (again only
+    when a code is missing, as after ``seed-places``), not once per checkout.
+    """
     if code is None:
         return None
-    row = db.session.execute(select(Kelurahan.lat, Kelurahan.lon).where(Kelurahan.code == code)).first()
-    return (row[0], row[1]) if row else None
+    if code not in _CENTROIDS:
+        _CENTROIDS.update(
+            {c: (lat, lon) for c, lat, lon in db.session.execute(select(Kelurahan.code, Kelurahan.lat, Kelurahan.lon))}
+        )
+    return _CENTROIDS.get(code)
 
 
 def options_for(sentra: Sentra, destination: Destination, weight_grams: int,
@@ -90,8 +108,8 @@ def options_for(sentra: Sentra, destination: Destination, weight_grams: int,
     if settings.offers_pickup:
         options.append(DeliveryOption(DeliveryMethod.PICKUP, 0))
     if settings.offers_sentra_courier and destination.kelurahan_code is not None:
-        here = _centroid(sentra.kelurahan_code or sentra.applied_kelurahan_code)
-        there = _centroid(destination.kelurahan_code)
+        here = centroid(sentra.kelurahan_code or sentra.applied_kelurahan_code)
+        there = centroid(destination.kelurahan_code)
         if here and there:
             km = fees.road_km(*here, *there)
             if km <= settings.courier_max_km:

@@ -356,3 +356,43 @@ def test_stock_always_equals_the_sum_of_its_movements(initial, operations):
         assert running == _stock(variant.id)
     finally:
         db.session.rollback()
+
+
+# --- reserve_lines (a checkout's reservation) -------------------------------------------------
+
+
+def _variants(*stocks: int) -> list[int]:
+    sentra = make_sentra()
+    product = make_product(sentra, variants=[{"sku": f"R{i}", "options": f"Ukuran={i}", "stock": s}
+                                             for i, s in enumerate(stocks)])
+    db.session.commit()
+    return [v.id for v in product.variants]
+
+
+def test_reserve_lines_takes_every_line_with_a_movement_naming_its_order(app):
+    a, b = _variants(5, 7)
+    stock.reserve_lines([(b, 2, 11), (a, 1, 10), (a, 3, 12)])
+    db.session.commit()
+    assert (db.session.get(Variant, a).stock, db.session.get(Variant, b).stock) == (1, 5)
+    moves = db.session.execute(select(StockMovement.variant_id, StockMovement.delta, StockMovement.order_id,
+                                      StockMovement.stock_after).order_by(StockMovement.id.desc()).limit(3)).all()
+    assert sorted(moves) == [(a, -3, 12, 1), (a, -1, 10, 4), (b, -2, 11, 5)]
+
+
+def test_reserve_lines_short_of_stock_raises_naming_the_variant(app):
+    a, b = _variants(5, 1)
+    with pytest.raises(InsufficientStockError) as error:
+        stock.reserve_lines([(a, 1, 1), (b, 2, 1)])
+    assert (error.value.variant_id, error.value.requested, error.value.available) == (b, 2, 1)
+    db.session.rollback()
+    assert db.session.get(Variant, a).stock == 5
+
+
+def test_reserve_lines_that_empties_a_variant_takes_it_out_of_in_stock_search(app):
+    from catalog.search.models import SearchDocument
+
+    [a] = _variants(2)
+    product_id = db.session.get(Variant, a).product_id
+    stock.reserve_lines([(a, 2, 1)])
+    db.session.commit()
+    assert db.session.scalar(select(SearchDocument.in_stock).where(SearchDocument.product_id == product_id)) is False
