@@ -118,6 +118,10 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     paid_at: Mapped[datetime | None]
+    # When it should be ready (pickup) or arrive: lead times, the sentra's handling days and the
+    # delivery method's days counted from placing (orders.shipping.promises).
+    promised_at: Mapped[datetime | None] = mapped_column(index=True)
+    completed_at: Mapped[datetime | None]
 
     checkout: Mapped[Checkout] = relationship(back_populates="orders")
     sentra = relationship("Sentra", lazy="joined", innerjoin=True)

@@ -19,7 +19,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.PLACED: frozenset({S.PROCESSING, S.CANCELLED}),
     S.PROCESSING: frozenset({S.READY_FOR_PICKUP, S.SHIPPED, S.CANCELLED}),
     S.READY_FOR_PICKUP: frozenset({S.DELIVERED, S.CANCELLED}),
-    S.SHIPPED: frozenset({S.DELIVERED}),
+    # A parcel that came back (tracking event "returned") ends the order.
+    S.SHIPPED: frozenset({S.DELIVERED, S.CANCELLED}),
     S.DELIVERED: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),
     S.CANCELLED: frozenset(),

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -63,6 +64,9 @@ class Product(db.Model):
     pirt_number: Mapped[str | None] = mapped_column(String(40))
     halal_number: Mapped[str | None] = mapped_column(String(60))
     shelf_life_days: Mapped[int | None] = mapped_column(Integer)
+    # Kept by catalog.reviews from the visible reviews: what product pages and search's rating sort show.
+    rating_avg: Mapped[float] = mapped_column(Float, default=0.0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

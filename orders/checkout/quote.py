@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from catalog.pricing import RetailStrategy, strategy_for
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.cart.models import Cart, CartLine
+from orders.delivery.models import DeliverySettings
 from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for_many
 from orders.payments.providers import available_methods
 from shop.accounts.models import User
@@ -39,6 +40,7 @@ class SentraQuote:
     lines: list[QuotedLine]
     options: list[DeliveryOption]
     chosen: DeliveryOption | None = None
+    settings: DeliverySettings | None = None
 
     @property
     def subtotal_idr(self) -> int:
@@ -105,7 +107,7 @@ def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
     result = Quote(parts=sorted(by_sentra.values(), key=lambda p: p.sentra.name))
     all_settings = settings_for_many([part.sentra for part in result.parts])
     for part in result.parts:
-        settings = all_settings[part.sentra.id]
+        settings = part.settings = all_settings[part.sentra.id]
         part.options = options_for(part.sentra, destination or Destination(None), part.weight_grams, settings)
         if destination is None:  # no address yet: only what needs none
             part.options = [o for o in part.options if o.method == "pickup"] or part.options

@@ -55,6 +55,8 @@ from orders.payments.providers import (
     Started,
     get_provider,
 )
+from orders.shipping.models import Shipment
+from orders.shipping.promises import promised_at
 from orders.status import transition
 from shop.accounts.checks import check_name, check_phone
 from shop.accounts.models import User
@@ -179,6 +181,15 @@ def _new_order(checkout: Checkout, part: SentraQuote, provider: PaymentProvider,
         distance_km=chosen.distance_km, tracking_code=codes.tracking_code(),
         pickup_code=codes.pickup_code() if chosen.method == "pickup" else None,
     )
+    order.promised_at = promised_at(
+        checkout.created_at, handling_days=_handling_days(part), method=chosen.method,
+        lead_times=[line.variant.product.lead_time_days for line in part.lines if line.variant.product.made_to_order],
+        in_city=checkout.kelurahan_code is not None,
+    )
+    order.shipment = Shipment(
+        sentra_id=part.sentra.id, method=chosen.method,
+        delivery_pin=codes.pickup_code() if chosen.method == "sentra_courier" else None,
+    )
     for line in part.lines:
         variant = line.variant
         order.lines.append(OrderLine(
@@ -191,6 +202,10 @@ def _new_order(checkout: Checkout, part: SentraQuote, provider: PaymentProvider,
                                    actor_id=buyer.id, note="checkout"))
     db.session.add(order)
     return order
+
+
+def _handling_days(part: SentraQuote) -> int:
+    return part.settings.handling_days if part.settings is not None else 1
 
 
 def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> Checkout:

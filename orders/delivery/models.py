@@ -15,6 +15,7 @@ class DeliverySettings(db.Model):
         CheckConstraint("courier_base_idr >= 0", name="base_not_negative"),
         CheckConstraint("courier_per_km_idr >= 0", name="per_km_not_negative"),
         CheckConstraint("courier_max_km > 0", name="max_km_positive"),
+        CheckConstraint("handling_days >= 0", name="handling_not_negative"),
     )
 
     sentra_id: Mapped[int] = mapped_column(ForeignKey("sentra.id", ondelete="CASCADE"), primary_key=True)
@@ -24,3 +25,5 @@ class DeliverySettings(db.Model):
     courier_base_idr: Mapped[int] = mapped_column(Integer, default=5_000)
     courier_per_km_idr: Mapped[int] = mapped_column(Integer, default=2_000)
     courier_max_km: Mapped[int] = mapped_column(Integer, default=15)
+    # Working days the sentra needs to get a stocked order ready (made-to-order lead times add to it).
+    handling_days: Mapped[int] = mapped_column(Integer, default=1)

@@ -40,7 +40,7 @@ def settings_for(sentra: Sentra) -> DeliverySettings:
         row = DeliverySettings(
             sentra_id=sentra.id, offers_pickup=True, offers_sentra_courier=True, offers_courier=True,
             courier_base_idr=fees.DEFAULT_BASE_IDR, courier_per_km_idr=fees.DEFAULT_PER_KM_IDR,
-            courier_max_km=fees.DEFAULT_MAX_KM,
+            courier_max_km=fees.DEFAULT_MAX_KM, handling_days=1,
         )
     return row
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
@@ -54,6 +65,9 @@ class Sentra(db.Model):
     address: Mapped[str] = mapped_column(String(255))
     opening_hours: Mapped[str | None] = mapped_column(String(120))
     logo_key: Mapped[str | None] = mapped_column(String(255))
+    # Kept by catalog.reviews from the visible reviews of the sentra's products.
+    rating_avg: Mapped[float] = mapped_column(Float, default=0.0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
     status_reason: Mapped[str | None] = mapped_column(Text)  # why rejected or suspended
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
