@@ -12,6 +12,7 @@ Services flush, never commit.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
@@ -20,11 +21,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from orders.checkout.services import return_stock
 from orders.errors import InvalidTransitionError, NotAllowedError, OrderError, OrderNotFoundError
-from orders.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
+from orders.models import Checkout, Order, OrderStatus, PaymentStatus
 from orders.payments.models import PaymentState
 from orders.payments.services import lock_payment, refund_order
+from orders.shipping.promises import may_cancel_late
 from orders.status import BUYER_CANCELLABLE, can_transition, transition
 from shop.accounts.models import User
+from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
 from shop.sentras.models import Sentra
@@ -35,9 +38,10 @@ REASON_MIN = 3
 REASON_MAX = 500
 
 # What a sentra may set by hand (the API's status endpoint). Payment moves orders to
-# placed, the expiry job to expired; delivered and completed come with the handover
-# and tracking (the pickup code, the delivery PIN), not from a button.
-SENTRA_SETTABLE = frozenset({S.PROCESSING, S.READY_FOR_PICKUP, S.SHIPPED, S.CANCELLED})
+# placed, the expiry job to expired; ready_for_pickup, shipped and delivered follow only
+# from tracking events and handovers (orders.shipping.services), never from this endpoint.
+SENTRA_SETTABLE = frozenset({S.PROCESSING, S.CANCELLED})
+FROM_TRACKING = frozenset({S.READY_FOR_PICKUP, S.SHIPPED, S.DELIVERED})
 
 # The inbox tabs, in the order the sentra sees them: new orders first.
 INBOX_STATUSES: tuple[str, ...] = (
@@ -158,8 +162,9 @@ def status_counts(sentra: Sentra) -> dict[str, int]:
 # --- what the buyer and the sentra may do --------------------------------------------------------
 
 
-def buyer_may_cancel(order: Order) -> bool:
-    return order.status in BUYER_CANCELLABLE
+def buyer_may_cancel(order: Order, now: datetime | None = None) -> bool:
+    """Before the sentra starts; or later while the order is past its promise and not yet shipped."""
+    return order.status in BUYER_CANCELLABLE or may_cancel_late(order.promised_at, now or utcnow(), order.status)
 
 
 def sentra_may_cancel(order: Order) -> bool:
@@ -230,7 +235,10 @@ def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mappi
     (:func:`orders.payments.services.refund_order`: at once by card, pending for the office
     by bank transfer); ``order.cancelled`` is enqueued.
 
-    :raise NotAllowedError: the order is someone else's, or already processing (or later).
+    A late order (past its promised date, :mod:`orders.shipping.promises`) that is not yet
+    shipped or ready for pickup may be cancelled even while the sentra is processing it.
+
+    :raise NotAllowedError: the order is someone else's, or already processing (or later) and not late.
     :raise InvalidReasonError: the reason given is longer than 500 characters (or under 3).
     :raise PaymentError: the refund was refused; nothing changed.
     """
@@ -238,11 +246,12 @@ def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mappi
         raise NotAllowedError("this is not your order")
     reason = _clean_reason(reason, required=False)
     order = _lock(order)
-    if order.status not in BUYER_CANCELLABLE:
+    late = order.status not in BUYER_CANCELLABLE and may_cancel_late(order.promised_at, utcnow(), order.status)
+    if order.status not in BUYER_CANCELLABLE and not late:
         if order.status == S.CANCELLED:
             raise NotAllowedError("this order is already cancelled")
         raise NotAllowedError("the sentra has already started on this order; contact the sentra to cancel it")
-    note = f"cancelled by the buyer: {reason}" if reason else "cancelled by the buyer"
+    note = "cancelled by the buyer" + (" (late)" if late else "") + (f": {reason}" if reason else "")
     return _cancel(order, buyer, reason, note, "buyer", config)
 
 
@@ -278,11 +287,12 @@ def accept_order(order: Order, actor: User) -> Order:
 def change_status(order: Order, to: str, actor: User, note: str | None, config: Mapping[str, Any]) -> Order:
     """Move ``order`` to ``to`` as its sentra (the API). Locks; flushes.
 
-    ``cancelled`` needs a note (the reason) and goes through :func:`cancel_by_sentra`;
-    ``ready_for_pickup`` is for pickup orders and ``shipped`` for delivered ones.
+    ``cancelled`` needs a note (the reason) and goes through :func:`cancel_by_sentra`.
+    ``ready_for_pickup``, ``shipped`` and ``delivered`` are refused: they follow only from
+    tracking events (:func:`orders.shipping.services.record_tracking_event`, ``handover``).
 
     :raise InvalidTransitionError: ``to`` is not a status, or the table does not allow the change.
-    :raise NotAllowedError: a sentra does not set this status by hand, or not for this delivery method.
+    :raise NotAllowedError: a sentra does not set this status by hand (409).
     :raise InvalidReasonError: cancelling without a note.
     """
     try:
@@ -291,13 +301,10 @@ def change_status(order: Order, to: str, actor: User, note: str | None, config: 
         raise InvalidTransitionError(order.status, str(to)) from None
     if target == S.CANCELLED:
         return cancel_by_sentra(order, actor, note, config)
+    if target in FROM_TRACKING:
+        raise NotAllowedError(f"{target} follows from the order's tracking events; record them instead")
     if target not in SENTRA_SETTABLE:
         raise NotAllowedError(f"a sentra does not set {target} by hand")
-    pickup = order.delivery_method == DeliveryMethod.PICKUP
-    if target == S.READY_FOR_PICKUP and not pickup:
-        raise NotAllowedError("only a pickup order becomes ready for pickup; this one is delivered")
-    if target == S.SHIPPED and pickup:
-        raise NotAllowedError("a pickup order is not shipped; mark it ready for pickup")
     order = _lock(order)
     if not can_transition(order.status, target):
         raise InvalidTransitionError(order.status, target)

@@ -113,8 +113,24 @@ def test_impossible_transition_is_409(client):
     sentra, owner, variant = a_sentra()
     order = placed_order(make_user(), variant)
     response = client.post(f"/api/v1/kelola/{sentra.slug}/orders/{order.number}/status",
-                           json={"to": "ready_for_pickup"}, headers=_bearer(owner))
+                           json={"to": "cancelled", "note": "stok habis"}, headers=_bearer(owner))
+    assert response.status_code == 200
+    response = client.post(f"/api/v1/kelola/{sentra.slug}/orders/{order.number}/status",
+                           json={"to": "processing"}, headers=_bearer(owner))
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "invalid_transition"
+
+
+def test_status_endpoint_refuses_fulfilment_statuses_that_follow_from_tracking(client):
+    sentra, owner, variant = a_sentra()
+    order = placed_order(make_user(), variant)
+    headers = _bearer(owner)
+    url = f"/api/v1/kelola/{sentra.slug}/orders/{order.number}/status"
+    assert client.post(url, json={"to": "processing"}, headers=headers).status_code == 200
+    for to in ("ready_for_pickup", "shipped", "delivered"):
+        response = client.post(url, json={"to": to}, headers=headers)
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "not_allowed"
+    assert client.get(f"/api/v1/orders/{order.number}", headers=_bearer(order.buyer)).get_json()["status"] \
+        == "processing"
 
 
 def test_cancel_without_note_is_422_and_with_note_cancels(client):
