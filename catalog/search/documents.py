@@ -73,6 +73,7 @@ def _build_chunk(ids: list[int]) -> list[dict[str, Any]]:
         select(
             Product.id, Product.title, Product.slug, Product.description, Product.subsector_code,
             Subsector.name_id, Subsector.name_en, Product.category, Product.made_to_order, Product.created_at,
+            Product.rating_avg,
             Sentra.slug, Sentra.name, Kelurahan.code, Kelurahan.name, Kelurahan.alias,
             Kecamatan.code, Kecamatan.name, Kecamatan.alias,
         )
@@ -113,7 +114,7 @@ def _build_chunk(ids: list[int]) -> list[dict[str, Any]]:
         thumbs[pid] = thumb  # the lowest id wins among equal positions (ordered last)
     documents = []
     for (pid, title, slug, description, subsector, subsector_id, subsector_en, category, made_to_order,
-         created_at, sentra_slug, sentra_name, kel_code, kel_name, kel_alias,
+         created_at, rating, sentra_slug, sentra_name, kel_code, kel_name, kel_alias,
          kec_code, kec_name, kec_alias) in rows:
         low, high, max_stock = prices.get(pid, (0, 0, 0))
         documents.append({
@@ -137,7 +138,7 @@ def _build_chunk(ids: list[int]) -> list[dict[str, Any]]:
             "in_stock": bool(made_to_order) or bool(max_stock and max_stock > 0),
             "made_to_order": bool(made_to_order),
             "created_at": int(created_at.timestamp()) if created_at else 0,
-            "rating": 0.0,
+            "rating": float(rating or 0.0),
             "thumb_key": thumbs.get(pid),
         })
     return documents

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from babel.numbers import get_group_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import request
 
 from catalog.storefront.queries import Photo, ProductCard
@@ -20,6 +20,11 @@ from shop.i18n import gettext as _
 @lru_cache(maxsize=8)
 def _group_symbol(locale: str) -> str:
     return get_group_symbol(locale)
+
+
+@lru_cache(maxsize=8)
+def _decimal_symbol(locale: str) -> str:
+    return get_decimal_symbol(locale)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,10 @@ class Texts:
         """``Rp150.000`` (``Rp150,000`` in English), as shop.i18n.rupiah shows whole rupiah."""
         sign = "-" if amount < 0 else ""
         return f"{sign}Rp{abs(amount):,}".replace(",", self._group)
+
+    def rating(self, average: float) -> str:
+        """An average rating with one decimal: ``4,5`` (``4.5`` in English)."""
+        return f"{average:.1f}".replace(".", _decimal_symbol(self.locale))
 
     def price(self, low: int, high: int | None = None) -> str:
         """One price, or a range ``Rp15.000 – Rp30.000`` when the variants' prices differ."""

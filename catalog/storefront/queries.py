@@ -17,6 +17,8 @@ from flask.globals import _cv_request
 from sqlalchemy import and_, bindparam, false, func, select
 
 from catalog.products.models import PriceTier, Product, ProductImage, ProductStatus, Variant
+from catalog.reviews.models import Review
+from shop.accounts.models import User
 from shop.extensions import db
 from shop.places.models import Kecamatan, Kelurahan, Subsector
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_subsector
@@ -130,11 +132,13 @@ class SentraView:
     address: str = ""
     opening_hours: str | None = None
     logo_key: str | None = None
+    rating_avg: float = 0.0
+    rating_count: int = 0
 
 
 _SENTRA_COLUMNS = (
     Sentra.id, Sentra.slug, Sentra.name, Sentra.applied_kelurahan_code, Sentra.description,
-    Sentra.whatsapp, Sentra.address, Sentra.opening_hours, Sentra.logo_key,
+    Sentra.whatsapp, Sentra.address, Sentra.opening_hours, Sentra.logo_key, Sentra.rating_avg, Sentra.rating_count,
 )
 _SUBSECTORS_OF = select(sentra_subsector.c.sentra_id, sentra_subsector.c.subsector_code).where(
     sentra_subsector.c.sentra_id.in_(bindparam("ids", expanding=True))
@@ -182,6 +186,7 @@ def _sentra_views(rows: list[Any]) -> list[SentraView]:
             id=row.id, slug=row.slug, name=row.name, kelurahan=kelurahan[row.applied_kelurahan_code],
             subsectors=subsectors.get(row.id, []), description=row.description, whatsapp=row.whatsapp,
             address=row.address, opening_hours=row.opening_hours, logo_key=row.logo_key,
+            rating_avg=row.rating_avg or 0.0, rating_count=row.rating_count or 0,
         )
         for row in rows
     ]
@@ -435,13 +440,15 @@ class ProductPage:
     sentra: SentraView
     variants: list[VariantView]
     photos: list[Photo]
+    rating_avg: float = 0.0
+    rating_count: int = 0
 
 
 _PRODUCT = (
     select(
         Product.id, Product.slug, Product.title, Product.description, Product.category,
         Product.subsector_code, Product.made_to_order, Product.lead_time_days, Product.pirt_number,
-        Product.halal_number, Product.shelf_life_days,
+        Product.halal_number, Product.shelf_life_days, Product.rating_avg, Product.rating_count,
         *(column.label(f"sentra_{column.key}") for column in _SENTRA_COLUMNS),
     )
     .join(Sentra, Sentra.id == Product.sentra_id)
@@ -497,4 +504,59 @@ def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | N
         subsector=ref.subsectors[row.subsector_code], made_to_order=row.made_to_order,
         lead_time_days=row.lead_time_days, pirt_number=row.pirt_number, halal_number=row.halal_number,
         shelf_life_days=row.shelf_life_days, sentra=sentra, variants=variants, photos=photos,
+        rating_avg=row.rating_avg or 0.0, rating_count=row.rating_count or 0,
     )
+
+
+# --- reviews on the product page ---------------------------------------------------------------
+
+REVIEWS_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A visible review as the product page shows it: the author by first name only."""
+
+    id: int
+    rating: int
+    text: str
+    photo_key: str | None
+    author_first_name: str
+    created_at: Any
+    reply: str | None
+    replied_at: Any
+
+
+_REVIEWS = (
+    select(
+        Review.id, Review.rating, Review.text, Review.photo_key, Review.created_at, Review.reply,
+        Review.replied_at, User.name.label("author_name"), func.count().over().label("total"),
+    )
+    .outerjoin(User, User.id == Review.author_id)
+    .where(Review.product_id == bindparam("product_id"), Review.hidden_at.is_(None))
+    .order_by(Review.created_at.desc(), Review.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
+def first_name(name: str | None) -> str:
+    parts = (name or "").split()
+    return parts[0] if parts else ""
+
+
+def product_reviews(product_id: int, visible_count: int, page: int = 1, per_page: int = REVIEWS_PER_PAGE) -> Page:
+    """A page of a product's visible reviews, newest first: one query, none when ``visible_count`` is 0.
+
+    ``visible_count`` is the product's ``rating_count`` (kept with the reviews).
+    """
+    if not visible_count:
+        return Page([], 0, page, per_page)
+    rows = _rows(_REVIEWS, product_id=product_id, limit=per_page, offset=(page - 1) * per_page)
+    items = [
+        ReviewView(row.id, row.rating, row.text or "", row.photo_key, first_name(row.author_name),
+                   row.created_at, row.reply, row.replied_at)
+        for row in rows
+    ]
+    # Past the last page the count comes from the product's own column (kept with the reviews).
+    return Page(items, rows[0].total if rows else visible_count, page, per_page)

@@ -15,9 +15,9 @@ from shop.validation import whatsapp_link
 bp = Blueprint("storefront", __name__)
 
 
-def _page_number() -> int:
-    """``?page=`` as a positive integer; anything else is the first page."""
-    page = request.args.get("page", "1")
+def _page_number(name: str = "page") -> int:
+    """``?page=`` (or ``name``) as a positive integer; anything else is the first page."""
+    page = request.args.get(name, "1")
     return int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
 
 
@@ -59,13 +59,15 @@ def sentra_detail(slug: str):
         abort(404)
     sentra, members = found
     products = queries.sentra_products(sentra.id, _page_number())
+    texts = Texts()
     return render_template(
         "catalog/storefront/sentra.html",
         sentra=sentra,
         members=members,
         whatsapp=whatsapp_link(sentra.whatsapp),
         products=products,
-        cards=Texts().cards(products.items, get_storage()),
+        cards=texts.cards(products.items, get_storage()),
+        rating_text=texts.rating(sentra.rating_avg),
     )
 
 
@@ -113,6 +115,7 @@ def product_detail(product_id: int, slug: str):
     tiers = {v.id: strategy.visible_tiers(v) for v in product.variants} if strategy.shows_tiers else {}
     page_url = url_for("storefront.product_detail", product_id=product.id, slug=product.slug, _external=True)
     more = queries.more_from_sentra(product.sentra.id, product.id)
+    reviews = queries.product_reviews(product.id, product.rating_count, _page_number("reviews_page"))
     storage = get_storage()
     media = media_prefix(storage)
     if chosen is not None:
@@ -139,6 +142,8 @@ def product_detail(product_id: int, slug: str):
               sentra=product.sentra.name, product=product.title, url=page_url),
         ),
         more=texts.cards(more, storage),
+        reviews=reviews,
+        media=media,
         locale=texts.locale,
     )
 
