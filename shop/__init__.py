@@ -64,6 +64,7 @@ def _configure_logging(app: Flask) -> None:
 def _import_models() -> None:
     """Every table is known to SQLAlchemy (and Alembic) before the first query."""
     import catalog.products.models  # noqa: F401
+    import catalog.reviews.models  # noqa: F401
     import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)
     import catalog.search.models  # noqa: F401
     import orders.cart.models  # noqa: F401
@@ -75,6 +76,7 @@ def _import_models() -> None:
 
     # Payment providers register themselves; this order is the order buyers see them in.
     import orders.payments.stripe  # noqa: F401
+    import orders.shipping.models  # noqa: F401
     import shop.accounts.loader  # noqa: F401
     import shop.accounts.models  # noqa: F401
     import shop.outbox.models  # noqa: F401
@@ -86,12 +88,18 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     import catalog.api  # noqa: F401  (adds catalog routes to the API blueprint)
     import catalog.products.csv_views  # noqa: F401  (adds the CSV routes to the products blueprint)
+    import catalog.reviews.api  # noqa: F401  (adds /api/v1/products/<id>/reviews)
     import catalog.search.api  # noqa: F401  (adds /api/v1/search and /api/v1/search/suggest)
     import orders.api  # noqa: F401  (orders endpoints on the API blueprint)
     import orders.cart.api  # noqa: F401
     import orders.checkout.api  # noqa: F401
+    import orders.shipping.api  # noqa: F401  (tracking events and handovers for sentras)
+    import orders.shipping.track_api  # noqa: F401  (GET /api/v1/track/<number>)
     import shop.admin.payments_views  # noqa: F401  (payment confirmations and refunds in /admin)
+    import shop.admin.problems_views  # noqa: F401  (problems after delivery and late orders in /admin)
+    import shop.admin.reviews_views  # noqa: F401  (hiding reviews in /admin)
     from catalog.products.views import bp as products_bp
+    from catalog.reviews.views import bp as reviews_bp
     from catalog.search.views import bp as search_bp
     from catalog.storefront.views import bp as storefront_bp
     from orders.cart.views import bp as cart_bp
@@ -100,7 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from orders.payments.transfer_views import bp as transfers_bp
     from orders.payments.views import bp as payments_bp
     from orders.payments.webhooks import bp as webhooks_bp
+    from orders.review_views import bp as order_reviews_bp
     from orders.sentra_views import bp as orders_kelola_bp
+    from orders.shipping.track_views import bp as tracking_bp
+    from orders.shipping.views import bp as shipping_bp
     from orders.views import bp as orders_bp
     from shop.accounts.views import bp as accounts_bp
     from shop.admin.views import bp as admin_bp
@@ -110,8 +121,12 @@ def _register_blueprints(app: Flask) -> None:
     from shop.sentras.views import bp as sentras_bp
 
     for blueprint in (main_bp, accounts_bp, sentras_bp, partners_bp, admin_bp, storefront_bp, products_bp, search_bp,
-                      cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, orders_bp, orders_kelola_bp, webhooks_bp):
+                      cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, orders_bp, orders_kelola_bp, webhooks_bp,
+                      tracking_bp):
         app.register_blueprint(blueprint)
+    for blueprint in (reviews_bp, order_reviews_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(shipping_bp)  # fulfilment under /kelola/<slug>/ (orders.shipping.views)
     ext.csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     ext.csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth

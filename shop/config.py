@@ -65,6 +65,12 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         # How long an unpaid checkout keeps its stock before `expire-payments` returns it.
         "CARD_PAYMENT_EXPIRY_MINUTES": int(env.get("CARD_PAYMENT_EXPIRY_MINUTES", "30")),
         "BANK_TRANSFER_EXPIRY_HOURS": int(env.get("BANK_TRANSFER_EXPIRY_HOURS", "24")),
+        # A delivered order completes by itself after this many days unless the buyer raised a problem;
+        # a pickup nobody collects is cancelled this many days after it was ready (reminders before).
+        "ORDER_AUTOCOMPLETE_DAYS": int(env.get("ORDER_AUTOCOMPLETE_DAYS", "3")),
+        "PICKUP_COLLECT_DAYS": int(env.get("PICKUP_COLLECT_DAYS", "3")),
+        # Public tracking (page and API together), per address.
+        "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per minute"),
         # Absolute links in emails sent outside a request (the worker): scheme, host and prefix.
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         # The embedded default runs outbox jobs (emails) after each request, so `make run`

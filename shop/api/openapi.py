@@ -684,13 +684,14 @@ SPEC["paths"].update({
     },
     "/kelola/{sentra_slug}/orders/{number}/status": {
         "post": {
-            "summary": "Move an order on: processing (accept), ready_for_pickup (pickup orders), shipped "
-                       "(delivered orders) or cancelled (with a note: the reason the buyer reads)",
+            "summary": "Move an order on: processing (accept) or cancelled (with a note: the reason the buyer "
+                       "reads). ready_for_pickup, shipped and delivered follow only from tracking events "
+                       "(POST .../tracking and .../handover) and are refused here with 409 not_allowed",
             "security": [{"bearer": []}],
             "parameters": [SLUG_PARAM, _NUMBER_PARAM],
             "requestBody": _json(
                 {"type": "object", "required": ["to"], "properties": {
-                    "to": {"type": "string", "enum": ["processing", "ready_for_pickup", "shipped", "cancelled"]},
+                    "to": {"type": "string", "enum": ["processing", "cancelled"]},
                     "note": {"type": "string", "description": "required (3-500 characters) for cancelled"}}},
                 "The new status"),
             "responses": {
@@ -705,6 +706,199 @@ SPEC["paths"].update({
 })
 
 
+# --- public tracking (orders/shipping/track_api.py) ----------------------------------------------------
+
+_TRACKING_STATUSES = ["packed", "ready_for_pickup", "handed_to_courier", "in_transit", "out_for_delivery",
+                      "delivery_failed", "delivered", "returned"]
+SPEC["components"]["schemas"].update({
+    "Tracking": {
+        "type": "object",
+        "description": "Where an order is, without the buyer's personal data (no name, address, phone, email, "
+                       "pickup code or delivery PIN)",
+        "required": ["number", "status", "delivery_method", "events"],
+        "properties": {
+            "number": {"type": "string"},
+            "sentra": {"type": "string", "description": "the sentra's name"},
+            "status": {"type": "string", "description": "the order's status", "enum": [
+                "pending_payment", "placed", "processing", "ready_for_pickup", "shipped", "delivered",
+                "completed", "cancelled", "expired"]},
+            "delivery_method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]},
+            "shipment_status": {"type": ["string", "null"], "enum": [*_TRACKING_STATUSES, None]},
+            "courier": {"type": ["object", "null"], "properties": {
+                "carrier": {"type": ["string", "null"], "enum": ["jne", "jnt", "sicepat", "anteraja", "pos", "other",
+                                                                None]},
+                "name": {"type": ["string", "null"]},
+                "waybill": {"type": ["string", "null"]},
+                "tracking_url": {"type": ["string", "null"], "description": "the carrier's own tracking page"}}},
+            "promised_at": {"type": ["string", "null"], "format": "date-time",
+                            "description": "when it should be ready (pickup) or arrive"},
+            "late": {"type": "boolean", "description": "past the promised date and not yet delivered"},
+            "events": {"type": "array", "description": "the timeline, oldest first", "items": {
+                "type": "object", "required": ["at", "status"], "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "status": {"type": "string", "enum": _TRACKING_STATUSES},
+                    "note": {"type": ["string", "null"]}}}},
+        },
+    },
+})
+SPEC["paths"].update({
+    "/track/{number}": {
+        "get": {
+            "summary": "Public tracking of an order by its number and tracking code (no authentication; "
+                       "limited to 30 requests a minute per address, together with the /track page)",
+            "parameters": [
+                {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "code", "in": "query", "required": True, "schema": {"type": "string"},
+                 "description": "the order's tracking code"},
+            ],
+            "responses": {
+                "200": _json(_ref("Tracking"), "The order's tracking"),
+                "404": _json(_ref("Error"), "not_found: no such order, or the code is missing or wrong"),
+                "429": _json(_ref("Error"), "rate_limited"),
+            },
+        }
+    },
+})
+
+
 @bp.get("/openapi.json")
 def openapi_document():
     return jsonify(SPEC)
+
+
+# --- reviews (catalog.reviews.api) ---------------------------------------------------------------
+SPEC["components"]["schemas"].update({
+    "Review": {
+        "type": "object",
+        "required": ["id", "rating", "text", "author", "photo_url", "created_at", "reply", "replied_at"],
+        "properties": {
+            "id": _INT,
+            "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+            "text": _STR,
+            "author": {"type": "string", "description": "The buyer's first name only"},
+            "photo_url": {"type": ["string", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "reply": {"type": ["string", "null"], "description": "The sentra's one reply"},
+            "replied_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "ReviewList": {
+        "type": "object", "required": ["items", "total", "page", "per_page"],
+        "properties": {"items": {"type": "array", "items": _ref("Review")}, "total": _INT, "page": _INT,
+                       "per_page": _INT},
+    },
+})
+SPEC["paths"]["/products/{product_id}/reviews"] = {
+    "get": {
+        "summary": "A public product's visible reviews, newest first (hidden reviews are left out)",
+        "parameters": [PRODUCT_ID_PARAM, *PAGE_PARAMS],
+        "responses": {"200": _json(_ref("ReviewList"), "A page of reviews"), "400": ERROR, "404": ERROR},
+    }
+}
+
+
+# --- fulfilment (orders.shipping.api) ------------------------------------------------------------
+_TRACKING_STATUSES = ["packed", "ready_for_pickup", "handed_to_courier", "in_transit", "out_for_delivery",
+                      "delivery_failed", "delivered", "returned"]
+SPEC["components"]["schemas"].update({
+    "TrackingEvent": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "status": {"type": "string", "enum": _TRACKING_STATUSES},
+            "note": {"type": ["string", "null"]}, "at": {"type": "string", "format": "date-time"},
+            "has_photo": {"type": "boolean"},
+        },
+    },
+    "Shipment": {
+        "type": "object",
+        "description": "The sentra's view of a shipment; never the pickup code or the delivery PIN.",
+        "properties": {
+            "order": {"type": "object", "properties": {"number": _STR, "status": _STR, "payment_status": _STR}},
+            "method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]},
+            "status": {"type": ["string", "null"], "enum": [*_TRACKING_STATUSES, None]},
+            "courier": {"type": ["string", "null"], "enum": ["jne", "jnt", "sicepat", "anteraja", "pos", "other", None]},
+            "courier_label": {"type": ["string", "null"]},
+            "waybill": {"type": ["string", "null"]},
+            "tracking_url": {"type": ["string", "null"],
+                             "description": "A link to the carrier's own public tracking page (a link only)"},
+            "courier_user_id": {"type": ["integer", "null"], "description": "The sentra's courier (a member)"},
+            "code_failures": _INT,
+            "locked": {"type": "boolean", "description": "Five wrong codes in a row: a manager must reset it"},
+            "recipient_name": {"type": ["string", "null"], "description": "Delivered without the PIN to"},
+            "delivered_at": {"type": ["string", "null"], "format": "date-time"},
+            "events": {"type": "array", "items": _ref("TrackingEvent")},
+            "next_events": {"type": "array", "items": {"type": "string"},
+                            "description": "Steps the timeline can take next (handovers excluded)"},
+        },
+    },
+    "TrackingResult": {
+        "type": "object", "required": ["event", "shipment"],
+        "properties": {"event": _ref("TrackingEvent"), "shipment": _ref("Shipment")},
+    },
+})
+SPEC["paths"].update({
+    "/kelola/{sentra_slug}/orders/{number}/tracking": {
+        "post": {
+            "summary": "Add a step to the order's timeline. Per delivery method: pickup: [packed] -> "
+                       "ready_for_pickup -> delivered (handover only); sentra_courier: [packed] -> "
+                       "handed_to_courier (a courier must be assigned) -> [in_transit] -> out_for_delivery <-> "
+                       "delivery_failed -> delivered (handover only) or returned; courier: [packed] -> "
+                       "handed_to_courier (courier and waybill) -> in_transit (repeatable) -> out_for_delivery -> "
+                       "delivery_failed, delivered or returned. Never backwards, nothing after delivered or "
+                       "returned; the order must be accepted (processing). The order follows: ready_for_pickup, "
+                       "shipped (handed_to_courier), delivered, cancelled (returned: stock back, paid orders "
+                       "refunded).",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM, _NUMBER_PARAM],
+            "requestBody": _json(
+                {"type": "object", "required": ["status"], "properties": {
+                    "status": {"type": "string", "enum": _TRACKING_STATUSES},
+                    "note": {"type": "string", "maxLength": 500,
+                             "description": "required (3-500 characters) for delivery_failed"},
+                    "courier": {"type": "string", "enum": ["jne", "jnt", "sicepat", "anteraja", "pos", "other"],
+                                "description": "the external courier (handed_to_courier of a courier order)"},
+                    "waybill": {"type": "string", "description": "normalised: whitespace removed, upper case; "
+                                                                 "6-40 of A-Z, 0-9 and -"},
+                    "carrier_name": {"type": "string", "maxLength": 60, "description": "the name for courier other"},
+                }},
+                "The step"),
+            "responses": {
+                "201": _json(_ref("TrackingResult"), "The event and the shipment"),
+                "400": _json(_ref("Error"), "bad_request: not a JSON object, or status missing or unknown"),
+                "401": ERROR, "403": ERROR,
+                "404": _json(_ref("Error"), "not_found: no such order in this sentra"),
+                "409": _json(_ref("Error"), "invalid_event: the timeline cannot take this step; "
+                                            "handover_required: delivered needs the buyer's code; "
+                                            "courier_required: assign a courier first"),
+                "422": _json(_ref("Error"), "reason_required, invalid_waybill, invalid_carrier"),
+            },
+        }
+    },
+    "/kelola/{sentra_slug}/orders/{number}/handover": {
+        "post": {
+            "summary": "Hand the order to the buyer against their pickup code (pickup, ready_for_pickup) or "
+                       "delivery PIN (sentra courier, handed over to the courier): records delivered. A "
+                       "pay-on-pickup order needs paid_with and is marked paid at the same moment. A wrong code "
+                       "is counted and changes nothing else; after five in a row the handover is locked (423) "
+                       "until a manager resets it in the order page.",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG_PARAM, _NUMBER_PARAM],
+            "requestBody": _json(
+                {"type": "object", "required": ["code"], "properties": {
+                    "code": {"type": "string", "description": "the buyer's 6-digit pickup code or delivery PIN"},
+                    "paid_with": {"type": "string", "enum": ["cash", "qris"],
+                                  "description": "required for an unpaid pay-on-pickup order"}}},
+                "The buyer's code"),
+            "responses": {
+                "200": _json(_ref("TrackingResult"), "Delivered: the event and the shipment"),
+                "400": _json(_ref("Error"), "bad_request: not a JSON object or no code"),
+                "401": ERROR, "403": ERROR,
+                "404": _json(_ref("Error"), "not_found: no such order in this sentra"),
+                "409": _json(_ref("Error"), "invalid_event: the order is not awaiting a handover"),
+                "422": _json(_ref("Error"), "wrong_code (fields.attempts_left; the try is counted), "
+                                            "paid_with_required, invalid"),
+                "423": _json(_ref("Error"), "locked: five wrong codes in a row; a manager must reset it"),
+            },
+        }
+    },
+})

@@ -92,6 +92,8 @@ def reindex_command(batch_size: int) -> None:
 def init_app(app: Flask) -> None:
     import catalog.search.meili  # noqa: F401  (registers the search.* handlers and the sync hook)
     import orders.notify  # noqa: F401  (registers the order.* email handlers)
+    import orders.shipping.notify  # noqa: F401  (shipment.* email handlers)
+    import orders.shipping.problem_notify  # noqa: F401  (problem.* and pickup.* email handlers)
     from orders.payments.cli import expire_payments, expire_payments_command
     from shop.outbox import after_request
 
@@ -100,4 +102,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(expire_payments_command)
     app.extensions.setdefault("worker_periodic", []).append(expire_payments)
+    from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
+
+    app.extensions["worker_periodic"] += [run_complete_delivered_orders, run_handle_uncollected_pickups]
     app.cli.add_command(search_group)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from catalog.images import add_photo
 from catalog.products.models import Product, StockMovement
+from catalog.reviews.models import Review
 from orders.models import Order
 from shop.accounts.models import User
 from shop.api.auth import issue_token
@@ -57,6 +58,10 @@ def two_sentras():
     # An order of sentra B (of another product, so product_b's stock stays as it is).
     product_b2 = make_product(sentra_b, variants=[{"sku": "B-2", "price_idr": 20000, "stock": 5}])
     order_b = make_checkout(make_user(), [(product_b2.variants[0], 1)]).orders[0]
+    # A review of sentra B's product (a row straight in: the order stays placed for the checks below).
+    review_b = Review(order_line_id=order_b.lines[0].id, product_id=product_b2.id, sentra_id=sentra_b.id,
+                      author_id=order_b.buyer_id, rating=4, text="Bagus")
+    db.session.add(review_b)
     db.session.commit()
     ids = {
         "membership_id": member_b.id,
@@ -66,6 +71,7 @@ def two_sentras():
         "image_id": image_b.id,
         "id": product_b.id,
         "number": order_b.number,
+        "review_id": review_b.id,
     }
     return sentra_a, sentra_b, ids
 
@@ -141,7 +147,7 @@ def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_se
     assert response.status_code == 403
 
 
-OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id", "number"}
+OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id", "number", "review_id"}
 
 
 def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(app, client, auth, two_sentras):
@@ -161,7 +167,8 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
         for method in sorted(rule.methods - SKIPPED_METHODS):
             body = {"delta": -1, "reason": "correction", "title": "Diubah", "mode": "restock", "quantity": "1",
                     "action": "remove", "status": "archived", "role": "manager", "to": "cancelled",
-                    "note": "Diubah oleh sentra lain"}
+                    "note": "Diubah oleh sentra lain", "reply": "Dibalas oleh sentra lain",
+                    f"review-{ids['review_id']}-reply": "Dibalas oleh sentra lain"}
             if url.startswith("/api/"):
                 response = client.open(url, method=method, json=body, headers=headers)
             else:
@@ -176,3 +183,4 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
     # product_b's and product_b2's first stock, and the order's reservation
     assert db.session.query(StockMovement).filter_by(sentra_id=sentra_b.id).count() == 3
     assert db.session.scalar(select(Order.status).where(Order.number == ids["number"])) == "placed"
+    assert db.session.scalar(select(Review.reply).where(Review.id == ids["review_id"])) is None
