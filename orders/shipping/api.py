@@ -18,7 +18,9 @@ from orders import services as order_services
 from orders.errors import OrderError, OrderNotFoundError
 from orders.models import Order
 from orders.payments.providers import PaymentError
+from orders.shipping import errors as shipping_errors
 from orders.shipping import services
+from orders.shipping import timeline as shipping_timeline
 from orders.shipping.carriers import carrier_label, tracking_url
 from orders.shipping.models import Shipment, TrackingEvent, TrackingStatus
 from shop.api import bp
@@ -48,7 +50,7 @@ def shipment_json(shipment: Shipment, order: Order) -> dict[str, Any]:
         "recipient_name": shipment.recipient_name,
         "delivered_at": shipment.delivered_at.isoformat() if shipment.delivered_at else None,
         "events": [event_json(e) for e in shipment.events],
-        "next_events": services.next_events(shipment, order),
+        "next_events": shipping_timeline.next_events(shipment, order),
     }
 
 
@@ -131,11 +133,11 @@ def handover(sentra_slug: str, number: str):
     if not isinstance(code, str) or not code.strip():
         return api_error(400, "bad_request", "`code` (the buyer's pickup code or PIN) is required.",
                          {"code": "required"})
-    if paid_with is not None and paid_with not in services.PAID_WITH:
+    if paid_with is not None and paid_with not in shipping_timeline.PAID_WITH:
         return api_error(422, "invalid", "`paid_with` is cash or qris.", {"paid_with": "cash or qris"})
     try:
         event = services.handover(order, code, g.api_user, paid_with)
-    except (services.WrongCodeError, services.HandoverLockedError) as error:
+    except (shipping_errors.WrongCodeError, shipping_errors.HandoverLockedError) as error:
         db.session.commit()  # the failed try is counted: that is what locks out guessing
         return _error(error)
     except OrderError as error:

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from orders.shipping.carriers import CARRIER_NAMES
 from orders.shipping.models import TrackingStatus
-from orders.shipping.services import CARRIER_NAME_MAX, NOTE_MAX, RECIPIENT_MAX, RECIPIENT_MIN
+from orders.shipping.timeline import CARRIER_NAME_MAX, NOTE_MAX, RECIPIENT_MAX, RECIPIENT_MIN
 
 # Where to go back to after an action: the order's page (default) or the courier's list.
 BACK_CHOICES = ("order", "deliveries")

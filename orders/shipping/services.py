@@ -21,7 +21,6 @@ code, whose failure count the caller commits (see :func:`handover`).
 from __future__ import annotations
 
 import hmac
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,11 +31,44 @@ from sqlalchemy.orm import contains_eager, joinedload
 from catalog.images import InvalidImageError, process_photo
 from catalog.products.models import StockReason
 from orders.checkout.services import return_stock
-from orders.errors import OrderError
 from orders.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
 from orders.payments.models import PaymentMethod, PaymentState
 from orders.payments.services import lock_payment, refund_order
+from orders.shipping.errors import (
+    CourierRequiredError,
+    HandoverLockedError,
+    HandoverRequiredError,
+    InvalidCarrierError,
+    InvalidCourierError,
+    InvalidNoteError,
+    InvalidPhotoError,
+    InvalidRecipientError,
+    InvalidWaybillError,
+    NotManagerError,
+    PaidWithRequiredError,
+    TimelineError,
+    WrongCodeError,
+)
 from orders.shipping.models import Carrier, Shipment, TrackingEvent, TrackingStatus
+from orders.shipping.timeline import (
+    CARRIER_NAME_MAX,
+    EMAIL_JOBS,
+    FINISHED,
+    HANDOVER_ONLY,
+    MAX_CODE_FAILURES,
+    NOTE_MAX,
+    OPEN_ORDER_STATUSES,
+    ORDER_STATUS_FOR,
+    PAID_WITH,
+    PHOTO_PREFIX,
+    REASON_MIN,
+    RECIPIENT_MAX,
+    RECIPIENT_MIN,
+    can_take,
+    check_carrier,
+    is_manager,
+    normalise_waybill,
+)
 from orders.status import record_event, transition
 from shop import storage
 from shop.accounts.models import User
@@ -44,220 +76,10 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
 from shop.sentras.access import membership_for
-from shop.sentras.models import Role
 
 T = TrackingStatus
 S = OrderStatus
 M = DeliveryMethod
-
-# --- the state machine -----------------------------------------------------------------------------
-
-# method -> last event (None: no event yet) -> the events that may follow.
-TIMELINES: dict[str, dict[str | None, frozenset[str]]] = {
-    M.PICKUP: {
-        None: frozenset({T.PACKED, T.READY_FOR_PICKUP}),
-        T.PACKED: frozenset({T.READY_FOR_PICKUP}),
-        T.READY_FOR_PICKUP: frozenset({T.DELIVERED}),
-    },
-    M.SENTRA_COURIER: {
-        None: frozenset({T.PACKED, T.HANDED_TO_COURIER}),
-        T.PACKED: frozenset({T.HANDED_TO_COURIER}),
-        T.HANDED_TO_COURIER: frozenset({T.IN_TRANSIT, T.OUT_FOR_DELIVERY, T.DELIVERED, T.RETURNED}),
-        T.IN_TRANSIT: frozenset({T.OUT_FOR_DELIVERY, T.DELIVERED, T.RETURNED}),
-        T.OUT_FOR_DELIVERY: frozenset({T.DELIVERY_FAILED, T.DELIVERED, T.RETURNED}),
-        T.DELIVERY_FAILED: frozenset({T.OUT_FOR_DELIVERY, T.DELIVERED, T.RETURNED}),
-    },
-    M.COURIER: {
-        None: frozenset({T.PACKED, T.HANDED_TO_COURIER}),
-        T.PACKED: frozenset({T.HANDED_TO_COURIER}),
-        T.HANDED_TO_COURIER: frozenset({T.IN_TRANSIT, T.OUT_FOR_DELIVERY, T.DELIVERED, T.RETURNED}),
-        # A parcel passes several sorting centres: in_transit may repeat.
-        T.IN_TRANSIT: frozenset({T.IN_TRANSIT, T.OUT_FOR_DELIVERY, T.DELIVERED, T.RETURNED}),
-        T.OUT_FOR_DELIVERY: frozenset({T.DELIVERY_FAILED, T.DELIVERED, T.RETURNED}),
-        T.DELIVERY_FAILED: frozenset({T.OUT_FOR_DELIVERY, T.DELIVERED, T.RETURNED}),
-    },
-}
-
-# Events that only a handover records (the buyer's code or PIN), never a plain event.
-HANDOVER_ONLY: dict[str, frozenset[str]] = {
-    M.PICKUP: frozenset({T.DELIVERED}),
-    M.SENTRA_COURIER: frozenset({T.DELIVERED}),
-    M.COURIER: frozenset(),
-}
-
-# What an event does to the order's fulfilment status.
-ORDER_STATUS_FOR: dict[str, str] = {
-    T.READY_FOR_PICKUP: S.READY_FOR_PICKUP,
-    T.HANDED_TO_COURIER: S.SHIPPED,
-    T.DELIVERED: S.DELIVERED,
-    T.RETURNED: S.CANCELLED,
-}
-
-# The order statuses in which its shipment takes events (a cancelled order's timeline is closed).
-OPEN_ORDER_STATUSES = frozenset({S.PROCESSING, S.READY_FOR_PICKUP, S.SHIPPED})
-FINISHED = frozenset({T.DELIVERED, T.RETURNED})
-
-# The buyer is emailed about these events (handlers in orders.shipping.notify).
-EMAIL_JOBS: dict[str, str] = {
-    T.READY_FOR_PICKUP: "shipment.ready_for_pickup",
-    T.HANDED_TO_COURIER: "shipment.handed_to_courier",
-    T.OUT_FOR_DELIVERY: "shipment.out_for_delivery",
-    T.DELIVERED: "shipment.delivered",
-    T.DELIVERY_FAILED: "shipment.delivery_failed",
-}
-
-MAX_CODE_FAILURES = 5
-PAID_WITH = ("cash", "qris")
-NOTE_MAX = 500
-REASON_MIN = 3
-RECIPIENT_MIN, RECIPIENT_MAX = 2, 120
-CARRIER_NAME_MAX = 60
-WAYBILL_PATTERN = re.compile(r"[A-Z0-9-]{6,40}")
-PHOTO_PREFIX = "tracking"
-
-
-# --- errors -------------------------------------------------------------------------------------------
-
-
-class ShippingError(OrderError):
-    """A refused fulfilment step; ``fields`` names the input at fault (the API's ``fields``)."""
-
-    code = "shipping_error"
-    status = 422
-
-    def __init__(self, message: str, fields: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
-
-
-class TimelineError(ShippingError):
-    """An event the timeline cannot take (backwards, after delivered/returned, the order not open)."""
-
-    code = "invalid_event"
-    status = 409
-
-
-class HandoverRequiredError(TimelineError):
-    """``delivered`` of a pickup or sentra-courier order needs the buyer's code (:func:`handover`)."""
-
-    code = "handover_required"
-
-
-class CourierRequiredError(TimelineError):
-    """A sentra-courier parcel is handed to a courier only once a manager assigned one."""
-
-    code = "courier_required"
-
-
-class InvalidNoteError(ShippingError):
-    code = "reason_required"
-
-
-class InvalidWaybillError(ShippingError):
-    code = "invalid_waybill"
-
-
-class InvalidCarrierError(ShippingError):
-    code = "invalid_carrier"
-
-
-class PaidWithRequiredError(ShippingError):
-    code = "paid_with_required"
-
-
-class InvalidRecipientError(ShippingError):
-    code = "invalid_recipient"
-
-
-class InvalidPhotoError(ShippingError):
-    code = "invalid_photo"
-
-
-class InvalidCourierError(ShippingError):
-    code = "invalid_courier"
-
-
-class NotManagerError(ShippingError):
-    code = "forbidden"
-    status = 403
-
-
-class WrongCodeError(ShippingError):
-    """The pickup code or PIN did not match. The failure is counted (flushed): commit it."""
-
-    code = "wrong_code"
-
-    def __init__(self, attempts_left: int) -> None:
-        message = ("wrong code; the handover is now locked until a manager resets it" if attempts_left == 0
-                   else f"wrong code; {attempts_left} attempts left")
-        super().__init__(message, {"code": "wrong", "attempts_left": attempts_left})
-        self.attempts_left = attempts_left
-
-
-class HandoverLockedError(ShippingError):
-    """Too many wrong codes: no handover until a manager resets the lock.
-
-    A wrong code tried while locked is still counted (flushed: commit it); a right one
-    is refused all the same.
-    """
-
-    code = "locked"
-    status = 423
-
-    def __init__(self) -> None:
-        super().__init__("too many wrong codes; a manager of the sentra must reset the handover lock")
-
-
-# --- reading ------------------------------------------------------------------------------------------
-
-
-def timeline_for(method: str) -> dict[str | None, frozenset[str]]:
-    return TIMELINES.get(method, {})
-
-
-def can_take(shipment: Shipment, status: str) -> bool:
-    """Whether ``status`` may follow the shipment's last event (handovers included)."""
-    return status in timeline_for(shipment.method).get(shipment.status, frozenset())
-
-
-def next_events(shipment: Shipment, order: Order) -> list[str]:
-    """The plain events (not handovers) the sentra may record next, in timeline order."""
-    if order.status not in OPEN_ORDER_STATUSES:
-        return []
-    allowed = timeline_for(shipment.method).get(shipment.status, frozenset())
-    return [s for s in TrackingStatus if s in allowed and s not in HANDOVER_ONLY.get(shipment.method, ())]
-
-
-def awaits_handover(shipment: Shipment, order: Order) -> bool:
-    """Whether the buyer's pickup code or delivery PIN can now complete the shipment."""
-    return (order.status in OPEN_ORDER_STATUSES and T.DELIVERED in HANDOVER_ONLY.get(shipment.method, ())
-            and can_take(shipment, T.DELIVERED))
-
-
-def is_manager(user: User, sentra_id: int) -> bool:
-    membership = membership_for(user.id, sentra_id)
-    return membership is not None and Role(membership.role).rank >= Role.MANAGER.rank
-
-
-def normalise_waybill(raw: str | None) -> str:
-    """The waybill without any whitespace, in upper case: 6-40 of A-Z, 0-9 and ``-``.
-
-    :raise InvalidWaybillError: empty, too short or long, or other characters.
-    """
-    waybill = "".join((raw or "").split()).upper()
-    if not WAYBILL_PATTERN.fullmatch(waybill):
-        raise InvalidWaybillError("a waybill is 6-40 letters, digits or dashes",
-                                  {"waybill": "6-40 of A-Z, 0-9 and -"})
-    return waybill
-
-
-def check_carrier(carrier: str | None) -> str:
-    """:raise InvalidCarrierError: not one of :class:`~orders.shipping.models.Carrier`."""
-    if carrier not in set(Carrier):
-        raise InvalidCarrierError("unknown courier", {"courier": "one of: " + ", ".join(Carrier)})
-    return Carrier(carrier).value
-
 
 # --- locking and appending ---------------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ from orders.errors import OrderError, OrderNotFoundError
 from orders.models import Order
 from orders.payments.providers import PaymentError
 from orders.payments.transfer_views import proof_response
+from orders.shipping import errors as shipping_errors
 from orders.shipping import services
+from orders.shipping import timeline as shipping_timeline
 from orders.shipping.carriers import CARRIER_NAMES, carrier_label, tracking_url
 from orders.shipping.forms import (
     AssignCourierForm,
@@ -77,7 +79,7 @@ ERROR_MESSAGES = {
 
 
 def _message(error: OrderError) -> str:
-    if isinstance(error, services.WrongCodeError) and error.attempts_left:
+    if isinstance(error, shipping_errors.WrongCodeError) and error.attempts_left:
         return _("Wrong code. The order was not handed over; %(n)s attempts left.", n=error.attempts_left)
     return str(ERROR_MESSAGES.get(error.code, _l("This step could not be recorded; nothing was changed.")))
 
@@ -113,12 +115,12 @@ def fulfilment_for(order: Order, membership: SentraMembership) -> dict[str, Any]
             .where(SentraMembership.sentra_id == order.sentra_id, User.deleted_at.is_(None)).order_by(User.name)
         ))
     data.update(
-        next_events=services.next_events(shipment, order),
-        handover=services.awaits_handover(shipment, order),
+        next_events=shipping_timeline.next_events(shipment, order),
+        handover=shipping_timeline.awaits_handover(shipment, order),
         pay_on_pickup=order.payment_method == "pay_on_pickup" and order.payment_status == "unpaid",
         couriers=couriers,
-        may_assign=manager and shipment.method == "sentra_courier" and shipment.status not in services.FINISHED
-        and order.status in services.OPEN_ORDER_STATUSES | {"placed"},
+        may_assign=manager and shipment.method == "sentra_courier" and shipment.status not in shipping_timeline.FINISHED
+        and order.status in shipping_timeline.OPEN_ORDER_STATUSES | {"placed"},
         carrier_label=carrier_label(shipment.carrier, shipment.carrier_name) if shipment.carrier else None,
         tracking_url=tracking_url(shipment.carrier, shipment.waybill),
         carriers=list(CARRIER_NAMES.items()),
@@ -172,7 +174,7 @@ def handover(sentra_slug: str, number: str):
         return _back(number, form.back.data)
     try:
         services.handover(order, form.code.data, current_user, form.paid_with.data or None)
-    except (services.WrongCodeError, services.HandoverLockedError) as error:
+    except (shipping_errors.WrongCodeError, shipping_errors.HandoverLockedError) as error:
         db.session.commit()  # the wrong try is counted: that is what locks out guessing
         flash(_message(error), "error")
         return _back(number, form.back.data)
@@ -292,8 +294,8 @@ def my_deliveries(sentra_slug: str):
     rows = [
         {"order": order, "shipment": order.shipment, "checkout": order.checkout,
          "whatsapp": _whatsapp(order.checkout.phone), "maps": _map_links(order),
-         "next_events": services.next_events(order.shipment, order),
-         "handover": services.awaits_handover(order.shipment, order)}
+         "next_events": shipping_timeline.next_events(order.shipment, order),
+         "handover": shipping_timeline.awaits_handover(order.shipment, order)}
         for order in orders
         if services.sees_address(order.shipment, current_user)
     ]

@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from orders.models import Order
+from orders.shipping import errors as shipping_errors
 from orders.shipping import services
+from orders.shipping import timeline as shipping_timeline
 from orders.shipping.models import Shipment, TrackingEvent
 from shop.accounts.models import User
 from shop.extensions import db
@@ -35,10 +37,10 @@ def _race(app, order_id: int, actor_id: int, code: str) -> list[str]:
                     services.handover(order, code, actor, paid_with="cash")
                     db.session.commit()
                     outcome = "delivered"
-                except (services.WrongCodeError, services.HandoverLockedError) as error:
+                except (shipping_errors.WrongCodeError, shipping_errors.HandoverLockedError) as error:
                     db.session.commit()  # as the views do: the failure count is kept
                     outcome = error.code
-                except services.ShippingError as error:
+                except shipping_errors.ShippingError as error:
                     db.session.rollback()
                     outcome = error.code
                 with lock:
@@ -80,8 +82,8 @@ def test_ten_parallel_handovers_with_the_right_code_deliver_once(app):
 def test_ten_parallel_wrong_codes_count_ten_failures_and_lock(app):
     order, owner = _ready_pickup()
     outcomes = _race(app, order.id, owner.id, wrong_code(order.pickup_code))
-    assert outcomes.count("wrong_code") == services.MAX_CODE_FAILURES
-    assert outcomes.count("locked") == TRIES - services.MAX_CODE_FAILURES
+    assert outcomes.count("wrong_code") == shipping_timeline.MAX_CODE_FAILURES
+    assert outcomes.count("locked") == TRIES - shipping_timeline.MAX_CODE_FAILURES
     db.session.expire_all()
     shipment = db.session.scalar(select(Shipment).where(Shipment.order_id == order.id))
     assert shipment.code_failures == TRIES and shipment.locked_at is not None

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from orders.models import OrderEvent
 from orders.payments.models import PaymentState
 from orders.services import accept_order
+from orders.shipping import errors as shipping_errors
 from orders.shipping import services
 from orders.shipping.models import TrackingEvent
 from shop.extensions import db
@@ -30,7 +31,7 @@ def _try(order, code, actor, paid_with="cash"):
     """One handover attempt as a view makes it: the failure count is committed."""
     try:
         services.handover(order, code, actor, paid_with)
-    except (services.WrongCodeError, services.HandoverLockedError):
+    except (shipping_errors.WrongCodeError, shipping_errors.HandoverLockedError):
         db.session.commit()
         raise
 
@@ -45,7 +46,7 @@ def test_right_pickup_code_delivers_the_order():
 
 def test_wrong_pickup_code_never_delivers_and_is_counted():
     order, owner = _ready_pickup()
-    with pytest.raises(services.WrongCodeError) as refused:
+    with pytest.raises(shipping_errors.WrongCodeError) as refused:
         _try(order, wrong_code(order.pickup_code), owner)
     assert refused.value.status == 422 and refused.value.attempts_left == 4
     db.session.expire_all()
@@ -55,7 +56,7 @@ def test_wrong_pickup_code_never_delivers_and_is_counted():
 
 def test_an_empty_code_never_delivers():
     order, owner = _ready_pickup()
-    with pytest.raises(services.WrongCodeError):
+    with pytest.raises(shipping_errors.WrongCodeError):
         _try(order, "", owner)
     assert order.status == "ready_for_pickup"
 
@@ -63,14 +64,14 @@ def test_an_empty_code_never_delivers():
 def test_five_wrong_codes_lock_the_handover_even_for_the_right_code():
     order, owner = _ready_pickup()
     for _ in range(4):
-        with pytest.raises(services.WrongCodeError):
+        with pytest.raises(shipping_errors.WrongCodeError):
             _try(order, wrong_code(order.pickup_code), owner)
-    with pytest.raises(services.WrongCodeError) as fifth:
+    with pytest.raises(shipping_errors.WrongCodeError) as fifth:
         _try(order, wrong_code(order.pickup_code), owner)
     assert fifth.value.attempts_left == 0
     db.session.expire_all()
     assert order.shipment.locked_at is not None
-    with pytest.raises(services.HandoverLockedError) as locked:
+    with pytest.raises(shipping_errors.HandoverLockedError) as locked:
         _try(order, order.pickup_code, owner)
     assert locked.value.status == 423
     db.session.expire_all()
@@ -80,7 +81,7 @@ def test_five_wrong_codes_lock_the_handover_even_for_the_right_code():
 def test_manager_reset_unlocks_the_handover():
     order, owner = _ready_pickup()
     for _ in range(5):
-        with pytest.raises(services.WrongCodeError):
+        with pytest.raises(shipping_errors.WrongCodeError):
             _try(order, wrong_code(order.pickup_code), owner)
     services.reset_code_lock(order, owner)
     db.session.commit()
@@ -94,13 +95,13 @@ def test_a_plain_member_cannot_reset_the_lock():
     member = make_user()
     add_member(order.sentra, member)
     db.session.commit()
-    with pytest.raises(services.NotManagerError):
+    with pytest.raises(shipping_errors.NotManagerError):
         services.reset_code_lock(order, member)
 
 
 def test_handover_before_ready_for_pickup_is_refused_and_not_counted():
     order, owner, _, _ = accepted_order("pickup")
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.handover(order, order.pickup_code, owner, "cash")
     assert order.status == "processing" and order.shipment.code_failures == 0
 
@@ -108,7 +109,7 @@ def test_handover_before_ready_for_pickup_is_refused_and_not_counted():
 def test_pay_on_pickup_handover_needs_how_it_was_paid():
     order, owner = _ready_pickup()
     for paid_with in (None, "card"):
-        with pytest.raises(services.PaidWithRequiredError):
+        with pytest.raises(shipping_errors.PaidWithRequiredError):
             services.handover(order, order.pickup_code, owner, paid_with)
     assert order.status == "ready_for_pickup" and order.shipment.code_failures == 0
 
@@ -153,7 +154,7 @@ def test_right_delivery_pin_delivers_a_sentra_courier_order():
 def test_wrong_delivery_pin_never_delivers_and_is_counted():
     order, owner, courier, _ = accepted_order("sentra_courier")
     advance(order, courier, ["handed_to_courier"])
-    with pytest.raises(services.WrongCodeError):
+    with pytest.raises(shipping_errors.WrongCodeError):
         _try(order, wrong_code(order.shipment.delivery_pin), courier)
     db.session.expire_all()
     assert order.status == "shipped" and order.shipment.code_failures == 1 and _delivered_events(order) == 0
@@ -163,14 +164,14 @@ def test_pickup_code_does_not_open_a_sentra_courier_delivery():
     order, owner, courier, _ = accepted_order("sentra_courier")
     advance(order, courier, ["handed_to_courier"])
     assert order.pickup_code is None
-    with pytest.raises(services.WrongCodeError):
+    with pytest.raises(shipping_errors.WrongCodeError):
         _try(order, "", courier)
 
 
 def test_external_courier_orders_are_not_handed_over_with_a_code():
     order, owner, _, _ = accepted_order("courier")
     advance(order, owner, ["handed_to_courier"])
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.handover(order, "123456", owner)
 
 
@@ -185,9 +186,9 @@ def test_deliver_without_pin_keeps_the_photo_and_the_recipient():
 
 
 @pytest.mark.parametrize(("name", "photo", "error"), [
-    ("", png_bytes(), services.InvalidRecipientError),
-    ("Budi", b"", services.InvalidPhotoError),
-    ("Budi", b"not an image at all", services.InvalidPhotoError),
+    ("", png_bytes(), shipping_errors.InvalidRecipientError),
+    ("Budi", b"", shipping_errors.InvalidPhotoError),
+    ("Budi", b"not an image at all", shipping_errors.InvalidPhotoError),
 ])
 def test_deliver_without_pin_needs_a_name_and_a_real_photo(name, photo, error):
     order, owner, courier, _ = accepted_order("sentra_courier")
@@ -200,7 +201,7 @@ def test_deliver_without_pin_needs_a_name_and_a_real_photo(name, photo, error):
 def test_deliver_without_pin_is_only_for_the_sentra_courier():
     order, owner, _, _ = accepted_order("courier")
     advance(order, owner, ["handed_to_courier"])
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.deliver_without_pin(order, owner, "Budi", png_bytes())
 
 
@@ -215,17 +216,17 @@ def test_manager_assigns_a_member_as_courier():
 
 def test_a_plain_member_cannot_assign_a_courier():
     order, owner, courier, _ = accepted_order("sentra_courier")
-    with pytest.raises(services.NotManagerError):
+    with pytest.raises(shipping_errors.NotManagerError):
         services.assign_courier(order, courier, courier)
 
 
 def test_a_courier_must_be_a_member_of_the_sentra():
     order, owner, _, _ = accepted_order("sentra_courier")
-    with pytest.raises(services.InvalidCourierError):
+    with pytest.raises(shipping_errors.InvalidCourierError):
         services.assign_courier(order, make_user(), owner)
 
 
 def test_only_sentra_courier_orders_get_a_courier():
     order, owner, _, _ = accepted_order("pickup")
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.assign_courier(order, owner, owner)

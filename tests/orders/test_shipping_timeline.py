@@ -8,7 +8,9 @@ from catalog.products.models import StockMovement, StockReason, Variant
 from orders.models import OrderEvent
 from orders.payments.models import Refund
 from orders.services import cancel_by_sentra
+from orders.shipping import errors as shipping_errors
 from orders.shipping import services
+from orders.shipping import timeline as shipping_timeline
 from orders.shipping.models import TrackingEvent
 from shop.extensions import db
 from shop.outbox.models import OutboxJob
@@ -105,7 +107,7 @@ def test_timeline_refuses_steps_its_method_does_not_allow_and_changes_nothing(ca
     order, owner, _, _ = accepted_order(method)
     advance(order, owner, path)
     before = (order.shipment.status, order.status, _event_count(order))
-    with pytest.raises(services.TimelineError) as refused:
+    with pytest.raises(shipping_errors.TimelineError) as refused:
         services.record_tracking_event(order, status, owner, "alasan", courier="jne", waybill=WAYBILL)
     assert refused.value.status == 409
     db.session.rollback()
@@ -116,7 +118,7 @@ def test_timeline_refuses_steps_its_method_does_not_allow_and_changes_nothing(ca
 def test_first_event_needs_the_order_accepted():
     _, owner, variant = a_sentra()
     order = placed_order(make_user(), variant)
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.record_tracking_event(order, "packed", owner)
     assert order.shipment.status is None
 
@@ -126,13 +128,13 @@ def test_no_event_after_the_sentra_cancelled_the_order():
     advance(order, owner, ["packed"])
     cancel_by_sentra(order, owner, "bahan rusak", {})
     db.session.commit()
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.record_tracking_event(order, "ready_for_pickup", owner)
 
 
 def test_unknown_status_is_refused():
     order, owner, _, _ = accepted_order("pickup")
-    with pytest.raises(services.TimelineError):
+    with pytest.raises(shipping_errors.TimelineError):
         services.record_tracking_event(order, "teleported", owner)
 
 
@@ -192,7 +194,7 @@ def test_failed_delivery_needs_a_reason():
     order, owner, _, _ = accepted_order("sentra_courier")
     advance(order, owner, [H, OUT])
     for note in (None, "  ", "x"):
-        with pytest.raises(services.InvalidNoteError) as refused:
+        with pytest.raises(shipping_errors.InvalidNoteError) as refused:
             services.record_tracking_event(order, "delivery_failed", owner, note)
         assert refused.value.status == 422
     assert order.shipment.status == OUT
@@ -202,13 +204,13 @@ def test_sentra_courier_parcel_needs_an_assigned_courier():
     order, owner, courier, _ = accepted_order("sentra_courier")
     order.shipment.courier_user_id = None
     db.session.commit()
-    with pytest.raises(services.CourierRequiredError):
+    with pytest.raises(shipping_errors.CourierRequiredError):
         services.record_tracking_event(order, H, owner)
 
 
 def test_external_courier_handover_needs_carrier_and_waybill():
     order, owner, _, _ = accepted_order("courier")
-    with pytest.raises(services.InvalidWaybillError) as refused:
+    with pytest.raises(shipping_errors.InvalidWaybillError) as refused:
         services.record_tracking_event(order, H, owner)
     assert refused.value.status == 422
     assert order.shipment.status is None and order.status == "processing"
@@ -222,7 +224,7 @@ def test_an_event_can_carry_a_photo():
 
 def test_next_events_offer_only_plain_steps_the_timeline_takes():
     order, owner, _, _ = accepted_order("pickup")
-    assert services.next_events(order.shipment, order) == ["packed", "ready_for_pickup"]
+    assert shipping_timeline.next_events(order.shipment, order) == ["packed", "ready_for_pickup"]
     advance(order, owner, ["ready_for_pickup"])
-    assert services.next_events(order.shipment, order) == []
-    assert services.awaits_handover(order.shipment, order)
+    assert shipping_timeline.next_events(order.shipment, order) == []
+    assert shipping_timeline.awaits_handover(order.shipment, order)
