@@ -1,9 +1,9 @@
 """Fulfilment: a shipment's timeline of tracking events, and the handovers that end it.
 
-Each delivery method has its own transition table (:data:`TIMELINES`): events may skip
+Each delivery method has its own transition table (:mod:`orders.shipping.timeline`): events may skip
 steps that do not apply, but never go backwards, and nothing follows ``delivered`` or
 ``returned``. The order's fulfilment status follows from the events, through
-:func:`orders.status.transition` and nowhere else (:data:`ORDER_STATUS_FOR`):
+:func:`orders.status.transition` and nowhere else (``timeline.ORDER_STATUS_FOR``):
 ``ready_for_pickup`` makes it ``ready_for_pickup``, ``handed_to_courier`` ``shipped``,
 ``delivered`` ``delivered``, and ``returned`` cancels it (stock back, a paid order refunded).
 
