@@ -35,21 +35,22 @@ class DeliverySettingsError(ValueError):
 
 def settings_for(sentra: Sentra) -> DeliverySettings:
     """The sentra's settings, or the defaults (an unsaved row) when it never changed them."""
-    row = db.session.get(DeliverySettings, sentra.id)
-    if row is None:
-        row = DeliverySettings(
-            sentra_id=sentra.id, offers_pickup=True, offers_sentra_courier=True, offers_courier=True,
-            courier_base_idr=fees.DEFAULT_BASE_IDR, courier_per_km_idr=fees.DEFAULT_PER_KM_IDR,
-            courier_max_km=fees.DEFAULT_MAX_KM, handling_days=1,
-        )
-    return row
+    return db.session.get(DeliverySettings, sentra.id) or _defaults(sentra)
+
+
+def _defaults(sentra: Sentra) -> DeliverySettings:
+    return DeliverySettings(
+        sentra_id=sentra.id, offers_pickup=True, offers_sentra_courier=True, offers_courier=True,
+        courier_base_idr=fees.DEFAULT_BASE_IDR, courier_per_km_idr=fees.DEFAULT_PER_KM_IDR,
+        courier_max_km=fees.DEFAULT_MAX_KM, handling_days=1,
+    )
 
 
 def settings_for_many(sentras: list[Sentra]) -> dict[int, DeliverySettings]:
     """:func:`settings_for` of several sentras in one query, by sentra id."""
     saved = {row.sentra_id: row for row in db.session.scalars(
         select(DeliverySettings).where(DeliverySettings.sentra_id.in_([s.id for s in sentras])))}
-    return {s.id: saved.get(s.id) or settings_for(s) for s in sentras}
+    return {s.id: saved.get(s.id) or _defaults(s) for s in sentras}
 
 
 def save_settings(sentra: Sentra, *, offers_pickup: bool, offers_sentra_courier: bool, offers_courier: bool,
