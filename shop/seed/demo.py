@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from catalog.products.models import Product
-from shop.accounts.models import User
+from shop.accounts.models import Address, User
 from shop.db import utcnow
 from shop.extensions import db
 from shop.partners.models import Partner, PartnerMembership, PartnerRole, PartnerStatus
@@ -116,7 +116,12 @@ def seed_demo(with_products: bool = True) -> dict[str, int]:
     """
     before = db.session.scalar(select(db.func.count(Sentra.id)))
     admin = _user(f"admin@{DEMO_DOMAIN}", "Kantor Program Sentra", admin=True)
-    _user(f"pembeli@{DEMO_DOMAIN}", "Rina Pembeli")
+    buyer = _user(f"pembeli@{DEMO_DOMAIN}", "Rina Pembeli")
+    if not buyer.addresses:  # a saved address, so the demo checkout is two taps
+        buyer.addresses.append(Address(
+            label="Rumah", recipient="Rina Pembeli", phone="+6281234500001", street="Jl. Melati No. 5 RT 02/RW 03",
+            kelurahan_code="32.75.08.1001", is_default=True,  # Jatiwaringin, Pondokgede
+        ))
     mitra = _user(f"mitra@{DEMO_DOMAIN}", "Budi Mitra")
     subsectors = {s.code: s for s in db.session.scalars(select(Subsector))}
     sentras: list[tuple[Sentra, User]] = []

@@ -215,3 +215,22 @@ def test_product_of_a_sentra_that_is_not_active_is_not_found(client, status):
 
 def test_unknown_product_is_not_found(client):
     assert client.get("/p/999999-apa-saja").status_code == 404
+
+
+def test_sold_out_product_says_so_instead_of_offering_the_cart(client, sentra):
+    product = make_product(sentra, title="Batik Tulis Habis", variants=[{"price_idr": 250_000, "stock": 0}])
+    db.session.commit()
+    english(client)
+    body = page_of(client, product)
+    assert "Sold out for now" in body
+    assert 'class="add-to-cart card" method="post"' not in body
+
+
+def test_made_to_order_product_without_stock_can_still_be_ordered(client, sentra):
+    product = make_product(sentra, title="Tas Pesanan", made_to_order=True, lead_time_days=7,
+                           variants=[{"price_idr": 150_000, "stock": 0}])
+    db.session.commit()
+    english(client)
+    body = page_of(client, product)
+    assert "Sold out for now" not in body
+    assert 'action="/cart/add"' in body

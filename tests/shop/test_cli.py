@@ -150,3 +150,9 @@ def test_demo_directory_lists_56_sentras(client, seeded):
     response = client.get("/sentra")
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("sentra-card") == 56
+
+
+def test_demo_buyer_has_a_saved_kota_bekasi_address_for_checkout(seeded):
+    buyer = db.session.scalar(select(User).where(User.email == "pembeli@pasarsentra.test"))
+    [address] = buyer.addresses
+    assert address.is_default and address.kelurahan_code == "32.75.08.1001"
