@@ -12,6 +12,7 @@ from orders import services
 from orders.errors import OrderError, OrderNotFoundError
 from orders.forms import BuyerCancelForm
 from orders.models import Order
+from orders.notes import display_note
 from orders.payments.providers import PaymentError
 from shop.extensions import db
 
@@ -84,3 +85,9 @@ def _cancel_message(error: Exception) -> str:
         return _("The refund could not be started, so the order was not cancelled: %(message)s",
                  message=error.message)
     return _("This order can no longer be cancelled here. Contact the sentra.")
+
+
+@bp.app_template_filter("order_note")
+def order_note(note: str | None) -> str:
+    """System notes of an order's history, in the reader's language (see orders.notes)."""
+    return display_note(note)
