@@ -8,6 +8,7 @@ so every way of logging in merges: /login, /register).
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,10 +22,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, user_logged_in
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy.exc import SQLAlchemyError
+from wtforms.validators import ValidationError
 
 from catalog.pricing import strategy_for
 from orders.cart import errors as cart_errors
@@ -32,7 +36,7 @@ from orders.cart import services
 from orders.cart import summary as cart_summary
 from orders.cart.forms import QUANTITY_MESSAGE, AddToCartForm, QuantityForm
 from orders.cart.models import Cart
-from shop.extensions import db
+from shop.extensions import csrf, db
 from shop.i18n import gettext as _
 from shop.i18n import ngettext
 from shop.main import safe_next
@@ -166,10 +170,49 @@ def show():
     return render_template("orders/cart/show.html", summary=summary, max_quantity=services.MAX_QUANTITY)
 
 
+def _same_site_form() -> bool:
+    """Whether this POST comes from a page of this site, by the browser's own headers.
+
+    OWASP's "verifying origin with standard headers": browsers send ``Origin`` (else
+    ``Referer``) on a form POST, and a page of another site cannot forge them;
+    ``Sec-Fetch-Site``, where sent, must say same-origin.
+    """
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return False
+    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+
+
+def _check_add_csrf() -> None:
+    """CSRF for the product page's add-to-cart form.
+
+    A visitor with a session (signed in, or a guest who has one) posts Flask-WTF's token, as
+    every form does. A guest's first product page must not create a session (anonymous
+    pages stay cacheable and cheap), so it carries no token; such a post, from a visitor
+    without a session, is accepted only when the browser says it came from this site.
+
+    :raise 400: no valid token, and not a sessionless same-site post.
+    """
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    token = request.form.get("csrf_token")
+    if token:
+        try:
+            validate_csrf(token)
+        except ValidationError:
+            abort(400, _("This form has expired or is not valid. Reload the page and submit it again."))
+        return
+    if session or current_user.is_authenticated or not _same_site_form():
+        abort(400, _("This form has expired or is not valid. Reload the page and submit it again."))
+
+
 @bp.post("/cart/add")
+@csrf.exempt  # checked by _check_add_csrf: a token, or a sessionless same-site post
 def add():
     """Add a variant from the product page; back to that page (or the cart) with a message."""
-    form = AddToCartForm()
+    _check_add_csrf()
+    form = AddToCartForm(meta={"csrf": False})
     back = safe_next(form.next.data, url_for("cart.show"))
     if not form.validate():
         flash(_form_problem(form), "error")

@@ -275,9 +275,16 @@ def test_a_partner_sees_tier_prices_in_the_cart(client, auth):
 # --- forms and CSRF ------------------------------------------------------------------------------
 
 
+def _give_a_session(client) -> None:
+    """A returning visitor: one with a session (a first-time guest has none, see test_cart_guest_csrf)."""
+    with client.session_transaction() as session:
+        session["seen"] = True
+
+
 def test_the_product_page_has_an_add_to_cart_form_with_a_csrf_token(client, csrf_enabled):
     product = make_product(make_sentra(KELURAHAN[0]), variants=[{"options": "Ukuran=S"}, {"options": "Ukuran=M"}])
     db.session.commit()
+    _give_a_session(client)
     body = client.get(product_url(product)).get_data(as_text=True)
     form = body[body.index('action="/cart/add"'):]
     form = form[:form.index("</form>")]
@@ -294,6 +301,7 @@ def test_the_cart_forms_refuse_a_post_without_a_csrf_token(client, csrf_enabled,
 
 
 def test_adding_with_the_csrf_token_of_the_product_page_works(client, csrf_enabled, product):
+    _give_a_session(client)
     body = client.get(product_url(product)).get_data(as_text=True)
     token = re.search(r'action="/cart/add".*?name="csrf_token" value="([^"]+)"', body, re.S).group(1)
     response = client.post("/cart/add", data={"csrf_token": token, "variant_id": str(variant_of(product).id),
