@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from catalog.images import MAX_BYTES
 from catalog.reviews.forms import ReviewForm
 from catalog.reviews.services import DuplicateReviewError, InvalidReviewError
 from orders import review_services, services
@@ -65,7 +66,8 @@ def create(number: str, line_id: int):
     form = _form(line_id, submitted=True)
     if not form.validate_on_submit():
         return _render(order, form, line_id, 400)
-    photo = form.photo.data.read() if form.photo.data else None
+    # One byte over the limit is enough to refuse it: a 90 MB upload is not read whole.
+    photo = form.photo.data.read(MAX_BYTES + 1) if form.photo.data else None
     try:
         review_services.review_order_line(order, line_id, current_user, form.rating.data, form.text.data, photo)
     except OrderNotFoundError:

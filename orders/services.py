@@ -113,7 +113,7 @@ def list_buyer_orders(buyer: User, page: int, per_page: int) -> Pagination:
     """A page of ``buyer``'s orders, newest first, with sentra and lines (three queries). Reads only."""
     query = (
         select(Order).where(Order.buyer_id == buyer.id)
-        .options(selectinload(Order.lines))
+        .options(selectinload(Order.lines), joinedload(Order.checkout))
         .order_by(Order.created_at.desc(), Order.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
@@ -138,7 +138,7 @@ def list_sentra_orders(sentra: Sentra, status: str | None, page: int, per_page: 
     """
     status = check_status_filter(status)
     query = select(Order).where(Order.sentra_id == sentra.id).options(
-        selectinload(Order.lines), joinedload(Order.buyer)
+        selectinload(Order.lines), joinedload(Order.buyer), joinedload(Order.checkout)
     )
     if status is not None:
         query = query.where(Order.status == status)
@@ -167,8 +167,13 @@ def buyer_may_cancel(order: Order, now: datetime | None = None) -> bool:
     return order.status in BUYER_CANCELLABLE or may_cancel_late(order.promised_at, now or utcnow(), order.status)
 
 
+# A sentra cancels only before the parcel has left; a shipped parcel ends by a tracking event
+# (delivered, or returned, which cancels it with the stock back).
+SENTRA_CANCELLABLE = frozenset({S.PENDING_PAYMENT, S.PLACED, S.PROCESSING, S.READY_FOR_PICKUP})
+
+
 def sentra_may_cancel(order: Order) -> bool:
-    return can_transition(order.status, S.CANCELLED)
+    return order.status in SENTRA_CANCELLABLE
 
 
 def sentra_may_accept(order: Order) -> bool:
@@ -222,7 +227,9 @@ def _close_unpaid_payment(order: Order) -> None:
     (Money that still arrives is booked and refunded by ``mark_paid``.)
     """
     payment = order.checkout.payment
-    if payment is None or payment.state not in (PaymentState.PENDING, PaymentState.PROCESSING):
+    # A transfer whose proof is waiting (processing) stays open: the money has probably been
+    # sent, and the office's confirmation then books it and refunds the cancelled orders.
+    if payment is None or payment.state != PaymentState.PENDING:
         return
     if all(o.status in (S.CANCELLED, S.EXPIRED) for o in order.checkout.orders):
         payment.state = PaymentState.CANCELLED
@@ -267,7 +274,7 @@ def cancel_by_sentra(order: Order, actor: User, reason: str | None, config: Mapp
     """
     reason = _clean_reason(reason, required=True)
     order = _lock(order)
-    if not can_transition(order.status, S.CANCELLED):
+    if not sentra_may_cancel(order):
         raise InvalidTransitionError(order.status, S.CANCELLED)
     return _cancel(order, actor, reason, f"cancelled by the sentra: {reason}", "sentra", config)
 

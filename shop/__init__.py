@@ -21,6 +21,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(build_config(ROOT / "instance", config))
     _configure_logging(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from shop import i18n
 

@@ -61,6 +61,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "STRIPE_MIN_IDR": int(env.get("STRIPE_MIN_IDR", "10000")),
         "BANK_TRANSFER_BANK": env.get("BANK_TRANSFER_BANK", "Bank Contoh (DEMO)"),
         "BANK_TRANSFER_ACCOUNT": env.get("BANK_TRANSFER_ACCOUNT", "000-DEMO-0000"),
+        # How many reverse proxies stand in front (nginx: 1): their X-Forwarded-* headers are then
+        # trusted for the client's address (rate limits), the host (same-site checks) and the scheme.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "BANK_TRANSFER_HOLDER": env.get("BANK_TRANSFER_HOLDER", "Pasar Sentra (akun demo)"),
         # How long an unpaid checkout keeps its stock before `expire-payments` returns it.
         "CARD_PAYMENT_EXPIRY_MINUTES": int(env.get("CARD_PAYMENT_EXPIRY_MINUTES", "30")),

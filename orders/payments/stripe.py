@@ -241,11 +241,14 @@ class StripeCard(PaymentProvider):
 
         The row is ``succeeded`` or ``pending`` as Stripe answered, never booked here
         (``completed_at`` stays empty: :func:`orders.payments.services.apply_refund` books it).
-        The idempotency key is derived from what the order had refunded before, so a repeat
-        of the same refund (a double click, a retry) is one refund at Stripe.
+        The idempotency key is derived from what the order had refunded before (and how many
+        of its refunds failed), so a repeat of the same refund (a double click) is one refund at
+        Stripe, while a retry after a failure is a new one.
 
         :raise PaymentError: Stripe refused (e.g. more than was charged).
         """
+        # A retry after a refund Stripe failed must be a new refund there, not a replay of that one.
+        failed_before = sum(1 for r in payment.refunds if r.order_id == order.id and r.state == "failed")
         try:
             answer = stripe_client(config).v1.refunds.create(
                 params={
@@ -253,7 +256,8 @@ class StripeCard(PaymentProvider):
                     "amount": to_stripe_amount(amount_idr),
                     "metadata": {"order": order.number, "checkout_id": str(payment.checkout_id)},
                 },
-                options={"idempotency_key": f"refund-order-{order.id}-after-{order.refunded_idr}-{amount_idr}"},
+                options={"idempotency_key": f"refund-order-{order.id}-after-{order.refunded_idr}-{amount_idr}"
+                                            f"-try-{failed_before}"},
             )
         except stripe_lib.StripeError as error:
             log.warning("Stripe refused a refund for order %s: %s", order.number, error)

@@ -67,7 +67,8 @@ def card_confirm(checkout_id: int):
     checkout = _card_checkout(checkout_id)
     payment = checkout.payment
     next_url = url_for("payments.card_return", checkout_id=checkout.id)
-    token = (request.get_json(silent=True) or {}).get("token")
+    body = request.get_json(silent=True)
+    token = body.get("token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return api_error(400, "bad_request", _("The card details did not arrive. Please enter them again."))
     if payment.state in PAID_STATES:

@@ -78,7 +78,7 @@ REASON_MIN = 3
 RECIPIENT_MIN, RECIPIENT_MAX = 2, 120
 CARRIER_NAME_MAX = 60
 WAYBILL_PATTERN = re.compile(r"[A-Z0-9-]{6,40}")
-PHOTO_PREFIX = "tracking"
+PHOTO_PREFIX = "private/tracking"  # never served by /media: only to the sentra, through a check
 
 
 def timeline_for(method: str) -> dict[str | None, frozenset[str]]:

@@ -30,11 +30,9 @@ from shop.extensions import db
 
 T = TrackingStatus
 
-REDACTED = "…"
 # Replaces the note of a delivery made without the PIN, which names who took the parcel.
 WITHOUT_PIN_NOTE = "delivered without the PIN; the courier recorded a photo and who received it"
 # Shorter values (a two-letter name) would cut ordinary words out of notes.
-MIN_REDACTED_LENGTH = 3
 
 
 @dataclass(frozen=True)
@@ -144,46 +142,16 @@ def load_tracked_order(number: str, code: str | None) -> Order:
     return order
 
 
-def _secrets_of(order: Order) -> list[str]:
-    """The buyer's details that must never show on the public page, longest first."""
-    checkout = order.checkout
-    shipment = order.shipment
-    values = [checkout.recipient, checkout.phone, checkout.street, order.pickup_code]
-    if checkout.buyer is not None:
-        values += [checkout.buyer.email, checkout.buyer.name]
-    if shipment is not None:
-        values += [shipment.delivery_pin, shipment.recipient_name]
-    digits = "".join(ch for ch in checkout.phone or "" if ch.isdigit())
-    national = digits[2:] if digits.startswith("62") else digits.lstrip("0")
-    if national:  # the same number as people write it: 0812..., 62812..., +62812..., 812...
-        values += ["0" + national, "62" + national, "+62" + national, national]
-    return sorted({v.strip() for v in values if v and len(v.strip()) >= MIN_REDACTED_LENGTH}, key=len, reverse=True)
-
-
-def _redact(note: str | None, secrets: list[str]) -> str | None:
-    if not note:
-        return None
-    lowered = note.lower()
-    for secret in secrets:
-        start = lowered.find(secret.lower())
-        while start != -1:
-            note = note[:start] + REDACTED + note[start + len(secret):]
-            lowered = note.lower()
-            start = lowered.find(secret.lower(), start + len(REDACTED))
-    return note
-
-
 def public_tracking(order: Order, now: datetime | None = None) -> PublicTracking:
     """The public projection of ``order`` (loaded by :func:`load_tracked_order`). Reads only."""
     shipment = order.shipment
-    secrets = _secrets_of(order)
     without_pin = shipment is not None and bool(shipment.proof_key or shipment.recipient_name)
     events = []
     for event in (shipment.events if shipment is not None else []):
-        note = event.note
-        if event.status == T.DELIVERED and without_pin:
-            note = WITHOUT_PIN_NOTE
-        events.append(TimelineEntry(event.status, event.created_at, _redact(note, secrets)))
+        # The sentra's own notes stay off the public page: free text can name the buyer, a
+        # neighbour or a house in ways no filter catches. Only the system's note is shown.
+        note = WITHOUT_PIN_NOTE if event.status == T.DELIVERED and without_pin else None
+        events.append(TimelineEntry(event.status, event.created_at, note))
     return PublicTracking(
         number=order.number,
         sentra_name=order.sentra.name,

@@ -28,7 +28,9 @@ from shop.admin.views import bp
 from shop.extensions import db
 from shop.i18n import rupiah
 
-CONFIRMABLE = frozenset({PaymentState.PENDING, PaymentState.PROCESSING, PaymentState.EXPIRED})
+# A cancelled transfer may still be confirmed: money that came anyway is booked and refunded.
+CONFIRMABLE = frozenset({PaymentState.PENDING, PaymentState.PROCESSING, PaymentState.EXPIRED,
+                         PaymentState.CANCELLED})
 
 
 def _strip(value: str | None) -> str | None:

@@ -201,10 +201,27 @@ def test_confirming_twice_is_harmless(client, office, variant):
     assert sum(1 for e in order.events if e.kind == "payment") == 1
 
 
-def test_confirming_a_cancelled_payment_is_a_409(client, office, variant):
+def test_confirming_a_transfer_whose_orders_were_cancelled_refunds_them(app, client, office, variant):
+    from orders.services import cancel_by_buyer
+
+    checkout = _transfer(variant)
+    order = checkout.orders[0]
+    cancel_by_buyer(order, order.buyer, None, app.config)
+    db.session.commit()
+    assert checkout.payment.state == "cancelled"
+    # The money arrived anyway: the office books it, and the cancelled order's share goes back.
+    assert client.post(f"/admin/pembayaran/{checkout.payment.id}/konfirmasi", data={}).status_code == 303
+    drain()
+    order = db.session.get(Order, order.id)
+    assert (order.status, order.payment_status) == ("cancelled", "paid")
+    refund = db.session.scalar(select(Refund))
+    assert (refund.order_id, refund.state) == (order.id, "pending")
+
+
+def test_confirming_a_failed_payment_is_a_409(client, office, variant):
     checkout = _transfer(variant)
     payment = db.session.get(Payment, checkout.payment.id)
-    payment.state = "cancelled"
+    payment.state = "failed"
     db.session.commit()
     assert client.post(f"/admin/pembayaran/{payment.id}/konfirmasi", data={}).status_code == 409
 

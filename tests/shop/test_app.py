@@ -113,3 +113,34 @@ def test_an_unexpected_error_is_a_500_page_in_the_users_language_not_a_traceback
     client.set_cookie("lang", "en")
     assert "Server error" in client.get("/boom").get_data(as_text=True)
     assert client.get("/api/v1/boom").get_json()["error"]["code"] == "not_found"
+
+
+def test_behind_a_proxy_the_forwarded_client_address_and_host_are_used():
+    from flask import request
+
+    from shop import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1})
+
+    @app.get("/_whoami")
+    def whoami():
+        return f"{request.remote_addr} {request.host} {request.scheme}"
+
+    seen = app.test_client().get("/_whoami", headers={
+        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "pasarsentra.id", "X-Forwarded-Proto": "https"})
+    assert seen.get_data(as_text=True) == "203.0.113.7 pasarsentra.id https"
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored():
+    from flask import request
+
+    from shop import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    @app.get("/_whoami")
+    def whoami():
+        return request.remote_addr or ""
+
+    assert app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True) \
+        == "127.0.0.1"
