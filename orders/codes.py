@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+from shop.db import WIB
 
 # Crockford's base 32 without the letters people misread (I, L, O, U).
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -13,7 +12,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def order_number(now: datetime) -> str:
     """``PS-YYMM-XXXXX``: the month (WIB) for people, five random characters (33 million) for safety."""
-    month = now.astimezone(JAKARTA).strftime("%y%m")
+    month = now.astimezone(WIB).strftime("%y%m")
     return f"PS-{month}-{''.join(secrets.choice(ALPHABET) for _ in range(5))}"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -33,6 +34,10 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+# Times are stored in UTC and shown (and counted in days) in Kota Bekasi's zone, WIB.
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def utcnow() -> datetime:

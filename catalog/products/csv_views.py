@@ -6,8 +6,6 @@ POST /kelola/<slug>/produk/impor       import all or nothing; errors as a row/co
 """
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Response, g, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +15,7 @@ from flask_wtf.file import FileField, FileRequired
 
 from catalog import csv as product_csv
 from catalog.products.views import bp
-from shop.db import utcnow
+from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.sentras.access import sentra_required
 
@@ -37,7 +35,7 @@ class ImportForm(FlaskForm):
 def export_csv(sentra_slug: str) -> Response:
     """Download every product of the sentra in the import format."""
     data = product_csv.export_products(g.sentra.id)
-    day = utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    day = utcnow().astimezone(WIB).date().isoformat()
     filename = f"produk-{g.sentra.slug}-{day}.csv"
     return Response(
         data,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from orders.models import Checkout, Order, OrderStatus
 from orders.payments.models import Payment, PaymentState, Refund
 
@@ -78,9 +80,12 @@ class PaymentProvider:
                reason: str | None, config: Mapping[str, Any]) -> Refund:
         """Give ``amount_idr`` of ``order`` back. Flushes the Refund row it makes.
 
-        :raise PaymentError: the provider refused.
+        A method without refunds (cash at pickup: the sentra hands the money back) refuses.
+
+        :raise PaymentError: the provider refused, or cannot refund.
         """
-        raise NotImplementedError
+        raise PaymentError(_("This payment was made at the sentra; the sentra gives the money back there."),
+                           "refund_not_supported")
 
 
 REGISTRY: dict[str, PaymentProvider] = {}

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+from shop.db import WIB
 
 DELIVERY_DAYS = {"pickup": 0, "sentra_courier": 1}
 COURIER_DAYS_IN_CITY = 2
@@ -32,8 +31,8 @@ def promised_at(placed: datetime, *, handling_days: int, lead_times: Iterable[in
         travel = COURIER_DAYS_IN_CITY if in_city else COURIER_DAYS_OUTSIDE
     else:
         travel = DELIVERY_DAYS.get(method, 0)
-    day = placed.astimezone(JAKARTA).date() + timedelta(days=handling_days + lead + travel)
-    return datetime.combine(day, time(23, 59), JAKARTA).astimezone(UTC)
+    day = placed.astimezone(WIB).date() + timedelta(days=handling_days + lead + travel)
+    return datetime.combine(day, time(23, 59), WIB).astimezone(UTC)
 
 
 def is_late(promise: datetime | None, now: datetime, status: str) -> bool:

@@ -24,8 +24,8 @@ from orders.errors import OrderNotFoundError
 from orders.models import Checkout, Order
 from orders.shipping import carriers
 from orders.shipping.models import Shipment, TrackingStatus
-from orders.shipping.promises import JAKARTA, is_late
-from shop.db import utcnow
+from orders.shipping.promises import is_late
+from shop.db import WIB, utcnow
 from shop.extensions import db
 
 T = TrackingStatus
@@ -78,7 +78,7 @@ class PublicTracking:
 
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with the WIB offset (+07:00), as the API gives times to Bekasi."""
-    return value.astimezone(JAKARTA).isoformat() if value is not None else None
+    return value.astimezone(WIB).isoformat() if value is not None else None
 
 
 def shipment_carrier_label(shipment: Shipment | None) -> str | None:
