@@ -19,7 +19,7 @@ from orders.checkout.errors import (
     PriceChangedError,
 )
 from orders.checkout.forms import CheckoutForm, read_checkout_form
-from orders.checkout.quote import cart_lines, quote
+from orders.checkout.quote import cart_lines, is_unavailable, quote
 from orders.checkout.services import (
     AddressInput,
     CheckoutRequest,
@@ -105,7 +105,7 @@ def start():
     result = quote(current_user, lines, destination_of(choices.address), choices.deliveries, current_app.config,
                    strategy)
     form.expected_total_idr.data = str(result.total_idr)
-    unavailable = [line for line in lines if line.variant not in [q.variant for p in result.parts for q in p.lines]]
+    unavailable = [line for line in lines if is_unavailable(line.variant)]
     return render_template(
         "orders/checkout/start.html", form=form, quote=result, choices=choices, saved=saved, errors=errors,
         kelurahan_choices=kelurahan_choices(), unavailable=unavailable,
