@@ -61,6 +61,8 @@ class Checkout(db.Model):
     kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code"))
     city: Mapped[str | None] = mapped_column(String(80))
     postal_code: Mapped[str | None] = mapped_column(String(5))
+    # Bought for a verified UMKM partner (partner prices, an invoice); None for a resident.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # An unpaid online payment expires then (None: nothing to wait for, as with pay on pickup).
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -90,6 +92,7 @@ class Order(db.Model):
         CheckConstraint("delivery_fee_idr >= 0", name="fee_not_negative"),
         CheckConstraint("total_idr >= 0", name="total_not_negative"),
         CheckConstraint("refunded_idr >= 0", name="refunded_not_negative"),
+        CheckConstraint("tax_idr >= 0", name="tax_not_negative"),
         Index("ix_order_sentra_status", "sentra_id", "status"),
         Index("ix_order_buyer_created", "buyer_id", "created_at"),
     )
@@ -105,8 +108,12 @@ class Order(db.Model):
     delivery_method: Mapped[str] = mapped_column(String(20))
     subtotal_idr: Mapped[int] = mapped_column(Integer)
     delivery_fee_idr: Mapped[int] = mapped_column(Integer, default=0)
+    # PPN on an invoice of a PKP sentra (B2B only); the total includes it.
+    tax_idr: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_idr: Mapped[int] = mapped_column(Integer)
     refunded_idr: Mapped[int] = mapped_column(Integer, default=0)
+    # The UMKM partner this order was bought for (None: a resident's order).
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     weight_grams: Mapped[int] = mapped_column(Integer, default=0)
     distance_km: Mapped[int | None] = mapped_column(Integer)  # sentra courier: the km the fee counted
     # Shown to the buyer: the code that collects a pickup, and the one that opens public tracking.

@@ -57,6 +57,10 @@ def transition(order: Order, to: str, actor: Any | None, note: str | None = None
     order.status = to
     db.session.add(event)
     db.session.flush()
+    if order.partner_id is not None and to in (S.CANCELLED, S.EXPIRED):
+        from orders.b2b.invoices import void_for_order  # noqa: PLC0415  (b2b builds on orders)
+
+        void_for_order(order)
     return event
 
 

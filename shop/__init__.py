@@ -72,6 +72,8 @@ def _import_models() -> None:
     import catalog.reviews.models  # noqa: F401
     import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)
     import catalog.search.models  # noqa: F401
+    import orders.b2b.models  # noqa: F401
+    import orders.b2b.terms  # noqa: F401  (registers the payment_terms provider)
     import orders.cart.models  # noqa: F401
     import orders.delivery.models  # noqa: F401
     import orders.models  # noqa: F401
@@ -96,10 +98,12 @@ def _register_blueprints(app: Flask) -> None:
     import catalog.reviews.api  # noqa: F401  (adds /api/v1/products/<id>/reviews)
     import catalog.search.api  # noqa: F401  (adds /api/v1/search and /api/v1/search/suggest)
     import orders.api  # noqa: F401  (orders endpoints on the API blueprint)
+    import orders.b2b.api  # noqa: F401  (/api/v1/mitra/... and the sentra's requests for quote)
     import orders.cart.api  # noqa: F401
     import orders.checkout.api  # noqa: F401
     import orders.shipping.api  # noqa: F401  (tracking events and handovers for sentras)
     import orders.shipping.track_api  # noqa: F401  (GET /api/v1/track/<number>)
+    import shop.admin.b2b_views  # noqa: F401  (partner terms, PKP sentras, invoices on terms in /admin)
     import shop.admin.payments_views  # noqa: F401  (payment confirmations and refunds in /admin)
     import shop.admin.problems_views  # noqa: F401  (problems after delivery and late orders in /admin)
     import shop.admin.reviews_views  # noqa: F401  (hiding reviews in /admin)
@@ -107,6 +111,10 @@ def _register_blueprints(app: Flask) -> None:
     from catalog.reviews.views import bp as reviews_bp
     from catalog.search.views import bp as search_bp
     from catalog.storefront.views import bp as storefront_bp
+    from orders.b2b.catalogue_views import bp as b2b_catalogue_bp
+    from orders.b2b.papers import bp as b2b_papers_bp
+    from orders.b2b.partner_views import bp as b2b_partner_bp
+    from orders.b2b.sentra_views import bp as b2b_sentra_bp
     from orders.cart.views import bp as cart_bp
     from orders.checkout.views import bp as checkout_bp
     from orders.delivery.views import bp as delivery_bp
@@ -131,6 +139,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (reviews_bp, order_reviews_bp):
         app.register_blueprint(blueprint)
+    for blueprint in (b2b_partner_bp, b2b_sentra_bp, b2b_papers_bp, b2b_catalogue_bp):
+        app.register_blueprint(blueprint)  # B2B: partner area, quote inbox, papers, wholesale catalogue
     app.register_blueprint(shipping_bp)  # fulfilment under /kelola/<slug>/ (orders.shipping.views)
     ext.csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -136,6 +136,9 @@ def _clean_address(address: AddressInput) -> dict[str, Any]:
     return values
 
 
+clean_address = _clean_address  # also the address of a partner's request for quote
+
+
 def _check_lines(lines: list[CartLine]) -> None:
     if not lines:
         raise EmptyCartError("the cart is empty")

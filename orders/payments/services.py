@@ -82,6 +82,10 @@ def mark_paid(payment: Payment, actor: Any | None, note: str, config: Mapping[st
         order.payment_status = PaymentStatus.PAID
         order.paid_at = now
         record_event(order, "payment", actor, note or "paid")
+        if order.partner_id is not None:
+            from orders.b2b.invoices import paid_for_order  # noqa: PLC0415  (b2b builds on orders)
+
+            paid_for_order(order, now)
         if order.status == OrderStatus.CANCELLED:
             # Cancelled while the money was on its way: its share goes back (by the worker,
             # so a webhook never waits on a refund call).

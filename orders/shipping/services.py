@@ -314,6 +314,23 @@ def deliver_without_pin(order: Order, actor: Any | None, recipient_name: str, ph
     return _append(order, shipment, T.DELIVERED, actor, f"delivered without PIN to {name}", photo_key=key)
 
 
+def confirm_receipt(order: Order, actor: Any | None, recipient_name: str) -> TrackingEvent:
+    """The buyer (a partner signing the handover record) confirms they received the goods,
+    recording ``delivered``. Stronger than a code: the buyer says it themselves. Locks; flushes.
+
+    :raise InvalidRecipientError: (422) the name of who received it is missing.
+    :raise TimelineError: (409) not on its way or ready (not yet shipped, delivered, cancelled).
+    """
+    name = " ".join((recipient_name or "").split())
+    if not RECIPIENT_MIN <= len(name) <= RECIPIENT_MAX:
+        raise InvalidRecipientError(f"the recipient's name is {RECIPIENT_MIN}-{RECIPIENT_MAX} characters",
+                                    {"recipient_name": "required"})
+    shipment = _lock(order)
+    _check_open(order, shipment, T.DELIVERED)
+    shipment.recipient_name = name
+    return _append(order, shipment, T.DELIVERED, actor, f"receipt confirmed by the buyer: {name}")
+
+
 def assign_courier(order: Order, member_user: User, manager: User) -> Shipment:
     """A manager (or the owner) makes ``member_user`` the courier of a sentra-courier order. Locks; flushes.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
@@ -18,9 +18,13 @@ class PartnerStatus(StrEnum):
 
 
 class PartnerRole(StrEnum):
-    STAFF = "staff"
-    MANAGER = "manager"
-    OWNER = "owner"
+    STAFF = "staff"  # prepares requests and orders
+    MANAGER = "manager"  # also approves purchases above the threshold
+    OWNER = "owner"  # a manager who also manages colleagues
+
+    @property
+    def approves(self) -> bool:
+        return self in (PartnerRole.MANAGER, PartnerRole.OWNER)
 
 
 class Partner(db.Model):
@@ -30,6 +34,10 @@ class Partner(db.Model):
             "kelurahan_code IS NOT NULL OR (city IS NOT NULL AND postal_code IS NOT NULL)",
             name="place_given",
         ),
+        CheckConstraint("approval_threshold_idr IS NULL OR approval_threshold_idr >= 0",
+                        name="threshold_not_negative"),
+        CheckConstraint("terms_days IS NULL OR terms_days IN (14, 30)", name="terms_days_allowed"),
+        CheckConstraint("credit_limit_idr >= 0", name="credit_limit_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +54,12 @@ class Partner(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # A purchase above this total needs a manager other than its preparer (None: never).
+    approval_threshold_idr: Mapped[int | None] = mapped_column(Integer)
+    # Payment terms (tempo) the program office allows: 14 or 30 days, None when not enabled,
+    # up to a credit limit of unpaid invoices on terms.
+    terms_days: Mapped[int | None] = mapped_column(Integer)
+    credit_limit_idr: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     kelurahan = relationship("Kelurahan", lazy="joined")
     memberships: Mapped[list[PartnerMembership]] = relationship(

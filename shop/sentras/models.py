@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
@@ -73,6 +74,10 @@ class Sentra(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # For invoices: the tax number when known, and whether the office marked it a PKP
+    # (VAT-registered business); only a PKP's invoices add PPN.
+    npwp: Mapped[str | None] = mapped_column(String(16))
+    is_pkp: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     kelurahan = relationship("Kelurahan", foreign_keys=[applied_kelurahan_code], lazy="joined")
     subsectors = relationship("Subsector", secondary=sentra_subsector, order_by="Subsector.name_id")

@@ -1,0 +1,1 @@
+"""Business buying (B2B): requests for quote, quotes, approvals, invoices and handover records."""

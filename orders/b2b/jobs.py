@@ -1,0 +1,2 @@
+"""(being written) Periodic B2B work: overdue invoices."""
+from __future__ import annotations

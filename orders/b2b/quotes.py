@@ -1,0 +1,541 @@
+"""Quotes: a sentra's priced answer to a request, its revisions, and accepting one.
+
+Accepting a valid quote makes one order at exactly the quoted prices (stock reserved for
+stocked lines, made-to-order lines scheduled by their lead time) and its invoice. Above
+the partner's approval threshold, accepting first asks for a manager's approval
+(:class:`~orders.b2b.models.PurchaseApproval`); the order is made when a manager other
+than the person who prepared it approves. Services flush, never commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from catalog import stock
+from catalog.products.models import Product, Variant
+from orders import codes
+from orders.b2b import terms
+from orders.b2b.access import can_approve
+from orders.b2b.errors import (
+    ApprovalNotAllowedError,
+    ApprovalStateError,
+    B2bStockError,
+    B2bValidationError,
+    NotFoundError,
+    QuoteUnavailableError,
+    RfqClosedError,
+)
+from orders.b2b.invoices import due_on_for, issue_invoice, tax_for, today_wib
+from orders.b2b.models import (
+    ApprovalStatus,
+    PurchaseApproval,
+    Quote,
+    QuoteLine,
+    QuoteStatus,
+    Rfq,
+    RfqStatus,
+)
+from orders.b2b.rfqs import MAX_LINES, MAX_QUANTITY, OPEN_STATUSES, load_sentra_rfq
+from orders.models import (
+    Checkout,
+    DeliveryMethod,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+)
+from orders.payments.models import Payment, PaymentMethod, PaymentState
+from orders.payments.providers import get_provider
+from orders.shipping.models import Shipment
+from orders.shipping.promises import promised_at
+from shop.accounts.models import User
+from shop.db import utcnow
+from shop.extensions import db
+from shop.outbox.services import enqueue
+from shop.partners.models import Partner, PartnerMembership
+from shop.sentras.models import Sentra
+
+MAX_TOTAL_IDR = 2_000_000_000  # the money columns are 32-bit integers
+MAX_LEAD_TIME_DAYS = 365
+NOTES_MAX = 4000
+PAYMENTS = (PaymentMethod.BANK_TRANSFER.value, terms.NAME)
+API_PAYMENTS = {"bank_transfer": PaymentMethod.BANK_TRANSFER.value, "terms": terms.NAME,
+                terms.NAME: terms.NAME}
+TRANSFER_ATTEMPTS = 3
+
+
+# --- the sentra quotes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteLineInput:
+    description: str
+    quantity: Any
+    unit_price_idr: Any
+    lead_time_days: Any = 0
+    product_id: Any = None
+    variant_id: Any = None
+
+
+@dataclass(frozen=True)
+class QuoteInput:
+    valid_until: date | None
+    delivery_fee_idr: Any = 0
+    notes: str = ""
+    delivery_method: str | None = None
+    lines: list[QuoteLineInput] = field(default_factory=list)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def delivery_methods_for(rfq: Rfq) -> list[str]:
+    """How the goods can reach the partner's address: the sentra's courier only inside Kota Bekasi."""
+    if rfq.in_bekasi:
+        return [DeliveryMethod.SENTRA_COURIER, DeliveryMethod.COURIER, DeliveryMethod.PICKUP]
+    return [DeliveryMethod.COURIER, DeliveryMethod.PICKUP]
+
+
+def _resolve_variant(sentra: Sentra, product_id: int | None, variant_id: int | None,
+                     fields: dict[str, str], index: int) -> tuple[int | None, Variant | None]:
+    variant = None
+    if variant_id is not None:
+        variant = db.session.get(Variant, variant_id)
+        if variant is None or variant.sentra_id != sentra.id or variant.archived:
+            fields[f"lines.{index}.variant_id"] = "unknown"
+            return product_id, None
+        return variant.product_id, variant
+    if product_id is not None:
+        product = db.session.get(Product, product_id)
+        if product is None or product.sentra_id != sentra.id:
+            fields[f"lines.{index}.product_id"] = "unknown"
+            return None, None
+        live = [v for v in product.variants if not v.archived]
+        if len(live) == 1:
+            variant = live[0]
+    return product_id, variant
+
+
+def _quote_lines(sentra: Sentra, lines: list[QuoteLineInput]) -> list[QuoteLine]:
+    if not lines:
+        raise B2bValidationError("a quote needs at least one line", {"lines": "required"})
+    if len(lines) > MAX_LINES:
+        raise B2bValidationError(f"a quote has at most {MAX_LINES} lines", {"lines": "too_many"})
+    fields: dict[str, str] = {}
+    built = []
+    for index, line in enumerate(lines):
+        description = line.description.strip() if isinstance(line.description, str) else ""
+        quantity, price, lead = _int(line.quantity), _int(line.unit_price_idr), _int(line.lead_time_days or 0)
+        product_id = _int(line.product_id) if line.product_id not in (None, "") else None
+        variant_id = _int(line.variant_id) if line.variant_id not in (None, "") else None
+        if line.product_id not in (None, "") and product_id is None:
+            fields[f"lines.{index}.product_id"] = "unknown"
+        product_id, variant = _resolve_variant(sentra, product_id, variant_id, fields, index)
+        if not description and variant is not None:
+            description = variant.product.title + (f" ({variant.label})" if variant.label else "")
+        if not description:
+            fields[f"lines.{index}.description"] = "required"
+        if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
+            fields[f"lines.{index}.quantity"] = f"a whole number from 1 to {MAX_QUANTITY}"
+        if price is None or price > MAX_TOTAL_IDR:
+            fields[f"lines.{index}.unit_price_idr"] = "a whole number of rupiah, 0 or more"
+        if lead is None or lead > MAX_LEAD_TIME_DAYS:
+            fields[f"lines.{index}.lead_time_days"] = f"a whole number of days from 0 to {MAX_LEAD_TIME_DAYS}"
+        built.append(QuoteLine(position=index, product_id=product_id, variant_id=variant.id if variant else None,
+                               description=description[:500], quantity=quantity or 1,
+                               unit_price_idr=price or 0, lead_time_days=lead or 0))
+    if fields:
+        raise B2bValidationError("check the lines of the quote", fields)
+    return built
+
+
+def close_open_quotes(rfq: Rfq) -> None:
+    """Supersede the request's open quotes and cancel approvals waiting on them."""
+    for quote in rfq.quotes:
+        if quote.status == QuoteStatus.OPEN:
+            quote.status = QuoteStatus.SUPERSEDED
+            _cancel_pending_approvals(quote)
+
+
+def _cancel_pending_approvals(quote: Quote) -> None:
+    for approval in db.session.scalars(select(PurchaseApproval).where(
+            PurchaseApproval.quote_id == quote.id, PurchaseApproval.status == ApprovalStatus.PENDING)):
+        approval.status = ApprovalStatus.CANCELLED
+        approval.decided_at = utcnow()
+
+
+def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, config: Mapping[str, Any],
+                 now: datetime | None = None) -> Quote:
+    """Quote (or re-quote) a request to ``sentra``. The new revision supersedes the open one. Flushes.
+
+    :raise NotFoundError: (404) not a request to this sentra.
+    :raise RfqClosedError: (409) the request was accepted, declined or withdrawn.
+    :raise B2bValidationError: (422) a validity date missing or in the past, a delivery method
+        that cannot reach the address, a fee or price that is not a whole number of rupiah,
+        no lines, a line without a description, quantity or price, or another sentra's product.
+    """
+    rfq = load_sentra_rfq(sentra.id, rfq_id, lock=True)
+    if rfq.status not in OPEN_STATUSES:
+        raise RfqClosedError("this request is closed; it takes no more quotes")
+    fields: dict[str, str] = {}
+    if data.valid_until is None:
+        fields["valid_until"] = "required"
+    elif data.valid_until < today_wib(now):
+        fields["valid_until"] = "in_the_past"
+    fee = _int(data.delivery_fee_idr if data.delivery_fee_idr not in (None, "") else 0)
+    if fee is None or fee > MAX_TOTAL_IDR:
+        fields["delivery_fee_idr"] = "a whole number of rupiah, 0 or more"
+    methods = delivery_methods_for(rfq)
+    method = data.delivery_method or methods[0]
+    if method not in methods:
+        fields["delivery_method"] = "one of: " + ", ".join(methods)
+    notes = (data.notes or "").strip() if isinstance(data.notes, str) else ""
+    if len(notes) > NOTES_MAX:
+        fields["notes"] = "too_long"
+    if fields:
+        raise B2bValidationError("check the quote", fields)
+    lines = _quote_lines(sentra, data.lines)
+    subtotal = sum(line.unit_price_idr * line.quantity for line in lines)
+    rate, tax = tax_for(sentra, subtotal + fee, config)
+    total = subtotal + fee + tax
+    if total > MAX_TOTAL_IDR:
+        raise B2bValidationError("the total is too large for one quote; split it", {"total_idr": "too_large"})
+    close_open_quotes(rfq)
+    revision = (db.session.scalar(select(func.max(Quote.revision)).where(Quote.rfq_id == rfq.id)) or 0) + 1
+    quote = Quote(rfq_id=rfq.id, sentra_id=sentra.id, revision=revision, status=QuoteStatus.OPEN,
+                  valid_until=data.valid_until, delivery_method=method, delivery_fee_idr=fee,
+                  subtotal_idr=subtotal, tax_rate_percent=rate, tax_idr=tax, total_idr=total, notes=notes,
+                  created_by_id=actor.id, lines=lines)
+    db.session.add(quote)
+    rfq.status = RfqStatus.QUOTED
+    rfq.updated_at = utcnow()
+    db.session.flush()
+    enqueue("b2b.quote_sent", {"quote_id": quote.id})
+    return quote
+
+
+# --- the partner decides ------------------------------------------------------------------------------
+
+
+def load_partner_quote(partner_id: int, quote_id: int, *, lock: bool = False) -> Quote:
+    """:raise NotFoundError: (404) no such quote to this partner."""
+    query = select(Quote).join(Quote.rfq).where(Quote.id == quote_id, Rfq.partner_id == partner_id)
+    query = query.with_for_update(of=Quote) if lock else query.options(selectinload(Quote.lines))
+    quote = db.session.scalar(query)
+    if quote is None:
+        raise NotFoundError("no such quote")
+    return quote
+
+
+def load_sentra_quote(sentra_id: int, quote_id: int) -> Quote:
+    quote = db.session.scalar(select(Quote).where(Quote.id == quote_id, Quote.sentra_id == sentra_id)
+                              .options(selectinload(Quote.lines)))
+    if quote is None:
+        raise NotFoundError("no such quote")
+    return quote
+
+
+def is_expired(quote: Quote, today: date | None = None) -> bool:
+    return quote.valid_until < (today or today_wib())
+
+
+def check_acceptable(quote: Quote, today: date | None = None) -> None:
+    """:raise QuoteUnavailableError: (409) accepted already, declined, superseded, expired, or the
+    request was withdrawn."""
+    if quote.status == QuoteStatus.ACCEPTED:
+        raise QuoteUnavailableError("this quote was already accepted", "already_accepted")
+    if quote.status == QuoteStatus.SUPERSEDED:
+        raise QuoteUnavailableError("a newer revision replaced this quote", "quote_superseded")
+    if quote.status == QuoteStatus.DECLINED:
+        raise QuoteUnavailableError("this quote was declined", "quote_declined")
+    if quote.rfq.status not in OPEN_STATUSES:
+        raise QuoteUnavailableError("the request was withdrawn", "rfq_closed")
+    if is_expired(quote, today):
+        raise QuoteUnavailableError("this quote is past its validity date; ask the sentra for a new one",
+                                    "quote_expired")
+
+
+def payment_method_of(choice: str | None) -> str:
+    """The provider name of an accept's ``payment`` (``bank_transfer`` by default, or ``terms``).
+
+    :raise B2bValidationError: (422) another value.
+    """
+    method = API_PAYMENTS.get(choice or "bank_transfer")
+    if method is None:
+        raise B2bValidationError("payment is bank_transfer or terms", {"payment": "invalid"})
+    return method
+
+
+def _check_payment(partner: Partner, method: str, amount_idr: int) -> None:
+    if method == terms.NAME:
+        terms.check_terms(partner, amount_idr)
+
+
+def needs_approval(partner: Partner, amount_idr: int) -> bool:
+    return partner.approval_threshold_idr is not None and amount_idr > partner.approval_threshold_idr
+
+
+@dataclass
+class Accepted:
+    """What accepting did: made the order, or asked a manager to approve first."""
+
+    order: Order | None = None
+    approval: PurchaseApproval | None = None
+
+
+def accept_quote(membership: PartnerMembership, actor: User, quote_id: int, payment: str | None,
+                 config: Mapping[str, Any]) -> Accepted:
+    """Accept a quote for the member's partner. Locks the quote; flushes.
+
+    Below the threshold the order is made at once; above it a pending approval is made
+    (or the pending one returned) and the order waits for a manager.
+
+    :raise NotFoundError: (404) not a quote to this partner.
+    :raise QuoteUnavailableError: (409) accepted already, superseded, declined, expired, withdrawn.
+    :raise B2bValidationError: (422) an unknown payment choice.
+    :raise TermsUnavailableError: (422) terms not enabled, over the credit limit, or overdue invoices.
+    :raise B2bStockError: (409) a stocked line is short; nothing was reserved.
+    """
+    method = payment_method_of(payment)
+    quote = load_partner_quote(membership.partner_id, quote_id, lock=True)
+    check_acceptable(quote)
+    partner = membership.partner
+    _check_payment(partner, method, quote.total_idr)
+    if needs_approval(partner, quote.total_idr):
+        approval = db.session.scalar(select(PurchaseApproval).where(
+            PurchaseApproval.quote_id == quote.id, PurchaseApproval.status == ApprovalStatus.PENDING))
+        if approval is None:
+            approval = PurchaseApproval(partner_id=partner.id, kind="quote", quote_id=quote.id,
+                                        payment_method=method, amount_idr=quote.total_idr,
+                                        status=ApprovalStatus.PENDING, requested_by_id=actor.id)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(approval)
+                    db.session.flush()
+            except IntegrityError:  # a parallel accept asked first
+                approval = db.session.scalar(select(PurchaseApproval).where(
+                    PurchaseApproval.quote_id == quote.id, PurchaseApproval.status == ApprovalStatus.PENDING))
+            else:
+                enqueue("b2b.approval_requested", {"approval_id": approval.id})
+        return Accepted(approval=approval)
+    return Accepted(order=place_order(quote, partner, actor, method, actor, config))
+
+
+def decline_quote(membership: PartnerMembership, actor: User, quote_id: int, reason: str | None = None) -> Quote:
+    """Decline an open quote; the request closes. Flushes; emails the sentra.
+
+    :raise QuoteUnavailableError: (409) not open any more (accepted, superseded, declined).
+    """
+    quote = load_partner_quote(membership.partner_id, quote_id, lock=True)
+    if quote.status != QuoteStatus.OPEN:
+        check_acceptable(quote)
+    quote.status = QuoteStatus.DECLINED
+    quote.decided_at = utcnow()
+    quote.decided_by_id = actor.id
+    _cancel_pending_approvals(quote)
+    rfq = quote.rfq
+    rfq.status = RfqStatus.DECLINED
+    rfq.updated_at = utcnow()
+    db.session.flush()
+    enqueue("b2b.quote_declined", {"quote_id": quote.id, "reason": (reason or "").strip()[:500]})
+    return quote
+
+
+# --- approvals ----------------------------------------------------------------------------------------
+
+
+def load_approval(partner_id: int, approval_id: int, *, lock: bool = False) -> PurchaseApproval:
+    query = select(PurchaseApproval).where(PurchaseApproval.partner_id == partner_id,
+                                           PurchaseApproval.id == approval_id)
+    if lock:
+        query = query.with_for_update()
+    approval = db.session.scalar(query)
+    if approval is None:
+        raise NotFoundError("no such approval")
+    return approval
+
+
+def list_approvals(partner_id: int, status: str | None, page: int, per_page: int) -> Pagination:
+    query = select(PurchaseApproval).where(PurchaseApproval.partner_id == partner_id)
+    if status:
+        query = query.where(PurchaseApproval.status == status)
+    return db.paginate(query.order_by(PurchaseApproval.id.desc()), page=page, per_page=per_page, error_out=False)
+
+
+def _check_approver(approval: PurchaseApproval, membership: PartnerMembership) -> None:
+    if not can_approve(membership):
+        raise ApprovalNotAllowedError("only a manager approves purchases above the threshold")
+    if membership.user_id == approval.requested_by_id:
+        raise ApprovalNotAllowedError("a manager other than the person who prepared it must approve")
+    if approval.status != ApprovalStatus.PENDING:
+        raise ApprovalStateError(f"this approval is already {approval.status}")
+
+
+def approve(membership: PartnerMembership, approval_id: int, config: Mapping[str, Any],
+            note: str | None = None) -> PurchaseApproval:
+    """A manager approves: a quote approval makes the order (for the person who prepared it). Flushes.
+
+    :raise ApprovalNotAllowedError: (403) not a manager, or approving one's own purchase.
+    :raise ApprovalStateError: (409) already decided.
+    :raise QuoteUnavailableError: (409) the quote can no longer be accepted (the approval is cancelled).
+    :raise TermsUnavailableError, B2bStockError: as :func:`accept_quote`.
+    """
+    approval = load_approval(membership.partner_id, approval_id, lock=True)
+    _check_approver(approval, membership)
+    approval.note = (note or "").strip()[:1000] or None
+    approval.decided_by_id = membership.user_id
+    approval.decided_at = utcnow()
+    approval.status = ApprovalStatus.APPROVED
+    if approval.kind == "quote":
+        quote = load_partner_quote(membership.partner_id, approval.quote_id, lock=True)
+        check_acceptable(quote)
+        partner = membership.partner
+        _check_payment(partner, approval.payment_method, quote.total_idr)
+        requester = db.session.get(User, approval.requested_by_id)
+        place_order(quote, partner, requester, approval.payment_method, membership.user, config)
+    db.session.flush()
+    enqueue("b2b.approval_decided", {"approval_id": approval.id})
+    return approval
+
+
+def reject(membership: PartnerMembership, approval_id: int, note: str | None = None) -> PurchaseApproval:
+    """A manager rejects; nothing is bought. Flushes; emails the person who prepared it.
+
+    :raise ApprovalNotAllowedError: (403) not a manager, or one's own purchase.
+    :raise ApprovalStateError: (409) already decided.
+    """
+    approval = load_approval(membership.partner_id, approval_id, lock=True)
+    _check_approver(approval, membership)
+    approval.status = ApprovalStatus.REJECTED
+    approval.note = (note or "").strip()[:1000] or None
+    approval.decided_by_id = membership.user_id
+    approval.decided_at = utcnow()
+    db.session.flush()
+    enqueue("b2b.approval_decided", {"approval_id": approval.id})
+    return approval
+
+
+# --- the order ----------------------------------------------------------------------------------------
+
+
+def _lead_times(quote: Quote) -> list[int]:
+    return [line.lead_time_days for line in quote.lines]
+
+
+def _order_lines(quote: Quote) -> list[OrderLine]:
+    lines = []
+    for line in quote.lines:
+        variant = line.variant
+        made_to_order = variant is None or variant.product.made_to_order or line.lead_time_days > 0
+        lines.append(OrderLine(
+            variant_id=variant.id if variant else None, product_id=line.product_id,
+            title=line.description[:120], variant_label=variant.label if variant else "",
+            sku=variant.sku if variant else "", quantity=line.quantity, unit_price_idr=line.unit_price_idr,
+            weight_grams=variant.weight_grams if variant else 0, made_to_order=made_to_order,
+        ))
+    return lines
+
+
+def _payment(checkout: Checkout, method: str, config: Mapping[str, Any]) -> Payment:
+    """The checkout's payment; a bank transfer gets its unique amount (retried on a rare collision)."""
+    provider = get_provider(method)
+    for attempt in range(TRANSFER_ATTEMPTS):
+        payment = Payment(checkout_id=checkout.id, method=method, state=PaymentState.PENDING,
+                          amount_idr=checkout.total_idr)
+        try:
+            with db.session.begin_nested():
+                db.session.add(payment)
+                provider.prepare(payment, checkout, config)
+                db.session.flush()
+            return payment
+        except IntegrityError:
+            if attempt == TRANSFER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor: User,
+                config: Mapping[str, Any]) -> Order:
+    """Make the order of an accepted quote at exactly its prices, with its invoice. Flushes.
+
+    The order belongs to ``buyer`` (who prepared the purchase) for ``partner``. Stocked
+    lines reserve stock; made-to-order lines are promised by their lead time.
+
+    :raise B2bStockError: (409) a stocked line is short; the caller rolls back.
+    """
+    provider = get_provider(method)
+    rfq = quote.rfq
+    now = utcnow()
+    expiry = provider.expires_after(config)
+    checkout = Checkout(
+        buyer_id=buyer.id, idempotency_key=f"quote:{quote.id}", payment_method=method, total_idr=quote.total_idr,
+        recipient=rfq.recipient, phone=rfq.phone, street=rfq.street, kelurahan_code=rfq.kelurahan_code,
+        city=rfq.city, postal_code=rfq.postal_code, partner_id=partner.id, created_at=now,
+        expires_at=now + expiry if expiry else None,
+    )
+    db.session.add(checkout)
+    db.session.flush()
+    method_ = quote.delivery_method
+    settings_days = _handling_days(quote.sentra_id)
+    order = Order(
+        number=codes.order_number(now), checkout=checkout, sentra_id=quote.sentra_id, buyer_id=buyer.id,
+        status=provider.initial_status, payment_status=PaymentStatus.UNPAID, payment_method=method,
+        delivery_method=method_, subtotal_idr=quote.subtotal_idr, delivery_fee_idr=quote.delivery_fee_idr,
+        tax_idr=quote.tax_idr, total_idr=quote.total_idr, partner_id=partner.id,
+        tracking_code=codes.tracking_code(), pickup_code=codes.pickup_code() if method_ == "pickup" else None,
+        created_at=now,
+    )
+    order.lines = _order_lines(quote)
+    order.weight_grams = sum(line.weight_grams * line.quantity for line in order.lines)
+    order.promised_at = promised_at(now, handling_days=settings_days, lead_times=_lead_times(quote),
+                                    method=method_, in_city=rfq.in_bekasi)
+    order.shipment = Shipment(sentra_id=quote.sentra_id, method=method_,
+                              delivery_pin=codes.pickup_code() if method_ == "sentra_courier" else None)
+    order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
+                                   actor_id=actor.id, note=f"quote {quote.id} revision {quote.revision}"))
+    db.session.add(order)
+    db.session.flush()
+    _payment(checkout, method, config)
+    wanted = [(line.variant_id, line.quantity, order.id) for line in order.lines
+              if line.variant_id is not None and not line.made_to_order]
+    try:
+        stock.reserve_lines(wanted, actor_id=actor.id)
+    except stock.InsufficientStockError as short:
+        raise B2bStockError("not enough stock for a line of this quote; ask the sentra to revise it",
+                            {f"variant_{short.variant_id}": f"{short.available} available"}) from None
+    terms_days = partner.terms_days if method == terms.NAME else None
+    issue_invoice(order, partner, terms_days=terms_days, due_on=due_on_for(terms_days, checkout.expires_at, now),
+                  tax_rate_percent=quote.tax_rate_percent)
+    quote.status = QuoteStatus.ACCEPTED
+    quote.decided_at = now
+    quote.decided_by_id = actor.id
+    quote.order_id = order.id
+    rfq.status = RfqStatus.ACCEPTED
+    rfq.updated_at = now
+    db.session.flush()
+    enqueue("b2b.quote_accepted", {"quote_id": quote.id})
+    if order.status == OrderStatus.PLACED:
+        enqueue("order.placed", {"order_id": order.id})
+    return order
+
+
+def _handling_days(sentra_id: int) -> int:
+    from orders.delivery.models import DeliverySettings  # noqa: PLC0415
+
+    settings = db.session.scalar(select(DeliverySettings).where(DeliverySettings.sentra_id == sentra_id))
+    return settings.handling_days if settings is not None else 1
