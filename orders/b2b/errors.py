@@ -8,6 +8,9 @@ from orders.errors import OrderError
 class B2bError(OrderError):
     code = "b2b_error"
     status = 422
+    # True when the service recorded something the caller must commit despite the error
+    # (an approval cancelled because its quote expired meanwhile).
+    keeps_changes = False
 
     def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)

@@ -152,9 +152,9 @@ def _quote_lines(sentra: Sentra, lines: list[QuoteLineInput]) -> list[QuoteLine]
             fields[f"lines.{index}.description"] = "required"
         if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
             fields[f"lines.{index}.quantity"] = f"a whole number from 1 to {MAX_QUANTITY}"
-        if price is None or price > MAX_TOTAL_IDR:
+        if price is None or not 0 <= price <= MAX_TOTAL_IDR:
             fields[f"lines.{index}.unit_price_idr"] = "a whole number of rupiah, 0 or more"
-        if lead is None or lead > MAX_LEAD_TIME_DAYS:
+        if lead is None or not 0 <= lead <= MAX_LEAD_TIME_DAYS:
             fields[f"lines.{index}.lead_time_days"] = f"a whole number of days from 0 to {MAX_LEAD_TIME_DAYS}"
         built.append(QuoteLine(position=index, product_id=product_id, variant_id=variant.id if variant else None,
                                description=description[:500], quantity=quantity or 1,
@@ -166,10 +166,9 @@ def _quote_lines(sentra: Sentra, lines: list[QuoteLineInput]) -> list[QuoteLine]
 
 def close_open_quotes(rfq: Rfq) -> None:
     """Supersede the request's open quotes and cancel approvals waiting on them."""
-    for quote in rfq.quotes:
-        if quote.status == QuoteStatus.OPEN:
-            quote.status = QuoteStatus.SUPERSEDED
-            _cancel_pending_approvals(quote)
+    for quote in db.session.scalars(select(Quote).where(Quote.rfq_id == rfq.id, Quote.status == QuoteStatus.OPEN)):
+        quote.status = QuoteStatus.SUPERSEDED
+        _cancel_pending_approvals(quote)
 
 
 def _cancel_pending_approvals(quote: Quote) -> None:
@@ -198,7 +197,7 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
     elif data.valid_until < today_wib(now):
         fields["valid_until"] = "in_the_past"
     fee = _int(data.delivery_fee_idr if data.delivery_fee_idr not in (None, "") else 0)
-    if fee is None or fee > MAX_TOTAL_IDR:
+    if fee is None or not 0 <= fee <= MAX_TOTAL_IDR:
         fields["delivery_fee_idr"] = "a whole number of rupiah, 0 or more"
     methods = delivery_methods_for(rfq)
     method = data.delivery_method or methods[0]
@@ -217,7 +216,7 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
         raise B2bValidationError("the total is too large for one quote; split it", {"total_idr": "too_large"})
     close_open_quotes(rfq)
     revision = (db.session.scalar(select(func.max(Quote.revision)).where(Quote.rfq_id == rfq.id)) or 0) + 1
-    quote = Quote(rfq_id=rfq.id, sentra_id=sentra.id, revision=revision, status=QuoteStatus.OPEN,
+    quote = Quote(rfq=rfq, sentra_id=sentra.id, revision=revision, status=QuoteStatus.OPEN,
                   valid_until=data.valid_until, delivery_method=method, delivery_fee_idr=fee,
                   subtotal_idr=subtotal, tax_rate_percent=rate, tax_idr=tax, total_idr=total, notes=notes,
                   created_by_id=actor.id, lines=lines)
@@ -235,7 +234,7 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
 def load_partner_quote(partner_id: int, quote_id: int, *, lock: bool = False) -> Quote:
     """:raise NotFoundError: (404) no such quote to this partner."""
     query = select(Quote).join(Quote.rfq).where(Quote.id == quote_id, Rfq.partner_id == partner_id)
-    query = query.with_for_update(of=Quote) if lock else query.options(selectinload(Quote.lines))
+    query = query.with_for_update(of=Quote).execution_options(populate_existing=True) if lock else query.options(selectinload(Quote.lines))
     quote = db.session.scalar(query)
     if quote is None:
         raise NotFoundError("no such quote")
@@ -363,7 +362,7 @@ def load_approval(partner_id: int, approval_id: int, *, lock: bool = False) -> P
     query = select(PurchaseApproval).where(PurchaseApproval.partner_id == partner_id,
                                            PurchaseApproval.id == approval_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     approval = db.session.scalar(query)
     if approval is None:
         raise NotFoundError("no such approval")
@@ -392,7 +391,8 @@ def approve(membership: PartnerMembership, approval_id: int, config: Mapping[str
 
     :raise ApprovalNotAllowedError: (403) not a manager, or approving one's own purchase.
     :raise ApprovalStateError: (409) already decided.
-    :raise QuoteUnavailableError: (409) the quote can no longer be accepted (the approval is cancelled).
+    :raise QuoteUnavailableError: (409) the quote can no longer be accepted: the approval is cancelled
+        and the error's ``keeps_changes`` is True, so the caller COMMITS before answering.
     :raise TermsUnavailableError, B2bStockError: as :func:`accept_quote`.
     """
     approval = load_approval(membership.partner_id, approval_id, lock=True)
@@ -400,10 +400,18 @@ def approve(membership: PartnerMembership, approval_id: int, config: Mapping[str
     approval.note = (note or "").strip()[:1000] or None
     approval.decided_by_id = membership.user_id
     approval.decided_at = utcnow()
-    approval.status = ApprovalStatus.APPROVED
     if approval.kind == "quote":
         quote = load_partner_quote(membership.partner_id, approval.quote_id, lock=True)
-        check_acceptable(quote)
+        try:
+            check_acceptable(quote)
+        except QuoteUnavailableError as error:
+            # Nothing can be bought any more: the approval ends here, and the caller commits that.
+            approval.status = ApprovalStatus.CANCELLED
+            db.session.flush()
+            error.keeps_changes = True
+            raise
+    approval.status = ApprovalStatus.APPROVED
+    if approval.kind == "quote":
         partner = membership.partner
         _check_payment(partner, approval.payment_method, quote.total_idr)
         requester = db.session.get(User, approval.requested_by_id)
@@ -492,6 +500,7 @@ def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor:
     db.session.flush()
     method_ = quote.delivery_method
     settings_days = _handling_days(quote.sentra_id)
+    lines, lead_times = _order_lines(quote), _lead_times(quote)
     order = Order(
         number=codes.order_number(now), checkout=checkout, sentra_id=quote.sentra_id, buyer_id=buyer.id,
         status=provider.initial_status, payment_status=PaymentStatus.UNPAID, payment_method=method,
@@ -500,9 +509,9 @@ def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor:
         tracking_code=codes.tracking_code(), pickup_code=codes.pickup_code() if method_ == "pickup" else None,
         created_at=now,
     )
-    order.lines = _order_lines(quote)
+    order.lines = lines
     order.weight_grams = sum(line.weight_grams * line.quantity for line in order.lines)
-    order.promised_at = promised_at(now, handling_days=settings_days, lead_times=_lead_times(quote),
+    order.promised_at = promised_at(now, handling_days=settings_days, lead_times=lead_times,
                                     method=method_, in_city=rfq.in_bekasi)
     order.shipment = Shipment(sentra_id=quote.sentra_id, method=method_,
                               delivery_pin=codes.pickup_code() if method_ == "sentra_courier" else None)

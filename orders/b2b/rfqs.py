@@ -173,7 +173,7 @@ def _options():
 def load_partner_rfq(partner_id: int, rfq_id: int, *, lock: bool = False) -> Rfq:
     """:raise NotFoundError: no such request of this partner."""
     query = select(Rfq).where(Rfq.partner_id == partner_id, Rfq.id == rfq_id)
-    query = query.with_for_update(of=Rfq) if lock else query.options(*_options())
+    query = query.with_for_update(of=Rfq).execution_options(populate_existing=True) if lock else query.options(*_options())
     rfq = db.session.scalar(query)
     if rfq is None:
         raise NotFoundError("no such request")
@@ -183,7 +183,7 @@ def load_partner_rfq(partner_id: int, rfq_id: int, *, lock: bool = False) -> Rfq
 def load_sentra_rfq(sentra_id: int, rfq_id: int, *, lock: bool = False) -> Rfq:
     """:raise NotFoundError: no such request to this sentra."""
     query = select(Rfq).where(Rfq.sentra_id == sentra_id, Rfq.id == rfq_id)
-    query = query.with_for_update(of=Rfq) if lock else query.options(*_options())
+    query = query.with_for_update(of=Rfq).execution_options(populate_existing=True) if lock else query.options(*_options())
     rfq = db.session.scalar(query)
     if rfq is None:
         raise NotFoundError("no such request")

@@ -144,10 +144,23 @@ def seed_demo(with_products: bool = True) -> dict[str, int]:
         db.session.add(partner)
         db.session.flush()
         db.session.add(PartnerMembership(partner_id=partner.id, user_id=mitra.id, role=PartnerRole.OWNER))
+    _partner_b2b(partner, _user(f"staf.mitra@{DEMO_DOMAIN}", "Dewi Staf Mitra"))
     db.session.flush()
     products_created = _products(sentras) if with_products else 0
     after = db.session.scalar(select(db.func.count(Sentra.id)))
     return {"sentras_created": after - before, "sentras": after, "products_created": products_created}
+
+
+def _partner_b2b(partner: Partner, staff: User) -> None:
+    """The demo partner buys as a business: a staff member prepares, the owner (a manager) approves
+    above Rp10.000.000, and the office allows 30 days' terms up to Rp50.000.000."""
+    if partner.approval_threshold_idr is None:
+        partner.approval_threshold_idr = 10_000_000
+        partner.terms_days = 30
+        partner.credit_limit_idr = 50_000_000
+        partner.npwp = partner.npwp or "0123456789012345"
+    if not any(m.user_id == staff.id for m in partner.memberships):
+        db.session.add(PartnerMembership(partner_id=partner.id, user_id=staff.id, role=PartnerRole.STAFF))
 
 
 def _products(sentras: list[tuple[Sentra, User]]) -> int:
