@@ -577,7 +577,9 @@ SPEC["paths"].update({
                 "409": _json(_ref("Error"), "insufficient_stock (fields: variant id -> what is short) or "
                                             "price_changed"),
                 "422": _json(_ref("Error"), "empty_cart, unavailable, validation_error (address), "
-                                            "delivery_unavailable, payment_method_unavailable, amount_too_small"),
+                                            "delivery_unavailable, payment_method_unavailable, amount_too_small, "
+                                            "approval_required (a partner member's cart above the partner's "
+                                            "approval threshold, not approved by a manager)"),
             },
         }
     },
@@ -900,5 +902,339 @@ SPEC["paths"].update({
                 "423": _json(_ref("Error"), "locked: five wrong codes in a row; a manager must reset it"),
             },
         }
+    },
+})
+
+
+# --- B2B: partners' requests, quotes, approvals, orders and invoices; the sentra's quote inbox (orders.b2b.api) ---
+_DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD (a day in WIB)"}
+_RFQ_STATUSES = ["open", "quoted", "accepted", "declined", "cancelled"]
+_RFQ_ID_PARAM = {"name": "rfq_id", "in": "path", "required": True, "schema": _INT}
+_QUOTE_ID_PARAM = {"name": "quote_id", "in": "path", "required": True, "schema": _INT}
+_APPROVAL_ID_PARAM = {"name": "approval_id", "in": "path", "required": True, "schema": _INT}
+_PARTNER_ID_PARAM = {"name": "partner_id", "in": "query", "schema": _INT,
+                     "description": "which of the caller's verified partners to act for (default: the first)"}
+_B2B_SECURITY = [{"bearer": []}]
+_NOT_PARTNER = _json(_ref("Error"), "not_partner: the caller is not a member of a verified partner (of partner_id)")
+
+
+def _b2b_list(item: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {"items": {"type": "array", "items": _ref(item)}, "total": _INT,
+                                             "page": _INT, "per_page": _INT}}
+
+
+SPEC["components"]["schemas"].update({
+    "QuoteLine": {"type": "object", "properties": {
+        "description": _STR, "quantity": _INT, "unit_price_idr": _INT, "total_idr": _INT, "lead_time_days": _INT,
+        "product_id": {"type": ["integer", "null"]}, "variant_id": {"type": ["integer", "null"],
+                                                                    "description": "a stocked line reserves it"}}},
+    "Quote": {"type": "object", "description": "One revision of a sentra's quote", "properties": {
+        "id": _INT, "rfq_id": _INT, "revision": _INT,
+        "status": {"type": "string", "enum": ["open", "superseded", "accepted", "declined"]},
+        "expired": {"type": "boolean", "description": "valid_until (the last day, WIB) has passed"},
+        "valid_until": _DAY, "delivery_method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]},
+        "delivery_fee_idr": _INT, "subtotal_idr": _INT,
+        "tax_rate_percent": {"type": "integer", "description": "PPN rate; 0 unless the sentra is a PKP"},
+        "tax_idr": _INT, "total_idr": _INT, "notes": _STR, "created_at": _WHEN,
+        "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        "order_number": {"type": ["string", "null"], "description": "the order accepting made"},
+        "lines": {"type": "array", "items": _ref("QuoteLine"), "description": "not in a request's latest_quote"}}},
+    "RfqComment": {"type": "object", "properties": {
+        "id": _INT, "side": {"type": "string", "enum": ["partner", "sentra"]}, "author": {"type": ["string", "null"]},
+        "body": _STR, "created_at": _WHEN}},
+    "Rfq": {"type": "object", "description": "A request for quote (lists leave out address, images, quotes and "
+                                             "comments)", "properties": {
+        "id": _INT, "status": {"type": "string", "enum": _RFQ_STATUSES},
+        "sentra": {"type": "object", "properties": {"slug": _STR, "name": _STR}},
+        "partner": {"type": "object", "properties": {"id": _INT, "name": _STR, "npwp": {"type": ["string", "null"]}}},
+        "needed_by": _DAY,
+        "due": {"type": ["string", "null"], "enum": ["soon", "past", None],
+                "description": "open or quoted and needed within 3 days (soon) or already past (past)"},
+        "notes": _STR, "created_at": _WHEN, "updated_at": _WHEN,
+        "lines": {"type": "array", "items": {"type": "object", "properties": {
+            "id": _INT, "description": _STR, "quantity": _INT, "product_id": {"type": ["integer", "null"]}}}},
+        "latest_quote": {"oneOf": [_ref("Quote"), {"type": "null"}], "description": "the newest revision, no lines"},
+        "address": {"type": "object", "properties": {
+            "recipient": _STR, "phone": _STR, "street": _STR, "kelurahan_code": {"type": ["string", "null"]},
+            "city": {"type": ["string", "null"]}, "postal_code": {"type": ["string", "null"]}, "label": _STR}},
+        "images": {"type": "array", "description": "reference images (uploaded and shown on the web pages only)",
+                   "items": {"type": "object", "properties": {"id": _INT, "width": _INT, "height": _INT}}},
+        "quotes": {"type": "array", "items": _ref("Quote"), "description": "every revision, oldest first"},
+        "comments": {"type": "array", "items": _ref("RfqComment")}}},
+    "RfqInput": {"type": "object", "required": ["sentra", "needed_by", "address", "lines"], "properties": {
+        "sentra": {"type": "string", "description": "an active sentra's slug"},
+        "needed_by": {**_DAY, "description": "YYYY-MM-DD, today (WIB) or later"},
+        "address": {"type": "object", "required": ["recipient", "phone", "street"],
+                    "description": "as in checkout: a Kota Bekasi kelurahan_code, or city and postal_code outside it",
+                    "properties": {"recipient": _STR, "phone": _STR, "street": _STR, "kelurahan_code": _STR,
+                                   "city": _STR, "postal_code": _STR}},
+        "notes": {"type": "string", "maxLength": 4000},
+        "lines": {"type": "array", "minItems": 1, "maxItems": 50, "items": {
+            "type": "object", "required": ["quantity"], "properties": {
+                "description": {"type": "string", "maxLength": 500,
+                                "description": "required unless product_id is given (its title is used)"},
+                "quantity": {"type": "integer", "minimum": 1,
+                             "description": "at least the product's wholesale minimum when product_id is given"},
+                "product_id": {"type": "integer", "description": "an active product of that sentra"}}}},
+        "partner_id": {"type": "integer", "description": "which of the caller's verified partners asks"}}},
+    "QuoteInput": {"type": "object", "required": ["valid_until", "lines"], "properties": {
+        "valid_until": {**_DAY, "description": "the last day the quote can be accepted: today (WIB) or later"},
+        "delivery_fee_idr": {"type": "integer", "minimum": 0, "default": 0},
+        "delivery_method": {"type": "string", "enum": ["sentra_courier", "courier", "pickup"],
+                            "description": "default: sentra_courier inside Kota Bekasi, else courier"},
+        "notes": {"type": "string", "maxLength": 4000},
+        "lines": {"type": "array", "minItems": 1, "maxItems": 50, "items": {
+            "type": "object", "required": ["description", "quantity", "unit_price_idr"], "properties": {
+                "description": {"type": "string", "maxLength": 500}, "quantity": {"type": "integer", "minimum": 1},
+                "unit_price_idr": {"type": "integer", "minimum": 0},
+                "lead_time_days": {"type": "integer", "minimum": 0, "maximum": 365, "default": 0},
+                "product_id": {"type": "integer", "description": "one of the sentra's products"},
+                "variant_id": {"type": "integer", "description": "one of the sentra's variants (stock is reserved "
+                                                                 "on accepting unless the line has a lead time)"}}}}}},
+    "PurchaseApproval": {"type": "object", "properties": {
+        "id": _INT, "kind": {"type": "string", "enum": ["quote", "cart"]},
+        "status": {"type": "string", "enum": ["pending", "approved", "rejected", "cancelled", "used"]},
+        "amount_idr": _INT, "payment": {"type": "string", "enum": ["bank_transfer", "terms"]},
+        "quote_id": {"type": ["integer", "null"]}, "rfq_id": {"type": ["integer", "null"]},
+        "requested_by": {"type": "object", "properties": {"id": _INT, "name": _STR}},
+        "decided_by": {"type": ["object", "null"], "properties": {"id": _INT, "name": _STR}},
+        "note": {"type": ["string", "null"]}, "created_at": _WHEN,
+        "decided_at": {"type": ["string", "null"], "format": "date-time"}}},
+    "PartnerOrder": {"type": "object", "description": "OrderSummary with the partner's extras", "properties": {
+        "number": _STR, "sentra": {"type": "string", "description": "the sentra's slug"}, "status": _STR,
+        "payment_status": _STR, "payment_method": {"type": "string", "enum": ["bank_transfer", "payment_terms"]},
+        "subtotal_idr": _INT, "delivery_fee_idr": _INT, "tax_idr": _INT, "total_idr": _INT,
+        "delivery": {"type": "object", "properties": {"method": _STR}},
+        "invoice_number": {"type": ["string", "null"]}, "created_at": _WHEN}},
+    "PlacedOrder": {"type": "object", "description": "The order accepting a quote made (as checkout answers)",
+                    "properties": {
+        "number": _STR, "sentra": _STR, "status": {"type": "string", "enum": ["pending_payment", "placed"]},
+        "payment_status": _STR, "payment_method": {"type": "string", "enum": ["bank_transfer", "payment_terms"]},
+        "subtotal_idr": _INT, "delivery_fee_idr": _INT, "tax_idr": _INT, "total_idr": _INT,
+        "delivery": {"type": "object", "properties": {"method": _STR}}, "checkout_id": _INT,
+        "expires_at": {"type": ["string", "null"], "format": "date-time",
+                       "description": "bank transfer: when the unpaid order expires"},
+        "invoice": {"type": "object", "properties": {"number": _STR, "due_on": _DAY, "total_idr": _INT}},
+        "payment": {"type": "object", "properties": {
+            "method": _STR, "status": _STR, "amount_idr": _INT,
+            "instructions": {"type": "object", "description": "bank_transfer: bank, account_number, "
+                                                              "account_holder, amount_idr with its unique code, "
+                                                              "expires_at, reference"}}}}},
+    "Invoice": {"type": "object", "properties": {
+        "number": {"type": "string", "description": "INV/<SENTRA>/<YYYY>/<NNNN>"}, "order_number": _STR,
+        "sentra": {"type": "string", "description": "the sentra's slug"},
+        "status": {"type": "string", "enum": ["unpaid", "paid", "void"]},
+        "overdue": {"type": "boolean", "description": "unpaid and past due_on"},
+        "issued_at": _WHEN, "due_on": _DAY, "terms_days": {"type": ["integer", "null"], "enum": [14, 30, None]},
+        "payment_method": _STR, "subtotal_idr": _INT, "delivery_fee_idr": _INT, "tax_idr": _INT, "total_idr": _INT}},
+    "RfqList": _b2b_list("Rfq"),
+    "PurchaseApprovalList": _b2b_list("PurchaseApproval"),
+    "PartnerOrderList": _b2b_list("PartnerOrder"),
+    "InvoiceList": _b2b_list("Invoice"),
+})
+
+_NOTE_BODY = {"required": False, **_json({"type": "object", "properties": {"note": {"type": "string",
+                                                                                     "maxLength": 1000}}},
+                                         "An optional note")}
+_COMMENT_BODY = _json({"type": "object", "required": ["body"], "properties": {
+    "body": {"type": "string", "minLength": 1, "maxLength": 2000}}}, "The comment")
+_COMMENT_RESPONSES = {
+    "201": _json({"type": "object", "properties": {"comment": _ref("RfqComment")}}, "The comment (the other side is "
+                                                                                    "emailed)"),
+    "400": _json(_ref("Error"), "bad_request: not a JSON object, or body not a string"), "401": ERROR,
+    "404": ERROR, "422": _json(_ref("Error"), "validation_error: empty or longer than 2000 characters"),
+}
+
+SPEC["paths"].update({
+    "/mitra/rfqs": {
+        "get": {
+            "summary": "The partner's requests for quote, most recently changed first, each with its latest quote",
+            "security": _B2B_SECURITY,
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": _RFQ_STATUSES}},
+                           _PARTNER_ID_PARAM, *PAGE_PARAMS],
+            "responses": {"200": _json(_ref("RfqList"), "A page of requests"),
+                          "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
+                          "401": ERROR, "403": _NOT_PARTNER},
+        },
+        "post": {
+            "summary": "Send a request for quote to a sentra (reference images are sent from the web form only); "
+                       "the sentra's members are emailed",
+            "security": _B2B_SECURITY,
+            "requestBody": _json(_ref("RfqInput"), "The request"),
+            "responses": {
+                "201": _json({"type": "object", "properties": {"rfq": _ref("Rfq")}}, "The request, status open"),
+                "400": _json(_ref("Error"), "bad_request: not a JSON object, needed_by not YYYY-MM-DD, no address "
+                                            "object, lines not a list of objects, a field of the wrong type"),
+                "401": ERROR, "403": _NOT_PARTNER,
+                "422": _json(_ref("Error"), "validation_error: unknown or inactive sentra, needed_by missing or in "
+                                            "the past, an incomplete address, no lines, a line without description "
+                                            "or quantity, another sentra's product, a quantity under the wholesale "
+                                            "minimum (fields name each, e.g. lines.0.quantity)"),
+            },
+        },
+    },
+    "/mitra/rfqs/{rfq_id}": {
+        "get": {
+            "summary": "One of the partner's requests with its lines, every quote revision (with lines) and the "
+                       "comments",
+            "security": _B2B_SECURITY,
+            "parameters": [_RFQ_ID_PARAM],
+            "responses": {"200": _json({"type": "object", "properties": {"rfq": _ref("Rfq")}}, "The request"),
+                          "401": ERROR, "403": _NOT_PARTNER,
+                          "404": _json(_ref("Error"), "not_found: no such request of the caller's partners")},
+        }
+    },
+    "/mitra/rfqs/{rfq_id}/comments": {
+        "post": {"summary": "Comment on the partner's request (the sentra is emailed)", "security": _B2B_SECURITY,
+                 "parameters": [_RFQ_ID_PARAM], "requestBody": _COMMENT_BODY,
+                 "responses": {**_COMMENT_RESPONSES, "403": _NOT_PARTNER}}
+    },
+    "/mitra/quotes/{quote_id}/accept": {
+        "post": {
+            "summary": "Accept a quote. Up to the partner's approval threshold the order is made at once at exactly "
+                       "the quoted prices (201); above it a manager other than the caller must approve first (202; "
+                       "a repeat returns the same pending approval)",
+            "security": _B2B_SECURITY,
+            "parameters": [_QUOTE_ID_PARAM],
+            "requestBody": {"required": False, **_json({"type": "object", "properties": {
+                "payment": {"type": "string", "enum": ["bank_transfer", "terms"], "default": "bank_transfer"}}},
+                "How to pay")},
+            "responses": {
+                "201": _json({"type": "object", "properties": {"order": _ref("PlacedOrder")}}, "The order"),
+                "202": _json({"type": "object", "properties": {"approval": _ref("PurchaseApproval")}},
+                             "Waiting for a manager's approval"),
+                "400": _json(_ref("Error"), "bad_request: not a JSON object, payment not a string"),
+                "401": ERROR, "403": _NOT_PARTNER,
+                "404": _json(_ref("Error"), "not_found: no such quote to the caller's partners"),
+                "409": _json(_ref("Error"), "already_accepted, quote_superseded, quote_expired, quote_declined, "
+                                            "rfq_closed (withdrawn), insufficient_stock (nothing reserved)"),
+                "422": _json(_ref("Error"), "validation_error: unknown payment; terms_unavailable (not enabled), "
+                                            "overdue_invoices, credit_limit_exceeded (fields.available_idr)"),
+            },
+        }
+    },
+    "/mitra/quotes/{quote_id}/decline": {
+        "post": {
+            "summary": "Decline an open quote; the request closes (the sentra is emailed)",
+            "security": _B2B_SECURITY,
+            "parameters": [_QUOTE_ID_PARAM],
+            "requestBody": {"required": False, **_json({"type": "object", "properties": {
+                "reason": {"type": "string", "maxLength": 500}}}, "An optional reason for the sentra")},
+            "responses": {"200": _json({"type": "object", "properties": {"quote": _ref("Quote")}}, "The quote"),
+                          "400": ERROR, "401": ERROR, "403": _NOT_PARTNER, "404": ERROR,
+                          "409": _json(_ref("Error"), "already_accepted, quote_superseded, quote_declined")},
+        }
+    },
+    "/mitra/approvals": {
+        "get": {
+            "summary": "The partner's purchase approvals (quotes and carts above the threshold), newest first",
+            "security": _B2B_SECURITY,
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
+                "pending", "approved", "rejected", "cancelled", "used"]}}, _PARTNER_ID_PARAM, *PAGE_PARAMS],
+            "responses": {"200": _json(_ref("PurchaseApprovalList"), "A page of approvals"),
+                          "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
+                          "401": ERROR, "403": _NOT_PARTNER},
+        }
+    },
+    "/mitra/approvals/{approval_id}/approve": {
+        "post": {
+            "summary": "A manager (or the owner) approves a purchase someone else prepared; a quote approval "
+                       "places the order for the person who prepared it",
+            "security": _B2B_SECURITY,
+            "parameters": [_APPROVAL_ID_PARAM],
+            "requestBody": _NOTE_BODY,
+            "responses": {
+                "200": _json({"type": "object", "properties": {"approval": _ref("PurchaseApproval"),
+                                                               "order": _ref("PlacedOrder")}},
+                             "Approved; order is present when a quote's order was placed"),
+                "400": ERROR, "401": ERROR,
+                "403": _json(_ref("Error"), "not_partner; approval_not_allowed: not a manager, or the caller's own "
+                                            "purchase"),
+                "404": ERROR,
+                "409": _json(_ref("Error"), "approval_decided; the quote can no longer be accepted "
+                                            "(quote_expired, quote_superseded, ...); insufficient_stock"),
+                "422": _json(_ref("Error"), "terms_unavailable, overdue_invoices, credit_limit_exceeded"),
+            },
+        }
+    },
+    "/mitra/approvals/{approval_id}/reject": {
+        "post": {
+            "summary": "A manager rejects a purchase someone else prepared; nothing is bought",
+            "security": _B2B_SECURITY,
+            "parameters": [_APPROVAL_ID_PARAM],
+            "requestBody": _NOTE_BODY,
+            "responses": {
+                "200": _json({"type": "object", "properties": {"approval": _ref("PurchaseApproval")}}, "Rejected"),
+                "400": ERROR, "401": ERROR,
+                "403": _json(_ref("Error"), "not_partner; approval_not_allowed"), "404": ERROR,
+                "409": _json(_ref("Error"), "approval_decided"),
+            },
+        }
+    },
+    "/mitra/orders": {
+        "get": {
+            "summary": "The partner's orders, newest first, with PPN and invoice number",
+            "security": _B2B_SECURITY,
+            "parameters": [_PARTNER_ID_PARAM, *PAGE_PARAMS],
+            "responses": {"200": _json(_ref("PartnerOrderList"), "A page of orders"), "400": ERROR, "401": ERROR,
+                          "403": _NOT_PARTNER},
+        }
+    },
+    "/mitra/invoices": {
+        "get": {
+            "summary": "The partner's invoices (faktur), newest first",
+            "security": _B2B_SECURITY,
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
+                "unpaid", "overdue", "paid", "void"]}, "description": "overdue: unpaid and past due_on"},
+                _PARTNER_ID_PARAM, *PAGE_PARAMS],
+            "responses": {"200": _json(_ref("InvoiceList"), "A page of invoices"),
+                          "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
+                          "401": ERROR, "403": _NOT_PARTNER},
+        }
+    },
+    "/kelola/{sentra_slug}/rfqs": {
+        "get": {
+            "summary": "The sentra's quote inbox: open requests first by needed-by date, then the rest",
+            "security": _B2B_SECURITY,
+            "parameters": [SLUG_PARAM, {"name": "status", "in": "query",
+                                        "schema": {"type": "string", "enum": _RFQ_STATUSES}}, *PAGE_PARAMS],
+            "responses": {"200": _json(_ref("RfqList"), "A page of requests"),
+                          "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
+                          "401": ERROR, "404": _json(_ref("Error"), "not a member of this sentra")},
+        }
+    },
+    "/kelola/{sentra_slug}/rfqs/{rfq_id}": {
+        "get": {
+            "summary": "One request to the sentra with its address, every quote revision and the comments",
+            "security": _B2B_SECURITY,
+            "parameters": [SLUG_PARAM, _RFQ_ID_PARAM],
+            "responses": {"200": _json({"type": "object", "properties": {"rfq": _ref("Rfq")}}, "The request"),
+                          "401": ERROR, "404": _json(_ref("Error"), "not_found: no such request to this sentra")},
+        }
+    },
+    "/kelola/{sentra_slug}/rfqs/{rfq_id}/quotes": {
+        "post": {
+            "summary": "Quote a request, or revise the quote: the new revision supersedes the open one (and cancels "
+                       "approvals waiting on it); PPN is added only for a PKP sentra; the partner is emailed",
+            "security": _B2B_SECURITY,
+            "parameters": [SLUG_PARAM, _RFQ_ID_PARAM],
+            "requestBody": _json(_ref("QuoteInput"), "The quote"),
+            "responses": {
+                "201": _json({"type": "object", "properties": {"quote": _ref("Quote")}}, "The new revision"),
+                "400": _json(_ref("Error"), "bad_request: not a JSON object, valid_until not YYYY-MM-DD, lines not "
+                                            "a list of objects, a text field that is not a string"),
+                "401": ERROR, "404": _json(_ref("Error"), "not_found: no such request to this sentra"),
+                "409": _json(_ref("Error"), "rfq_closed: accepted, declined or withdrawn"),
+                "422": _json(_ref("Error"), "validation_error: valid_until missing or past, a delivery method that "
+                                            "cannot reach the address, a fee, price, quantity or lead time that is "
+                                            "not a whole number in range, no lines, another sentra's product; "
+                                            "fields name each, e.g. lines.0.unit_price_idr"),
+            },
+        }
+    },
+    "/kelola/{sentra_slug}/rfqs/{rfq_id}/comments": {
+        "post": {"summary": "Comment on a request to the sentra (the partner is emailed)", "security": _B2B_SECURITY,
+                 "parameters": [SLUG_PARAM, _RFQ_ID_PARAM], "requestBody": _COMMENT_BODY,
+                 "responses": _COMMENT_RESPONSES}
     },
 })

@@ -6,20 +6,23 @@ The routes are enumerated from the URL map, so a new sentra route without
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from catalog.images import add_photo
 from catalog.products.models import Product, StockMovement
 from catalog.reviews.models import Review
+from orders.b2b.models import Quote, RfqComment
 from orders.models import Order
 from shop.accounts.models import User
 from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.sentras.models import Role, SentraMembership
+from tests.b2b.b2b_helpers import send_quote, send_rfq
 from tests.factories import (
     add_member,
     make_checkout,
     make_invite,
+    make_partner,
     make_product,
     make_sentra,
     make_user,
@@ -28,17 +31,25 @@ from tests.factories import (
 
 SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+# A path argument whose id, for one endpoint, names another kind of object than elsewhere.
+ARG_ALIASES = {("b2b_sentra.image", "image_id"): "rfq_image_id"}
 
 
 def scoped_rules(app) -> list:
     return [r for r in app.url_map.iter_rules() if r.rule.startswith(SCOPED_PREFIXES)]
 
 
+def path_values(rule, ids: dict[str, int]) -> dict:
+    """The rule's arguments (but the slug) filled with the fixture's ids, or 1 where it has none."""
+    return {arg: ids.get(ARG_ALIASES.get((rule.endpoint, arg), arg), 1)
+            for arg in rule.arguments if arg != "sentra_slug"}
+
+
 def requests_for(app, slug: str, ids: dict[str, int]) -> list[tuple[str, str]]:
     """(method, url) for every scoped rule and method, with ``slug`` and real or dummy ids."""
     out = []
     for rule in scoped_rules(app):
-        values = {arg: ids.get(arg, 1) for arg in rule.arguments if arg != "sentra_slug"}
+        values = path_values(rule, ids)
         values["sentra_slug"] = slug
         _, path = rule.build(values, append_unknown=False)
         out.extend((method, path) for method in sorted(rule.methods - SKIPPED_METHODS))
@@ -62,6 +73,10 @@ def two_sentras():
     review_b = Review(order_line_id=order_b.lines[0].id, product_id=product_b2.id, sentra_id=sentra_b.id,
                       author_id=order_b.buyer_id, rating=4, text="Bagus")
     db.session.add(review_b)
+    # A partner's request for quote to sentra B, with a reference image and B's quote.
+    partner = make_partner(make_user())
+    rfq_b = send_rfq(partner, partner.memberships[0].user, sentra_b, images=[png_bytes()])
+    quote_b = send_quote(sentra_b, owner_b, rfq_b)
     db.session.commit()
     ids = {
         "membership_id": member_b.id,
@@ -72,6 +87,9 @@ def two_sentras():
         "id": product_b.id,
         "number": order_b.number,
         "review_id": review_b.id,
+        "rfq_id": rfq_b.id,
+        "rfq_image_id": rfq_b.images[0].id,
+        "quote_id": quote_b.id,
     }
     return sentra_a, sentra_b, ids
 
@@ -147,7 +165,8 @@ def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_se
     assert response.status_code == 403
 
 
-OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id", "number", "review_id"}
+OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id", "number", "review_id",
+               "rfq_id", "quote_id"}
 
 
 def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(app, client, auth, two_sentras):
@@ -160,7 +179,7 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
     assert rules
     leaks = []
     for rule in rules:
-        values = {arg: ids.get(arg, 1) for arg in rule.arguments if arg != "sentra_slug"}
+        values = path_values(rule, ids)
         values["sentra_slug"] = sentra_a.slug
         _, url = rule.build(values, append_unknown=False)
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
@@ -184,3 +203,5 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
     assert db.session.query(StockMovement).filter_by(sentra_id=sentra_b.id).count() == 3
     assert db.session.scalar(select(Order.status).where(Order.number == ids["number"])) == "placed"
     assert db.session.scalar(select(Review.reply).where(Review.id == ids["review_id"])) is None
+    assert db.session.scalar(select(func.count()).select_from(Quote).where(Quote.rfq_id == ids["rfq_id"])) == 1
+    assert db.session.scalar(select(func.count()).select_from(RfqComment)) == 0
