@@ -215,6 +215,23 @@ def change_partner_member_role(partner: Partner, actor: User, membership_id: int
     return membership
 
 
+def set_approval_threshold(partner: Partner, actor: User, amount_idr: int | None) -> Partner:
+    """Set the rupiah total above which a purchase needs a manager other than its preparer
+    (None: no purchase needs one); flushes.
+
+    :raise PartnerPermissionError: when ``actor`` is not the owner.
+    :raise PartnerDetailsError: for a negative amount.
+    """
+    membership = membership_for(actor, partner.id)
+    if membership is None or membership.role != PartnerRole.OWNER:
+        raise PartnerPermissionError(_("Only the owner sets the approval threshold."))
+    if amount_idr is not None and amount_idr < 0:
+        raise PartnerDetailsError(_("Enter a whole number of rupiah, 0 or more."), "threshold")
+    partner.approval_threshold_idr = amount_idr
+    db.session.flush()
+    return partner
+
+
 def remove_partner_member(partner: Partner, actor: User, membership_id: int) -> None:
     """Remove a colleague (never the owner); flushes.
 

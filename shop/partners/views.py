@@ -1,7 +1,7 @@
 """The partner area at /mitra: the programme page, registration, and an organisation's own page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,6 +13,8 @@ from shop.partners.forms import (
     ColleagueRoleForm,
     EmptyForm,
     PartnerRegistrationForm,
+    ThresholdForm,
+    parse_rupiah,
 )
 from shop.partners.models import Partner, PartnerMembership, PartnerRole
 from shop.places.services import kelurahan_choices
@@ -22,8 +24,15 @@ bp = Blueprint("partners", __name__)
 
 @bp.get("/mitra/")
 def home():
-    """What the partner programme is; a member sees their organisations."""
+    """What the partner programme is; a member sees their organisations.
+
+    A member of a verified partner gets the partner's dashboard instead, when the B2B
+    area offers one (``app.extensions["partner_dashboard"]``, set by orders.b2b.partner_views).
+    """
     memberships = services.memberships_of(current_user) if current_user.is_authenticated else []
+    dashboard = current_app.extensions.get("partner_dashboard")
+    if dashboard is not None and any(m.partner.is_verified for m in memberships):
+        return dashboard()
     return render_template("shop/partners/home.html", memberships=memberships)
 
 
@@ -66,8 +75,13 @@ def _load(partner_id: int) -> tuple[Partner, PartnerMembership]:
     return membership.partner, membership
 
 
-def _render_detail(partner: Partner, membership: PartnerMembership, add_form=None, status: int = 200):
+def _render_detail(partner: Partner, membership: PartnerMembership, add_form=None, status: int = 200,
+                   threshold_form=None):
     is_owner = membership.role == PartnerRole.OWNER
+    if threshold_form is None:
+        threshold_form = ThresholdForm(formdata=None)
+        threshold_form.threshold.data = "" if partner.approval_threshold_idr is None else \
+            f"{partner.approval_threshold_idr:,}".replace(",", ".")
     return (
         render_template(
             "shop/partners/detail.html",
@@ -76,6 +90,7 @@ def _render_detail(partner: Partner, membership: PartnerMembership, add_form=Non
             is_owner=is_owner,
             members=services.partner_members(partner),
             add_form=add_form or AddColleagueForm(formdata=None),
+            threshold_form=threshold_form,
         ),
         status,
     )
@@ -152,4 +167,26 @@ def remove_member(partner_id: int, membership_id: int):
         return _render_detail(partner, membership, status=409)
     db.session.commit()
     flash(_("Colleague removed."), "success")
+    return redirect(url_for("partners.detail", partner_id=partner.id))
+
+
+@bp.post("/mitra/<int:partner_id>/ambang")
+@login_required
+def set_threshold(partner_id: int):
+    """The owner sets the approval threshold in rupiah (empty: none). :raise 404: not a member. :raise 403:"""
+    partner, membership = _load(partner_id)
+    form = ThresholdForm()
+    if not form.validate_on_submit():
+        return _render_detail(partner, membership, status=422, threshold_form=form)
+    try:
+        services.set_approval_threshold(partner, current_user, parse_rupiah(form.threshold.data))
+    except services.PartnerPermissionError:
+        db.session.rollback()
+        abort(403)
+    except services.PartnerDetailsError as error:
+        db.session.rollback()
+        form.threshold.errors.append(error.message)
+        return _render_detail(partner, membership, status=422, threshold_form=form)
+    db.session.commit()
+    flash(_("Approval threshold saved."), "success")
     return redirect(url_for("partners.detail", partner_id=partner.id))
