@@ -90,7 +90,9 @@ def api_checkout():
 
     :raise 400: no ``Idempotency-Key`` header, or a malformed body.
     :raise 409: ``insufficient_stock`` (``fields`` names each variant short), ``price_changed``.
-    :raise 422: an address, delivery or payment method the rules do not allow; an empty cart.
+    :raise 422: an address, delivery or payment method the rules do not allow; an empty cart;
+        ``approval_required``: a partner member's cart above the partner's approval threshold that
+        no manager approved (asked for on the checkout page, decided on /mitra/persetujuan).
     """
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key or len(key) > 100:

@@ -29,9 +29,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalog import stock
-from catalog.pricing import strategy_for
+from catalog.pricing import PartnerStrategy, strategy_for
 from catalog.products.models import StockReason
 from orders import codes
+from orders.b2b.cart_approval import complete_partner_checkout, partner_purchase
 from orders.cart.models import Cart, CartLine
 from orders.checkout.errors import (
     CheckoutError,
@@ -230,6 +231,9 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
         raise PriceChangedError("prices or fees changed since the page was shown; check the new total",
                                 {"total_idr": str(total)})
     provider.check_amount(total, config)
+    purchase = None
+    if isinstance(strategy, PartnerStrategy):  # a verified partner's member buys for the partner
+        purchase = partner_purchase(buyer, [(line.variant.id, line.quantity) for line in lines], total)
 
     now = utcnow()
     expiry = provider.expires_after(config)
@@ -271,6 +275,8 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
         raise InsufficientStockCheckoutError(
             [Shortage(short.variant_id, line.variant.product.title, short.requested, short.available)]
         ) from None
+    if purchase is not None:
+        complete_partner_checkout(purchase, checkout, orders, now)
 
     return checkout
 
@@ -388,6 +394,9 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
     :raise CheckoutError: (and its subclasses) the cart, address, deliveries, method or
         prices do not allow it; nothing was written.
     :raise InsufficientStockCheckoutError: names every variant short; nothing was reserved.
+    :raise ApprovalRequiredError: (``orders.b2b.cart_approval``) a partner member's checkout above the
+        partner's approval threshold without a manager's approval of this cart. A partner member's
+        checkout otherwise belongs to the partner and each of its orders gets an invoice.
     :raise PaymentError: the provider refused to start; the orders are cancelled and the
         stock is back.
     """

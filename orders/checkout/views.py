@@ -11,7 +11,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from catalog.pricing import strategy_for
+from catalog.pricing import PartnerStrategy, strategy_for
+from orders.b2b.cart_approval import ApprovalRequiredError, cart_approval_of
 from orders.checkout.errors import (
     CheckoutError,
     CheckoutNotFoundError,
@@ -66,6 +67,7 @@ def start():
         return redirect("/cart")
     errors: dict[str, str] = {}
     status = 200
+    approval_needed = False
     if request.method == "POST" and request.form.get("action") == "place" and form.validate_on_submit():
         try:
             expected = int(form.expected_total_idr.data or "")
@@ -85,6 +87,11 @@ def start():
             flash(_("Prices or delivery fees changed since this page was shown. Check the new total and "
                     "place the order again."), "warning")
             status = 409
+        except ApprovalRequiredError:
+            flash(_("This purchase is above your organisation's approval threshold: a manager other than you "
+                    "must approve it before it is placed."), "warning")
+            approval_needed = True
+            status = 422
         except CheckoutError as error:
             errors = _messages(error)
             flash(_("Please check the highlighted choices.") if errors else error.message, "error")
@@ -106,9 +113,13 @@ def start():
                    strategy)
     form.expected_total_idr.data = str(result.total_idr)
     unavailable = [line for line in lines if is_unavailable(line.variant)]
+    approval = None
+    if isinstance(strategy, PartnerStrategy):  # a partner member's cart may wait for a manager's approval
+        approval = cart_approval_of(current_user, [(line.variant.id, line.quantity) for line in lines])
     return render_template(
         "orders/checkout/start.html", form=form, quote=result, choices=choices, saved=saved, errors=errors,
-        kelurahan_choices=kelurahan_choices(), unavailable=unavailable,
+        kelurahan_choices=kelurahan_choices(), unavailable=unavailable, approval=approval,
+        approval_needed=approval_needed,
     ), status
 
 
