@@ -68,6 +68,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         # How long an unpaid checkout keeps its stock before `expire-payments` returns it.
         "CARD_PAYMENT_EXPIRY_MINUTES": int(env.get("CARD_PAYMENT_EXPIRY_MINUTES", "30")),
         "BANK_TRANSFER_EXPIRY_HOURS": int(env.get("BANK_TRANSFER_EXPIRY_HOURS", "24")),
+        # PPN (VAT) a sentra marked PKP by the office adds to its quotes and invoices, in percent.
+        "PPN_RATE_PERCENT": int(env.get("PPN_RATE_PERCENT", "11")),
         # A delivered order completes by itself after this many days unless the buyer raised a problem;
         # a pickup nobody collects is cancelled this many days after it was ready (reminders before).
         "ORDER_AUTOCOMPLETE_DAYS": int(env.get("ORDER_AUTOCOMPLETE_DAYS", "3")),

@@ -106,4 +106,7 @@ def init_app(app: Flask) -> None:
     from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
 
     app.extensions["worker_periodic"] += [run_complete_delivered_orders, run_handle_uncollected_pickups]
+    from orders.b2b.jobs import run_flag_overdue_invoices
+
+    app.extensions["worker_periodic"].append(run_flag_overdue_invoices)
     app.cli.add_command(search_group)
