@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from shop.extensions import db
 
@@ -57,9 +57,21 @@ def _handle_http(error: HTTPException):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _out_of_range(error: Exception) -> bool:
+    """A number from the URL or a body too large for the database (an id no row can have)."""
+    if isinstance(error, OverflowError):  # SQLite refuses to bind it
+        return True
+    from sqlalchemy.exc import DataError  # noqa: PLC0415
+
+    return isinstance(error, DataError) and "out of range" in str(error.orig)  # PostgreSQL
+
+
 def _handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _handle_http(error)
+    if _out_of_range(error):
+        db.session.rollback()
+        return _handle_http(NotFound())
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return _handle_http(InternalServerError())

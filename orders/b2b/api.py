@@ -118,7 +118,7 @@ def _partner_id_arg() -> int | None:
     value = request.args.get("partner_id")
     if value is None:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) < 10):
         raise BadBody({"partner_id": "an integer"})
     return int(value)
 

@@ -86,8 +86,11 @@ def _partner_address(partner: Partner) -> str:
 
 
 def issue_invoice(order: Order, partner: Partner, *, terms_days: int | None, due_on: date,
-                  tax_rate_percent: int = 0) -> Invoice:
-    """Number and issue the invoice of a partner's ``order``, copying both parties' details. Flushes."""
+                  tax_rate_percent: int = 0, seller_pkp: bool | None = None) -> Invoice:
+    """Number and issue the invoice of a partner's ``order``, copying both parties' details. Flushes.
+
+    ``seller_pkp`` is what the prices were made under (a quote's PPN), else the sentra's flag now.
+    """
     sentra = order.sentra
     issued = utcnow()
     year = today_wib(issued).year
@@ -99,7 +102,8 @@ def issue_invoice(order: Order, partner: Partner, *, terms_days: int | None, due
         payment_method=order.payment_method, subtotal_idr=order.subtotal_idr,
         delivery_fee_idr=order.delivery_fee_idr, tax_rate_percent=tax_rate_percent, tax_idr=order.tax_idr,
         total_idr=order.total_idr, seller_name=sentra.name, seller_address=_sentra_address(sentra),
-        seller_npwp=sentra.npwp, seller_pkp=sentra.is_pkp, buyer_name=partner.name,
+        seller_npwp=sentra.npwp,
+        seller_pkp=sentra.is_pkp if seller_pkp is None else seller_pkp, buyer_name=partner.name,
         buyer_address=_partner_address(partner), buyer_npwp=partner.npwp,
     )
     db.session.add(invoice)
@@ -112,24 +116,28 @@ def invoice_of(order_id: int) -> Invoice | None:
 
 
 def void_for_order(order: Order) -> None:
-    """The order was cancelled or expired: its unpaid invoice is void (the number stays used)."""
+    """The order was cancelled or expired: its invoice is void (the number stays used; money paid
+    on it goes back through the order's refund)."""
     invoice = invoice_of(order.id)
-    if invoice is not None and invoice.status == InvoiceStatus.UNPAID:
+    if invoice is not None and invoice.status != InvoiceStatus.VOID:
         invoice.status = InvoiceStatus.VOID
         db.session.flush()
 
 
 def paid_for_order(order: Order, when: datetime) -> None:
-    """The order's money arrived: its invoice is paid."""
+    """The order's money arrived: its invoice is paid (also one voided by an expiry the late
+    payment revived)."""
     invoice = invoice_of(order.id)
-    if invoice is not None and invoice.status == InvoiceStatus.UNPAID:
+    if invoice is not None and invoice.status != InvoiceStatus.PAID and order.status not in ("cancelled", "expired"):
         invoice.status = InvoiceStatus.PAID
         invoice.paid_at = when
         db.session.flush()
 
 
 def is_overdue(invoice: Invoice, today: date | None = None) -> bool:
-    return invoice.status == InvoiceStatus.UNPAID and invoice.due_on < (today or today_wib())
+    """Unpaid past its due date, on terms (a transfer's invoice ends with its checkout's expiry)."""
+    return (invoice.status == InvoiceStatus.UNPAID and invoice.terms_days is not None
+            and invoice.due_on < (today or today_wib()))
 
 
 def outstanding_terms_idr(partner_id: int) -> int:
@@ -145,7 +153,7 @@ def overdue_count(partner_id: int, today: date | None = None) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Invoice).where(
             Invoice.partner_id == partner_id, Invoice.status == InvoiceStatus.UNPAID,
-            Invoice.due_on < (today or today_wib()))
+            Invoice.terms_days.is_not(None), Invoice.due_on < (today or today_wib()))
     )
 
 

@@ -37,6 +37,7 @@ def flag_overdue_invoices(now: datetime, config: Mapping[str, Any]) -> int:
     today = today_wib(now)
     due = list(db.session.scalars(
         select(Invoice.id).where(Invoice.status == InvoiceStatus.UNPAID, Invoice.due_on < today,
+                                 Invoice.terms_days.is_not(None),
                                  Invoice.overdue_notified_at.is_(None))
         .order_by(Invoice.id)
     ))

@@ -187,7 +187,7 @@ def sentra_handover(sentra_slug: str, number: str):
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 @bp.get("/kelola/<sentra_slug>/tagihan")

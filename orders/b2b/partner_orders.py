@@ -41,7 +41,8 @@ def _invoice_filter(query, status: str | None):
     if status not in INVOICE_FILTERS:
         raise B2bValidationError("unknown status", {"status": "one of: " + ", ".join(INVOICE_FILTERS)})
     if status == "overdue":
-        return query.where(Invoice.status == InvoiceStatus.UNPAID, Invoice.due_on < today_wib())
+        return query.where(Invoice.status == InvoiceStatus.UNPAID, Invoice.terms_days.is_not(None),
+                           Invoice.due_on < today_wib())
     return query.where(Invoice.status == status)
 
 

@@ -134,7 +134,7 @@ def _render(template: str, code: int = 200, **context: Any):
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def _message(error: B2bError | OrderError) -> str:
@@ -229,7 +229,7 @@ def _prefill(form: RfqForm) -> None:
         form.place.data, form.city.data, form.postal_code.data = OUTSIDE, partner.city, partner.postal_code
     form.sentra.data = request.args.get("sentra", "")
     product_arg = request.args.get("product", "")
-    product = db.session.get(Product, int(product_arg)) if product_arg.isdigit() else None
+    product = db.session.get(Product, int(product_arg)) if product_arg.isascii() and product_arg.isdigit() and len(product_arg) < 10 else None
     if product is not None and product.status == ProductStatus.ACTIVE and product.sentra.status == SentraStatus.ACTIVE:
         form.sentra.data = form.sentra.data or product.sentra.slug
         row = form.lines[0].form

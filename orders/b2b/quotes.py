@@ -8,6 +8,7 @@ than the person who prepared it approves. Services flush, never commit.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -63,6 +64,7 @@ from shop.outbox.services import enqueue
 from shop.partners.models import Partner, PartnerMembership
 from shop.sentras.models import Sentra
 
+MAX_INT = 2_147_483_647  # the database's INTEGER
 MAX_TOTAL_IDR = 2_000_000_000  # the money columns are 32-bit integers
 MAX_LEAD_TIME_DAYS = 365
 NOTES_MAX = 4000
@@ -98,9 +100,10 @@ def _int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        return value if abs(value) <= MAX_INT else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()):
+        number = int(value.strip())
+        return number if number <= MAX_INT else None
     return None
 
 
@@ -189,6 +192,8 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
         no lines, a line without a description, quantity or price, or another sentra's product.
     """
     rfq = load_sentra_rfq(sentra.id, rfq_id, lock=True)
+    if not sentra.is_active:
+        raise RfqClosedError("the sentra is not active; it cannot quote now")
     if rfq.status not in OPEN_STATUSES:
         raise RfqClosedError("this request is closed; it takes no more quotes")
     fields: dict[str, str] = {}
@@ -234,7 +239,16 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
 def load_partner_quote(partner_id: int, quote_id: int, *, lock: bool = False) -> Quote:
     """:raise NotFoundError: (404) no such quote to this partner."""
     query = select(Quote).join(Quote.rfq).where(Quote.id == quote_id, Rfq.partner_id == partner_id)
-    query = query.with_for_update(of=Quote).execution_options(populate_existing=True) if lock else query.options(selectinload(Quote.lines))
+    if lock:
+        # The request first, then the quote: the order create_quote and cancel_rfq lock them in.
+        rfq_id = db.session.scalar(select(Quote.rfq_id).join(Quote.rfq)
+                                   .where(Quote.id == quote_id, Rfq.partner_id == partner_id))
+        if rfq_id is not None:
+            db.session.scalar(select(Rfq).where(Rfq.id == rfq_id).with_for_update(of=Rfq)
+                              .execution_options(populate_existing=True))
+        query = query.with_for_update(of=Quote).execution_options(populate_existing=True)
+    else:
+        query = query.options(selectinload(Quote.lines))
     quote = db.session.scalar(query)
     if quote is None:
         raise NotFoundError("no such quote")
@@ -264,6 +278,8 @@ def check_acceptable(quote: Quote, today: date | None = None) -> None:
         raise QuoteUnavailableError("this quote was declined", "quote_declined")
     if quote.rfq.status not in OPEN_STATUSES:
         raise QuoteUnavailableError("the request was withdrawn", "rfq_closed")
+    if not quote.rfq.sentra.is_active:
+        raise QuoteUnavailableError("the sentra is not taking orders now", "sentra_inactive")
     if is_expired(quote, today):
         raise QuoteUnavailableError("this quote is past its validity date; ask the sentra for a new one",
                                     "quote_expired")
@@ -278,6 +294,14 @@ def payment_method_of(choice: str | None) -> str:
     if method is None:
         raise B2bValidationError("payment is bank_transfer or terms", {"payment": "invalid"})
     return method
+
+
+def _lock_partner_for_terms(partner_id: int, method: str) -> None:
+    """Buying on terms reads what the partner owes, then adds to it: two parallel purchases must
+    not both pass the limit, so the partner row is locked first (before the request and quote)."""
+    if method == terms.NAME:
+        db.session.scalar(select(Partner).where(Partner.id == partner_id).with_for_update(of=Partner)
+                          .execution_options(populate_existing=True))
 
 
 def _check_payment(partner: Partner, method: str, amount_idr: int) -> None:
@@ -311,6 +335,7 @@ def accept_quote(membership: PartnerMembership, actor: User, quote_id: int, paym
     :raise B2bStockError: (409) a stocked line is short; nothing was reserved.
     """
     method = payment_method_of(payment)
+    _lock_partner_for_terms(membership.partner_id, method)
     quote = load_partner_quote(membership.partner_id, quote_id, lock=True)
     check_acceptable(quote)
     partner = membership.partner
@@ -395,6 +420,9 @@ def approve(membership: PartnerMembership, approval_id: int, config: Mapping[str
         and the error's ``keeps_changes`` is True, so the caller COMMITS before answering.
     :raise TermsUnavailableError, B2bStockError: as :func:`accept_quote`.
     """
+    payment_method = db.session.scalar(select(PurchaseApproval.payment_method).where(
+        PurchaseApproval.partner_id == membership.partner_id, PurchaseApproval.id == approval_id))
+    _lock_partner_for_terms(membership.partner_id, payment_method or "")
     approval = load_approval(membership.partner_id, approval_id, lock=True)
     _check_approver(approval, membership)
     approval.note = (note or "").strip()[:1000] or None
@@ -510,7 +538,7 @@ def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor:
         created_at=now,
     )
     order.lines = lines
-    order.weight_grams = sum(line.weight_grams * line.quantity for line in order.lines)
+    order.weight_grams = min(sum(line.weight_grams * line.quantity for line in order.lines), MAX_TOTAL_IDR)
     order.promised_at = promised_at(now, handling_days=settings_days, lead_times=lead_times,
                                     method=method_, in_city=rfq.in_bekasi)
     order.shipment = Shipment(sentra_id=quote.sentra_id, method=method_,
@@ -529,7 +557,7 @@ def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor:
                             {f"variant_{short.variant_id}": f"{short.available} available"}) from None
     terms_days = partner.terms_days if method == terms.NAME else None
     issue_invoice(order, partner, terms_days=terms_days, due_on=due_on_for(terms_days, checkout.expires_at, now),
-                  tax_rate_percent=quote.tax_rate_percent)
+                  tax_rate_percent=quote.tax_rate_percent, seller_pkp=quote.tax_rate_percent > 0)
     quote.status = QuoteStatus.ACCEPTED
     quote.decided_at = now
     quote.decided_by_id = actor.id

@@ -6,6 +6,7 @@ and ``(sentra_id, id)`` for the sentra, so another party's request is a 404.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from shop.outbox.services import enqueue
 from shop.partners.models import PartnerMembership
 from shop.sentras.models import Sentra, SentraStatus
 
+MAX_INT = 2_147_483_647  # the database's INTEGER
 MAX_LINES = 50
 MAX_IMAGES = 3
 MAX_QUANTITY = 1_000_000
@@ -58,9 +60,10 @@ def _int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        return value if abs(value) <= MAX_INT else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()):
+        number = int(value.strip())
+        return number if number <= MAX_INT else None
     return None
 
 

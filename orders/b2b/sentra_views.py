@@ -47,7 +47,7 @@ TAB_LABELS = {
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def _status_counts(sentra_id: int) -> dict[str, int]:

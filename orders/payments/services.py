@@ -130,6 +130,10 @@ def _late_payment(payment: Payment, orders: list[Order], actor: Any | None, conf
         if order.status == OrderStatus.EXPIRED:
             transition(order, OrderStatus.PLACED, actor, "late payment received")
             enqueue("order.placed", {"order_id": order.id})
+        if order.partner_id is not None:
+            from orders.b2b.invoices import paid_for_order  # noqa: PLC0415  (b2b builds on orders)
+
+            paid_for_order(order, now)  # the invoice the expiry voided is paid after all
         enqueue("order.paid", {"order_id": order.id})
     db.session.flush()
 

@@ -275,6 +275,10 @@ def _record_pickup_payment(order: Order, actor: Any | None, paid_with: str) -> N
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     record_event(order, "payment", actor, f"paid at pickup: {paid_with}")
+    if order.partner_id is not None:
+        from orders.b2b.invoices import paid_for_order  # noqa: PLC0415  (b2b builds on orders)
+
+        paid_for_order(order, now)
     payment = order.checkout.payment
     still_open = [o for o in order.checkout.orders if o.status not in (S.CANCELLED, S.EXPIRED)]
     if payment is not None and all(o.payment_status != PaymentStatus.UNPAID for o in still_open):
@@ -327,6 +331,8 @@ def confirm_receipt(order: Order, actor: Any | None, recipient_name: str) -> Tra
                                     {"recipient_name": "required"})
     shipment = _lock(order)
     _check_open(order, shipment, T.DELIVERED)
+    if order.payment_method == PaymentMethod.PAY_ON_PICKUP and order.payment_status == PaymentStatus.UNPAID:
+        raise TimelineError("a pay-at-pickup order is handed over by the sentra, against the code and the money")
     shipment.recipient_name = name
     return _append(order, shipment, T.DELIVERED, actor, f"receipt confirmed by the buyer: {name}")
 

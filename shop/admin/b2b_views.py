@@ -138,7 +138,7 @@ def sentra_tax_save(sentra_id: int):
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def terms_invoice_page(status: str | None, page: int) -> Pagination:

@@ -115,7 +115,7 @@ def parse_rupiah(text: str | None) -> int | None:
     digits = raw.replace(".", "").replace(",", "").replace(" ", "")
     if not digits:
         return None
-    if not digits.isdigit() or len(digits) > 12:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
         raise ValueError(digits)
     return int(digits)
 

@@ -61,3 +61,44 @@ def test_twelve_parallel_accepts_of_one_quote_make_one_order_and_one_invoice(app
     assert db.session.scalar(select(db.func.min(Invoice.sequence))) == 1
     from catalog.products.models import Variant
     assert db.session.get(Variant, variant_id).stock == 90
+
+
+def test_parallel_accepts_on_terms_never_pass_the_credit_limit_together(app):
+    from orders.b2b.errors import CreditLimitError
+
+    partner, owner, staff = partner_team(threshold=None, terms_days=30, credit_limit=300_000)
+    sentra = make_sentra()
+    member = sentra.memberships[0].user
+    lines = [{"description": "Kopi", "quantity": 10, "unit_price_idr": 20_000}]
+    quotes = [send_quote(sentra, member, send_rfq(partner, user, sentra), lines=lines, fee=0)
+              for user in (staff, owner)]
+    db.session.commit()
+    pairs = [(staff.id, quotes[0].id), (owner.id, quotes[1].id)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def accept(user_id: int, quote_id: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            user = db.session.get(User, user_id)
+            try:
+                quote_services.accept_quote(acting_membership(user), user, quote_id, "terms", app.config)
+                db.session.commit()
+                outcome = "order"
+            except CreditLimitError as error:
+                db.session.rollback()
+                outcome = error.code
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=accept, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["credit_limit_exceeded", "order"]
+    db.session.expire_all()
+    assert db.session.scalar(select(db.func.sum(Invoice.total_idr))) == 200_000

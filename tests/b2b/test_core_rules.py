@@ -282,3 +282,84 @@ def test_approving_after_the_quote_expired_cancels_the_approval_for_good(setup, 
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "quote_expired"
     db.session.expire_all()
     assert db.session.get(type(approval), approval.id).status == ApprovalStatus.CANCELLED
+
+
+# --- fixes from review ----------------------------------------------------------------------------------
+
+
+def test_a_suspended_sentra_cannot_quote_and_its_open_quote_cannot_be_accepted(setup):
+    partner, _owner, staff, sentra, member = setup
+    rfq = send_rfq(partner, staff, sentra)
+    quote = send_quote(sentra, member, rfq)
+    sentra.status = "suspended"
+    with pytest.raises(RfqClosedError):
+        send_quote(sentra, member, rfq)
+    with pytest.raises(QuoteUnavailableError) as error:
+        _accept(partner, staff, quote)
+    assert error.value.code == "sentra_inactive"
+
+
+def test_the_invoice_keeps_the_ppn_of_the_quote_when_the_pkp_flag_changes_later(setup):
+    partner, _owner, staff, sentra, member = setup
+    sentra.is_pkp = True
+    quote = send_quote(sentra, member, send_rfq(partner, staff, sentra),
+                       lines=[{"description": "Tas", "quantity": 10, "unit_price_idr": 10_000}], fee=0)
+    sentra.is_pkp = False
+    order = _accept(partner, staff, quote).order
+    invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+    assert (invoice.seller_pkp, invoice.tax_idr, invoice.total_idr) == (True, 11_000, 111_000)
+
+
+def test_a_paid_order_cancelled_by_the_sentra_voids_its_invoice(setup):
+    from orders.services import cancel_by_sentra
+
+    partner, _owner, staff, sentra, member = setup
+    order = _accept(partner, staff, send_quote(sentra, member, send_rfq(partner, staff, sentra))).order
+    mark_paid(order.checkout.payment, None, "transfer confirmed", CONFIG)
+    cancel_by_sentra(order, member, "bahan baku habis", CONFIG)
+    invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+    assert invoice.status == InvoiceStatus.VOID
+
+
+def test_a_late_transfer_that_revives_an_expired_order_pays_its_invoice(setup):
+    from orders.payments.services import expire_due_payments
+    from shop.db import utcnow
+
+    partner, _owner, staff, sentra, member = setup
+    order = _accept(partner, staff, send_quote(sentra, member, send_rfq(partner, staff, sentra))).order
+    db.session.commit()
+    expire_due_payments(utcnow() + timedelta(days=2), CONFIG)
+    invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+    assert (order.status, invoice.status) == (OrderStatus.EXPIRED, InvoiceStatus.VOID)
+    mark_paid(order.checkout.payment, None, "transfer arrived late", CONFIG)
+    assert (order.status, invoice.status) == (OrderStatus.PLACED, InvoiceStatus.PAID)
+
+
+def test_numbers_no_database_can_hold_are_refused_not_a_500(setup, client, auth):
+    partner, _owner, staff, sentra, _member = setup
+    db.session.commit()
+    auth.login(staff.email)
+    assert client.get("/mitra/permintaan/99999999999999999999").status_code == 404
+    assert client.get("/mitra/permintaan?page=%C2%B2").status_code == 200
+    assert client.get("/mitra/permintaan/baru?product=%C2%B2").status_code == 200
+    with pytest.raises(B2bValidationError) as error:
+        send_rfq(partner, staff, sentra, lines=[{"description": "Tas", "quantity": "²"},
+                                                {"description": "", "quantity": 1, "product_id": 10**20}])
+    assert set(error.value.fields) == {"lines.0.quantity", "lines.1.product_id", "lines.1.description"}
+
+
+def test_a_partner_cannot_sign_for_a_pay_at_pickup_order_the_sentra_has_not_been_paid_for(setup):
+    from orders.b2b.partner_orders import confirm_handover
+    from orders.services import accept_order
+    from orders.shipping.errors import TimelineError
+    from orders.shipping.services import record_tracking_event
+    from tests.factories import make_checkout
+
+    partner, _owner, staff, sentra, member = setup
+    variant = make_product(sentra, variants=[{"price_idr": 20_000, "stock": 5}]).variants[0]
+    checkout = make_checkout(staff, [(variant, 1)], method="pay_on_pickup", delivery="pickup")
+    order = db.session.merge(checkout.orders[0])
+    accept_order(order, member)
+    record_tracking_event(order, "ready_for_pickup", member)
+    with pytest.raises(TimelineError):
+        confirm_handover(membership(partner, staff), staff, order.number, "Staf Mitra")
