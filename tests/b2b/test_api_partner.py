@@ -425,7 +425,7 @@ def test_the_partners_invoices_filter_by_status_and_flag_overdue(client, setup):
     other, other_owner = _other_partner()
     _accepted_order(other, other_owner, sentra, sentra_user)
     late = db.session.scalar(select(Invoice).where(Invoice.order_id == first.id))
-    late.due_on = today_wib() - timedelta(days=2)
+    late.due_on, late.terms_days = today_wib() - timedelta(days=2), 30  # overdue is a matter of terms
     db.session.commit()
     headers = _bearer(owner)
     body = client.get("/api/v1/mitra/invoices", headers=headers).get_json()
@@ -434,7 +434,7 @@ def test_the_partners_invoices_filter_by_status_and_flag_overdue(client, setup):
     assert flagged[late.number] is True and list(flagged.values()).count(False) == 1
     item = next(i for i in body["items"] if i["number"] == late.number)
     assert item["order_number"] == first.number and item["sentra"] == sentra.slug and item["status"] == "unpaid"
-    assert item["total_idr"] == first.total_idr and item["terms_days"] is None and "tax_idr" in item
+    assert item["total_idr"] == first.total_idr and item["terms_days"] == 30 and "tax_idr" in item
     assert datetime.fromisoformat(item["issued_at"]).utcoffset() is not None
     overdue = client.get("/api/v1/mitra/invoices?status=overdue", headers=headers).get_json()
     assert [i["number"] for i in overdue["items"]] == [late.number]
