@@ -122,6 +122,8 @@ class Order(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     # A card dispute was opened: the program office must look.
     disputed_at: Mapped[datetime | None]
+    # The card dispute was lost: the money went back to the buyer's bank (the ledger debits it).
+    dispute_lost_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     paid_at: Mapped[datetime | None]

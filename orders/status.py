@@ -61,6 +61,12 @@ def transition(order: Order, to: str, actor: Any | None, note: str | None = None
         from orders.b2b.invoices import void_for_order  # noqa: PLC0415  (b2b builds on orders)
 
         void_for_order(order)
+    if to == S.COMPLETED:
+        from flask import current_app  # noqa: PLC0415
+
+        from orders.ledger.services import sync_order  # noqa: PLC0415  (the ledger reads orders)
+
+        sync_order(order, current_app.config)  # credits the sentra (or takes the pickup commission)
     return event
 
 

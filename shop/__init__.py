@@ -76,6 +76,7 @@ def _import_models() -> None:
     import orders.b2b.terms  # noqa: F401  (registers the payment_terms provider)
     import orders.cart.models  # noqa: F401
     import orders.delivery.models  # noqa: F401
+    import orders.ledger.models  # noqa: F401
     import orders.models  # noqa: F401
     import orders.payments.bank_transfer  # noqa: F401
     import orders.payments.models  # noqa: F401
@@ -86,6 +87,7 @@ def _import_models() -> None:
     import orders.shipping.models  # noqa: F401
     import shop.accounts.loader  # noqa: F401
     import shop.accounts.models  # noqa: F401
+    import shop.audit.models  # noqa: F401
     import shop.outbox.models  # noqa: F401
     import shop.partners.models  # noqa: F401
     import shop.places.models  # noqa: F401

@@ -73,6 +73,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         # A delivered order completes by itself after this many days unless the buyer raised a problem;
         # a pickup nobody collects is cancelled this many days after it was ready (reminders before).
         "ORDER_AUTOCOMPLETE_DAYS": int(env.get("ORDER_AUTOCOMPLETE_DAYS", "3")),
+        # The platform's commission on a sentra's goods, in basis points (500 = 5 %); the office may
+        # override it per sentra.
+        "PLATFORM_COMMISSION_BP": int(env.get("PLATFORM_COMMISSION_BP", "500")),
         "PICKUP_COLLECT_DAYS": int(env.get("PICKUP_COLLECT_DAYS", "3")),
         # Public tracking (page and API together), per address.
         "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per minute"),

@@ -199,3 +199,18 @@ class StockMovement(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProductEvent(db.Model):
+    """Who worked on a listing, when: created, edited, photos, archived. Appended on every change,
+    so a member's listing work in a period can be counted exactly (``updated_by`` keeps only the last)."""
+
+    __tablename__ = "product_event"
+    __table_args__ = (Index("ix_product_event_sentra_created", "sentra_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    sentra_id: Mapped[int] = mapped_column(ForeignKey("sentra.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # created | updated | photo | status
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

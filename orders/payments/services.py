@@ -86,6 +86,10 @@ def mark_paid(payment: Payment, actor: Any | None, note: str, config: Mapping[st
             from orders.b2b.invoices import paid_for_order  # noqa: PLC0415  (b2b builds on orders)
 
             paid_for_order(order, now)
+        if order.status == OrderStatus.COMPLETED:  # an invoice on terms paid after completion
+            from orders.ledger.services import sync_order  # noqa: PLC0415
+
+            sync_order(order, config)
         if order.status == OrderStatus.CANCELLED:
             # Cancelled while the money was on its way: its share goes back (by the worker,
             # so a webhook never waits on a refund call).
@@ -170,6 +174,21 @@ def flag_dispute(payment: Payment, note: str) -> None:
     db.session.flush()
 
 
+def lose_dispute(payment: Payment, note: str, config: Mapping[str, Any]) -> None:
+    """The card dispute was lost: the buyer's bank took the money back. The orders are marked and
+    the ledger takes back what was credited for them. Locks the payment and orders; flushes; idempotent."""
+    from orders.ledger.services import sync_order  # noqa: PLC0415  (the ledger reads orders)
+
+    payment = lock_payment(payment.id)
+    for order in _lock_orders(payment.checkout_id):
+        if order.dispute_lost_at is None:
+            order.dispute_lost_at = utcnow()
+            order.disputed_at = order.disputed_at or order.dispute_lost_at
+            record_event(order, "dispute", None, note or "card dispute lost")
+        sync_order(order, config)
+    db.session.flush()
+
+
 def refund_order(order: Order, actor: Any | None, reason: str | None, config: Mapping[str, Any]) -> Refund | None:
     """Give back what was paid for ``order`` through its provider. Locks the payment; flushes.
 
@@ -219,6 +238,11 @@ def apply_refund(refund: Refund) -> None:
         record_event(order, "refund", None, f"refunded Rp{refund.amount_idr}"
                      + (f" ({refund.reference})" if refund.reference else ""))
         enqueue("order.refunded", {"order_id": order.id})
+        from flask import current_app  # noqa: PLC0415
+
+        from orders.ledger.services import sync_order  # noqa: PLC0415  (the ledger reads orders)
+
+        sync_order(order, current_app.config)  # a credited order gives back its refunded part
     db.session.flush()
 
 

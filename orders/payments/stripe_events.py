@@ -19,6 +19,7 @@ from orders.payments.models import Payment, PaymentMethod, ProviderEvent, Refund
 from orders.payments.services import (
     apply_refund,
     flag_dispute,
+    lose_dispute,
     mark_failed,
     mark_paid,
     payment_for_ref,
@@ -99,6 +100,17 @@ def _dispute_created(dispute: Mapping[str, Any], config: Mapping[str, Any]) -> b
     return True
 
 
+def _dispute_closed(dispute: Mapping[str, Any], config: Mapping[str, Any]) -> bool:
+    """Only a lost dispute moves money (won or warning-closed ones change nothing)."""
+    if dispute.get("status") != "lost":
+        return False
+    payment = _payment_for_intent(dispute.get("payment_intent"), None)
+    if payment is None:
+        return False
+    lose_dispute(payment, f"card dispute {dispute.get('id')} lost at Stripe", config)
+    return True
+
+
 HANDLERS: dict[str, Handler] = {
     "payment_intent.succeeded": _intent_succeeded,
     "payment_intent.payment_failed": _intent_failed,
@@ -106,6 +118,7 @@ HANDLERS: dict[str, Handler] = {
     "refund.created": _refund_changed,
     "refund.updated": _refund_changed,
     "charge.dispute.created": _dispute_created,
+    "charge.dispute.closed": _dispute_closed,
 }
 
 

@@ -102,6 +102,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(worker_command)
     app.cli.add_command(expire_payments_command)
+    from orders.ledger.cli import ledger_group
+
+    app.cli.add_command(ledger_group)
     app.extensions.setdefault("worker_periodic", []).append(expire_payments)
     from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
 

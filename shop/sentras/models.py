@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Float,
     ForeignKey,
@@ -52,6 +53,10 @@ sentra_subsector = Table(
 
 class Sentra(db.Model):
     __tablename__ = "sentra"
+    __table_args__ = (
+        CheckConstraint("commission_rate_bp IS NULL OR (commission_rate_bp >= 0 AND commission_rate_bp <= 5000)",
+                        name="commission_rate_allowed"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -78,6 +83,13 @@ class Sentra(db.Model):
     # (VAT-registered business); only a PKP's invoices add PPN.
     npwp: Mapped[str | None] = mapped_column(String(16))
     is_pkp: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # The platform's commission on this sentra's orders, when the office overrides the configured
+    # rate (basis points: 500 = 5 %).
+    commission_rate_bp: Mapped[int | None] = mapped_column(Integer)
+    # Where payouts go; only the owner changes them, after entering their password again.
+    bank_name: Mapped[str | None] = mapped_column(String(80))
+    bank_account_number: Mapped[str | None] = mapped_column(String(34))
+    bank_account_holder: Mapped[str | None] = mapped_column(String(120))
 
     kelurahan = relationship("Kelurahan", foreign_keys=[applied_kelurahan_code], lazy="joined")
     subsectors = relationship("Subsector", secondary=sentra_subsector, order_by="Subsector.name_id")

@@ -1,0 +1,183 @@
+"""The sentra ledger: what the platform owes each sentra, as entries that are only ever appended.
+
+Where the money goes (DESIGN.md, Orders): card, bank-transfer and payment-terms money reaches
+the program's account, which owes the sentra its share; cash or QRIS at pickup is already in
+the sentra's hands. So, per order:
+
+- paid to the platform and completed: one credit of the goods minus the commission, plus the
+  delivery fee and any PPN in full (key ``order:<id>:credit``); an order on terms is credited
+  once it is both completed and paid, whichever comes last;
+- paid at pickup and completed: one debit of the commission only (``order:<id>:commission``);
+- each refund booked on a credited order: a debit of what was credited for the refunded part
+  (``refund:<id>``), counted cumulatively so a full refund takes back exactly the credit;
+- a lost card dispute: a debit of what is still credited (``dispute:<order id>``).
+
+:func:`sync_order` works all of that out from the order as it is now and posts only the
+entries that are missing, so every hook (and ``flask --app shop ledger sync``, or a worker
+that runs twice) can call it again without counting anything twice: each entry's key is
+unique in the database. The commission rate is the sentra's override or the configured
+``PLATFORM_COMMISSION_BP``, recorded on the entry; card fees are the platform's, inside its
+commission, and a bank transfer's unique code is not the sentra's (it is not in the order).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from orders.ledger.models import EntryKind, LedgerEntry
+from orders.models import Order, OrderStatus, PaymentStatus
+from orders.payments.models import Refund
+from shop.extensions import db
+from shop.sentras.models import Sentra
+
+DEFAULT_COMMISSION_BP = 500
+PLATFORM_METHODS = frozenset({"stripe_card", "bank_transfer", "payment_terms"})
+AT_PICKUP = "pay_on_pickup"
+PAID = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED})
+
+
+def commission_rate_bp(sentra: Sentra, config: Mapping[str, Any]) -> int:
+    """The sentra's override, else the configured rate (basis points)."""
+    if sentra.commission_rate_bp is not None:
+        return sentra.commission_rate_bp
+    return int(config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP))
+
+
+def commission_of(goods_idr: int, rate_bp: int) -> int:
+    """The commission on ``goods_idr`` at ``rate_bp``, rounded half up to the rupiah."""
+    return (goods_idr * rate_bp + 5_000) // 10_000
+
+
+def balance_idr(sentra_id: int) -> int:
+    """Credits minus debits: the balance is always derived from the entries."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.credit_idr - LedgerEntry.debit_idr), 0))
+        .where(LedgerEntry.sentra_id == sentra_id)
+    )
+
+
+def post(sentra_id: int, kind: str, dedupe_key: str, *, credit_idr: int = 0, debit_idr: int = 0,
+         actor: Any | None = None, **fields: Any) -> LedgerEntry | None:
+    """Append one entry unless its key is already used (then None). Flushes.
+
+    :raise ValueError: both sides, or a negative amount.
+    """
+    if credit_idr < 0 or debit_idr < 0 or (credit_idr and debit_idr):
+        raise ValueError("an entry is a credit or a debit of 0 or more rupiah")
+    if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.dedupe_key == dedupe_key)) is not None:
+        return None
+    entry = LedgerEntry(sentra_id=sentra_id, kind=EntryKind(kind).value, dedupe_key=dedupe_key,
+                        credit_idr=credit_idr, debit_idr=debit_idr, created_by_id=getattr(actor, "id", None),
+                        **fields)
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+            db.session.flush()
+    except IntegrityError:  # a parallel transaction posted the same effect first
+        return None
+    return entry
+
+
+def _entries(order_id: int) -> dict[str, LedgerEntry]:
+    return {e.dedupe_key: e for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.order_id == order_id))}
+
+
+def _booked_refunds(order_id: int) -> list[Refund]:
+    return list(db.session.scalars(
+        select(Refund).where(Refund.order_id == order_id, Refund.completed_at.is_not(None))
+        .order_by(Refund.completed_at, Refund.id)
+    ))
+
+
+def gross_credit(order: Order, rate_bp: int) -> tuple[int, int]:
+    """(what completing ``order`` credits the sentra, the commission in it)."""
+    commission = commission_of(order.subtotal_idr, rate_bp)
+    return order.subtotal_idr - commission + order.delivery_fee_idr + order.tax_idr, commission
+
+
+def sync_order(order: Order, config: Mapping[str, Any]) -> list[LedgerEntry]:
+    """Post the entries ``order`` should have by now and does not; return the new ones. Flushes.
+
+    Safe to call any number of times, from any hook, in any order of events.
+    """
+    posted: list[LedgerEntry] = []
+    have = _entries(order.id)
+    sentra = order.sentra
+    if order.payment_method == AT_PICKUP:
+        key = f"order:{order.id}:commission"
+        if order.status == OrderStatus.COMPLETED and key not in have:
+            rate = commission_rate_bp(sentra, config)
+            commission = commission_of(order.subtotal_idr, rate)
+            entry = post(sentra.id, EntryKind.PICKUP_COMMISSION, key, debit_idr=commission, order_id=order.id,
+                         goods_idr=order.subtotal_idr, delivery_idr=order.delivery_fee_idr,
+                         commission_idr=commission, commission_rate_bp=rate,
+                         note=f"order {order.number} paid at pickup: commission only")
+            posted += [entry] if entry else []
+        return posted
+    if order.payment_method not in PLATFORM_METHODS:
+        return posted
+    key = f"order:{order.id}:credit"
+    credit = have.get(key)
+    if credit is None:
+        if order.status != OrderStatus.COMPLETED or order.payment_status not in PAID:
+            return posted
+        rate = commission_rate_bp(sentra, config)
+        amount, commission = gross_credit(order, rate)
+        credit = post(sentra.id, EntryKind.ORDER_CREDIT, key, credit_idr=amount, order_id=order.id,
+                      goods_idr=order.subtotal_idr, delivery_idr=order.delivery_fee_idr + order.tax_idr,
+                      commission_idr=commission, commission_rate_bp=rate, note=f"order {order.number} completed")
+        if credit is None:  # posted by a parallel transaction meanwhile
+            credit = _entries(order.id).get(key)
+        else:
+            posted.append(credit)
+        have = _entries(order.id)
+    gross = credit.credit_idr
+    total = order.total_idr
+    taken = sum(e.debit_idr for e in have.values() if e.kind in (EntryKind.REFUND, EntryKind.DISPUTE))
+    refunded = 0
+    for refund in _booked_refunds(order.id):
+        before = refunded
+        refunded = min(refunded + refund.amount_idr, total)
+        refund_key = f"refund:{refund.id}"
+        if refund_key in have or total <= 0:
+            continue
+        share = gross * refunded // total - gross * before // total
+        share = max(0, min(share, gross - taken))
+        entry = post(sentra.id, EntryKind.REFUND, refund_key, debit_idr=share, order_id=order.id,
+                     refund_id=refund.id, note=f"refund of Rp{refund.amount_idr} on order {order.number}")
+        if entry:
+            taken += share
+            posted.append(entry)
+    dispute_key = f"dispute:{order.id}"
+    if order.dispute_lost_at is not None and dispute_key not in have:
+        entry = post(sentra.id, EntryKind.DISPUTE, dispute_key, debit_idr=max(gross - taken, 0), order_id=order.id,
+                     note=f"card dispute lost on order {order.number}")
+        posted += [entry] if entry else []
+    return posted
+
+
+def lock_sentra(sentra_id: int) -> Sentra:
+    """Lock the sentra row: payouts and adjustments of one sentra happen one at a time."""
+    return db.session.scalar(select(Sentra).where(Sentra.id == sentra_id).with_for_update(of=Sentra)
+                             .execution_options(populate_existing=True))
+
+
+def orders_to_sync():
+    """Orders that may have ledger entries due: completed, refunded or with a lost dispute."""
+    return (select(Order.id)
+            .where((Order.status == OrderStatus.COMPLETED) | (Order.refunded_idr > 0) | Order.dispute_lost_at.is_not(None))
+            .order_by(Order.id))
+
+
+def sync_all(config: Mapping[str, Any], batch: int = 500) -> int:
+    """Post every missing entry of every order (``flask --app shop ledger sync``); return how many. Commits."""
+    ids = list(db.session.scalars(orders_to_sync()))
+    count = 0
+    for start in range(0, len(ids), batch):
+        for order in db.session.scalars(select(Order).where(Order.id.in_(ids[start:start + batch]))):
+            count += len(sync_order(order, config))
+        db.session.commit()
+    return count

@@ -1,0 +1,1 @@
+"""The program office's audit log: who did what, when, to what."""
