@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orders.ledger.models import EntryKind, LedgerEntry
@@ -92,6 +92,11 @@ def _booked_refunds(order_id: int) -> list[Refund]:
     ))
 
 
+def _refund_pending(order_id: int) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Refund).where(
+        Refund.order_id == order_id, Refund.state == "pending")) > 0
+
+
 def gross_credit(order: Order, rate_bp: int) -> tuple[int, int]:
     """(what completing ``order`` credits the sentra, the commission in it)."""
     commission = commission_of(order.subtotal_idr, rate_bp)
@@ -124,6 +129,8 @@ def sync_order(order: Order, config: Mapping[str, Any]) -> list[LedgerEntry]:
     if credit is None:
         if order.status != OrderStatus.COMPLETED or order.payment_status not in PAID:
             return posted
+        if _refund_pending(order.id):
+            return posted  # credited once the office has paid the refund back (apply_refund syncs again)
         rate = commission_rate_bp(sentra, config)
         amount, commission = gross_credit(order, rate)
         credit = post(sentra.id, EntryKind.ORDER_CREDIT, key, credit_idr=amount, order_id=order.id,
@@ -160,7 +167,14 @@ def sync_order(order: Order, config: Mapping[str, Any]) -> list[LedgerEntry]:
 
 
 def lock_sentra(sentra_id: int) -> Sentra:
-    """Lock the sentra row: payouts and adjustments of one sentra happen one at a time."""
+    """Lock the sentra row: payouts and adjustments of one sentra happen one at a time.
+
+    A no-op UPDATE first: on PostgreSQL it takes the row lock, and on SQLite (where FOR UPDATE
+    does nothing and a transaction only locks at its first write) it takes the write lock, so a
+    second payout waits here and then reads the balance the first one left.
+    """
+    db.session.execute(update(Sentra).where(Sentra.id == sentra_id).values(id=Sentra.id)
+                       .execution_options(synchronize_session=False))
     return db.session.scalar(select(Sentra).where(Sentra.id == sentra_id).with_for_update(of=Sentra)
                              .execution_options(populate_existing=True))
 

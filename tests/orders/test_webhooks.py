@@ -146,6 +146,34 @@ def test_dispute_flags_every_order_of_the_checkout(make_card_checkout, deliver):
     assert len(notes) == 2 and all("fraudulent" in note for note in notes)
 
 
+def test_a_lost_dispute_takes_the_credit_back_from_each_completed_order_once(make_card_checkout, deliver):
+    from orders.ledger.models import LedgerEntry
+    from orders.ledger.services import balance_idr
+    from orders.services import accept_order
+    from orders.shipping import services as shipping
+    from orders.status import transition
+
+    checkout = make_card_checkout(sentras=2)
+    deliver(stripe_event("payment_intent.succeeded", _intent(checkout)))
+    for order in _orders(checkout):
+        owner = order.sentra.memberships[0].user
+        accept_order(order, owner)
+        shipping.record_tracking_event(order, "ready_for_pickup", owner)
+        shipping.handover(order, order.pickup_code, owner)
+        transition(order, "completed", None, "done")
+    db.session.commit()
+    assert all(balance_idr(order.sentra_id) > 0 for order in _orders(checkout))
+    won = {"id": "dp_2", "object": "dispute", "payment_intent": checkout.payment.provider_ref, "status": "won"}
+    deliver(stripe_event("charge.dispute.closed", won))
+    assert all(order.dispute_lost_at is None for order in _orders(checkout))
+    lost = {**won, "id": "dp_3", "status": "lost"}
+    for _ in range(2):  # Stripe may send it again
+        assert deliver(stripe_event("charge.dispute.closed", lost)).status_code == 200
+    db.session.expire_all()
+    assert all(balance_idr(order.sentra_id) == 0 for order in _orders(checkout))
+    assert db.session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "dispute")) == 2
+
+
 def _paid_with_pending_refund(checkout, deliver) -> Refund:
     deliver(stripe_event("payment_intent.succeeded", _intent(checkout)))
     order = _orders(checkout)[0]

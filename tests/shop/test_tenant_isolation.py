@@ -12,6 +12,7 @@ from catalog.images import add_photo
 from catalog.products.models import Product, StockMovement
 from catalog.reviews.models import Review
 from orders.b2b.models import Quote, RfqComment
+from orders.ledger.models import Payout
 from orders.models import Order
 from shop.accounts.models import User
 from shop.api.auth import issue_token
@@ -77,6 +78,10 @@ def two_sentras():
     partner = make_partner(make_user())
     rfq_b = send_rfq(partner, partner.memberships[0].user, sentra_b, images=[png_bytes()])
     quote_b = send_quote(sentra_b, owner_b, rfq_b)
+    # A payout the office made to sentra B (a row straight in: no balance needed here).
+    payout_b = Payout(sentra_id=sentra_b.id, amount_idr=10_000, bank_name="BRI", account_number="0123456789",
+                      account_holder="Sentra B", reference="TRF-B")
+    db.session.add(payout_b)
     db.session.commit()
     ids = {
         "membership_id": member_b.id,
@@ -90,6 +95,7 @@ def two_sentras():
         "rfq_id": rfq_b.id,
         "rfq_image_id": rfq_b.images[0].id,
         "quote_id": quote_b.id,
+        "payout_id": payout_b.id,
     }
     return sentra_a, sentra_b, ids
 
