@@ -43,10 +43,13 @@ def seed_demo_command() -> None:
 def create_admin_command(email: str) -> None:
     """Grant the program-office flag to the account with EMAIL."""
     from shop.accounts.models import User
+    from shop.audit.services import record
 
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.deleted_at is not None:
         raise click.ClickException(f"no account with email {email}; register it first")
+    if not user.is_admin:
+        record(None, "user.admin", "user", user.id, f"{user.email} made a program-office admin (create-admin CLI)")
     user.is_admin = True
     db.session.commit()
     click.echo(f"{user.email} is now a program-office admin")

@@ -12,8 +12,6 @@ invoices on terms.
 """
 from __future__ import annotations
 
-import logging
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,12 +25,11 @@ from shop.accounts.models import User
 from shop.admin.access import admin_required
 from shop.admin.b2b_forms import InvoicePaidForm, PartnerTermsForm, SentraTaxForm
 from shop.admin.views import bp
+from shop.audit.services import record
 from shop.extensions import db
 from shop.i18n import rupiah
 from shop.partners.models import Partner
 from shop.sentras.models import Sentra
-
-log = logging.getLogger(__name__)
 
 PER_PAGE = 20
 INVOICE_FILTERS = ("unpaid", "overdue", "paid")
@@ -46,8 +43,11 @@ def set_partner_terms(partner: Partner, terms_days: int | None, credit_limit_idr
 
     Invoices already issued keep their due dates; the limit applies to new orders on terms.
     """
-    log.info("office user %s set terms of partner %s: %s days, limit %s (were %s days, limit %s)",
-             actor.id, partner.id, terms_days, credit_limit_idr, partner.terms_days, partner.credit_limit_idr)
+    record(actor, "partner.terms", "partner", partner.id,
+           f"{partner.name}: terms {terms_days or 'none'} days, credit limit {credit_limit_idr} IDR "
+           f"(were {partner.terms_days or 'none'} days, {partner.credit_limit_idr} IDR)",
+           terms_days=terms_days, credit_limit_idr=credit_limit_idr,
+           was_terms_days=partner.terms_days, was_credit_limit_idr=partner.credit_limit_idr)
     partner.terms_days = terms_days
     partner.credit_limit_idr = credit_limit_idr
     db.session.flush()
@@ -55,8 +55,9 @@ def set_partner_terms(partner: Partner, terms_days: int | None, credit_limit_idr
 
 def set_sentra_tax(sentra: Sentra, npwp: str | None, is_pkp: bool, actor: User) -> None:
     """Record a sentra's NPWP and PKP status; its next quotes and invoices follow it. Flushes."""
-    log.info("office user %s set tax of sentra %s: npwp %s, pkp %s (was pkp %s)",
-             actor.id, sentra.id, bool(npwp), is_pkp, sentra.is_pkp)
+    record(actor, "sentra.tax", "sentra", sentra.id,
+           f"{sentra.name}: PKP {'yes' if is_pkp else 'no'} (was {'yes' if sentra.is_pkp else 'no'}), "
+           f"NPWP {'given' if npwp else 'none'}", is_pkp=is_pkp, was_pkp=sentra.is_pkp, has_npwp=bool(npwp))
     sentra.npwp = npwp or None
     sentra.is_pkp = is_pkp
     db.session.flush()
@@ -215,6 +216,8 @@ def b2b_invoice_paid(invoice_id: int):
                                error=_("This invoice is void (its order was cancelled); nothing is owed."))
     note = f"invoice {invoice.number} paid by transfer, reference {form.reference.data}; recorded by the office"
     mark_paid(payment, current_user, note, current_app.config)
+    record(current_user, "invoice.paid", "invoice", invoice.id,
+           f"invoice {invoice.number} paid, reference {form.reference.data}")
     db.session.commit()
     flash(_("Payment of %(amount)s on invoice %(number)s recorded.", amount=rupiah(invoice.total_idr),
             number=invoice.number), "success")

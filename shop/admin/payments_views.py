@@ -25,6 +25,7 @@ from shop.accounts.models import User
 from shop.admin import payments_queries as queries
 from shop.admin.access import admin_required
 from shop.admin.views import bp
+from shop.audit.services import record
 from shop.extensions import db
 from shop.i18n import rupiah
 
@@ -141,6 +142,7 @@ def payment_confirm(payment_id: int):
                               error=_("A cancelled or failed payment cannot be confirmed."))
     mark_paid(payment, current_user, form.note.data or "bank transfer confirmed by the office",
               current_app.config)
+    record(current_user, "payment.confirm", "payment", payment.id, f"transfer of {payment.amount_idr} IDR confirmed")
     db.session.commit()
     flash(_("Transfer of %(amount)s confirmed; the sentras can start on the orders.",
             amount=rupiah(payment.amount_idr)), "success")
@@ -164,6 +166,7 @@ def payment_reject(payment_id: int):
     except bank_transfer.TransferStateError as error:
         db.session.rollback()
         return _render_detail(_transfer_or_404(payment_id), error=error.message, status=409)
+    record(current_user, "payment.reject", "payment", payment.id, f"transfer proof rejected ({form.reason.data})")
     db.session.commit()
     flash(_("The proof was rejected and the buyer told why."), "success")
     return redirect(url_for("admin.payments"), 303)
@@ -191,6 +194,8 @@ def refund_complete(refund_id: int):
         flash(_("This refund was recorded already; nothing changed."), "info")
         return redirect(url_for("admin.payments", tab="refunds"), 303)
     complete_refund(refund, form.reference.data, current_user)
+    record(current_user, "refund.complete", "refund", refund.id,
+           f"bank refund of {refund.amount_idr} IDR recorded, reference {form.reference.data}")
     db.session.commit()
     flash(_("Refund of %(amount)s recorded.", amount=rupiah(refund.amount_idr)), "success")
     return redirect(url_for("admin.payments", tab="refunds"), 303)

@@ -25,6 +25,7 @@ from orders.shipping.promises import late_clause
 from shop.accounts.models import User
 from shop.admin.access import admin_required
 from shop.admin.views import bp
+from shop.audit.services import record
 from shop.db import utcnow
 from shop.extensions import db
 
@@ -104,6 +105,8 @@ def problem_settle(problem_id: int):
     except (OrderError, PaymentError) as error:
         db.session.rollback()
         return _detail(_problem_or_404(problem_id), form, error=_settle_message(error), status=409)
+    record(current_user, "problem.settle", "problem", problem.id,
+           f"problem on order {problem.order.number} settled: {form.outcome.data}", note=form.note.data)
     db.session.commit()
     if form.outcome.data == "refund":
         flash(_("Problem settled with a refund; the order is completed."), "success")

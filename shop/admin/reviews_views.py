@@ -23,6 +23,7 @@ from catalog.reviews.services import (
 )
 from shop.admin.access import admin_required
 from shop.admin.views import bp
+from shop.audit.services import record
 from shop.extensions import db
 from shop.storage import get_storage
 
@@ -87,6 +88,7 @@ def review_hide(review_id: int):
         db.session.rollback()
         form.reason.errors = [error.message]
         return _render_hide(review, form, 400)
+    record(current_user, "review.hide", "review", review.id, f"review {review.id}: hidden ({form.reason.data})")
     db.session.commit()
     flash(_("The review is hidden."), "success")
     return redirect(url_for("admin.reviews"))
@@ -100,6 +102,7 @@ def review_unhide(review_id: int):
     if not UnhideReviewForm().validate_on_submit():
         abort(400)
     unhide_review(review, current_user)
+    record(current_user, "review.show", "review", review.id, f"review {review.id}: shown again")
     db.session.commit()
     flash(_("The review is shown again."), "success")
     return redirect(url_for("admin.reviews", tab="hidden"))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
+from shop.audit.services import record
 from shop.db import utcnow
 from shop.extensions import db
 from shop.mail import send_mail
@@ -262,6 +263,8 @@ def _decide(partner: Partner, actor: User, action: str, reason: str | None = Non
     partner.decided_at = utcnow()
     partner.decided_by_id = actor.id
     db.session.flush()
+    record(actor, f"partner.{action}", "partner", partner.id,
+           f"{partner.name}: {action}" + (f" ({reason})" if reason else ""), reason=reason)
     _notify_owner(partner)
     return partner
 

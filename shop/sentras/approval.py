@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.audit.services import record
 from shop.db import utcnow
 from shop.extensions import db
 from shop.mail import send_mail
@@ -74,6 +75,8 @@ def _decide(sentra: Sentra, actor: User, action: str, reason: str | None = None)
         # The kelurahan is free for a new application; applied_kelurahan_code keeps the record.
         sentra.kelurahan_code = None
     db.session.flush()
+    record(actor, f"sentra.{action}", "sentra", sentra.id,
+           f"{sentra.name}: {action}" + (f" ({reason})" if reason else ""), reason=reason)
     _notify(sentra, action)
     return sentra
 

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 
 from shop.accounts.models import User
 from shop.accounts.signals import email_verified
+from shop.audit.services import record
 from shop.extensions import db
 from shop.mail import send_mail
 from shop.sentras.models import Role, Sentra, SentraInvite, SentraMembership, SentraStatus
@@ -238,6 +239,8 @@ def change_role(sentra: Sentra, actor: SentraMembership, membership_id: int, rol
         raise OwnerRequiredError(membership_id)
     target.role = Role(role)
     db.session.flush()
+    record(actor.user, "member.role", "sentra", sentra.id, f"{sentra.name}: {target.user.email} is now {target.role}",
+           user_id=target.user_id, role=str(target.role))
 
 
 def remove_member(sentra: Sentra, actor: SentraMembership, membership_id: int) -> None:
@@ -286,6 +289,9 @@ def transfer_ownership(sentra: Sentra, actor: SentraMembership, membership_id: i
     db.session.flush()
     target.role = Role.OWNER
     db.session.flush()
+    record(actor.user, "member.ownership", "sentra", sentra.id,
+           f"{sentra.name}: ownership handed from {actor.user.email} to {target.user.email}",
+           from_user_id=actor.user_id, to_user_id=target.user_id)
 
 
 def memberships_of(user: User) -> list[SentraMembership]:

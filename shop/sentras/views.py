@@ -5,7 +5,17 @@ tenant-isolation test fails for one that is not.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,6 +27,7 @@ from shop.places.services import kelurahan_choices, subsector_choices
 from shop.sentras import members as member_services
 from shop.sentras import services
 from shop.sentras.access import membership_for, sentra_required
+from shop.sentras.dashboard import dashboard_for
 from shop.sentras.forms import (
     ROLE_LABELS,
     InviteForm,
@@ -170,12 +181,19 @@ def decline_invite(invite_id: int):
 @bp.get("/kelola/<sentra_slug>/")
 @sentra_required()
 def manage_home(sentra_slug: str):
-    """Status of the sentra (pending, suspended with its reason, active) and quick links."""
+    """Status of the sentra (pending, suspended with its reason, active) and quick links.
+
+    An active sentra also gets its dashboard (:mod:`shop.sentras.dashboard`): what needs doing
+    now, sales of the last 30 days, top products, rating, balance and the last payout.
+    """
+    sentra = g.sentra
     return render_template(
         "shop/sentras/manage_home.html",
-        sentra=g.sentra,
+        sentra=sentra,
         membership=g.membership,
-        logo_url=_logo_url(g.sentra),
+        logo_url=_logo_url(sentra),
+        board=dashboard_for(sentra) if sentra.status == SentraStatus.ACTIVE else None,
+        endpoint_exists=lambda name: name in current_app.view_functions,
     )
 
 
