@@ -1,13 +1,14 @@
-"""``python -m bench [pages|import_csv|search|checkout ...]``: run benchmarks (all by default), print figures."""
+"""``python -m bench [pages|import_csv|search|checkout|impact ...]``: run benchmarks (all by default), print figures."""
 import sys
 
-from bench import checkout, import_csv, pages, search
+from bench import checkout, impact, import_csv, pages, search
 
 BENCHMARKS = {
     "pages": ("pages (gunicorn, 2 sync workers, ratio to a bare WSGI hello app)", pages.main),
     "import_csv": ("CSV import", import_csv.main),
     "search": ("search (sql backend, 100,000 products)", search.main),
     "checkout": ("checkout (PostgreSQL)", checkout.main),
+    "impact": ("impact dashboard and API (200,000 orders, SQLite and PostgreSQL)", impact.main),
 }
 
 if __name__ == "__main__":

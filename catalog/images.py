@@ -20,7 +20,7 @@ from typing import Protocol
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from catalog.products.models import Product, ProductImage
+from catalog.products.models import Product, ProductEvent, ProductImage
 from shop import storage
 from shop.extensions import db
 
@@ -159,7 +159,8 @@ def _check_alt_text(alt_text: str) -> str:
     return alt_text
 
 
-def add_photo(product: Product, data: bytes | ProcessedPhoto, alt_text: str = "") -> ProductImage:
+def add_photo(product: Product, data: bytes | ProcessedPhoto, alt_text: str = "", *,
+              actor_id: int | None = None) -> ProductImage:
     """Validate, re-encode and store a photo with its thumbnails as the product's last photo. Flushes.
 
     ``data`` is the uploaded file, or a :class:`ProcessedPhoto` already made by
@@ -194,6 +195,7 @@ def add_photo(product: Product, data: bytes | ProcessedPhoto, alt_text: str = ""
         storage.forget_saved(session, keys)
         storage.delete_quietly(keys)
         raise
+    _photo_event(product, actor_id)
     return image
 
 
@@ -225,7 +227,7 @@ def _renumber(product: Product) -> None:
         image.position = position
 
 
-def remove_photo(product: Product, image_id: int) -> list[str]:
+def remove_photo(product: Product, image_id: int, *, actor_id: int | None = None) -> list[str]:
     """Delete a photo's row and close the gap in the order. Flushes.
 
     Returns the photo's storage keys: pass them to :func:`delete_files_after_commit`
@@ -237,6 +239,7 @@ def remove_photo(product: Product, image_id: int) -> list[str]:
     keys = list(image.keys)
     product.images.remove(image)
     _renumber(product)
+    _photo_event(product, actor_id)
     db.session.flush()
     return keys
 
@@ -246,7 +249,7 @@ def delete_files_after_commit(keys: list[str]) -> None:
     storage.delete_after_commit(db.session(), keys)
 
 
-def move_photo(product: Product, image_id: int, offset: int) -> None:
+def move_photo(product: Product, image_id: int, offset: int, *, actor_id: int | None = None) -> None:
     """Move a photo up (``-1``) or down (``+1``) in the order; past either end it stays. Flushes.
 
     :raise PhotoNotFoundError: no such photo on this product.
@@ -259,10 +262,11 @@ def move_photo(product: Product, image_id: int, offset: int) -> None:
     if target != index:
         images[target].position, image.position = image.position, images[target].position
         _renumber(product)
+        _photo_event(product, actor_id)
     db.session.flush()
 
 
-def set_alt_text(product: Product, image_id: int, text: str) -> ProductImage:
+def set_alt_text(product: Product, image_id: int, text: str, *, actor_id: int | None = None) -> ProductImage:
     """Change the text that describes a photo to screen readers. Flushes.
 
     :raise PhotoNotFoundError: no such photo on this product.
@@ -270,8 +274,14 @@ def set_alt_text(product: Product, image_id: int, text: str) -> ProductImage:
     """
     image = _load(product, image_id)
     image.alt_text = _check_alt_text(text)
+    _photo_event(product, actor_id)
     db.session.flush()
     return image
+
+
+def _photo_event(product: Product, actor_id: int | None) -> None:
+    """Photos are listing work: who changed them counts for member activity (``actor_id`` from the caller)."""
+    db.session.add(ProductEvent(product_id=product.id, sentra_id=product.sentra_id, actor_id=actor_id, kind="photo"))
 
 
 class StoredPhoto(Protocol):

@@ -182,6 +182,7 @@ class OrderEvent(db.Model):
     """One change of an order, appended and never edited: who, when, from, to, and why."""
 
     __tablename__ = "order_event"
+    __table_args__ = (Index("ix_order_event_actor_created", "actor_id", "created_at"),)  # member activity: who acted, when
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)

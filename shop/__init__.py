@@ -103,9 +103,13 @@ def _register_blueprints(app: Flask) -> None:
     import orders.b2b.api  # noqa: F401  (/api/v1/mitra/... and the sentra's requests for quote)
     import orders.cart.api  # noqa: F401
     import orders.checkout.api  # noqa: F401
+    import orders.impact.api  # noqa: F401  (GET /api/v1/admin/impact)
+    import orders.impact.views  # noqa: F401  (the impact dashboard /admin/dampak on the admin blueprint)
     import orders.shipping.api  # noqa: F401  (tracking events and handovers for sentras)
     import orders.shipping.track_api  # noqa: F401  (GET /api/v1/track/<number>)
+    import shop.admin.audit_views  # noqa: F401  (the audit log of office actions, /admin/audit)
     import shop.admin.b2b_views  # noqa: F401  (partner terms, PKP sentras, invoices on terms in /admin)
+    import shop.admin.ledger_views  # noqa: F401  (balances due, payouts, adjustments, commission in /admin)
     import shop.admin.payments_views  # noqa: F401  (payment confirmations and refunds in /admin)
     import shop.admin.problems_views  # noqa: F401  (problems after delivery and late orders in /admin)
     import shop.admin.reviews_views  # noqa: F401  (hiding reviews in /admin)
@@ -120,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from orders.cart.views import bp as cart_bp
     from orders.checkout.views import bp as checkout_bp
     from orders.delivery.views import bp as delivery_bp
+    from orders.ledger.views import bp as ledger_bp
     from orders.payments.transfer_views import bp as transfers_bp
     from orders.payments.views import bp as payments_bp
     from orders.payments.webhooks import bp as webhooks_bp
@@ -144,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (b2b_partner_bp, b2b_sentra_bp, b2b_papers_bp, b2b_catalogue_bp):
         app.register_blueprint(blueprint)  # B2B: partner area, quote inbox, papers, wholesale catalogue
     app.register_blueprint(shipping_bp)  # fulfilment under /kelola/<slug>/ (orders.shipping.views)
+    app.register_blueprint(ledger_bp)  # the sentra's money under /kelola/<slug>/keuangan
     ext.csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     ext.csrf.exempt(api_bp)  # bearer tokens, no cookies: see shop.api.auth

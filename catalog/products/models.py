@@ -186,6 +186,7 @@ class StockMovement(db.Model):
         CheckConstraint("delta <> 0", name="delta_not_zero"),
         CheckConstraint("stock_after >= 0", name="stock_after_not_negative"),
         Index("ix_stock_movement_variant_id_id", "variant_id", "id"),
+        Index("ix_stock_movement_actor_created", "actor_id", "created_at"),  # member activity
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,7 +207,10 @@ class ProductEvent(db.Model):
     so a member's listing work in a period can be counted exactly (``updated_by`` keeps only the last)."""
 
     __tablename__ = "product_event"
-    __table_args__ = (Index("ix_product_event_sentra_created", "sentra_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_product_event_sentra_created", "sentra_id", "created_at"),
+        Index("ix_product_event_actor_created", "actor_id", "created_at"),  # member activity
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)

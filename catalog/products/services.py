@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from catalog import stock
-from catalog.products.models import PriceTier, Product, ProductStatus, Variant
+from catalog.products.models import PriceTier, Product, ProductEvent, ProductStatus, Variant
 from shop.db import utcnow
 from shop.extensions import db
 from shop.places.models import Subsector
@@ -298,6 +298,11 @@ def _apply_variant(variant: Variant, draft: VariantDraft, position: int) -> None
         variant.tiers.append(PriceTier(min_qty=min_qty, unit_price_idr=price))
 
 
+def record_event(product: Product, actor_id: int | None, kind: str) -> None:
+    """Append who worked on the listing (created, updated, photo, status): member activity counts these."""
+    db.session.add(ProductEvent(product_id=product.id, sentra_id=product.sentra_id, actor_id=actor_id, kind=kind))
+
+
 def create_product(sentra: Sentra, actor_id: int | None, draft: ProductDraft) -> Product:
     """Create a product with its variants; initial stock goes through restock movements. Flushes.
 
@@ -320,6 +325,7 @@ def create_product(sentra: Sentra, actor_id: int | None, draft: ProductDraft) ->
     for variant, variant_draft in zip(product.variants, draft.variants, strict=True):
         if variant_draft.stock:
             stock.restock(variant.id, variant_draft.stock, actor_id=actor_id, note="initial stock")
+    record_event(product, actor_id, "created")
     return product
 
 
@@ -376,6 +382,7 @@ def update_product(product: Product, actor_id: int | None, draft: ProductDraft) 
     for variant, initial in new:
         if initial:
             stock.restock(variant.id, initial, actor_id=actor_id, note="initial stock")
+    record_event(product, actor_id, "updated")
     return product
 
 
@@ -389,6 +396,7 @@ def set_status(product: Product, actor_id: int | None, status: ProductStatus) ->
     product.status = status
     product.updated_by_id = actor_id
     product.updated_at = utcnow()
+    record_event(product, actor_id, "status")
     db.session.flush()
     return product
 

@@ -124,7 +124,7 @@ def _add_photos(product: Product, form: ProductForm) -> None:
     alt_text = (form.photo_alt.data or "").strip()
     for upload in form.uploads():
         try:
-            images.add_photo(product, upload.read(), alt_text)
+            images.add_photo(product, upload.read(), alt_text, actor_id=current_user.id)
         except images.InvalidImageError as error:
             form.photos.errors = [*form.photos.errors, _("%(file)s: %(message)s", file=upload.filename,
                                                           message=error.message)]
@@ -306,13 +306,13 @@ def photo(sentra_slug: str, product_id: int, image_id: int):
         return _product_page(_new_form(product, submitted=False), product, 422)
     try:
         if form.action.data == "alt":
-            images.set_alt_text(product, image_id, (form.alt_text.data or "").strip())
+            images.set_alt_text(product, image_id, (form.alt_text.data or "").strip(), actor_id=current_user.id)
             message = _("Photo description saved.")
         elif form.action.data == "remove":
-            images.delete_files_after_commit(images.remove_photo(product, image_id))
+            images.delete_files_after_commit(images.remove_photo(product, image_id, actor_id=current_user.id))
             message = _("Photo removed.")
         else:
-            images.move_photo(product, image_id, -1 if form.action.data == "up" else 1)
+            images.move_photo(product, image_id, -1 if form.action.data == "up" else 1, actor_id=current_user.id)
             message = _("Photo moved.")
     except images.PhotoNotFoundError:
         abort(404)

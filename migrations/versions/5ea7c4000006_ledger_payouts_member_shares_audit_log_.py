@@ -124,6 +124,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_ledger_entry_order_id'), ['order_id'], unique=False)
         batch_op.create_index('ix_ledger_entry_sentra_created', ['sentra_id', 'created_at'], unique=False)
 
+    # Member activity in a period is looked up by who acted and when (orders.impact.activity).
+    op.create_index('ix_order_event_actor_created', 'order_event', ['actor_id', 'created_at'])
+    op.create_index('ix_tracking_event_actor_created', 'tracking_event', ['actor_id', 'created_at'])
+    op.create_index('ix_stock_movement_actor_created', 'stock_movement', ['actor_id', 'created_at'])
+    op.create_index('ix_product_event_actor_created', 'product_event', ['actor_id', 'created_at'])
+    op.create_index('ix_quote_created_by_created', 'quote', ['created_by_id', 'created_at'])
+    op.create_index('ix_rfq_comment_author_created', 'rfq_comment', ['author_id', 'created_at'])
+
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.add_column(sa.Column('dispute_lost_at', shop.db.UTCDateTime(timezone=True), nullable=True))
 
@@ -138,6 +146,14 @@ def upgrade():
 
 
 def downgrade():
+    for name, table in (('ix_order_event_actor_created', 'order_event'),
+                        ('ix_tracking_event_actor_created', 'tracking_event'),
+                        ('ix_stock_movement_actor_created', 'stock_movement'),
+                        ('ix_product_event_actor_created', 'product_event'),
+                        ('ix_quote_created_by_created', 'quote'),
+                        ('ix_rfq_comment_author_created', 'rfq_comment')):
+        op.drop_index(name, table_name=table)
+
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.drop_column('dispute_lost_at')
 

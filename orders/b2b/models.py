@@ -155,6 +155,7 @@ class RfqComment(db.Model):
     """A message on a request, from either side; appended, never edited."""
 
     __tablename__ = "rfq_comment"
+    __table_args__ = (Index("ix_rfq_comment_author_created", "author_id", "created_at"),)  # member activity: who acted, when
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rfq_id: Mapped[int] = mapped_column(ForeignKey("rfq.id", ondelete="CASCADE"), index=True)
@@ -178,6 +179,7 @@ class Quote(db.Model):
         CheckConstraint("tax_idr >= 0", name="tax_not_negative"),
         CheckConstraint("total_idr >= 0", name="total_not_negative"),
         Index("ix_quote_sentra_status", "sentra_id", "status"),
+        Index("ix_quote_created_by_created", "created_by_id", "created_at"),  # member activity
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

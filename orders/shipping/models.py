@@ -75,6 +75,7 @@ class TrackingEvent(db.Model):
     """One step of a shipment's timeline, appended and never edited."""
 
     __tablename__ = "tracking_event"
+    __table_args__ = (Index("ix_tracking_event_actor_created", "actor_id", "created_at"),)  # member activity: who acted, when
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)

@@ -1238,3 +1238,67 @@ SPEC["paths"].update({
                  "responses": _COMMENT_RESPONSES}
     },
 })
+
+# --- the program office's impact figures (orders/impact/api.py) ----------------------------------------------
+
+_IMPACT_FIGURES = {
+    "active_sentras": {"type": "integer", "description": "sentras with status active"},
+    "members": {"type": "integer", "description": "people with a membership made before the period ended"},
+    "active_members": {"type": "integer", "description": "members who did listing, stock, fulfilment, delivery or "
+                                                         "quote work for their sentra in the period"},
+    "earning_members": {"type": "integer", "description": "members with a positive share of a payout made in the "
+                                                          "period"},
+    "earned_idr": {"type": "integer", "description": "the sum of those shares"},
+    "orders": {"type": "integer", "description": "orders placed in the period, not cancelled, expired or still "
+                                                 "waiting for an online payment"},
+    "gmv_idr": {"type": "integer", "description": "gross merchandise value: total_idr - refunded_idr of those orders"},
+    "buyers": {"type": "integer", "description": "distinct buyers of those orders"},
+    "returning_buyers": {"type": "integer", "description": "buyers who ordered in the same scope (kelurahan, kecamatan "
+                                                           "or city) before the period, or twice or more in it"},
+    "bekasi_buyers": {"type": "integer", "description": "buyers with an order addressed to a Kota Bekasi kelurahan"},
+    "bekasi_buyer_share": {"type": "number", "minimum": 0, "maximum": 1,
+                           "description": "bekasi_buyers / buyers, 4 decimals; 0 without buyers"},
+    "partner_orders": {"type": "integer", "description": "orders bought for a UMKM partner (B2B)"},
+    "partner_gmv_idr": {"type": "integer", "description": "their gross merchandise value"},
+    "payouts": {"type": "integer", "description": "payouts made to the sentras in the period"},
+    "paid_out_idr": {"type": "integer", "description": "their amount"},
+}
+SPEC["components"]["schemas"].update({
+    "ImpactKelurahan": {"type": "object", "properties": {
+        "code": {"type": "string", "description": "Kemendagri code, e.g. 32.75.08.1001"}, "name": _STR,
+        "kecamatan_code": _STR, "kecamatan_name": _STR, **_IMPACT_FIGURES}},
+    "ImpactKecamatan": {"type": "object", "properties": {"code": _STR, "name": _STR, **_IMPACT_FIGURES}},
+    "ImpactCity": {"type": "object", "properties": {
+        "code": {"type": "string", "enum": ["32.75"]}, "name": {"type": "string", "enum": ["Kota Bekasi"]},
+        **_IMPACT_FIGURES}},
+    "ImpactMonth": {"type": "object", "properties": {
+        "month": {"type": "string", "description": "YYYY-MM in WIB; the first and last are cut to the period"},
+        "orders": _INT, "gmv_idr": _INT, "active_members": _INT, "paid_out_idr": _INT}},
+    "Impact": {"type": "object", "required": ["from", "to", "kelurahan", "kecamatan", "city", "monthly"],
+               "properties": {
+        "from": _DAY, "to": _DAY,
+        "kelurahan": {"type": "array", "minItems": 56, "maxItems": 56, "items": _ref("ImpactKelurahan"),
+                      "description": "every kelurahan of Kota Bekasi, zeros included, by kecamatan then code"},
+        "kecamatan": {"type": "array", "items": _ref("ImpactKecamatan")},
+        "city": _ref("ImpactCity"),
+        "monthly": {"type": "array", "items": _ref("ImpactMonth")}}},
+})
+SPEC["paths"]["/admin/impact"] = {
+    "get": {
+        "summary": "The program office's impact figures for a period: every kelurahan, every kecamatan and the city, "
+                   "and the months. People and buyers are counted once per row, so a kecamatan or city figure can be "
+                   "less than the sum of its rows; the other figures add up",
+        "security": [{"bearer": []}],
+        "parameters": [
+            {"name": "from", "in": "query", "schema": _DAY, "description": "first day (WIB), default 29 days before to"},
+            {"name": "to", "in": "query", "schema": _DAY, "description": "last day (WIB, included), default today"},
+        ],
+        "responses": {
+            "200": _json(_ref("Impact"), "The figures"),
+            "400": _json(_ref("Error"), "invalid_date (not a YYYY-MM-DD day), reversed_range (to before from), "
+                                        "range_too_long (more than five years); fields name the parameter"),
+            "401": ERROR,
+            "403": _json(_ref("Error"), "forbidden: the token's user is not program-office staff (admin)"),
+        },
+    }
+}

@@ -92,6 +92,7 @@ def reindex_command(batch_size: int) -> None:
 def init_app(app: Flask) -> None:
     import catalog.search.meili  # noqa: F401  (registers the search.* handlers and the sync hook)
     import orders.b2b.notify  # noqa: F401  (b2b.* email handlers)
+    import orders.ledger.notify  # noqa: F401  (ledger.* email handlers: payouts, bank account changes)
     import orders.notify  # noqa: F401  (registers the order.* email handlers)
     import orders.shipping.notify  # noqa: F401  (shipment.* email handlers)
     import orders.shipping.problem_notify  # noqa: F401  (problem.* and pickup.* email handlers)

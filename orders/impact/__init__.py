@@ -1,0 +1,1 @@
+"""Impact of the program: member activity, the office dashboard, its API (issue 8)."""

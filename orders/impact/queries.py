@@ -1,0 +1,319 @@
+"""The program office's impact figures for a period: per kelurahan (all 56), per kecamatan and the city.
+
+Definitions (the README's "Impact figures" section says the same):
+
+- *orders*: orders placed in the period (created in it, WIB days) that were not cancelled,
+  expired or still waiting for an online payment; *gmv_idr* is their ``total_idr - refunded_idr``;
+  *partner_orders* / *partner_gmv_idr* the part bought for a UMKM partner (``partner_id``).
+- *buyers*: distinct buyers of those orders; *returning_buyers*: those who had already ordered in
+  the same scope (from that kelurahan's sentra, that kecamatan's sentras, or the city's) before the
+  period, or who ordered there at least twice in it; *bekasi_buyers*: those with at least one of
+  those orders delivered or addressed to a Kota Bekasi kelurahan (the checkout address has a
+  kelurahan code).
+- *active_sentras*: sentras of the kelurahan with status active (today's status);
+  *members*: people with a membership made before the period ended; *active_members*: members
+  who worked in it (:mod:`orders.impact.activity`); *earning_members* / *earned_idr*: members
+  with a positive share of a payout made in the period, and the sum of those shares;
+  *payouts* / *paid_out_idr*: payouts made in the period.
+
+People and buyers are counted once per row: a kecamatan or city figure counts a person who
+appears in two kelurahan once, so it can be less than the sum of its rows. Everything else adds up.
+
+Every figure comes from aggregate SQL grouped by sentra or by place: the number of queries is
+fixed (see :func:`impact_report`) whatever the number of orders or sentras.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select, text, union_all
+
+from orders.impact import activity
+from orders.impact.period import Period
+from orders.ledger.models import Payout, PayoutShare
+from orders.models import Checkout, Order, OrderStatus
+from shop.extensions import db
+from shop.places.models import Kecamatan, Kelurahan
+from shop.sentras.models import Sentra, SentraMembership, SentraStatus
+
+NOT_COUNTED = (OrderStatus.PENDING_PAYMENT.value, OrderStatus.CANCELLED.value, OrderStatus.EXPIRED.value)
+CITY = "city"
+
+
+@dataclass
+class Figures:
+    active_sentras: int = 0
+    members: int = 0
+    active_members: int = 0
+    earning_members: int = 0
+    earned_idr: int = 0
+    orders: int = 0
+    gmv_idr: int = 0
+    buyers: int = 0
+    returning_buyers: int = 0
+    bekasi_buyers: int = 0
+    partner_orders: int = 0
+    partner_gmv_idr: int = 0
+    payouts: int = 0
+    paid_out_idr: int = 0
+
+    @property
+    def bekasi_buyer_share(self) -> float:
+        """The share (0 to 1) of buyers living in Kota Bekasi; 0 without buyers."""
+        return round(self.bekasi_buyers / self.buyers, 4) if self.buyers else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["bekasi_buyer_share"] = self.bekasi_buyer_share
+        return out
+
+
+# The figure names in the order tables, CSV files and the API show them.
+FIGURE_NAMES = [f.name for f in fields(Figures)] + ["bekasi_buyer_share"]
+ADDITIVE = ("active_sentras", "earned_idr", "orders", "gmv_idr", "partner_orders", "partner_gmv_idr", "payouts",
+            "paid_out_idr")
+
+
+@dataclass
+class KelurahanRow:
+    code: str
+    name: str
+    kecamatan_code: str
+    kecamatan_name: str
+    lat: float
+    lon: float
+    figures: Figures = field(default_factory=Figures)
+
+
+@dataclass
+class KecamatanRow:
+    code: str
+    name: str
+    figures: Figures = field(default_factory=Figures)
+
+
+@dataclass
+class MonthRow:
+    month: str  # "2025-03" (WIB)
+    orders: int = 0
+    gmv_idr: int = 0
+    active_members: int = 0
+    paid_out_idr: int = 0
+
+
+@dataclass
+class ImpactReport:
+    period: Period
+    kelurahan: list[KelurahanRow]
+    kecamatan: list[KecamatanRow]
+    city: Figures
+    monthly: list[MonthRow]
+
+
+def impact_report(period: Period) -> ImpactReport:
+    """Every figure of the office dashboard for ``period``. Reads only; ten statements whatever the data."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # For this transaction only: no JIT (the planner would spend seconds compiling statements
+        # that run in milliseconds) and room to group a year of orders in memory, not on disk.
+        db.session.execute(text("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
+    kelurahan, kecamatan = _places()
+    sentra_place = _sentra_places()
+    rows = {row.code: row for row in kelurahan}
+    kec_rows = {row.code: row for row in kecamatan}
+    city = Figures()
+
+    def kel_of(sentra_id: int) -> KelurahanRow | None:
+        code = sentra_place.get(sentra_id, (None, None))[0]
+        return rows.get(code) if code else None
+
+    for code, status in sentra_place.values():
+        if status == SentraStatus.ACTIVE and code in rows:
+            rows[code].figures.active_sentras += 1
+
+    months = period.months()
+    active = activity.active_pairs_by_month(months)  # the months cover the period: their union is its answer
+    active_in_period = set().union(*active.values())
+    for name, pairs in (("members", _memberships(period)), ("active_members", active_in_period)):
+        _count_people(name, pairs, kel_of, kec_rows, city)
+    earnings = _earnings(period)
+    _count_people("earning_members", set(earnings), kel_of, kec_rows, city)
+    for (sentra_id, _user), amount in earnings.items():
+        if (row := kel_of(sentra_id)) is not None:
+            row.figures.earned_idr += amount
+    for sentra_id, count, amount in _payouts(period):
+        if (row := kel_of(sentra_id)) is not None:
+            row.figures.payouts += count
+            row.figures.paid_out_idr += amount
+    monthly = {m.key: MonthRow(m.key, active_members=len({user for _sentra, user in active.get(m.key, ())}))
+               for m in months}
+    for sentra_id, month, count, gmv, partner_count, partner_gmv in _orders(period):
+        if (row := kel_of(sentra_id)) is not None:
+            figures = row.figures
+            figures.orders += count
+            figures.gmv_idr += gmv
+            figures.partner_orders += partner_count
+            figures.partner_gmv_idr += partner_gmv
+            if month in monthly:
+                monthly[month].orders += count
+                monthly[month].gmv_idr += gmv
+    for month, amount in _payouts_by_month(period):
+        if month in monthly:
+            monthly[month].paid_out_idr = amount
+    for row in kelurahan:
+        kec_figures = kec_rows[row.kecamatan_code].figures
+        for name in ADDITIVE:
+            value = getattr(row.figures, name)
+            setattr(kec_figures, name, getattr(kec_figures, name) + value)
+            setattr(city, name, getattr(city, name) + value)
+    for key, buyers, bekasi, returning in _buyers(period):
+        target = city if key == CITY else (rows[key].figures if key in rows else
+                                           kec_rows[key].figures if key in kec_rows else None)
+        if target is not None:
+            target.buyers, target.bekasi_buyers, target.returning_buyers = buyers, bekasi, returning
+    return ImpactReport(period, kelurahan, kecamatan, city, list(monthly.values()))
+
+
+def _count_people(name: str, pairs, kel_of, kec_rows: dict[str, KecamatanRow], city: Figures) -> None:
+    """Distinct users per kelurahan, per kecamatan and in the city from (sentra_id, user_id) pairs."""
+    per_kel: dict[str, set[int]] = defaultdict(set)
+    per_kec: dict[str, set[int]] = defaultdict(set)
+    everyone: set[int] = set()
+    rows: dict[str, Any] = {}
+    for sentra_id, user_id in pairs:
+        row = kel_of(sentra_id)
+        if row is None:
+            continue
+        rows[row.code] = row
+        per_kel[row.code].add(user_id)
+        per_kec[row.kecamatan_code].add(user_id)
+        everyone.add(user_id)
+    for code, users in per_kel.items():
+        setattr(rows[code].figures, name, len(users))
+    for code, users in per_kec.items():
+        setattr(kec_rows[code].figures, name, len(users))
+    setattr(city, name, len(everyone))
+
+
+# --- the queries ------------------------------------------------------------------------------
+
+
+def _places() -> tuple[list[KelurahanRow], list[KecamatanRow]]:
+    result = db.session.execute(
+        select(Kelurahan.code, Kelurahan.name, Kelurahan.kecamatan_code, Kecamatan.name, Kelurahan.lat, Kelurahan.lon)
+        .join(Kecamatan, Kecamatan.code == Kelurahan.kecamatan_code)
+        .order_by(Kelurahan.kecamatan_code, Kelurahan.code)
+    ).all()
+    kelurahan = [KelurahanRow(*row) for row in result]
+    kecamatan: dict[str, KecamatanRow] = {}
+    for row in kelurahan:
+        kecamatan.setdefault(row.kecamatan_code, KecamatanRow(row.kecamatan_code, row.kecamatan_name))
+    return kelurahan, list(kecamatan.values())
+
+
+def _sentra_places() -> dict[int, tuple[str, str]]:
+    """sentra id -> (kelurahan code, status) of every sentra that holds a kelurahan."""
+    return {sentra_id: (code, status) for sentra_id, code, status in db.session.execute(
+        select(Sentra.id, Sentra.kelurahan_code, Sentra.status)
+        .where(Sentra.kelurahan_code.is_not(None)))}
+
+
+def _memberships(period: Period) -> set[tuple[int, int]]:
+    return set(db.session.execute(select(SentraMembership.sentra_id, SentraMembership.user_id)
+                                  .where(SentraMembership.created_at < period.end)).tuples())
+
+
+def _earnings(period: Period) -> dict[tuple[int, int], int]:
+    """(sentra_id, user_id) -> the sum of the member's positive shares of payouts made in the period."""
+    result = db.session.execute(
+        select(Payout.sentra_id, PayoutShare.user_id, func.sum(PayoutShare.amount_idr))
+        .join(Payout, Payout.id == PayoutShare.payout_id)
+        .where(_inside(Payout.created_at, period), PayoutShare.amount_idr > 0)
+        .group_by(Payout.sentra_id, PayoutShare.user_id)
+    )
+    return {(sentra_id, user_id): int(amount) for sentra_id, user_id, amount in result}
+
+
+def _payouts(period: Period) -> list[tuple[int, int, int]]:
+    return [(sentra_id, count, int(amount or 0)) for sentra_id, count, amount in db.session.execute(
+        select(Payout.sentra_id, func.count(), func.sum(Payout.amount_idr))
+        .where(_inside(Payout.created_at, period)).group_by(Payout.sentra_id))]
+
+
+def _gmv() -> ColumnElement[int]:
+    return Order.total_idr - Order.refunded_idr
+
+
+def _orders(period: Period) -> list[tuple[int, str, int, int, int, int]]:
+    """(sentra id, WIB month, orders, GMV, partner orders, partner GMV): one scan for the table and the trend."""
+    partner = Order.partner_id.is_not(None)
+    month = wib_month(Order.created_at)
+    result = db.session.execute(
+        select(Order.sentra_id, month, func.count(), func.sum(_gmv()),
+               func.sum(case((partner, 1), else_=0)), func.sum(case((partner, _gmv()), else_=0)))
+        .where(_counted(period)).group_by(Order.sentra_id, month)
+    )
+    return [(sentra_id, key, count, int(gmv or 0), int(pc or 0), int(pg or 0))
+            for sentra_id, key, count, gmv, pc, pg in result]
+
+
+def _payouts_by_month(period: Period) -> list[tuple[str, int]]:
+    month = wib_month(Payout.created_at)
+    return [(key, int(amount or 0)) for key, amount in db.session.execute(
+        select(month, func.sum(Payout.amount_idr)).where(_inside(Payout.created_at, period)).group_by(month))]
+
+
+def _buyers(period: Period) -> list[tuple[str, int, int, int]]:
+    """(place key, buyers, Bekasi buyers, returning buyers) per kelurahan, per kecamatan and for the city.
+
+    One statement. A buyer returns to a place when they ordered there at least twice up to the end
+    of the period, one of those orders in it (the same as: an earlier order there, or two in the
+    period). So every figure is a count over the counted orders up to the end of the period of the
+    buyers who ordered in it, grouped by (place, buyer): no probe per buyer.
+    """
+    in_period = Order.created_at >= period.start
+    # Only the history of the period's buyers matters: a short period reads far fewer rows.
+    period_buyers = select(Order.buyer_id).where(_counted(period))
+    counted = (
+        select(Order.buyer_id, Sentra.kelurahan_code.label("kel"), Kelurahan.kecamatan_code.label("kec"),
+               case((in_period, 1), else_=0).label("in_period"),
+               case((and_(in_period, Checkout.kelurahan_code.is_not(None)), 1), else_=0).label("bekasi"))
+        .join(Sentra, Sentra.id == Order.sentra_id)
+        .join(Kelurahan, Kelurahan.code == Sentra.kelurahan_code)
+        .join(Checkout, Checkout.id == Order.checkout_id)
+        .where(Order.created_at < period.end, Order.status.not_in(NOT_COUNTED), Order.buyer_id.in_(period_buyers))
+        .cte("counted")
+    )
+    levels = []
+    for level in ("kel", "kec", CITY):
+        keys = [counted.c[level].label("key")] if level != CITY else []
+        per_buyer = (
+            select(*keys, func.count().label("orders"), func.max(counted.c.bekasi).label("bekasi"))
+            .group_by(*keys, counted.c.buyer_id)
+            .having(func.sum(counted.c.in_period) > 0)
+            .subquery(f"per_buyer_{level}")
+        )
+        figures = [func.count(), func.sum(per_buyer.c.bekasi), func.sum(case((per_buyer.c.orders >= 2, 1), else_=0))]
+        if level == CITY:
+            levels.append(select(literal(CITY), *figures))
+        else:
+            levels.append(select(per_buyer.c.key, *figures).group_by(per_buyer.c.key))
+    result = db.session.execute(union_all(*levels))
+    return [(key, int(buyers or 0), int(bekasi or 0), int(returning or 0))
+            for key, buyers, bekasi, returning in result if key is not None]
+
+
+def _inside(column, period: Period) -> ColumnElement[bool]:
+    return and_(column >= period.start, column < period.end)
+
+
+def _counted(period: Period) -> ColumnElement[bool]:
+    return and_(_inside(Order.created_at, period), Order.status.not_in(NOT_COUNTED))
+
+
+def wib_month(column) -> ColumnElement[str]:
+    """``YYYY-MM`` of a UTC timestamp column in WIB (UTC+7 all year, no daylight saving)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Jakarta", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+7 hours")  # SQLite keeps UTC as "YYYY-MM-DD HH:MM:SS..."

@@ -1,0 +1,61 @@
+"""The program office's impact dashboard at /admin/dampak (routes on the admin blueprint).
+
+For a chosen period (WIB days, both included; the last 30 days by default): the city's totals,
+a table per kecamatan and per kelurahan, monthly trends as charts and a map of the 56 kelurahan,
+all drawn on the server. Every table downloads as CSV from /admin/dampak.csv.
+"""
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from orders.impact import charts, export
+from orders.impact.period import PeriodError, parse_period
+from orders.impact.queries import impact_report
+from shop.admin.access import admin_required
+from shop.admin.views import bp
+
+PERIOD_MESSAGES = {
+    "invalid_date": _l("Enter the dates as YYYY-MM-DD."),
+    "reversed_range": _l("The end date is before the start date."),
+    "range_too_long": _l("Choose a period of at most five years."),
+}
+TREND_CHARTS = (("orders", False), ("gmv_idr", False), ("active_members", True), ("paid_out_idr", False))
+
+
+@bp.get("/dampak")
+@admin_required
+def impact_dashboard():
+    """The dashboard for ``?from=&to=`` (YYYY-MM-DD). A malformed, reversed or too long period: 400."""
+    try:
+        period = parse_period(request.args.get("from"), request.args.get("to"))
+    except PeriodError as error:
+        return render_template(
+            "impact/dashboard.html", report=None, error=PERIOD_MESSAGES[error.code],
+            chosen={"from": request.args.get("from", ""), "to": request.args.get("to", "")},
+        ), 400
+    report = impact_report(period)
+    return render_template(
+        "impact/dashboard.html", report=report, error=None,
+        chosen={"from": period.first.isoformat(), "to": period.last.isoformat()},
+        trends=[charts.monthly_chart(report.monthly, key, line=line) for key, line in TREND_CHARTS],
+        kelurahan_map=charts.kelurahan_map(report.kelurahan),
+    )
+
+
+@bp.get("/dampak.csv")
+@admin_required
+def impact_csv():
+    """``?table=kelurahan|kecamatan|monthly&from=&to=`` as CSV. :raise 400: unknown table or bad period."""
+    table = request.args.get("table", "kelurahan")
+    if table not in export.TABLES:
+        abort(400)
+    try:
+        period = parse_period(request.args.get("from"), request.args.get("to"))
+    except PeriodError:
+        abort(400)
+    filename = f"dampak-{table}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return Response(
+        export.table_csv(impact_report(period), table), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
