@@ -51,3 +51,34 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(scratch_da
         upgrade()
         db.engine.dispose()
 
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(scratch_database_url):
+    """Altering a table on SQLite copies it into a new one: nothing that points at it may be lost."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="5ea7c4000004")
+        from shop.places.services import seed_places
+
+        seed_places()
+        db.session.commit()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text('INSERT INTO "user" (id, email, name, password_hash, is_admin, auth_version, created_at) '
+                              "VALUES (1, 'a@example.test', 'A', 'x', false, 1, CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO sentra (id, slug, name, kelurahan_code, applied_kelurahan_code, status, description, "
+                "whatsapp, address, rating_avg, rating_count, created_at) VALUES (1, 'jatiwaringin', 'Sentra', "
+                "'32.75.08.1001', '32.75.08.1001', 'active', '', '+62812', 'Jl. A', 0, 0, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO sentra_membership (sentra_id, user_id, role, created_at) "
+                              "VALUES (1, 1, 'owner', CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO product (id, sentra_id, ref, title, slug, description, subsector_code, category, status, "
+                "made_to_order, rating_avg, rating_count, created_at, updated_at) VALUES (1, 1, 'P1', 'Tas', 'tas', "
+                "'', 'kriya', '', 'active', false, 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM sentra_membership")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM sentra")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM product")).scalar() == 1
+        db.engine.dispose()
