@@ -94,7 +94,7 @@ class Sentra(db.Model):
     kelurahan = relationship("Kelurahan", foreign_keys=[applied_kelurahan_code], lazy="joined")
     subsectors = relationship("Subsector", secondary=sentra_subsector, order_by="Subsector.name_id")
     memberships: Mapped[list[SentraMembership]] = relationship(
-        back_populates="sentra", cascade="all, delete-orphan"
+        back_populates="sentra", cascade="all, delete-orphan", order_by="SentraMembership.id"
     )
 
     @property
