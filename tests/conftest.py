@@ -93,6 +93,10 @@ def _empty_tables() -> None:
     # second per test, while deleting the few rows a test made is nearly free.
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # One round trip for all of them: with ~70 tables, one DELETE each cost ~40 ms a test.
+            conn.exec_driver_sql("; ".join(f'DELETE FROM "{table.name}"' for table in tables))
+            return
         for table in tables:
             conn.execute(table.delete())
 
