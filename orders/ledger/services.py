@@ -138,6 +138,8 @@ def sync_order(order: Order, config: Mapping[str, Any]) -> list[LedgerEntry]:
                       commission_idr=commission, commission_rate_bp=rate, note=f"order {order.number} completed")
         if credit is None:  # posted by a parallel transaction meanwhile
             credit = _entries(order.id).get(key)
+            if credit is None:
+                return posted  # not visible to this transaction: the other one posts the rest
         else:
             posted.append(credit)
         have = _entries(order.id)
