@@ -14,6 +14,7 @@ from orders.impact.queries import impact_report
 from shop.api import bp
 from shop.api.auth import api_login_required
 from shop.errors import api_error
+from shop.extensions import db
 
 
 @bp.get("/admin/impact")
@@ -29,4 +30,6 @@ def admin_impact():
         period = parse_period(request.args.get("from"), request.args.get("to"))
     except PeriodError as error:
         return api_error(error.status, error.code, error.message, error.fields)
-    return jsonify(export.as_json(impact_report(period)))
+    report = impact_report(period)
+    db.session.commit()  # the order facts it brought up to date
+    return jsonify(export.as_json(report))

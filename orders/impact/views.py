@@ -14,6 +14,7 @@ from orders.impact.period import PeriodError, parse_period
 from orders.impact.queries import impact_report
 from shop.admin.access import admin_required
 from shop.admin.views import bp
+from shop.extensions import db
 
 PERIOD_MESSAGES = {
     "invalid_date": _l("Enter the dates as YYYY-MM-DD."),
@@ -35,6 +36,7 @@ def impact_dashboard():
             chosen={"from": request.args.get("from", ""), "to": request.args.get("to", "")},
         ), 400
     report = impact_report(period)
+    db.session.commit()  # the order facts it brought up to date
     return render_template(
         "impact/dashboard.html", report=report, error=None,
         chosen={"from": period.first.isoformat(), "to": period.last.isoformat()},
@@ -55,7 +57,9 @@ def impact_csv():
     except PeriodError:
         abort(400)
     filename = f"dampak-{table}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    report = impact_report(period)
+    db.session.commit()
     return Response(
-        export.table_csv(impact_report(period), table), mimetype="text/csv",
+        export.table_csv(report, table), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

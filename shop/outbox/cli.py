@@ -113,4 +113,9 @@ def init_app(app: Flask) -> None:
     from orders.b2b.jobs import run_flag_overdue_invoices
 
     app.extensions["worker_periodic"].append(run_flag_overdue_invoices)
+    from orders.impact.cli import impact_group
+    from orders.impact.facts import run_refresh_impact_facts
+
+    app.extensions["worker_periodic"].append(run_refresh_impact_facts)
+    app.cli.add_command(impact_group)
     app.cli.add_command(search_group)

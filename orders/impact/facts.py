@@ -1,0 +1,147 @@
+"""Keeping :class:`OrderFact` rows in step with the orders.
+
+Every flush that places an order, or changes an order's status, amount or partner, or moves a
+sentra to another kelurahan, adds a :class:`StaleBuyer` row for each buyer concerned (a listener
+on the session: no caller has to remember). :func:`refresh` rebuilds those buyers' rows from
+their orders and removes exactly the marks it read, so a mark added meanwhile is kept for the
+next run. The impact report refreshes first, so its figures are always those of the orders; the
+worker refreshes every minute so the report rarely has anything to do.
+
+A refresh takes no lock: two refreshes of one buyer compute the same rows from the same
+committed orders, and write them with an upsert.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from orders.impact.models import OrderFact, StaleBuyer
+from orders.models import Checkout, Order, OrderStatus
+from shop.extensions import db
+from shop.places.models import Kelurahan
+from shop.sentras.models import Sentra
+
+NOT_COUNTED = (OrderStatus.PENDING_PAYMENT.value, OrderStatus.CANCELLED.value, OrderStatus.EXPIRED.value)
+# What the facts copy from an order: a change to any of these makes its buyer stale.
+WATCHED = ("status", "total_idr", "refunded_idr", "partner_id", "sentra_id", "buyer_id")
+LEVELS = ("kel", "kec", "city")
+BATCH = 500
+WIB = timedelta(hours=7)
+
+
+def wib_month(moment: datetime) -> str:
+    return (moment + WIB).strftime("%Y-%m")
+
+
+# --- marking ------------------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_stale(session: Session, _context) -> None:
+    buyers: set[int] = set()
+    moved_sentras: list[int] = []
+    for obj in session.new:
+        if isinstance(obj, Order) and obj.buyer_id is not None:
+            buyers.add(obj.buyer_id)
+    for obj in session.dirty:
+        if isinstance(obj, Order):
+            state = inspect(obj)
+            changed = [name for name in WATCHED if state.attrs[name].history.has_changes()]
+            if changed:
+                buyers.add(obj.buyer_id)
+                if "buyer_id" in changed:
+                    buyers.update(old for old in state.attrs.buyer_id.history.deleted if old is not None)
+        elif isinstance(obj, Sentra) and inspect(obj).attrs.kelurahan_code.history.has_changes():
+            moved_sentras.append(obj.id)
+    connection = session.connection()
+    if buyers:
+        connection.execute(insert(StaleBuyer), [{"buyer_id": buyer} for buyer in sorted(buyers)])
+    if moved_sentras:
+        connection.execute(insert(StaleBuyer).from_select(
+            ["buyer_id"], select(Order.buyer_id).where(Order.sentra_id.in_(moved_sentras)).distinct()))
+
+
+def mark_all() -> int:
+    """Mark every buyer who ever ordered stale (after a bulk load, or to rebuild). Returns how many."""
+    result = db.session.execute(insert(StaleBuyer).from_select(
+        ["buyer_id"], select(Order.buyer_id).distinct()))
+    db.session.flush()
+    return result.rowcount or 0
+
+
+# --- refreshing -----------------------------------------------------------------------------------
+
+
+def refresh() -> int:
+    """Rebuild the facts of every stale buyer. Flushes; returns how many buyers were rebuilt."""
+    done = 0
+    while batch := refresh_batch():
+        done += batch
+    return done
+
+
+def refresh_batch(size: int = BATCH) -> int:
+    """Rebuild the facts of up to ``size`` marks' buyers and consume those marks (0: none left). Flushes."""
+    marks = db.session.execute(select(StaleBuyer.id, StaleBuyer.buyer_id).order_by(StaleBuyer.id).limit(size)).all()
+    if not marks:
+        return 0
+    buyers = {buyer for _id, buyer in marks}
+    rebuild_buyers(buyers)
+    # Exactly the marks read: one added meanwhile (its order perhaps not yet visible here) stays.
+    db.session.execute(delete(StaleBuyer).where(StaleBuyer.id.in_([mark_id for mark_id, _ in marks])))
+    db.session.flush()
+    return len(buyers)
+
+
+def rebuild_buyers(buyers: Iterable[int]) -> None:
+    """Make the facts of ``buyers`` exactly those their counted orders call for."""
+    buyers = sorted(set(buyers))
+    if not buyers:
+        return
+    result = db.session.execute(
+        select(Order.id, Order.buyer_id, Order.sentra_id, Order.created_at, Order.total_idr - Order.refunded_idr,
+               Order.partner_id.is_not(None), Checkout.kelurahan_code.is_not(None), Sentra.kelurahan_code,
+               Kelurahan.kecamatan_code)
+        .join(Checkout, Checkout.id == Order.checkout_id)
+        .join(Sentra, Sentra.id == Order.sentra_id)
+        .join(Kelurahan, Kelurahan.code == Sentra.kelurahan_code)
+        .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_COUNTED))
+        .order_by(Order.buyer_id, Order.created_at, Order.id)
+    )
+    rows: list[dict] = []
+    history: dict[tuple, list] = {}  # (level, place, buyer) -> [last at, orders so far, last at to Bekasi]
+    for order_id, buyer_id, sentra_id, created_at, gmv, partner, bekasi, kel, kec in result:
+        row = {"order_id": order_id, "buyer_id": buyer_id, "sentra_id": sentra_id, "created_at": created_at,
+               "month": wib_month(created_at), "gmv_idr": int(gmv), "partner": bool(partner), "bekasi": bool(bekasi)}
+        for level, place in zip(LEVELS, (kel, kec, None), strict=True):
+            seen = history.setdefault((level, place, buyer_id), [None, 0, None])
+            row[f"{level}_prev_at"], row[f"{level}_seq"], row[f"{level}_prev_bekasi_at"] = seen[0], seen[1] + 1, seen[2]
+            seen[0], seen[1] = created_at, seen[1] + 1
+            if bekasi:
+                seen[2] = created_at
+        rows.append(row)
+    keep = [row["order_id"] for row in rows]
+    db.session.execute(delete(OrderFact).where(OrderFact.buyer_id.in_(buyers), OrderFact.order_id.not_in(keep)))
+    if rows:
+        _upsert(rows)
+    db.session.flush()
+
+
+def _upsert(rows: list[dict]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(OrderFact)
+    columns = [c.name for c in OrderFact.__table__.columns if c.name != "order_id"]
+    statement = statement.on_conflict_do_update(
+        index_elements=[OrderFact.order_id], set_={name: statement.excluded[name] for name in columns})
+    for start in range(0, len(rows), 1000):
+        db.session.execute(statement, rows[start:start + 1000])
+
+
+def run_refresh_impact_facts() -> None:
+    """The worker's periodic task: bring the facts up to date and commit."""
+    refresh()
+    db.session.commit()

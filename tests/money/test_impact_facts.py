@@ -1,0 +1,214 @@
+"""The impact report's order facts stay in step with the orders, whatever happens to them.
+
+The buyer figures (distinct, returning, Bekasi buyers) are sums over :class:`OrderFact` rows;
+these tests count the same figures straight from the orders, by brute force, after random
+histories of placing, cancelling, refunding and moving sentras, with refreshes in between.
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from orders.impact import facts
+from orders.impact.models import OrderFact, StaleBuyer
+from orders.impact.period import Period
+from orders.impact.queries import impact_report
+from orders.models import Order
+from shop.extensions import db
+from shop.places.models import Kelurahan
+from shop.sentras.models import Sentra
+from tests.factories import make_sentra, make_user
+from tests.money.test_impact import place_order, wib
+
+KELS = ("32.75.08.1001", "32.75.08.1002", "32.75.01.1001")  # two in one kecamatan, one in another
+MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
+STATUSES = ("completed", "processing", "placed", "cancelled", "expired", "pending_payment")
+
+# Two buyers, mostly counted orders, around March: dense enough that every case of the figures
+# (a first order, a return within the period, a return from before it, one to Bekasi) comes up.
+PLACE = st.tuples(st.just("place"), st.integers(0, 1), st.integers(0, 2), st.integers(18, 62),
+                  st.sampled_from(STATUSES[:3] * 3 + STATUSES[3:]), st.booleans())
+STEPS = st.lists(st.one_of(
+    PLACE, PLACE, PLACE,
+    st.tuples(st.just("status"), st.integers(0, 30), st.sampled_from(STATUSES)),
+    st.tuples(st.just("refund"), st.integers(0, 30), st.integers(1, 5_000)),
+    st.tuples(st.just("report")),
+    st.tuples(st.just("move"), st.integers(0, 2)),
+), min_size=3, max_size=25)
+
+
+def _sentras() -> list[Sentra]:
+    """The three sentras, made on first use (hypothesis runs many examples on one database)."""
+    out = []
+    for code in KELS:
+        sentra = db.session.scalar(select(Sentra).where(Sentra.applied_kelurahan_code == code))
+        out.append(sentra or make_sentra(code))
+    return out
+
+
+def _brute_force(period: Period) -> dict[str, tuple[int, int, int, int, int]]:
+    """place code or "city" -> (orders, GMV, buyers, returning buyers, Bekasi buyers), from the orders alone."""
+    kecamatan_of = dict(db.session.execute(select(Kelurahan.code, Kelurahan.kecamatan_code)).all())
+    history: dict[tuple[str, int], list[Order]] = defaultdict(list)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for order in db.session.scalars(select(Order)):
+        kel = order.sentra.kelurahan_code
+        if kel is None or order.status in facts.NOT_COUNTED or order.created_at >= period.end:
+            continue
+        for place in (kel, kecamatan_of[kel], "city"):
+            history[(place, order.buyer_id)].append(order)
+            if order.created_at >= period.start:
+                totals[place][0] += 1
+                totals[place][1] += order.total_idr - order.refunded_idr
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for place, figures in totals.items():
+        out[place][:2] = figures
+    for (place, _buyer), orders in history.items():
+        inside = [order for order in orders if order.created_at >= period.start]
+        if inside:
+            out[place][2] += 1
+            out[place][3] += len(orders) >= 2
+            out[place][4] += any(order.checkout.kelurahan_code is not None for order in inside)
+    return {place: tuple(figures) for place, figures in out.items()}
+
+
+def _reported(period: Period) -> dict[str, tuple[int, int, int, int, int]]:
+    report = impact_report(period)
+    rows = [(row.code, row.figures) for row in report.kelurahan + report.kecamatan] + [("city", report.city)]
+    return {code: (f.orders, f.gmv_idr, f.buyers, f.returning_buyers, f.bekasi_buyers) for code, f in rows
+            if (f.orders, f.buyers) != (0, 0)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_the_buyer_figures_are_those_of_the_orders_after_any_history(app, steps):
+    sentras = _sentras()
+    buyers = [make_user() for _ in range(2)]
+    orders: list[Order] = []
+    for step in steps:
+        if step[0] == "place":
+            _, buyer, sentra, day, status, in_bekasi = step
+            when = wib(2025, 2, 1, 9) + timedelta(days=day, minutes=len(orders))
+            orders.append(place_order(sentras[sentra], buyers[buyer], when, 10_000 * (day + 1), status=status,
+                                      in_bekasi=in_bekasi))
+        elif step[0] == "status" and orders:
+            orders[step[1] % len(orders)].status = step[2]
+        elif step[0] == "refund" and orders:
+            order = orders[step[1] % len(orders)]
+            order.refunded_idr = min(order.total_idr, order.refunded_idr + step[2])
+        elif step[0] == "report":
+            impact_report(MARCH)
+        elif step[0] == "move":
+            # A sentra gives up its kelurahan (closed) or takes it back: its orders leave or rejoin.
+            sentra = sentras[step[1]]
+            sentra.kelurahan_code = None if sentra.kelurahan_code else sentra.applied_kelurahan_code
+        db.session.commit()
+    assert _reported(MARCH) == _brute_force(MARCH)
+    assert db.session.scalar(select(func.count()).select_from(StaleBuyer)) == 0
+
+
+def test_a_cancelled_order_leaves_the_figures_and_the_next_one_becomes_the_buyers_first(app):
+    sentra = make_sentra(KELS[0])
+    buyer = make_user()
+    before = place_order(sentra, buyer, wib(2025, 2, 10), 40_000)
+    place_order(sentra, buyer, wib(2025, 3, 10), 60_000)
+    db.session.commit()
+    city = impact_report(MARCH).city
+    assert (city.orders, city.buyers, city.returning_buyers) == (1, 1, 1)  # February makes March's a return
+    db.session.commit()
+
+    before.status = "cancelled"
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(StaleBuyer)) >= 1
+    city = impact_report(MARCH).city
+    assert (city.orders, city.gmv_idr, city.buyers, city.returning_buyers) == (1, 60_000, 1, 0)
+    fact = db.session.scalar(select(OrderFact))
+    assert (fact.city_seq, fact.city_prev_at) == (1, None)
+
+
+def test_a_refund_changes_the_gmv_through_the_facts(app):
+    sentra = make_sentra(KELS[0])
+    order = place_order(sentra, make_user(), wib(2025, 3, 10), 60_000)
+    db.session.commit()
+    assert impact_report(MARCH).city.gmv_idr == 60_000
+    order.refunded_idr = 25_000
+    db.session.commit()
+    assert impact_report(MARCH).city.gmv_idr == 35_000
+
+
+def test_a_mark_added_while_a_refresh_runs_is_kept_for_the_next(app):
+    sentra = make_sentra(KELS[0])
+    buyer = make_user()
+    place_order(sentra, buyer, wib(2025, 3, 10), 60_000)
+    db.session.commit()
+    marks = db.session.execute(select(StaleBuyer.id, StaleBuyer.buyer_id)).all()
+    late = StaleBuyer(buyer_id=buyer.id)  # as if another transaction marked the buyer after the read
+    db.session.add(late)
+    db.session.flush()
+    facts.rebuild_buyers({b for _id, b in marks})
+    db.session.execute(db.delete(StaleBuyer).where(StaleBuyer.id.in_([m for m, _ in marks])))
+    assert db.session.scalars(select(StaleBuyer.id)).all() == [late.id]
+
+
+def test_refresh_all_rebuilds_facts_lost_or_wrong(app, runner):
+    sentra = make_sentra(KELS[0])
+    buyer = make_user()
+    place_order(sentra, buyer, wib(2025, 3, 10), 60_000)
+    db.session.commit()
+    facts.refresh()
+    db.session.execute(db.update(OrderFact).values(gmv_idr=1, city_seq=9))  # as if written by an older version
+    db.session.commit()
+    result = runner.invoke(args=["impact", "refresh", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "facts of 1 buyers refreshed" in result.output
+    db.session.expire_all()
+    fact = db.session.scalar(select(OrderFact))
+    assert (fact.gmv_idr, fact.city_seq) == (60_000, 1)
+
+
+def test_the_worker_task_refreshes_and_commits(app):
+    sentra = make_sentra(KELS[0])
+    place_order(sentra, make_user(), wib(2025, 3, 10), 60_000)
+    db.session.commit()
+    assert facts.run_refresh_impact_facts in app.extensions["worker_periodic"]
+    facts.run_refresh_impact_facts()
+    db.session.rollback()  # what was done is committed
+    assert db.session.scalar(select(func.count()).select_from(OrderFact)) == 1
+    assert db.session.scalar(select(func.count()).select_from(StaleBuyer)) == 0
+
+
+def _refresh_in_thread(app, barrier: threading.Barrier) -> str:
+    with app.app_context():
+        try:
+            db.session.execute(select(StaleBuyer.id).limit(1)).all()  # the connection is open before the race
+            barrier.wait(timeout=60)
+            facts.refresh()
+            db.session.commit()
+            return "ok"
+        finally:
+            db.session.remove()
+
+
+@pytest.mark.postgres_only
+def test_parallel_refreshes_of_the_same_buyers_agree_and_never_fail(app):
+    sentras = _sentras()
+    buyers = [make_user() for _ in range(8)]
+    for i in range(40):
+        place_order(sentras[i % 3], buyers[i % 8], wib(2025, 2, 1) + timedelta(days=i), 10_000 + i,
+                    in_bekasi=i % 2 == 0)
+    db.session.commit()
+    parallel = 6
+    barrier = threading.Barrier(parallel)
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        outcomes = list(pool.map(lambda _: _refresh_in_thread(app, barrier), range(parallel)))
+    assert outcomes == ["ok"] * parallel
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(OrderFact)) == 40
+    assert _reported(MARCH) == _brute_force(MARCH)
