@@ -132,13 +132,15 @@ def rebuild_buyers(buyers: Iterable[int]) -> None:
 
 
 def _upsert(rows: list[dict]) -> None:
+    table = OrderFact.__table__  # Core, not the ORM's bulk path: one executemany per chunk
     dialect = db.session.get_bind().dialect.name
-    statement = (postgresql if dialect == "postgresql" else sqlite).insert(OrderFact)
-    columns = [c.name for c in OrderFact.__table__.columns if c.name != "order_id"]
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=[OrderFact.order_id], set_={name: statement.excluded[name] for name in columns})
+        index_elements=[table.c.order_id],
+        set_={column.name: statement.excluded[column.name] for column in table.columns if column.name != "order_id"})
+    connection = db.session.connection()
     for start in range(0, len(rows), 1000):
-        db.session.execute(statement, rows[start:start + 1000])
+        connection.execute(statement, rows[start:start + 1000])
 
 
 def run_refresh_impact_facts() -> None:
