@@ -32,13 +32,18 @@ setup: translations
 run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist), whole files per worker; each worker has its own
+# database (on PostgreSQL: <database>_gw0, _gw1, ... made when missing). TEST_WORKERS=0: in-process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: translations
 	@if [ "$$CI" = "true" ] && [ -z "$$TEST_DATABASE_URL" ]; then \
 		echo "CI needs TEST_DATABASE_URL (PostgreSQL)"; exit 1; fi
-	$(BIN)/python -m pytest tests -m "not postgres_only"
+	$(PYTEST) tests -m "not postgres_only"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		PASAR_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest tests -m "not nodb and not e2e"; \
+		PASAR_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) tests -m "not nodb and not e2e"; \
 	fi
 
 lint: $(VENV)/.installed

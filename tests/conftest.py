@@ -45,11 +45,28 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id: str) -> str:
     url = os.environ.get("PASAR_TEST_DATABASE_URL")
     if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return url if worker_id == "master" else _worker_database(url, worker_id)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"  # per xdist worker: its own temp folder
+
+
+def _worker_database(url: str, worker_id: str) -> str:
+    """``<database>_<worker>`` beside the given one (made when missing): parallel workers never share tables."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker_id}"
+    admin = create_engine(parsed.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
