@@ -26,7 +26,7 @@ from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
 
 NOT_COUNTED = (OrderStatus.PENDING_PAYMENT.value, OrderStatus.CANCELLED.value, OrderStatus.EXPIRED.value)
-# What the facts copy from an order: a change to any of these makes its buyer stale.
+# What the facts copy from an order: a change to any of these may make its buyer stale.
 WATCHED = ("status", "total_idr", "refunded_idr", "partner_id", "sentra_id", "buyer_id")
 LEVELS = ("kel", "kec", "city")
 BATCH = 500
@@ -40,23 +40,35 @@ def wib_month(moment: datetime) -> str:
 # --- marking ------------------------------------------------------------------------------------
 
 
+def counted(status: str | None) -> bool:
+    return status not in NOT_COUNTED
+
+
+def _order_changes_facts(order: Order) -> bool:
+    """Whether this flush of ``order`` may change its buyer's facts (a status change within the
+    counted ones, or any change to an order that is not counted, cannot)."""
+    state = inspect(order)
+    status = state.attrs.status.history
+    if status.has_changes() and (not status.deleted or counted(status.deleted[0]) != counted(order.status)):
+        return True  # into or out of the counted orders (or from a value never loaded: be safe)
+    return counted(order.status) and any(state.attrs[name].history.has_changes() for name in WATCHED[1:])
+
+
 @event.listens_for(Session, "after_flush")
 def _mark_stale(session: Session, _context) -> None:
     buyers: set[int] = set()
     moved_sentras: list[int] = []
     for obj in session.new:
-        if isinstance(obj, Order) and obj.buyer_id is not None:
-            buyers.add(obj.buyer_id)
+        if isinstance(obj, Order) and obj.buyer_id is not None and counted(obj.status):
+            buyers.add(obj.buyer_id)  # an order awaiting payment joins the facts when it is paid
     for obj in session.dirty:
-        if isinstance(obj, Order):
-            state = inspect(obj)
-            changed = [name for name in WATCHED if state.attrs[name].history.has_changes()]
-            if changed:
-                buyers.add(obj.buyer_id)
-                if "buyer_id" in changed:
-                    buyers.update(old for old in state.attrs.buyer_id.history.deleted if old is not None)
+        if isinstance(obj, Order) and _order_changes_facts(obj):
+            buyers.add(obj.buyer_id)
+            buyers.update(old for old in inspect(obj).attrs.buyer_id.history.deleted if old is not None)
         elif isinstance(obj, Sentra) and inspect(obj).attrs.kelurahan_code.history.has_changes():
             moved_sentras.append(obj.id)
+    if not buyers and not moved_sentras:
+        return
     connection = session.connection()
     if buyers:
         connection.execute(insert(StaleBuyer), [{"buyer_id": buyer} for buyer in sorted(buyers)])

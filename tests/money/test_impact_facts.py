@@ -212,3 +212,27 @@ def test_parallel_refreshes_of_the_same_buyers_agree_and_never_fail(app):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(OrderFact)) == 40
     assert _reported(MARCH) == _brute_force(MARCH)
+
+
+def _marks() -> list[int]:
+    return db.session.scalars(select(StaleBuyer.buyer_id)).all()
+
+
+def test_only_changes_the_figures_can_see_mark_the_buyer(app):
+    sentra = make_sentra(KELS[0])
+    buyer = make_user()
+    order = place_order(sentra, buyer, wib(2025, 3, 10), 60_000, status="pending_payment")
+    db.session.commit()
+    assert _marks() == []  # awaiting a card payment: not counted yet
+    order.status = "placed"
+    db.session.commit()
+    assert _marks() == [buyer.id]  # paid: it counts now
+    facts.refresh()
+    assert order.status == "placed"  # loaded, as transition() does: the flush knows what it was
+    order.status = "processing"
+    order.payment_status = "paid"
+    db.session.commit()
+    assert _marks() == []  # still counted, same amount: nothing to rebuild
+    order.refunded_idr = 1_000
+    db.session.commit()
+    assert _marks() == [buyer.id]
