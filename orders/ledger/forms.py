@@ -102,6 +102,7 @@ class PayoutForm(FlaskForm):
                                         Length(max=120)])
     note = TextAreaField(_l("Note (optional)"), filters=[_strip], validators=[Optional(), Length(max=1000)])
     balance_seen = HiddenField()
+    account_seen = HiddenField()  # payouts.account_fingerprint of the account the page showed
     confirm = BooleanField(_l("I have transferred this amount to the account shown above."),
                            validators=[DataRequired(message=_l("Confirm that the transfer was made."))])
 

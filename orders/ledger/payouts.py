@@ -9,6 +9,7 @@ with the ledger unchanged.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -76,6 +77,13 @@ class BalanceChangedError(LedgerError):
     status = 409
 
 
+class BankAccountChangedError(LedgerError):
+    """The sentra's bank account changed since the office looked at it: the transfer may have gone elsewhere."""
+
+    code = "bank_account_changed"
+    status = 409
+
+
 TOKEN = re.compile(r"[0-9a-f]{32}")
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -88,6 +96,12 @@ class InvalidDateRangeError(LedgerError):
 def masked_account(number: str | None) -> str:
     """The last four digits only, as audit records and emails show an account number."""
     return f"•••• {number[-4:]}" if number else ""
+
+
+def account_fingerprint(sentra: Sentra) -> str:
+    """A short digest of the sentra's bank details, for a form to say which account it showed."""
+    details = "\x1f".join((sentra.bank_name or "", sentra.bank_account_number or "", sentra.bank_account_holder or ""))
+    return hashlib.sha256(details.encode()).hexdigest()[:16]
 
 
 def has_bank_account(sentra: Sentra) -> bool:
@@ -113,17 +127,18 @@ def _require_role(sentra: Sentra, actor: Any, role: Role) -> None:
 
 
 def record_payout(sentra: Sentra, actor: Any, amount_idr: int, reference: str, note: str | None = None, *,
-                  expected_balance_idr: int | None = None) -> Payout:
+                  expected_balance_idr: int | None = None, expected_account: str | None = None) -> Payout:
     """Record a transfer the office made to the sentra's bank account, and debit the ledger. Flushes.
 
     Locks the sentra row before reading the balance. The payout keeps the bank details it went to;
     an audit event and an email to the sentra's owner and managers (outbox) go with it.
     ``expected_balance_idr`` is the balance the office saw: a different balance now (a payout
-    recorded meanwhile, or the same form sent twice) is refused.
+    recorded meanwhile, or the same form sent twice) is refused, and so is a bank account other than
+    the one the office saw (``expected_account``, from :func:`account_fingerprint`).
 
     :raise LedgerError: 422 ``invalid_amount``, ``reference_required``, ``no_bank_account``, or
         ``exceeds_balance`` (``fields["available_idr"]``).
-    :raise BalanceChangedError: 409.
+    :raise BalanceChangedError: 409. :raise BankAccountChangedError: 409.
     """
     amount_idr = _amount(amount_idr)
     reference = (reference or "").strip()
@@ -134,6 +149,8 @@ def record_payout(sentra: Sentra, actor: Any, amount_idr: int, reference: str, n
     sentra = lock_sentra(sentra.id)
     if not has_bank_account(sentra):
         raise LedgerError("the sentra has no bank account yet; its owner must add one", code="no_bank_account")
+    if expected_account is not None and expected_account != account_fingerprint(sentra):
+        raise BankAccountChangedError("the sentra's bank account changed since the form was opened; check it again")
     available = balance_idr(sentra.id)
     if expected_balance_idr is not None and expected_balance_idr != available:
         raise BalanceChangedError("the balance changed since the form was opened; check it again",

@@ -69,6 +69,9 @@ def _payout_messages(error: payouts.LedgerError) -> str:
     if error.code == "balance_changed":
         return _("The balance changed to %(amount)s since you opened this page (another payout?). Check it and "
                  "send again.", amount=rupiah(error.fields["available_idr"]))
+    if error.code == "bank_account_changed":
+        return _("The sentra's bank account changed since you opened this page. Check the account shown now; "
+                 "if your transfer went to the old one, talk to the sentra before recording it.")
     if error.code == "no_bank_account":
         return _("This sentra has no bank account yet; its owner must add one first.")
     if error.code == "reference_required":
@@ -85,17 +88,21 @@ def ledger_payout(sentra_id: int):
     """
     sentra = _sentra(sentra_id)
     balance = balance_idr(sentra.id)
-    form = PayoutForm(data={"amount": max(balance, 0) or None, "balance_seen": str(balance)})
+    form = PayoutForm(data={"amount": max(balance, 0) or None, "balance_seen": str(balance),
+                            "account_seen": payouts.account_fingerprint(sentra)})
     error, status = None, 200
     if form.validate_on_submit():
         try:
             payout = payouts.record_payout(sentra, current_user, form.amount.data, form.reference.data,
-                                           form.note.data, expected_balance_idr=form.expected_balance())
+                                           form.note.data, expected_balance_idr=form.expected_balance(),
+                                           expected_account=form.account_seen.data or None)
         except payouts.LedgerError as exc:
             db.session.rollback()
             error, status = _payout_messages(exc), exc.status
+            sentra = _sentra(sentra_id)
             balance = balance_idr(sentra.id)
             form.balance_seen.data = str(balance)  # the next submit is checked against what is shown now
+            form.account_seen.data = payouts.account_fingerprint(sentra)
         else:
             db.session.commit()
             flash(_("Payout of %(amount)s to %(name)s recorded; the sentra is emailed.",

@@ -146,6 +146,22 @@ def test_a_payout_form_sent_twice_is_refused_the_second_time(office):
     assert db.session.scalar(select(func.count(Payout.id))) == 1
 
 
+def test_a_payout_to_an_account_the_office_did_not_see_is_refused(office):
+    sentra = funded_sentra()
+    seen = payouts.account_fingerprint(sentra)
+    sentra.bank_account_number = "9999999999"  # the owner changed it while the office's form was open
+    db.session.commit()
+    before = _snapshot(sentra.id)
+    with pytest.raises(payouts.BankAccountChangedError) as caught:
+        payouts.record_payout(sentra, office, 10_000, "TRF-1", expected_account=seen)
+    db.session.rollback()
+    assert (caught.value.status, caught.value.code) == (409, "bank_account_changed")
+    assert _snapshot(sentra.id) == before
+    payouts.record_payout(sentra, office, 10_000, "TRF-1", expected_account=payouts.account_fingerprint(sentra))
+    db.session.commit()
+    assert db.session.scalar(select(Payout.account_number)) == "9999999999"
+
+
 # --- the office's pages ---------------------------------------------------------------------------------
 
 
@@ -158,6 +174,22 @@ def test_office_records_a_payout_on_the_page(client, auth, office):
         "amount": "50.000", "reference": "TRF-9", "balance_seen": str(CREDIT), "confirm": "y"})
     assert response.status_code == 303
     assert balance_idr(sentra.id) == CREDIT - 50_000
+
+
+def test_office_payout_page_refuses_when_the_account_changed_meanwhile_and_shows_the_new_one(client, auth, office):
+    sentra = funded_sentra()
+    auth.login(office.email)
+    page = client.get(f"/admin/keuangan/{sentra.id}/pencairan")
+    seen = payouts.account_fingerprint(sentra)
+    assert f'value="{seen}"'.encode() in page.data
+    sentra.bank_account_number = "9999999999"
+    db.session.commit()
+    response = client.post(f"/admin/keuangan/{sentra.id}/pencairan", data={
+        "amount": "50000", "reference": "TRF-9", "balance_seen": str(CREDIT), "account_seen": seen, "confirm": "y"})
+    assert response.status_code == 409
+    assert b"bank account changed" in response.data
+    assert f'value="{payouts.account_fingerprint(sentra)}"'.encode() in response.data  # the next send is checked anew
+    assert balance_idr(sentra.id) == CREDIT
 
 
 def test_office_payout_page_needs_the_confirmation(client, auth, office):
