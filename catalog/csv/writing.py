@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from catalog import stock
 from catalog.csv.format import ImportSummary, Plan
-from catalog.products.models import PriceTier, Product, StockReason, Variant
+from catalog.products.models import PriceTier, Product, ProductEvent, StockReason, Variant
 from catalog.products.services import VariantDraft, _apply_fields, _apply_variant
 from catalog.search.indexing import reindex_products
 from shop.db import utcnow
@@ -54,6 +54,8 @@ def write_plans(sentra_id: int, actor_id: int | None, plans: list[Plan]) -> Impo
             else:
                 summary.products_unchanged += 1
     _update(changes)
+    _record_events(sentra_id, actor_id, [(pid, "created") for pid in product_ids]
+                   + [(row["id"], "updated") for row in changes.products])
     initial = _insert_variants(sentra_id, changes.new_variants)
     summary.variants_created = len(changes.new_variants)
     stock.set_stock_many(initial, reason=StockReason.RESTOCK, actor_id=actor_id, note="initial stock")
@@ -61,6 +63,14 @@ def write_plans(sentra_id: int, actor_id: int | None, plans: list[Plan]) -> Impo
     # Core statements bypass the session events that keep the search index: reindex here, same transaction.
     reindex_products([*product_ids, *(plan.existing.product.id for plan in plans if plan.existing is not None)])
     return summary
+
+
+def _record_events(sentra_id: int, actor_id: int | None, events: list[tuple[int, str]]) -> None:
+    """Who created or changed which listing, as ``record_event`` would (member activity counts them)."""
+    if events:
+        db.session.execute(insert(ProductEvent.__table__), [
+            {"product_id": product_id, "sentra_id": sentra_id, "actor_id": actor_id, "kind": kind}
+            for product_id, kind in events])
 
 
 def _values(apply: Any, *args: Any) -> dict[str, Any]:

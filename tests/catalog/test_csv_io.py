@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.csv import COLUMNS, CsvImportError, export_products, import_products
-from catalog.products.models import PriceTier, Product, StockMovement, StockReason, Variant
+from catalog.products.models import PriceTier, Product, ProductEvent, StockMovement, StockReason, Variant
 from shop.extensions import db
 from tests.factories import add_member, make_product, make_sentra, make_user
 
@@ -162,6 +162,20 @@ def test_reimport_updates_the_product_with_the_same_ref(sentra):
     assert [v.price_idr for v in made.variants] == [70_000, 70_000]
     assert (summary.products_updated, summary.variants_updated, summary.products_created) == (1, 2, 0)
     assert db.session.scalar(select(func.count(Product.id))) == 1
+
+
+def test_an_import_leaves_who_created_and_who_changed_each_listing(sentra):
+    member = make_user()
+    add_member(sentra, member)
+    import_products(sentra, member.id, csv_bytes(*two_sizes(), *two_sizes("TOPI-1")))
+    import_products(sentra, member.id, csv_bytes(*two_sizes(title="Kaos Sablon Baru"), *two_sizes("TOPI-1")))
+
+    kinds = db.session.execute(
+        select(Product.ref, ProductEvent.kind, ProductEvent.actor_id, ProductEvent.sentra_id)
+        .join(Product, Product.id == ProductEvent.product_id).order_by(ProductEvent.id)).all()
+    assert [tuple(k) for k in kinds] == [  # the unchanged TOPI-1 of the second file leaves nothing
+        ("KAOS-1", "created", member.id, sentra.id), ("TOPI-1", "created", member.id, sentra.id),
+        ("KAOS-1", "updated", member.id, sentra.id)]
 
 
 def test_reimport_replaces_the_wholesale_tiers(sentra):
