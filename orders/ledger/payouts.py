@@ -1,20 +1,18 @@
-"""Payouts to sentras, office adjustments, the sentra's bank account, members' shares, statements.
+"""Payouts to sentras, office adjustments, the sentra's bank account, members' shares, the bank batch.
 
 Everything that takes money out of (or puts it into) a sentra's balance here locks the sentra
 row first (:func:`orders.ledger.services.lock_sentra`), then reads the balance: two payouts of
 one sentra run one after the other, so together they never exceed the balance. Each function
 flushes, never commits, and raises a :class:`LedgerError` (``code``, ``status``, ``fields``)
-with the ledger unchanged.
+with the ledger unchanged. The statement is in :mod:`orders.ledger.statements`.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -23,12 +21,18 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash
 
-from orders.errors import OrderError
+from orders.ledger.errors import (
+    BalanceChangedError,
+    BankAccountChangedError,
+    LedgerError,
+    LedgerNotFoundError,
+    LedgerPermissionError,
+)
 from orders.ledger.models import EntryKind, LedgerEntry, Payout, PayoutShare
 from orders.ledger.services import balance_idr, lock_sentra, post
-from orders.models import Order
+from orders.ledger.statements import csv_text
 from shop.audit.services import record as audit
-from shop.db import WIB, utcnow
+from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
 from shop.sentras.access import membership_for
@@ -41,56 +45,7 @@ ACCOUNT_DIGITS = re.compile(r"\d{5,34}")
 PAYOUT_JOB = "ledger.payout_recorded"
 BANK_ACCOUNT_JOB = "ledger.bank_account_changed"
 BATCH_COLUMNS = ("bank_name", "account_number", "account_holder", "amount_idr", "reference", "sentra", "payout_id")
-STATEMENT_COLUMNS = ("date_wib", "kind", "order_number", "payout_reference", "note", "credit_idr", "debit_idr",
-                     "balance_idr")
-
-
-class LedgerError(OrderError):
-    """``code`` for the API and the views' messages, ``fields`` for the form (or the figures)."""
-
-    code = "ledger_error"
-    status = 422
-
-    def __init__(self, message: str, *, code: str | None = None, fields: Mapping[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or self.code
-        self.fields = dict(fields or {})
-
-
-class LedgerNotFoundError(LedgerError, LookupError):
-    """A payout that does not exist or is another sentra's."""
-
-    code = "not_found"
-    status = 404
-
-
-class LedgerPermissionError(LedgerError):
-    code = "forbidden"
-    status = 403
-
-
-class BalanceChangedError(LedgerError):
-    """The balance moved since the office looked at it (another payout, or a double submit)."""
-
-    code = "balance_changed"
-    status = 409
-
-
-class BankAccountChangedError(LedgerError):
-    """The sentra's bank account changed since the office looked at it: the transfer may have gone elsewhere."""
-
-    code = "bank_account_changed"
-    status = 409
-
-
 TOKEN = re.compile(r"[0-9a-f]{32}")
-EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-
-
-class InvalidDateRangeError(LedgerError):
-    code = "invalid_range"
-    status = 400
 
 
 def masked_account(number: str | None) -> str:
@@ -318,133 +273,6 @@ def sentra_payouts(sentra_id: int, limit: int = 10) -> list[Payout]:
     ))
 
 
-# --- statement ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementRow:
-    id: int
-    created_at: datetime
-    kind: str
-    order_number: str | None
-    payout_id: int | None
-    payout_reference: str | None
-    note: str | None
-    credit_idr: int
-    debit_idr: int
-    balance_idr: int  # after this entry
-
-
-@dataclass(frozen=True)
-class Statement:
-    """Entries of a date range, oldest first, each with the balance after it; one page of them or all."""
-
-    rows: list[StatementRow]
-    opening_idr: int  # the balance before the range
-    closing_idr: int  # the balance at its end
-    total: int  # entries in the range
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def wib_day_start(day: date) -> datetime:
-    """The UTC instant a WIB day begins."""
-    return datetime.combine(day, time.min, WIB)
-
-
-def statement(sentra_id: int, from_date: date | None = None, to_date: date | None = None, *,
-              page: int | None = None, per_page: int = 50) -> Statement:
-    """The sentra's entries between two WIB days (both inclusive; open-ended when None). Reads only.
-
-    ``page`` None gives every entry (the CSV); a page number gives one page, and a page past the
-    end gives the last one. The running balance counts every entry before the page.
-
-    :raise InvalidDateRangeError: 400 when ``from_date`` is after ``to_date``.
-    """
-    if from_date and to_date and from_date > to_date:
-        raise InvalidDateRangeError("the start date is after the end date", fields={"from": "after_to"})
-    for name, day in (("from", from_date), ("to", to_date)):
-        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-            raise InvalidDateRangeError("a date between 2000 and 2100", fields={name: "out_of_range"})
-    amount = LedgerEntry.credit_idr - LedgerEntry.debit_idr
-    in_range = [LedgerEntry.sentra_id == sentra_id]
-    opening = 0
-    if from_date:
-        start = wib_day_start(from_date)
-        in_range.append(LedgerEntry.created_at >= start)
-        opening = db.session.scalar(select(func.coalesce(func.sum(amount), 0))
-                                    .where(LedgerEntry.sentra_id == sentra_id, LedgerEntry.created_at < start))
-    if to_date:
-        in_range.append(LedgerEntry.created_at < wib_day_start(to_date + timedelta(days=1)))
-    total, net = db.session.execute(select(func.count(LedgerEntry.id), func.coalesce(func.sum(amount), 0))
-                                    .where(*in_range)).one()
-    ordered = (LedgerEntry.created_at, LedgerEntry.id)
-    query = (select(LedgerEntry, Order.number, Payout.reference)
-             .outerjoin(Order, Order.id == LedgerEntry.order_id).outerjoin(Payout, Payout.id == LedgerEntry.payout_id)
-             .where(*in_range).order_by(*ordered))
-    running = opening
-    if page is None:
-        page, per_page = 1, 0
-    else:
-        page = min(max(page, 1), max(1, -(-total // per_page)))
-        offset = (page - 1) * per_page
-        if offset:
-            earlier = select(amount.label("amount")).where(*in_range).order_by(*ordered).limit(offset).subquery()
-            running += db.session.scalar(select(func.coalesce(func.sum(earlier.c.amount), 0)))
-        query = query.offset(offset).limit(per_page)
-    rows = []
-    for entry, order_number, reference in db.session.execute(query):
-        running += entry.credit_idr - entry.debit_idr
-        rows.append(StatementRow(entry.id, entry.created_at, entry.kind, order_number, entry.payout_id, reference,
-                                 entry.note, entry.credit_idr, entry.debit_idr, running))
-    return Statement(rows, opening, opening + net, total, page, per_page)
-
-
-def _cell(value: Any) -> Any:
-    """Keep a spreadsheet from reading text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return out.getvalue()
-
-
-def statement_csv(sentra_id: int, from_date: date | None = None, to_date: date | None = None) -> str:
-    """The statement of a date range as CSV: one row per entry, with the running balance."""
-    rows = statement(sentra_id, from_date, to_date).rows
-    return _csv(STATEMENT_COLUMNS, (
-        (row.created_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M"), row.kind, row.order_number or "",
-         row.payout_reference or "", row.note or "", row.credit_idr, row.debit_idr, row.balance_idr)
-        for row in rows
-    ))
-
-
 # --- the office's overview and the bank batch -----------------------------------------------------------
 
 
@@ -511,5 +339,5 @@ def export_batch(actor: Any, payout_ids: Iterable[int] | None = None) -> str:
     total = sum(p.amount_idr for p in payouts)
     audit(actor, "payout.export", "payout", ids[0] if len(ids) == 1 else f"{ids[0]}..{ids[-1]}",
           f"Bank batch of {len(ids)} payout(s), Rp{total}", payout_ids=ids, total_idr=total)
-    return _csv(BATCH_COLUMNS, ((p.bank_name, p.account_number, p.account_holder, p.amount_idr, p.reference,
+    return csv_text(BATCH_COLUMNS, ((p.bank_name, p.account_number, p.account_holder, p.amount_idr, p.reference,
                                  p.sentra.name, p.id) for p in payouts))

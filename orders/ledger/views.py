@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from orders.ledger import payouts
+from orders.ledger import payouts, statements
 from orders.ledger.forms import BankAccountForm, StatementFilterForm, shares_form
 from orders.ledger.services import balance_idr
 from shop.db import WIB, utcnow
@@ -52,10 +52,10 @@ def _filter() -> StatementFilterForm:
 def _period(form: StatementFilterForm):
     """(from, to) from the query string. :raise InvalidDateRangeError: reversed."""
     if form.from_date.data and form.to_date.data and form.from_date.data > form.to_date.data:
-        raise payouts.InvalidDateRangeError("reversed")
+        raise statements.InvalidDateRangeError("reversed")
     for day in (form.from_date.data, form.to_date.data):
-        if day is not None and not payouts.EARLIEST_DAY <= day <= payouts.LATEST_DAY:
-            raise payouts.InvalidDateRangeError("out of range")
+        if day is not None and not statements.EARLIEST_DAY <= day <= statements.LATEST_DAY:
+            raise statements.InvalidDateRangeError("out of range")
     return form.from_date.data, form.to_date.data
 
 
@@ -74,12 +74,12 @@ def statement(sentra_slug: str):
     else:
         try:
             period = _period(form)
-        except payouts.InvalidDateRangeError as exc:
+        except statements.InvalidDateRangeError as exc:
             status = 400
             error = (_("The start date is after the end date.") if str(exc) == "reversed"
                      else _("Choose dates between 2000 and 2100."))
     page = _page() or 100_000  # past the end: the last page
-    result = payouts.statement(g.sentra.id, *period, page=page, per_page=PER_PAGE)
+    result = statements.statement(g.sentra.id, *period, page=page, per_page=PER_PAGE)
     return render_template(
         "ledger/statement.html", sentra=g.sentra, membership=g.membership, form=form, error=error,
         statement=result, period=period, balance=balance_idr(g.sentra.id), kind_labels=KIND_LABELS,
@@ -98,12 +98,12 @@ def statement_csv(sentra_slug: str):
         abort(400)
     try:
         period = _period(form)
-    except payouts.InvalidDateRangeError:
+    except statements.InvalidDateRangeError:
         abort(400)
     day = utcnow().astimezone(WIB).date().isoformat()
     filename = f"keuangan-{g.sentra.slug}-{day}.csv"
     return Response(
-        payouts.statement_csv(g.sentra.id, *period), mimetype="text/csv",
+        statements.statement_csv(g.sentra.id, *period), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
 

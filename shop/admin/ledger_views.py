@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from orders.ledger import payouts
+from orders.ledger import payouts, statements
 from orders.ledger.forms import AdjustmentForm, CommissionForm, ExportForm, PayoutForm
 from orders.ledger.services import DEFAULT_COMMISSION_BP, balance_idr
 from shop.admin.access import admin_required
@@ -56,7 +56,7 @@ def ledger_sentra(sentra_id: int):
     page = request.args.get("page", 100_000, type=int) or 100_000  # no page: the last one
     return render_template(
         "shop/admin/ledger/sentra.html", sentra=sentra, balance=balance_idr(sentra.id),
-        statement=payouts.statement(sentra.id, page=page, per_page=PER_PAGE),
+        statement=statements.statement(sentra.id, page=page, per_page=PER_PAGE),
         rate=_percent(sentra.commission_rate_bp) if sentra.commission_rate_bp is not None else None,
         default_rate=_percent(int(current_app.config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP))),
         has_bank_account=payouts.has_bank_account(sentra),

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from orders.ledger import payouts
+from orders.ledger import payouts, statements
 from orders.ledger.services import balance_idr, post
 from shop.extensions import db
 from shop.sentras.models import Role
@@ -33,7 +33,7 @@ def dated():
 
 
 def test_every_entry_shows_oldest_first_with_the_balance_after_it(dated):
-    result = payouts.statement(dated.id)
+    result = statements.statement(dated.id)
     assert [(r.note, r.credit_idr, r.debit_idr, r.balance_idr) for r in result.rows] == [
         ("entry a", 10_000, 0, 10_000), ("entry b", 0, 3_000, 7_000), ("entry c", 5_000, 0, 12_000),
         ("entry d", 0, 1_000, 11_000)]
@@ -41,36 +41,36 @@ def test_every_entry_shows_oldest_first_with_the_balance_after_it(dated):
 
 
 def test_a_date_range_counts_whole_wib_days_and_opens_with_the_balance_before_it(dated):
-    result = payouts.statement(dated.id, date(2024, 5, 1), date(2024, 5, 1))
+    result = statements.statement(dated.id, date(2024, 5, 1), date(2024, 5, 1))
     assert [r.note for r in result.rows] == ["entry b"]  # 23:30 WIB on 1 May; 00:30 WIB on 2 May is the next day
     assert (result.opening_idr, result.rows[0].balance_idr, result.closing_idr) == (10_000, 7_000, 7_000)
-    assert [r.note for r in payouts.statement(dated.id, from_date=date(2024, 5, 2)).rows] == ["entry c", "entry d"]
-    assert [r.note for r in payouts.statement(dated.id, to_date=date(2024, 4, 30)).rows] == ["entry a"]
+    assert [r.note for r in statements.statement(dated.id, from_date=date(2024, 5, 2)).rows] == ["entry c", "entry d"]
+    assert [r.note for r in statements.statement(dated.id, to_date=date(2024, 4, 30)).rows] == ["entry a"]
 
 
 def test_a_reversed_range_is_a_400(dated):
-    with pytest.raises(payouts.InvalidDateRangeError) as caught:
-        payouts.statement(dated.id, date(2024, 5, 3), date(2024, 5, 1))
+    with pytest.raises(statements.InvalidDateRangeError) as caught:
+        statements.statement(dated.id, date(2024, 5, 3), date(2024, 5, 1))
     assert caught.value.status == 400
 
 
 def test_a_later_page_carries_the_running_balance_of_the_pages_before(dated):
-    second = payouts.statement(dated.id, page=2, per_page=3)
+    second = statements.statement(dated.id, page=2, per_page=3)
     assert (second.pages, second.has_prev, second.has_next) == (2, True, False)
     assert [(r.note, r.balance_idr) for r in second.rows] == [("entry d", 11_000)]
-    assert payouts.statement(dated.id, page=99, per_page=3).page == 2  # past the end: the last page
+    assert statements.statement(dated.id, page=99, per_page=3).page == 2  # past the end: the last page
 
 
 def test_the_statement_lists_only_the_sentras_own_entries(dated):
     other = make_sentra("32.75.01.1001")
     post(other.id, "adjustment", "adjustment:other", credit_idr=99_000)
     db.session.commit()
-    assert len(payouts.statement(dated.id).rows) == 4
+    assert len(statements.statement(dated.id).rows) == 4
 
 
 def test_the_csv_has_every_entry_with_the_running_balance_in_wib(dated):
-    rows = list(csv.DictReader(io.StringIO(payouts.statement_csv(dated.id))))
-    assert list(rows[0]) == list(payouts.STATEMENT_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(statements.statement_csv(dated.id))))
+    assert list(rows[0]) == list(statements.STATEMENT_COLUMNS)
     assert [(r["date_wib"], r["credit_idr"], r["debit_idr"], r["balance_idr"]) for r in rows] == [
         ("2024-04-30 10:00", "10000", "0", "10000"), ("2024-05-01 23:30", "0", "3000", "7000"),
         ("2024-05-02 00:30", "5000", "0", "12000"), ("2024-05-03 10:00", "0", "1000", "11000")]
