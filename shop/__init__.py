@@ -102,7 +102,10 @@ def _register_blueprints(app: Flask) -> None:
     import catalog.reviews.api  # noqa: F401  (adds /api/v1/products/<id>/reviews)
     import catalog.search.api  # noqa: F401  (adds /api/v1/search and /api/v1/search/suggest)
     import orders.api  # noqa: F401  (orders endpoints on the API blueprint)
-    import orders.b2b.api  # noqa: F401  (/api/v1/mitra/... and the sentra's requests for quote)
+    import orders.b2b.api  # noqa: F401  (/api/v1/mitra/...: the partner's side of B2B)
+    import orders.b2b.partner_order_views  # noqa: F401  (orders, invoices, handover on the b2b_partner blueprint)
+    import orders.b2b.partner_quote_views  # noqa: F401  (quote decisions, approvals on the b2b_partner blueprint)
+    import orders.b2b.sentra_api  # noqa: F401  (/api/v1/kelola/<slug>/rfqs: the sentra's requests for quote)
     import orders.cart.api  # noqa: F401
     import orders.checkout.api  # noqa: F401
     import orders.impact.api  # noqa: F401  (GET /api/v1/admin/impact)

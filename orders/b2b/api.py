@@ -1,12 +1,12 @@
-"""B2B in the JSON API (on ``shop.api.bp``): the partner's /mitra/... and the sentra's /kelola/<slug>/rfqs.
+"""B2B in the JSON API (on ``shop.api.bp``): the partner's /mitra/...; the sentra's side is in
+:mod:`orders.b2b.sentra_api`, which uses the body readers and :func:`guarded` from here.
 
 A partner member acts for the verified partner that owns the object asked for: requests,
 quotes and approvals are loaded by (partner, id) for each of the caller's verified
 partners in turn, so another partner's id is a 404 and a caller who belongs to no
 verified partner gets 403. Lists act for ``partner_id`` (query or body) or the caller's
-first verified partner. Sentra members load requests by (sentra, id) through
-:func:`~shop.api.auth.api_sentra_required`. Reference images are sent from the web form
-only; the API lists their ids and sizes.
+first verified partner. Reference images are sent from the web form only; the API lists
+their ids and sizes.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from orders.checkout.services import AddressInput
 from orders.errors import OrderError
 from orders.payments.providers import PaymentError
 from shop.api import bp
-from shop.api.auth import api_login_required, api_sentra_required
+from shop.api.auth import api_login_required
 from shop.api.paging import list_envelope, page_params
 from shop.errors import api_error
 from shop.extensions import db
@@ -65,7 +65,7 @@ def _bad_request(fields: dict[str, str], message: str = "The request body is mal
     return api_error(400, "bad_request", message, fields)
 
 
-def _body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     """The JSON object body (an empty body is ``{}``). :raise BadBody: anything else."""
     body = request.get_json(silent=True)
     if body is None and not request.get_data():
@@ -75,7 +75,7 @@ def _body() -> dict[str, Any]:
     return body
 
 
-def _day(value: Any, name: str) -> date | None:
+def body_day(value: Any, name: str) -> date | None:
     """A ``YYYY-MM-DD`` day, or None when absent. :raise BadBody: any other value."""
     if value is None:
         return None
@@ -87,14 +87,14 @@ def _day(value: Any, name: str) -> date | None:
         raise BadBody({name: "a date as YYYY-MM-DD"}) from None
 
 
-def _text(body: dict[str, Any], name: str) -> str | None:
+def body_text(body: dict[str, Any], name: str) -> str | None:
     value = body.get(name)
     if value is not None and not isinstance(value, str):
         raise BadBody({name: "a string"})
     return value
 
 
-def _lines(body: dict[str, Any]) -> list[dict[str, Any]]:
+def body_lines(body: dict[str, Any]) -> list[dict[str, Any]]:
     lines = body.get("lines")
     if lines is None:
         return []
@@ -147,7 +147,7 @@ def _status_arg(allowed: set[str]) -> str | None:
     return status
 
 
-def _guarded(view: Callable[..., Any]) -> Callable[..., Any]:
+def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
     """Turn malformed bodies into 400 and domain errors into their documented status (rolled back)."""
 
     @wraps(view)
@@ -167,7 +167,7 @@ def _guarded(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _filter_error(error: B2bValidationError):
+def filter_error(error: B2bValidationError):
     return api_error(400, "invalid_filter", "Unknown status filter.", error.fields)
 
 
@@ -175,31 +175,31 @@ def _filter_error(error: B2bValidationError):
 
 
 def _rfq_input(body: dict[str, Any]) -> rfqs.RfqInput:
-    sentra = _text(body, "sentra")
+    sentra = body_text(body, "sentra")
     address = body.get("address")
     if not isinstance(address, dict):
         raise BadBody({"address": "required: an object"})
     if any(address.get(key) is not None and not isinstance(address[key], str) for key in ADDRESS_FIELDS):
         raise BadBody({"address": "every address field is a string"})
     lines = [rfqs.RfqLineInput(description=line.get("description") or "", quantity=line.get("quantity"),
-                               product_id=line.get("product_id")) for line in _lines(body)]
+                               product_id=line.get("product_id")) for line in body_lines(body)]
     return rfqs.RfqInput(
-        sentra=sentra or "", needed_by=_day(body.get("needed_by"), "needed_by"),
+        sentra=sentra or "", needed_by=body_day(body.get("needed_by"), "needed_by"),
         address=AddressInput(**{key: address.get(key) for key in ADDRESS_FIELDS}),
-        notes=_text(body, "notes") or "", lines=lines,
+        notes=body_text(body, "notes") or "", lines=lines,
     )
 
 
 @bp.post("/mitra/rfqs")
 @api_login_required
-@_guarded
+@guarded
 def partner_create_rfq():
     """Send a request for quote to a sentra for the caller's partner (``partner_id`` picks one).
 
     :raise 400: not a JSON object, a date not YYYY-MM-DD, no address object. :raise 403: not a
     verified partner's member. :raise 422: unknown sentra, past date, bad lines or address.
     """
-    body = _body()
+    body = json_body()
     membership = acting_membership(g.api_user, _optional_id(body.get("partner_id"), "partner_id"))
     rfq = rfqs.create_rfq(membership, g.api_user, _rfq_input(body))
     db.session.commit()
@@ -209,7 +209,7 @@ def partner_create_rfq():
 
 @bp.get("/mitra/rfqs")
 @api_login_required
-@_guarded
+@guarded
 def partner_list_rfqs():
     """The partner's requests, most recently changed first; ``status`` filters. :raise 400: unknown status."""
     page, per_page = page_params()
@@ -217,7 +217,7 @@ def partner_list_rfqs():
     try:
         status = rfqs.check_status(request.args.get("status"))
     except B2bValidationError as error:
-        return _filter_error(error)
+        return filter_error(error)
     found = rfqs.list_partner_rfqs(membership.partner_id, status, page, per_page)
     today = today_wib()
     return list_envelope([rfq_json(rfq, today) for rfq in found.items], found.total or 0, page, per_page)
@@ -225,7 +225,7 @@ def partner_list_rfqs():
 
 @bp.get("/mitra/rfqs/<int:rfq_id>")
 @api_login_required
-@_guarded
+@guarded
 def partner_get_rfq(rfq_id: int):
     """One request with its lines, every quote revision and the comments. :raise 404: not the caller's."""
     _, rfq = _owning(lambda partner_id: rfqs.load_partner_rfq(partner_id, rfq_id))
@@ -234,11 +234,11 @@ def partner_get_rfq(rfq_id: int):
 
 @bp.post("/mitra/rfqs/<int:rfq_id>/comments")
 @api_login_required
-@_guarded
+@guarded
 def partner_comment(rfq_id: int):
     """Comment on the partner's request: ``{"body"}``. :raise 404: :raise 422: empty or too long."""
     _, rfq = _owning(lambda partner_id: rfqs.load_partner_rfq(partner_id, rfq_id))
-    comment = rfqs.add_comment(rfq, "partner", g.api_user, _text(_body(), "body") or "")
+    comment = rfqs.add_comment(rfq, "partner", g.api_user, body_text(json_body(), "body") or "")
     db.session.commit()
     return {"comment": comment_json(comment)}, 201
 
@@ -248,7 +248,7 @@ def partner_comment(rfq_id: int):
 
 @bp.post("/mitra/quotes/<int:quote_id>/accept")
 @api_login_required
-@_guarded
+@guarded
 def partner_accept_quote(quote_id: int):
     """Accept a quote: ``{"payment": "bank_transfer" | "terms"}``. 201 with the order, or 202 with the
     approval a manager must give first.
@@ -256,7 +256,7 @@ def partner_accept_quote(quote_id: int):
     :raise 404: not the caller's. :raise 409: already_accepted, quote_superseded, quote_expired,
     quote_declined, rfq_closed, insufficient_stock. :raise 422: unknown payment, terms problems.
     """
-    payment = _text(_body(), "payment")
+    payment = body_text(json_body(), "payment")
     membership, _ = _owning(lambda partner_id: quotes.load_partner_quote(partner_id, quote_id))
     accepted = quotes.accept_quote(membership, g.api_user, quote_id, payment, current_app.config)
     db.session.commit()
@@ -268,10 +268,10 @@ def partner_accept_quote(quote_id: int):
 
 @bp.post("/mitra/quotes/<int:quote_id>/decline")
 @api_login_required
-@_guarded
+@guarded
 def partner_decline_quote(quote_id: int):
     """Decline an open quote (the request closes): ``{"reason"?}``. :raise 404: :raise 409: not open."""
-    reason = _text(_body(), "reason")
+    reason = body_text(json_body(), "reason")
     membership, _ = _owning(lambda partner_id: quotes.load_partner_quote(partner_id, quote_id))
     quote = quotes.decline_quote(membership, g.api_user, quote_id, reason)
     db.session.commit()
@@ -280,7 +280,7 @@ def partner_decline_quote(quote_id: int):
 
 @bp.get("/mitra/approvals")
 @api_login_required
-@_guarded
+@guarded
 def partner_list_approvals():
     """The partner's purchase approvals, newest first; ``status`` filters. :raise 400: unknown status."""
     page, per_page = page_params()
@@ -288,13 +288,13 @@ def partner_list_approvals():
     try:
         status = _status_arg(set(ApprovalStatus))
     except B2bValidationError as error:
-        return _filter_error(error)
+        return filter_error(error)
     found = quotes.list_approvals(membership.partner_id, status, page, per_page)
     return list_envelope([approval_json(approval) for approval in found.items], found.total or 0, page, per_page)
 
 
 def _decide(approval_id: int, decide: Callable[[PartnerMembership, str | None], PurchaseApproval]):
-    note = _text(_body(), "note")
+    note = body_text(json_body(), "note")
     membership, _ = _owning(lambda partner_id: quotes.load_approval(partner_id, approval_id))
     approval = decide(membership, note)
     db.session.commit()
@@ -307,7 +307,7 @@ def _decide(approval_id: int, decide: Callable[[PartnerMembership, str | None], 
 
 @bp.post("/mitra/approvals/<int:approval_id>/approve")
 @api_login_required
-@_guarded
+@guarded
 def partner_approve(approval_id: int):
     """A manager approves (a quote approval places the order): ``{"note"?}``.
 
@@ -320,7 +320,7 @@ def partner_approve(approval_id: int):
 
 @bp.post("/mitra/approvals/<int:approval_id>/reject")
 @api_login_required
-@_guarded
+@guarded
 def partner_reject(approval_id: int):
     """A manager rejects: ``{"note"?}``. :raise 403: :raise 404: :raise 409: decided already."""
     return _decide(approval_id, lambda membership, note: quotes.reject(membership, approval_id, note))
@@ -331,7 +331,7 @@ def partner_reject(approval_id: int):
 
 @bp.get("/mitra/orders")
 @api_login_required
-@_guarded
+@guarded
 def partner_list_orders():
     """The partner's orders, newest first, with tax and invoice number."""
     page, per_page = page_params()
@@ -346,7 +346,7 @@ def partner_list_orders():
 
 @bp.get("/mitra/invoices")
 @api_login_required
-@_guarded
+@guarded
 def partner_list_invoices():
     """The partner's invoices, newest first; ``status`` is unpaid, overdue, paid or void.
 
@@ -358,75 +358,7 @@ def partner_list_invoices():
         found = partner_orders.list_partner_invoices(membership.partner_id, request.args.get("status"),
                                                      page, per_page)
     except B2bValidationError as error:
-        return _filter_error(error)
+        return filter_error(error)
     today = today_wib()
     return list_envelope([invoice_json(invoice, today) for invoice in found.items], found.total or 0, page, per_page)
 
-
-# --- the sentra ---------------------------------------------------------------------------------------
-
-
-def _sentra_rfq(rfq_id: int, **options: Any):
-    return rfqs.load_sentra_rfq(g.sentra.id, rfq_id, **options)
-
-
-@bp.get("/kelola/<sentra_slug>/rfqs")
-@api_sentra_required("member")
-@_guarded
-def sentra_list_rfqs(sentra_slug: str):
-    """The sentra's quote inbox: open requests first by needed-by date. :raise 400: unknown status."""
-    page, per_page = page_params()
-    try:
-        status = rfqs.check_status(request.args.get("status"))
-    except B2bValidationError as error:
-        return _filter_error(error)
-    found = rfqs.list_sentra_rfqs(g.sentra.id, status, page, per_page)
-    today = today_wib()
-    return list_envelope([rfq_json(rfq, today) for rfq in found.items], found.total or 0, page, per_page)
-
-
-@bp.get("/kelola/<sentra_slug>/rfqs/<int:rfq_id>")
-@api_sentra_required("member")
-@_guarded
-def sentra_get_rfq(sentra_slug: str, rfq_id: int):
-    """One request to the sentra with every revision and comment. :raise 404: another sentra's."""
-    return {"rfq": rfq_json(_sentra_rfq(rfq_id), detail=True)}
-
-
-def _quote_input(body: dict[str, Any]) -> quotes.QuoteInput:
-    lines = [quotes.QuoteLineInput(
-        description=line.get("description") or "", quantity=line.get("quantity"),
-        unit_price_idr=line.get("unit_price_idr"), lead_time_days=line.get("lead_time_days", 0),
-        product_id=line.get("product_id"), variant_id=line.get("variant_id"),
-    ) for line in _lines(body)]
-    return quotes.QuoteInput(
-        valid_until=_day(body.get("valid_until"), "valid_until"), delivery_fee_idr=body.get("delivery_fee_idr", 0),
-        notes=_text(body, "notes") or "", delivery_method=_text(body, "delivery_method"), lines=lines,
-    )
-
-
-@bp.post("/kelola/<sentra_slug>/rfqs/<int:rfq_id>/quotes")
-@api_sentra_required("member")
-@_guarded
-def sentra_create_quote(sentra_slug: str, rfq_id: int):
-    """Quote a request, or revise the quote (the new revision supersedes the open one).
-
-    :raise 404: another sentra's. :raise 400: malformed body or date. :raise 409: rfq_closed.
-    :raise 422: past validity, unknown delivery method, bad lines, fee or prices.
-    """
-    _sentra_rfq(rfq_id)
-    data = _quote_input(_body())
-    quote = quotes.create_quote(g.sentra, g.api_user, rfq_id, data, current_app.config)
-    db.session.commit()
-    return {"quote": quote_json(quotes.load_sentra_quote(g.sentra.id, quote.id))}, 201
-
-
-@bp.post("/kelola/<sentra_slug>/rfqs/<int:rfq_id>/comments")
-@api_sentra_required("member")
-@_guarded
-def sentra_comment(sentra_slug: str, rfq_id: int):
-    """Comment on a request to the sentra: ``{"body"}``. :raise 404: :raise 422: empty or too long."""
-    rfq = _sentra_rfq(rfq_id)
-    comment = rfqs.add_comment(rfq, "sentra", g.api_user, _text(_body(), "body") or "")
-    db.session.commit()
-    return {"comment": comment_json(comment)}, 201

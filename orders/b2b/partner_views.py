@@ -1,68 +1,60 @@
-"""The partner's B2B pages under /mitra/: dashboard, requests for quote, quotes, approvals, orders, invoices.
+"""The partner's B2B pages under /mitra/: dashboard, requests for quote, quotes, approvals.
 
 Every route needs a login and a verified partner membership (:func:`partner_required`;
 the user acts for their first verified partner, see ``orders.b2b.access``): anyone else
 gets a 403. Objects are loaded by (partner, id) or (partner, number), so another
 partner's request, image, quote, approval or order is a 404. Domain errors become a
-flash message or form errors, never a 500.
+flash message or form errors, never a 500. Quote decisions and approvals add their routes
+to this blueprint from :mod:`orders.b2b.partner_quote_views`, orders, invoices and the
+handover from :mod:`orders.b2b.partner_order_views`; what they share is in
+:mod:`orders.b2b.partner_common`.
 """
 from __future__ import annotations
-
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
-    render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from catalog.images import MAX_BYTES
 from catalog.products.models import Product, ProductStatus
-from orders.b2b import partner_orders, quotes, rfqs
-from orders.b2b.access import acting_membership, can_approve
-from orders.b2b.errors import (
-    ApprovalNotAllowedError,
-    B2bError,
-    NotFoundError,
-    NotPartnerError,
-)
-from orders.b2b.invoices import is_overdue, outstanding_terms_idr, overdue_count, today_wib
+from orders.b2b import rfqs
+from orders.b2b.access import acting_membership
+from orders.b2b.errors import B2bError, NotFoundError
 from orders.b2b.models import (
     ApprovalStatus,
-    Invoice,
     PurchaseApproval,
-    Quote,
     RfqComment,
     RfqStatus,
 )
-from orders.b2b.partner_dashboard import dashboard_for, invoice_totals
+from orders.b2b.partner_common import (
+    ERROR_MESSAGES,
+    PER_PAGE,
+    error_message,
+    page_number,
+    partner_required,
+    render,
+)
+from orders.b2b.partner_dashboard import dashboard_for
 from orders.b2b.partner_forms import (
-    AcceptQuoteForm,
     CommentForm,
-    HandoverConfirmForm,
     ReasonForm,
     RfqForm,
 )
 from orders.checkout.errors import CheckoutValidationError
 from orders.checkout.services import AddressInput
-from orders.errors import OrderError
-from orders.payments.providers import PaymentError, get_provider
 from orders.payments.transfer_views import proof_response
 from shop.extensions import db
-from shop.i18n import rupiah
 from shop.partners.forms import IN_BEKASI, OUTSIDE
 from shop.places.services import kelurahan_choices
 from shop.sentras.models import Sentra, SentraStatus
@@ -70,27 +62,7 @@ from shop.storage import StorageError
 
 bp = Blueprint("b2b_partner", __name__, url_prefix="/mitra")
 
-PER_PAGE = 20
 DASHBOARD_EXTENSION = "partner_dashboard"  # shop.partners.views.home renders it for verified members
-
-# What the partner reads when an action is refused, by the error's code.
-ERROR_MESSAGES = {
-    "already_accepted": _l("This quote was already accepted."),
-    "quote_superseded": _l("The sentra sent a newer revision of this quote. Look at the newest one."),
-    "quote_declined": _l("This quote was declined."),
-    "rfq_closed": _l("This request is closed (accepted, declined or withdrawn)."),
-    "quote_expired": _l("This quote is past its validity date. Ask the sentra for a new one in the comments."),
-    "terms_unavailable": _l("Payment terms are not enabled for your organisation. Pay by bank transfer."),
-    "overdue_invoices": _l("An invoice is overdue. Pay it before buying on payment terms again."),
-    "insufficient_stock": _l("The sentra no longer has enough stock for a line of this quote. "
-                             "Ask them to revise it."),
-    "validation_error": _l("Choose bank transfer or payment terms."),
-    "approval_decided": _l("This approval was already decided."),
-    "handover_not_possible": _l("The goods are not on their way yet, or this order is already delivered."),
-    "invalid_event": _l("The goods are not on their way yet, or this order is already delivered."),
-}
-NOT_A_MANAGER = _l("Only a manager or the owner approves purchases above the threshold.")
-NOT_OWN = _l("A manager other than the person who prepared it must approve.")
 FIELD_MESSAGES = {
     "required": _l("Please fill this in."),
     "invalid": _l("This does not look right."),
@@ -98,53 +70,9 @@ FIELD_MESSAGES = {
     "unknown": _l("Choose one from the list."),
 }
 RFQ_TABS = ("", *[status.value for status in RfqStatus])
-INVOICE_TABS = ("", *partner_orders.INVOICE_FILTERS)
 
 
-# --- access and helpers -------------------------------------------------------------------------------
-
-
-def partner_required(view: Callable) -> Callable:
-    """Log in, then act for the user's verified partner (``g.membership``, ``g.partner``). :raise 403:"""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any):
-        try:
-            g.membership = acting_membership(current_user)
-        except NotPartnerError:
-            abort(403)
-        g.partner = g.membership.partner
-        return view(*args, **kwargs)
-
-    wrapped.partner_scoped = True  # type: ignore[attr-defined]
-    return login_required(wrapped)
-
-
-def endpoint_exists(name: str) -> bool:
-    return name in current_app.view_functions
-
-
-def _render(template: str, code: int = 200, **context: Any):
-    membership = g.membership
-    return render_template(
-        template, membership=membership, partner=membership.partner, may_approve=can_approve(membership),
-        endpoint_exists=endpoint_exists, today=today_wib(), **context,
-    ), code
-
-
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
-
-
-def _message(error: B2bError | OrderError) -> str:
-    if error.code == "credit_limit_exceeded":
-        left = int(getattr(error, "fields", {}).get("available_idr") or 0)
-        return _("This is over your credit limit: %(left)s of it is left. Pay by bank transfer or pay "
-                 "open invoices first.", left=rupiah(left))
-    if isinstance(error, ApprovalNotAllowedError):
-        return str(NOT_A_MANAGER if not can_approve(g.membership) else NOT_OWN)
-    return str(ERROR_MESSAGES.get(error.code, _l("This could not be done; nothing was changed.")))
+# --- loading ------------------------------------------------------------------------------------------
 
 
 def _load_rfq(rfq_id: int):
@@ -154,28 +82,8 @@ def _load_rfq(rfq_id: int):
         abort(404)
 
 
-def _load_quote(quote_id: int) -> Quote:
-    try:
-        return quotes.load_partner_quote(g.partner.id, quote_id)
-    except NotFoundError:
-        abort(404)
-
-
-def _load_approval(approval_id: int) -> PurchaseApproval:
-    try:
-        return quotes.load_approval(g.partner.id, approval_id)
-    except NotFoundError:
-        abort(404)
-
-
-def _load_order(number: str):
-    try:
-        return partner_orders.load_partner_order(g.partner.id, number)
-    except NotFoundError:
-        abort(404)
-
-
-def _to_rfq(rfq_id: int):
+def to_rfq(rfq_id: int):
+    """Back to the request page (a 303, so a reload does not resend the form); quote views use it too."""
     return redirect(url_for("b2b_partner.rfq_detail", rfq_id=rfq_id), 303)
 
 
@@ -186,7 +94,7 @@ def dashboard():
     """The partner's dashboard, rendered at /mitra/ by ``shop.partners.views.home`` for a verified member."""
     g.membership = acting_membership(current_user)
     g.partner = g.membership.partner
-    return _render("b2b/partner/dashboard.html", board=dashboard_for(g.partner))[0]
+    return render("b2b/partner/dashboard.html", board=dashboard_for(g.partner))[0]
 
 
 @bp.record_once
@@ -204,8 +112,8 @@ def rfq_list():
     status = request.args.get("status", "")
     if status not in RFQ_TABS:
         abort(404)
-    page = rfqs.list_partner_rfqs(g.partner.id, status or None, _page(), PER_PAGE)
-    return _render("b2b/partner/rfq_list.html", rfqs=page, status=status, tabs=RFQ_TABS)
+    page = rfqs.list_partner_rfqs(g.partner.id, status or None, page_number(), PER_PAGE)
+    return render("b2b/partner/rfq_list.html", rfqs=page, status=status, tabs=RFQ_TABS)
 
 
 def _sentra_choices() -> list[tuple[str, str]]:
@@ -278,7 +186,7 @@ def _rfq_errors(form: RfqForm, rows: list[int], error: B2bError | CheckoutValida
 
 
 def _render_rfq_form(form: RfqForm, status: int = 200, other_errors: dict[str, str] | None = None):
-    return _render("b2b/partner/rfq_new.html", status, form=form, other_errors=other_errors or {},
+    return render("b2b/partner/rfq_new.html", status, form=form, other_errors=other_errors or {},
                    max_images=rfqs.MAX_IMAGES)
 
 
@@ -337,7 +245,7 @@ def _render_rfq(rfq, comment_form: CommentForm | None = None, status: int = 200)
     waiting = set(db.session.scalars(select(PurchaseApproval.quote_id).where(
         PurchaseApproval.quote_id.in_(quote_ids), PurchaseApproval.status == ApprovalStatus.PENDING))) \
         if quote_ids else set()
-    return _render("b2b/partner/rfq_detail.html", status, rfq=rfq, quotes=list(reversed(rfq.quotes)),
+    return render("b2b/partner/rfq_detail.html", status, rfq=rfq, quotes=list(reversed(rfq.quotes)),
                    comments=comments, waiting_approval=waiting, comment_form=comment_form or CommentForm(),
                    is_open=rfq.status in rfqs.OPEN_STATUSES)
 
@@ -378,7 +286,7 @@ def rfq_comment(rfq_id: int):
         return _render_rfq(_load_rfq(rfq_id), form, 422)
     db.session.commit()
     flash(_("Comment sent to the sentra."), "success")
-    return _to_rfq(rfq_id)
+    return to_rfq(rfq_id)
 
 
 @bp.get("/permintaan/<int:rfq_id>/batal")
@@ -388,8 +296,8 @@ def rfq_cancel_confirm(rfq_id: int):
     rfq = _load_rfq(rfq_id)
     if rfq.status not in rfqs.OPEN_STATUSES:
         flash(str(ERROR_MESSAGES["rfq_closed"]), "error")
-        return _to_rfq(rfq_id)
-    return _render("b2b/partner/confirm.html", form=ReasonForm(), kind="withdraw", rfq=rfq,
+        return to_rfq(rfq_id)
+    return render("b2b/partner/confirm.html", form=ReasonForm(), kind="withdraw", rfq=rfq,
                    action=url_for("b2b_partner.rfq_cancel", rfq_id=rfq_id),
                    back=url_for("b2b_partner.rfq_detail", rfq_id=rfq_id))
 
@@ -405,265 +313,8 @@ def rfq_cancel(rfq_id: int):
         rfqs.cancel_rfq(g.membership, current_user, rfq_id)
     except B2bError as error:
         db.session.rollback()
-        flash(_message(error), "error")
-        return _to_rfq(rfq_id)
+        flash(error_message(error), "error")
+        return to_rfq(rfq_id)
     db.session.commit()
     flash(_("The request is withdrawn; the sentra is told."), "success")
-    return _to_rfq(rfq_id)
-
-
-# --- deciding a quote ---------------------------------------------------------------------------------
-
-
-def _terms_context() -> dict[str, Any]:
-    partner = g.partner
-    if not partner.terms_days:
-        return {"terms_days": None}
-    outstanding = outstanding_terms_idr(partner.id)
-    return {"terms_days": partner.terms_days, "credit_limit_idr": partner.credit_limit_idr,
-            "credit_available_idr": max(partner.credit_limit_idr - outstanding, 0),
-            "has_overdue": overdue_count(partner.id) > 0}
-
-
-@bp.get("/penawaran/<int:quote_id>/terima")
-@partner_required
-def quote_accept_confirm(quote_id: int):
-    """The total and the payment choice before accepting. :raise 404:"""
-    quote = _load_quote(quote_id)
-    try:
-        quotes.check_acceptable(quote)
-    except B2bError as error:
-        flash(_message(error), "error")
-        return _to_rfq(quote.rfq_id)
-    form = AcceptQuoteForm()
-    return _render("b2b/partner/confirm.html", form=form, kind="accept", quote=quote, rfq=quote.rfq,
-                   needs_approval=quotes.needs_approval(g.partner, quote.total_idr),
-                   action=url_for("b2b_partner.quote_accept", quote_id=quote_id),
-                   back=url_for("b2b_partner.rfq_detail", rfq_id=quote.rfq_id), **_terms_context())
-
-
-@bp.post("/penawaran/<int:quote_id>/terima")
-@partner_required
-def quote_accept(quote_id: int):
-    """Accept: the order is made, or (above the threshold) a manager is asked first. :raise 404:"""
-    form = AcceptQuoteForm()
-    if not form.validate_on_submit():
-        _load_quote(quote_id)
-        flash(str(ERROR_MESSAGES["validation_error"]), "error")
-        return redirect(url_for("b2b_partner.quote_accept_confirm", quote_id=quote_id), 303)
-    try:
-        accepted = quotes.accept_quote(g.membership, current_user, quote_id, form.payment.data, current_app.config)
-    except NotFoundError:
-        db.session.rollback()
-        abort(404)
-    except (B2bError, PaymentError) as error:
-        db.session.rollback()
-        flash(_message(error) if isinstance(error, B2bError) else
-              _("The payment could not be started: %(message)s", message=error.message), "error")
-        return _to_rfq(_load_quote(quote_id).rfq_id)
-    db.session.commit()
-    if accepted.approval is not None:
-        flash(_("Sent to a manager for approval. The order is placed when a manager other than you approves."),
-              "success")
-        return _to_rfq(accepted.approval.quote.rfq_id)
-    order = accepted.order
-    if order.payment_method == "bank_transfer":
-        flash(_("Quote accepted: order %(number)s is made. Pay it by bank transfer as shown below.",
-                number=order.number), "success")
-    else:
-        flash(_("Quote accepted: order %(number)s is placed on payment terms.", number=order.number), "success")
-    return redirect(url_for("b2b_partner.order_detail", number=order.number), 303)
-
-
-@bp.get("/penawaran/<int:quote_id>/tolak")
-@partner_required
-def quote_decline_confirm(quote_id: int):
-    """Ask before declining (with an optional reason). :raise 404:"""
-    quote = _load_quote(quote_id)
-    return _render("b2b/partner/confirm.html", form=ReasonForm(), kind="decline", quote=quote, rfq=quote.rfq,
-                   action=url_for("b2b_partner.quote_decline", quote_id=quote_id),
-                   back=url_for("b2b_partner.rfq_detail", rfq_id=quote.rfq_id))
-
-
-@bp.post("/penawaran/<int:quote_id>/tolak")
-@partner_required
-def quote_decline(quote_id: int):
-    """Decline the quote; the request closes. :raise 404:"""
-    rfq_id = _load_quote(quote_id).rfq_id
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("The reason is at most 500 characters."), "error")
-        return redirect(url_for("b2b_partner.quote_decline_confirm", quote_id=quote_id), 303)
-    try:
-        quotes.decline_quote(g.membership, current_user, quote_id, form.reason.data)
-    except B2bError as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-        return _to_rfq(rfq_id)
-    db.session.commit()
-    flash(_("Quote declined; the sentra is told."), "success")
-    return _to_rfq(rfq_id)
-
-
-# --- approvals ----------------------------------------------------------------------------------------
-
-
-@bp.get("/persetujuan")
-@partner_required
-def approvals():
-    """Purchases above the threshold: pending first, then decided ones, 20 a page."""
-    pending_first = (PurchaseApproval.status != ApprovalStatus.PENDING)
-    page = db.paginate(
-        select(PurchaseApproval).where(PurchaseApproval.partner_id == g.partner.id)
-        .options(joinedload(PurchaseApproval.requested_by), joinedload(PurchaseApproval.decided_by),
-                 joinedload(PurchaseApproval.quote).joinedload(Quote.rfq))
-        .order_by(pending_first, PurchaseApproval.id.desc()),
-        page=_page(), per_page=PER_PAGE, error_out=False)
-    return _render("b2b/partner/approvals.html", approvals=page)
-
-
-def _decide_confirm(approval_id: int, kind: str):
-    approval = _load_approval(approval_id)
-    endpoint = "b2b_partner.approval_approve" if kind == "approve" else "b2b_partner.approval_reject"
-    return _render("b2b/partner/confirm.html", form=ReasonForm(), kind=kind, approval=approval,
-                   quote=approval.quote, rfq=approval.quote.rfq if approval.quote else None,
-                   action=url_for(endpoint, approval_id=approval_id), back=url_for("b2b_partner.approvals"))
-
-
-@bp.get("/persetujuan/<int:approval_id>/setujui")
-@partner_required
-def approval_approve_confirm(approval_id: int):
-    """Ask before approving. :raise 404:"""
-    return _decide_confirm(approval_id, "approve")
-
-
-@bp.get("/persetujuan/<int:approval_id>/tolak")
-@partner_required
-def approval_reject_confirm(approval_id: int):
-    """Ask before rejecting. :raise 404:"""
-    return _decide_confirm(approval_id, "reject")
-
-
-@bp.post("/persetujuan/<int:approval_id>/setujui")
-@partner_required
-def approval_approve(approval_id: int):
-    """A manager approves: a quote's order is made. :raise 404:"""
-    _load_approval(approval_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        approval = quotes.approve(g.membership, approval_id, current_app.config, form.reason.data)
-    except (B2bError, PaymentError) as error:
-        if getattr(error, "keeps_changes", False):
-            db.session.commit()  # the approval was cancelled: its quote can no longer be accepted
-        else:
-            db.session.rollback()
-        flash(_message(error) if isinstance(error, B2bError) else
-              _("The payment could not be started: %(message)s", message=error.message), "error")
-        return redirect(url_for("b2b_partner.approvals"), 303)
-    db.session.commit()
-    if approval.kind == "quote" and approval.quote is not None and approval.quote.order is not None:
-        order = approval.quote.order
-        flash(_("Approved: order %(number)s is made for %(name)s.", number=order.number,
-                name=approval.requested_by.name), "success")
-        return redirect(url_for("b2b_partner.order_detail", number=order.number), 303)
-    flash(_("Approved: %(name)s can now place the order.", name=approval.requested_by.name), "success")
-    return redirect(url_for("b2b_partner.approvals"), 303)
-
-
-@bp.post("/persetujuan/<int:approval_id>/tolak")
-@partner_required
-def approval_reject(approval_id: int):
-    """A manager rejects: nothing is bought. :raise 404:"""
-    _load_approval(approval_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        quotes.reject(g.membership, approval_id, form.reason.data)
-    except B2bError as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-        return redirect(url_for("b2b_partner.approvals"), 303)
-    db.session.commit()
-    flash(_("Rejected; the person who prepared it is told."), "success")
-    return redirect(url_for("b2b_partner.approvals"), 303)
-
-
-# --- orders and invoices ------------------------------------------------------------------------------
-
-
-@bp.get("/pesanan")
-@partner_required
-def orders():
-    """The partner's orders, newest first, 20 a page, with their invoices."""
-    page = partner_orders.list_partner_orders(g.partner.id, _page(), PER_PAGE)
-    ids = [order.id for order in page.items]
-    invoices = {invoice.order_id: invoice for invoice in db.session.scalars(
-        select(Invoice).where(Invoice.order_id.in_(ids)))} if ids else {}
-    return _render("b2b/partner/orders.html", orders=page, invoices=invoices, is_overdue=is_overdue)
-
-
-def _render_order(order, handover_form: HandoverConfirmForm | None = None, status: int = 200):
-    invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
-    quote = db.session.scalar(select(Quote).where(Quote.order_id == order.id))
-    payment = order.checkout.payment
-    instructions = None
-    if payment is not None and order.status == "pending_payment" and payment.method == "bank_transfer":
-        instructions = get_provider(payment.method).instructions(payment, current_app.config)
-    handover = partner_orders.handover_record_of(order)
-    return _render(
-        "b2b/partner/order_detail.html", status, order=order, checkout=order.checkout, payment=payment,
-        instructions=instructions, invoice=invoice, invoice_overdue=invoice is not None and is_overdue(invoice),
-        quote=quote, handover=handover,
-        may_confirm=handover is None and order.status in ("shipped", "ready_for_pickup"),
-        handover_form=handover_form or HandoverConfirmForm(formdata=None),
-    )
-
-
-@bp.get("/pesanan/<number>")
-@partner_required
-def order_detail(number: str):
-    """One order: lines, money with PPN, payment, tracking, invoice, papers, handover. :raise 404:"""
-    return _render_order(_load_order(number))
-
-
-@bp.post("/pesanan/<number>/terima")
-@partner_required
-def order_handover(number: str):
-    """Sign the handover record (berita acara): the goods arrived and the order is delivered. :raise 404:"""
-    order = _load_order(number)
-    form = HandoverConfirmForm()
-    if not form.validate_on_submit():
-        return _render_order(order, form, 422)
-    try:
-        partner_orders.confirm_handover(g.membership, current_user, number, form.received_by_name.data,
-                                        form.note.data)
-    except NotFoundError:
-        db.session.rollback()
-        abort(404)
-    except B2bError as error:
-        db.session.rollback()
-        form.received_by_name.errors.append(_("Write the name of the person who received the goods.")
-                                            if "recipient_name" in error.fields else _message(error))
-        return _render_order(_load_order(number), form, 422)
-    except OrderError as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-        return redirect(url_for("b2b_partner.order_detail", number=number), 303)
-    db.session.commit()
-    flash(_("Thank you. The handover record is signed and the order is delivered."), "success")
-    return redirect(url_for("b2b_partner.order_detail", number=number), 303)
-
-
-@bp.get("/tagihan")
-@partner_required
-def invoices():
-    """The partner's invoices by status (unpaid, overdue, paid, void), 20 a page. :raise 404: an unknown tab."""
-    status = request.args.get("status", "")
-    if status not in INVOICE_TABS:
-        abort(404)
-    page = partner_orders.list_partner_invoices(g.partner.id, status or None, _page(), PER_PAGE)
-    return _render("b2b/partner/invoices.html", invoices=page, status=status, tabs=INVOICE_TABS,
-                   totals=invoice_totals(g.partner.id), is_overdue=is_overdue)
+    return to_rfq(rfq_id)

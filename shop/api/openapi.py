@@ -906,7 +906,8 @@ SPEC["paths"].update({
 })
 
 
-# --- B2B: partners' requests, quotes, approvals, orders and invoices; the sentra's quote inbox (orders.b2b.api) ---
+# --- B2B: partners' requests, quotes, approvals, orders and invoices (orders.b2b.api);
+# the sentra's quote inbox (orders.b2b.sentra_api) ---
 _DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD (a day in WIB)"}
 _RFQ_STATUSES = ["open", "quoted", "accepted", "declined", "cancelled"]
 _RFQ_ID_PARAM = {"name": "rfq_id", "in": "path", "required": True, "schema": _INT}
