@@ -17,6 +17,7 @@ once; a rare duplicate email after a crash is harmless.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -34,13 +35,15 @@ from shop.accounts.models import User
 from shop.extensions import db
 from shop.i18n import rupiah
 from shop.mail import send_mail
-from shop.outbox.services import register
+from shop.outbox.services import Handler, register
 from shop.partners.models import PartnerMembership, PartnerRole
 from shop.sentras.models import SentraMembership
 
 log = logging.getLogger(__name__)
 
 MANAGER_ROLES = (PartnerRole.MANAGER.value, PartnerRole.OWNER.value)
+
+RowHandler = Callable[[Any, dict[str, Any]], None]
 
 
 # --- links ------------------------------------------------------------------------------------------
@@ -111,14 +114,13 @@ def _office() -> list[User]:
     return _live(db.session.scalars(select(User).where(User.is_admin.is_(True))))
 
 
-def _mail(users: Iterable[User], subject: Callable[[], str], body: Callable[[User], str]) -> None:
+def _mail(users: Iterable[User], subject: Callable[[], str], paragraphs: Callable[[], list[str]]) -> None:
+    """Send each user the message in their own language: ``subject`` and ``paragraphs`` are called
+    under the user's locale, and the body is a greeting followed by the paragraphs."""
     for user in users:
         with _language_of(user):
-            send_mail(user.email, subject(), body(user))
-
-
-def _greeting(user: User) -> str:
-    return _("Hello %(name)s,", name=user.name)
+            body = "\n\n".join([_("Hello %(name)s,", name=user.name), *paragraphs()])
+            send_mail(user.email, subject(), body)
 
 
 def _get(model: type, key: Any) -> Any:
@@ -126,6 +128,23 @@ def _get(model: type, key: Any) -> Any:
     if row is None:
         log.warning("%s %s is gone; no email sent", model.__name__, key)
     return row
+
+
+def _handler(kind: str, model: type, key: str) -> Callable[[RowHandler], Handler]:
+    """Register ``fn(row, payload)`` for jobs of ``kind``, with the ``model`` row whose id is the
+    payload's ``key``; a row that is gone sends nothing."""
+
+    def decorator(fn: RowHandler) -> Handler:
+        @register(kind)
+        @functools.wraps(fn)
+        def handle(payload: dict[str, Any]) -> None:
+            row = _get(model, payload.get(key))
+            if row is not None:
+                fn(row, payload)
+
+        return handle
+
+    return decorator
 
 
 def _quote_summary(quote: Quote) -> str:
@@ -140,50 +159,30 @@ def _quote_summary(quote: Quote) -> str:
 # --- to the sentra ----------------------------------------------------------------------------------
 
 
-@register("b2b.rfq_created")
-def rfq_created(payload: dict[str, Any]) -> None:
+@_handler("b2b.rfq_created", Rfq, "rfq_id")
+def rfq_created(rfq: Rfq, payload: dict[str, Any]) -> None:
     """A partner asks the sentra for a quote: every member of the sentra hears of it."""
-    rfq = _get(Rfq, payload.get("rfq_id"))
-    if rfq is None:
-        return
-
-    def body(user: User) -> str:
-        lines = "\n".join(f"- {line.quantity} × {line.description}" for line in rfq.lines)
-        return "\n\n".join([
-            _greeting(user),
-            _("%(partner)s asks %(sentra)s for a quote, needed by %(date)s:",
-              partner=rfq.partner.name, sentra=rfq.sentra.name, date=rfq.needed_by.isoformat()),
-            lines,
-            _("Answer with a quote: %(link)s", link=_sentra_rfq_link(rfq)),
-        ])
-
     _mail(sentra_members(rfq.sentra_id), lambda: _("Request for quote from %(partner)s", partner=rfq.partner.name),
-          body)
+          lambda: [
+              _("%(partner)s asks %(sentra)s for a quote, needed by %(date)s:",
+                partner=rfq.partner.name, sentra=rfq.sentra.name, date=rfq.needed_by.isoformat()),
+              "\n".join(f"- {line.quantity} × {line.description}" for line in rfq.lines),
+              _("Answer with a quote: %(link)s", link=_sentra_rfq_link(rfq)),
+          ])
 
 
-@register("b2b.rfq_cancelled")
-def rfq_cancelled(payload: dict[str, Any]) -> None:
-    rfq = _get(Rfq, payload.get("rfq_id"))
-    if rfq is None:
-        return
-    _mail(
-        sentra_members(rfq.sentra_id),
-        lambda: _("Request for quote %(id)s withdrawn", id=rfq.id),
-        lambda user: "\n\n".join([
-            _greeting(user),
-            _("%(partner)s withdrew its request for quote %(id)s; no quote is needed any more.",
-              partner=rfq.partner.name, id=rfq.id),
-            _("The request: %(link)s", link=_sentra_rfq_link(rfq)),
-        ]),
-    )
+@_handler("b2b.rfq_cancelled", Rfq, "rfq_id")
+def rfq_cancelled(rfq: Rfq, payload: dict[str, Any]) -> None:
+    _mail(sentra_members(rfq.sentra_id), lambda: _("Request for quote %(id)s withdrawn", id=rfq.id), lambda: [
+        _("%(partner)s withdrew its request for quote %(id)s; no quote is needed any more.",
+          partner=rfq.partner.name, id=rfq.id),
+        _("The request: %(link)s", link=_sentra_rfq_link(rfq)),
+    ])
 
 
-@register("b2b.comment_added")
-def comment_added(payload: dict[str, Any]) -> None:
+@_handler("b2b.comment_added", RfqComment, "comment_id")
+def comment_added(comment: RfqComment, payload: dict[str, Any]) -> None:
     """A comment goes to the other side: the partner's comment to the sentra, and the other way."""
-    comment = _get(RfqComment, payload.get("comment_id"))
-    if comment is None:
-        return
     rfq = comment.rfq
     author = comment.author.name if comment.author is not None else ""
     if comment.side == Side.PARTNER:
@@ -191,164 +190,120 @@ def comment_added(payload: dict[str, Any]) -> None:
     else:
         people, where, sender = _rfq_people(rfq), _partner_rfq_link(rfq), rfq.sentra.name
     people = [user for user in people if user.id != comment.author_id]
-    _mail(
-        people,
-        lambda: _("New comment on request for quote %(id)s", id=rfq.id),
-        lambda user: "\n\n".join([
-            _greeting(user),
-            _("%(author)s (%(side)s) wrote on request %(id)s:", author=author, side=sender, id=rfq.id),
-            comment.body,
-            _("Reply: %(link)s", link=where),
-        ]),
-    )
+    _mail(people, lambda: _("New comment on request for quote %(id)s", id=rfq.id), lambda: [
+        _("%(author)s (%(side)s) wrote on request %(id)s:", author=author, side=sender, id=rfq.id),
+        comment.body,
+        _("Reply: %(link)s", link=where),
+    ])
 
 
-@register("b2b.quote_declined")
-def quote_declined(payload: dict[str, Any]) -> None:
-    quote = _get(Quote, payload.get("quote_id"))
-    if quote is None:
-        return
+@_handler("b2b.quote_declined", Quote, "quote_id")
+def quote_declined(quote: Quote, payload: dict[str, Any]) -> None:
     rfq = quote.rfq
     reason = (payload.get("reason") or "").strip()
 
-    def body(user: User) -> str:
-        parts = [_greeting(user),
-                 _("%(partner)s declined your quote (revision %(revision)s) for request %(id)s.",
+    def paragraphs() -> list[str]:
+        parts = [_("%(partner)s declined your quote (revision %(revision)s) for request %(id)s.",
                    partner=rfq.partner.name, revision=quote.revision, id=rfq.id)]
         if reason:
             parts.append(_("Reason: %(reason)s", reason=reason))
         parts.append(_("The request: %(link)s", link=_sentra_rfq_link(rfq)))
-        return "\n\n".join(parts)
+        return parts
 
-    _mail(sentra_members(quote.sentra_id), lambda: _("Quote for request %(id)s declined", id=rfq.id), body)
+    _mail(sentra_members(quote.sentra_id), lambda: _("Quote for request %(id)s declined", id=rfq.id), paragraphs)
 
 
-@register("b2b.quote_accepted")
-def quote_accepted(payload: dict[str, Any]) -> None:
+@_handler("b2b.quote_accepted", Quote, "quote_id")
+def quote_accepted(quote: Quote, payload: dict[str, Any]) -> None:
     """The partner accepted: the sentra has a new order (its papers are ready to print)."""
-    quote = _get(Quote, payload.get("quote_id"))
-    if quote is None or quote.order is None:
+    if quote.order is None:
         return
     rfq, order = quote.rfq, quote.order
-    _mail(
-        sentra_members(quote.sentra_id),
-        lambda: _("Quote accepted: order %(number)s", number=order.number),
-        lambda user: "\n\n".join([
-            _greeting(user),
-            _("%(partner)s accepted your quote for request %(id)s. It is now order %(number)s.",
-              partner=rfq.partner.name, id=rfq.id, number=order.number),
-            _quote_summary(quote),
-            _("The order: %(link)s", link=_sentra_order_link(order)),
-        ]),
-    )
+    _mail(sentra_members(quote.sentra_id), lambda: _("Quote accepted: order %(number)s", number=order.number),
+          lambda: [
+              _("%(partner)s accepted your quote for request %(id)s. It is now order %(number)s.",
+                partner=rfq.partner.name, id=rfq.id, number=order.number),
+              _quote_summary(quote),
+              _("The order: %(link)s", link=_sentra_order_link(order)),
+          ])
 
 
-@register("b2b.handover_confirmed")
-def handover_confirmed(payload: dict[str, Any]) -> None:
-    order = _get(Order, payload.get("order_id"))
-    if order is None:
-        return
+@_handler("b2b.handover_confirmed", Order, "order_id")
+def handover_confirmed(order: Order, payload: dict[str, Any]) -> None:
     from orders.b2b.partner_orders import handover_record_of  # noqa: PLC0415  (it imports the shipping services)
 
     record = handover_record_of(order)
     name = record.received_by_name if record is not None else ""
-    _mail(
-        sentra_members(order.sentra_id),
-        lambda: _("Order %(number)s received", number=order.number),
-        lambda user: "\n\n".join([
-            _greeting(user),
-            _("%(name)s signed the handover record of order %(number)s: the goods were received.",
-              name=name, number=order.number),
-            _("The order: %(link)s", link=_sentra_order_link(order)),
-        ]),
-    )
+    _mail(sentra_members(order.sentra_id), lambda: _("Order %(number)s received", number=order.number), lambda: [
+        _("%(name)s signed the handover record of order %(number)s: the goods were received.",
+          name=name, number=order.number),
+        _("The order: %(link)s", link=_sentra_order_link(order)),
+    ])
 
 
 # --- to the partner ---------------------------------------------------------------------------------
 
 
-@register("b2b.quote_sent")
-def quote_sent(payload: dict[str, Any]) -> None:
+@_handler("b2b.quote_sent", Quote, "quote_id")
+def quote_sent(quote: Quote, payload: dict[str, Any]) -> None:
     """A quote (or a revision) arrived: the request's creator and the partner's managers."""
-    quote = _get(Quote, payload.get("quote_id"))
-    if quote is None:
-        return
     rfq = quote.rfq
-    _mail(
-        _rfq_people(rfq),
-        lambda: _("Quote from %(sentra)s for request %(id)s", sentra=rfq.sentra.name, id=rfq.id),
-        lambda user: "\n\n".join([
-            _greeting(user),
-            _("%(sentra)s quoted your request %(id)s (revision %(revision)s), valid until %(date)s:",
-              sentra=rfq.sentra.name, id=rfq.id, revision=quote.revision, date=quote.valid_until.isoformat()),
-            _quote_summary(quote),
-            _("Accept or decline it: %(link)s", link=_partner_rfq_link(rfq)),
-        ]),
-    )
+    _mail(_rfq_people(rfq), lambda: _("Quote from %(sentra)s for request %(id)s", sentra=rfq.sentra.name, id=rfq.id),
+          lambda: [
+              _("%(sentra)s quoted your request %(id)s (revision %(revision)s), valid until %(date)s:",
+                sentra=rfq.sentra.name, id=rfq.id, revision=quote.revision, date=quote.valid_until.isoformat()),
+              _quote_summary(quote),
+              _("Accept or decline it: %(link)s", link=_partner_rfq_link(rfq)),
+          ])
 
 
-@register("b2b.approval_requested")
-def approval_requested(payload: dict[str, Any]) -> None:
+@_handler("b2b.approval_requested", PurchaseApproval, "approval_id")
+def approval_requested(approval: PurchaseApproval, payload: dict[str, Any]) -> None:
     """A purchase above the threshold waits: the partner's managers other than the requester."""
-    approval = _get(PurchaseApproval, payload.get("approval_id"))
-    if approval is None:
-        return
     requester = approval.requested_by.name if approval.requested_by is not None else ""
     managers = [user for user in partner_members(approval.partner_id, managers_only=True)
                 if user.id != approval.requested_by_id]
-    _mail(
-        managers,
-        lambda: _("Approval needed: a purchase of %(amount)s", amount=rupiah(approval.amount_idr)),
-        lambda user: "\n\n".join([
-            _greeting(user),
-            _("%(name)s prepared a purchase of %(amount)s for %(partner)s. It is above the approval "
-              "threshold, so a manager other than %(name)s must approve it.",
-              name=requester, amount=rupiah(approval.amount_idr), partner=approval.partner.name),
-            _("Approve or reject it: %(link)s", link=_approvals_link()),
-        ]),
-    )
+    _mail(managers, lambda: _("Approval needed: a purchase of %(amount)s", amount=rupiah(approval.amount_idr)),
+          lambda: [
+              _("%(name)s prepared a purchase of %(amount)s for %(partner)s. It is above the approval "
+                "threshold, so a manager other than %(name)s must approve it.",
+                name=requester, amount=rupiah(approval.amount_idr), partner=approval.partner.name),
+              _("Approve or reject it: %(link)s", link=_approvals_link()),
+          ])
 
 
-@register("b2b.approval_decided")
-def approval_decided(payload: dict[str, Any]) -> None:
-    approval = _get(PurchaseApproval, payload.get("approval_id"))
-    if approval is None:
-        return
+@_handler("b2b.approval_decided", PurchaseApproval, "approval_id")
+def approval_decided(approval: PurchaseApproval, payload: dict[str, Any]) -> None:
     manager = approval.decided_by.name if approval.decided_by is not None else ""
     approved = approval.status == "approved"
     order = approval.quote.order if approval.quote is not None else None
 
-    def body(user: User) -> str:
-        parts = [_greeting(user)]
+    def paragraphs() -> list[str]:
         if approved:
-            parts.append(_("%(manager)s approved your purchase of %(amount)s.",
-                           manager=manager, amount=rupiah(approval.amount_idr)))
+            parts = [_("%(manager)s approved your purchase of %(amount)s.",
+                       manager=manager, amount=rupiah(approval.amount_idr))]
         else:
-            parts.append(_("%(manager)s rejected your purchase of %(amount)s; nothing was bought.",
-                           manager=manager, amount=rupiah(approval.amount_idr)))
+            parts = [_("%(manager)s rejected your purchase of %(amount)s; nothing was bought.",
+                       manager=manager, amount=rupiah(approval.amount_idr))]
         if approval.note:
             parts.append(_("Note: %(note)s", note=approval.note))
         if approved and order is not None:
             parts.append(_("The order %(number)s: %(link)s", number=order.number, link=_partner_order_link(order)))
         else:
             parts.append(_("Your approvals: %(link)s", link=_approvals_link()))
-        return "\n\n".join(parts)
+        return parts
 
-    _mail(
-        _live([approval.requested_by]),
-        lambda: _("Purchase approved") if approved else _("Purchase rejected"),
-        body,
-    )
+    _mail(_live([approval.requested_by]), lambda: _("Purchase approved") if approved else _("Purchase rejected"),
+          paragraphs)
 
 
 # --- to everyone: an overdue invoice ----------------------------------------------------------------
 
 
-@register(OVERDUE_JOB)
-def invoice_overdue(payload: dict[str, Any]) -> None:
+@_handler(OVERDUE_JOB, Invoice, "invoice_id")
+def invoice_overdue(invoice: Invoice, payload: dict[str, Any]) -> None:
     """An unpaid invoice is past its due date: the partner, the sentra and the office hear of it."""
-    invoice = _get(Invoice, payload.get("invoice_id"))
-    if invoice is None or invoice.status != "unpaid":
+    if invoice.status != "unpaid":
         return
     order = invoice.order
 
@@ -361,23 +316,20 @@ def invoice_overdue(payload: dict[str, Any]) -> None:
                  amount=rupiah(invoice.total_idr), date=invoice.due_on.isoformat())
 
     partner_link = external_url("b2b_papers.partner_invoice", number=order.number)
-    _mail(partner_members(invoice.partner_id), subject, lambda user: "\n\n".join([
-        _greeting(user), facts(),
+    _mail(partner_members(invoice.partner_id), subject, lambda: [
+        facts(),
         _("Please pay it by bank transfer with the invoice number as the reference. Until it is paid, "
           "no new orders can be placed on payment terms."),
         _("The invoice: %(link)s", link=partner_link),
-    ]))
+    ])
     sentra_link = external_url("b2b_papers.sentra_invoice", sentra_slug=order.sentra.slug, number=order.number)
-    _mail(sentra_members(invoice.sentra_id), subject, lambda user: "\n\n".join([
-        _greeting(user), facts(),
+    _mail(sentra_members(invoice.sentra_id), subject, lambda: [
+        facts(),
         _("The program office follows it up with the partner."),
         _("The invoice: %(link)s", link=sentra_link),
-    ]))
+    ])
     office_link = external_url("admin.b2b_invoices", status="overdue")
-    _mail(_office(), subject, lambda user: "\n\n".join([
-        _greeting(user), facts(),
-        _("Invoices on terms: %(link)s", link=office_link),
-    ]))
+    _mail(_office(), subject, lambda: [facts(), _("Invoices on terms: %(link)s", link=office_link)])
 
 
 HANDLED_KINDS = ("b2b.rfq_created", "b2b.rfq_cancelled", "b2b.comment_added", "b2b.quote_sent", "b2b.quote_declined",
