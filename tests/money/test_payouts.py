@@ -179,6 +179,7 @@ def test_office_records_a_payout_on_the_page(client, auth, office):
 def test_office_payout_page_refuses_when_the_account_changed_meanwhile_and_shows_the_new_one(client, auth, office):
     sentra = funded_sentra()
     auth.login(office.email)
+    client.post("/bahasa", data={"lang": "en"})
     page = client.get(f"/admin/keuangan/{sentra.id}/pencairan")
     seen = payouts.account_fingerprint(sentra)
     assert f'value="{seen}"'.encode() in page.data
