@@ -7,20 +7,25 @@ their orders and removes exactly the marks it read, so a mark added meanwhile is
 next run. The impact report refreshes first, so its figures are always those of the orders; the
 worker refreshes every minute so the report rarely has anything to do.
 
-A refresh takes no lock: two refreshes of one buyer compute the same rows from the same
-committed orders, and write them with an upsert.
+Refreshes run one at a time: a refresh that finds marks takes the refresh lock (a transaction-
+scoped advisory lock on PostgreSQL, the write lock on SQLite) and only then reads the marks and
+the orders. Without it, a refresh that read a buyer's orders before a change committed could
+write its stale rows after a later refresh had written the right ones, and consume the mark
+that would have repaired them. The lock is only taken when there is work, so reports with
+nothing stale never wait.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orders.impact.models import OrderFact, StaleBuyer
 from orders.models import Checkout, Order, OrderStatus
+from shop.db import WIB
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
@@ -30,11 +35,12 @@ NOT_COUNTED = (OrderStatus.PENDING_PAYMENT.value, OrderStatus.CANCELLED.value, O
 WATCHED = ("status", "total_idr", "refunded_idr", "partner_id", "sentra_id", "buyer_id")
 LEVELS = ("kel", "kec", "city")
 BATCH = 500
-WIB = timedelta(hours=7)
+REFRESH_LOCK = 0x1A7C_0001  # the advisory lock key of fact refreshes (PostgreSQL)
 
 
 def wib_month(moment: datetime) -> str:
-    return (moment + WIB).strftime("%Y-%m")
+    """``YYYY-MM`` in WIB of an aware datetime, whatever zone the database handed it back in."""
+    return moment.astimezone(WIB).strftime("%Y-%m")
 
 
 # --- marking ------------------------------------------------------------------------------------
@@ -61,6 +67,9 @@ def _mark_stale(session: Session, _context) -> None:
     for obj in session.new:
         if isinstance(obj, Order) and obj.buyer_id is not None and counted(obj.status):
             buyers.add(obj.buyer_id)  # an order awaiting payment joins the facts when it is paid
+    for obj in session.deleted:
+        if isinstance(obj, Order) and obj.buyer_id is not None:
+            buyers.add(obj.buyer_id)  # its fact goes with it (cascade); the buyer's later ones move up
     for obj in session.dirty:
         if isinstance(obj, Order) and _order_changes_facts(obj):
             buyers.add(obj.buyer_id)
@@ -97,16 +106,31 @@ def refresh() -> int:
 
 
 def refresh_batch(size: int = BATCH) -> int:
-    """Rebuild the facts of up to ``size`` marks' buyers and consume those marks (0: none left). Flushes."""
+    """Rebuild the facts of up to ``size`` marks' buyers and consume those marks (0: none left). Flushes.
+
+    Holds the refresh lock from the first batch that finds work until the transaction ends.
+    """
+    if db.session.scalar(select(StaleBuyer.id).limit(1)) is None:
+        return 0
+    _lock_refresh()
     marks = db.session.execute(select(StaleBuyer.id, StaleBuyer.buyer_id).order_by(StaleBuyer.id).limit(size)).all()
     if not marks:
-        return 0
+        return 0  # another refresh took them while this one waited for the lock
     buyers = {buyer for _id, buyer in marks}
     rebuild_buyers(buyers)
     # Exactly the marks read: one added meanwhile (its order perhaps not yet visible here) stays.
     db.session.execute(delete(StaleBuyer).where(StaleBuyer.id.in_([mark_id for mark_id, _ in marks])))
     db.session.flush()
     return len(buyers)
+
+
+def _lock_refresh() -> None:
+    """Wait for, and hold until the transaction ends, the right to refresh (see the module docstring)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
+    else:  # a write that changes nothing: SQLite's write lock, which a transaction otherwise takes late
+        db.session.execute(update(StaleBuyer).where(StaleBuyer.id < 0).values(buyer_id=StaleBuyer.buyer_id)
+                           .execution_options(synchronize_session=False))
 
 
 def rebuild_buyers(buyers: Iterable[int]) -> None:
@@ -136,8 +160,10 @@ def rebuild_buyers(buyers: Iterable[int]) -> None:
             if bekasi:
                 seen[2] = created_at
         rows.append(row)
-    keep = [row["order_id"] for row in rows]
-    db.session.execute(delete(OrderFact).where(OrderFact.buyer_id.in_(buyers), OrderFact.order_id.not_in(keep)))
+    # Facts of orders that no longer count (a subquery, not a list: a batch may hold any number of orders).
+    db.session.execute(delete(OrderFact).where(OrderFact.buyer_id.in_(buyers), OrderFact.order_id.not_in(
+        select(Order.id).join(Sentra, Sentra.id == Order.sentra_id)
+        .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_COUNTED), Sentra.kelurahan_code.is_not(None)))))
     if rows:
         _upsert(rows)
     db.session.flush()
@@ -156,6 +182,8 @@ def _upsert(rows: list[dict]) -> None:
 
 
 def run_refresh_impact_facts() -> None:
-    """The worker's periodic task: bring the facts up to date and commit."""
-    refresh()
+    """The worker's periodic task: bring the facts up to date, committing batch by batch (a rebuild of
+    every buyer after an upgrade neither holds one long transaction nor loses its progress)."""
+    while refresh_batch():
+        db.session.commit()
     db.session.commit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import date, timedelta
 
 import pytest
@@ -28,6 +28,7 @@ from tests.factories import make_sentra, make_user
 from tests.money.test_impact import place_order, wib
 
 KELS = ("32.75.08.1001", "32.75.08.1002", "32.75.01.1001")  # two in one kecamatan, one in another
+ELSEWHERE = ("32.75.02.1001", "32.75.01.1002", "32.75.08.1003")  # where each may move: other kecamatan too
 MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
 STATUSES = ("completed", "processing", "placed", "cancelled", "expired", "pending_payment")
 
@@ -95,11 +96,13 @@ def test_the_buyer_figures_are_those_of_the_orders_after_any_history(app, steps)
     for step in steps:
         if step[0] == "place":
             _, buyer, sentra, day, status, in_bekasi = step
-            when = wib(2025, 2, 1, 9) + timedelta(days=day, minutes=len(orders))
+            when = wib(2025, 2, 1, 9) + timedelta(days=day, minutes=len(orders) % 2)  # same-minute ties too
             orders.append(place_order(sentras[sentra], buyers[buyer], when, 10_000 * (day + 1), status=status,
                                       in_bekasi=in_bekasi))
         elif step[0] == "status" and orders:
-            orders[step[1] % len(orders)].status = step[2]
+            order = orders[step[1] % len(orders)]
+            if order.status != step[2]:  # loaded first, as transition() does
+                order.status = step[2]
         elif step[0] == "refund" and orders:
             order = orders[step[1] % len(orders)]
             order.refunded_idr = min(order.total_idr, order.refunded_idr + step[2])
@@ -108,7 +111,8 @@ def test_the_buyer_figures_are_those_of_the_orders_after_any_history(app, steps)
         elif step[0] == "move":
             # A sentra gives up its kelurahan (closed) or takes it back: its orders leave or rejoin.
             sentra = sentras[step[1]]
-            sentra.kelurahan_code = None if sentra.kelurahan_code else sentra.applied_kelurahan_code
+            sentra.kelurahan_code = {sentra.applied_kelurahan_code: None, None: ELSEWHERE[step[1]]}.get(
+                sentra.kelurahan_code, sentra.applied_kelurahan_code)  # its own, none, another, its own again
         db.session.commit()
     assert _reported(MARCH) == _brute_force(MARCH)
     assert db.session.scalar(select(func.count()).select_from(StaleBuyer)) == 0
@@ -143,18 +147,24 @@ def test_a_refund_changes_the_gmv_through_the_facts(app):
     assert impact_report(MARCH).city.gmv_idr == 35_000
 
 
-def test_a_mark_added_while_a_refresh_runs_is_kept_for_the_next(app):
+def test_a_mark_added_while_a_refresh_runs_is_kept_for_the_next(app, monkeypatch):
     sentra = make_sentra(KELS[0])
     buyer = make_user()
     place_order(sentra, buyer, wib(2025, 3, 10), 60_000)
     db.session.commit()
-    marks = db.session.execute(select(StaleBuyer.id, StaleBuyer.buyer_id)).all()
-    late = StaleBuyer(buyer_id=buyer.id)  # as if another transaction marked the buyer after the read
-    db.session.add(late)
-    db.session.flush()
-    facts.rebuild_buyers({b for _id, b in marks})
-    db.session.execute(db.delete(StaleBuyer).where(StaleBuyer.id.in_([m for m, _ in marks])))
-    assert db.session.scalars(select(StaleBuyer.id)).all() == [late.id]
+    late: list[int] = []
+    rebuild = facts.rebuild_buyers
+
+    def rebuild_then_marked_meanwhile(buyers):
+        rebuild(buyers)
+        mark = StaleBuyer(buyer_id=buyer.id)  # as if another transaction marked the buyer after the read
+        db.session.add(mark)
+        db.session.flush()
+        late.append(mark.id)
+
+    monkeypatch.setattr(facts, "rebuild_buyers", rebuild_then_marked_meanwhile)
+    assert facts.refresh_batch() == 1
+    assert db.session.scalars(select(StaleBuyer.id)).all() == late
 
 
 def test_refresh_all_rebuilds_facts_lost_or_wrong(app, runner):
@@ -236,3 +246,60 @@ def test_only_changes_the_figures_can_see_mark_the_buyer(app):
     order.refunded_idr = 1_000
     db.session.commit()
     assert _marks() == [buyer.id]
+
+
+def test_the_month_of_a_fact_is_the_wib_month_whatever_zone_the_time_comes_in():
+    from datetime import timezone
+
+    moment = wib(2025, 3, 31, 20)  # 20:00 WIB on 31 March (13:00 UTC): March
+    assert facts.wib_month(moment) == "2025-03"
+    assert facts.wib_month(moment.astimezone(timezone(timedelta(hours=7)))) == "2025-03"
+    late = wib(2025, 4, 1, 1)  # 01:00 WIB on 1 April (18:00 UTC on 31 March): April
+    assert facts.wib_month(late) == facts.wib_month(late.astimezone(timezone(timedelta(hours=-5)))) == "2025-04"
+
+
+def _stale_refresh_in_thread(app, monkeypatch, read: threading.Event, go_on: threading.Event) -> str:
+    """A refresh that reads a buyer's orders, then waits before writing its rows (a slow worker)."""
+    me = threading.current_thread()
+    upsert = facts._upsert
+
+    def slow_upsert(rows):
+        if threading.current_thread() is me:
+            read.set()
+            assert go_on.wait(timeout=60)
+        upsert(rows)
+
+    monkeypatch.setattr(facts, "_upsert", slow_upsert)
+    with app.app_context():
+        try:
+            facts.refresh_batch()
+            db.session.commit()
+            return "ok"
+        finally:
+            db.session.remove()
+
+
+@pytest.mark.postgres_only
+def test_a_change_committed_while_another_refresh_runs_is_never_overwritten(app, monkeypatch):
+    sentra = make_sentra(KELS[0])
+    buyer = make_user()
+    first = place_order(sentra, buyer, wib(2025, 2, 10), 40_000)
+    second = place_order(sentra, buyer, wib(2025, 3, 10), 60_000)
+    db.session.commit()
+    first_id, second_id = first.id, second.id
+    read, go_on = threading.Event(), threading.Event()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(_stale_refresh_in_thread, app, monkeypatch, read, go_on)
+        assert read.wait(timeout=60)  # it read the orders with the first one still counted
+        cancelled = db.session.get(Order, first_id)
+        assert cancelled.status == "completed"
+        cancelled.status = "cancelled"  # committed before the slow refresh writes
+        db.session.commit()
+        report = pool.submit(_refresh_in_thread, app, threading.Barrier(1))
+        wait([report], timeout=3)  # without the refresh lock it would finish here, before the slow one writes
+        go_on.set()
+        assert slow.result(timeout=120) == "ok" and report.result(timeout=120) == "ok"
+    db.session.expire_all()
+    assert db.session.scalars(select(OrderFact.order_id)).all() == [second_id]
+    assert db.session.scalar(select(func.count()).select_from(StaleBuyer)) == 0
+    assert _reported(MARCH) == _brute_force(MARCH)
