@@ -88,14 +88,16 @@ def ledger_payout(sentra_id: int):
     """
     sentra = _sentra(sentra_id)
     balance = balance_idr(sentra.id)
-    form = PayoutForm(data={"amount": max(balance, 0) or None, "balance_seen": str(balance),
-                            "account_seen": payouts.account_fingerprint(sentra)})
+    # Defaults only for the page as first shown: a POST says what it saw, or it saw nothing.
+    form = PayoutForm() if request.method == "POST" else PayoutForm(data={
+        "amount": max(balance, 0) or None, "balance_seen": str(balance),
+        "account_seen": payouts.account_fingerprint(sentra)})
     error, status = None, 200
     if form.validate_on_submit():
         try:
             payout = payouts.record_payout(sentra, current_user, form.amount.data, form.reference.data,
                                            form.note.data, expected_balance_idr=form.expected_balance(),
-                                           expected_account=form.account_seen.data or None)
+                                           expected_account=form.account_seen.data or "")
         except payouts.LedgerError as exc:
             db.session.rollback()
             error, status = _payout_messages(exc), exc.status

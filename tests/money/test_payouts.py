@@ -171,9 +171,20 @@ def test_office_records_a_payout_on_the_page(client, auth, office):
     page = client.get(f"/admin/keuangan/{sentra.id}/pencairan")
     assert page.status_code == 200 and f'value="{CREDIT}"'.encode() in page.data  # prefilled with the balance
     response = client.post(f"/admin/keuangan/{sentra.id}/pencairan", data={
-        "amount": "50.000", "reference": "TRF-9", "balance_seen": str(CREDIT), "confirm": "y"})
+        "amount": "50.000", "reference": "TRF-9", "balance_seen": str(CREDIT),
+        "account_seen": payouts.account_fingerprint(sentra), "confirm": "y"})
     assert response.status_code == 303
     assert balance_idr(sentra.id) == CREDIT - 50_000
+
+
+def test_office_payout_without_the_account_it_saw_is_refused(client, auth, office):
+    sentra = funded_sentra()
+    auth.login(office.email)
+    response = client.post(f"/admin/keuangan/{sentra.id}/pencairan", data={  # e.g. a page from an older version
+        "amount": "50000", "reference": "TRF-9", "balance_seen": str(CREDIT), "confirm": "y"})
+    assert response.status_code == 409
+    assert f'value="{payouts.account_fingerprint(sentra)}"'.encode() in response.data
+    assert balance_idr(sentra.id) == CREDIT
 
 
 def test_office_payout_page_refuses_when_the_account_changed_meanwhile_and_shows_the_new_one(client, auth, office):
@@ -207,7 +218,8 @@ def test_office_payout_page_refuses_more_than_the_balance_with_422(client, auth,
     auth.login(office.email)
     before = _snapshot(sentra.id)
     response = client.post(f"/admin/keuangan/{sentra.id}/pencairan", data={
-        "amount": str(CREDIT + 1), "reference": "TRF-9", "balance_seen": str(CREDIT), "confirm": "y"})
+        "amount": str(CREDIT + 1), "reference": "TRF-9", "balance_seen": str(CREDIT),
+        "account_seen": payouts.account_fingerprint(sentra), "confirm": "y"})
     assert response.status_code == 422
     assert _snapshot(sentra.id) == before
 
