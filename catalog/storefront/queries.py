@@ -275,7 +275,7 @@ class ProductCard:
 
 @dataclass(frozen=True)
 class Page:
-    """A page of items, with what the pagination() macro reads."""
+    """A page of items, with what the pagination() macro reads (``per_page`` 0: everything on one page)."""
 
     items: list[Any]
     total: int
@@ -284,7 +284,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
 
     @property
     def has_prev(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from catalog.storefront.queries import Page
 from orders.ledger.errors import InvalidDateRangeError
 from orders.ledger.models import LedgerEntry, Payout
 from orders.models import Order
@@ -39,35 +40,15 @@ class StatementRow:
 
 
 @dataclass(frozen=True)
-class Statement:
+class Statement(Page):
     """Entries of a date range, oldest first, each with the balance after it; one page of them or all."""
 
-    rows: list[StatementRow]
     opening_idr: int  # the balance before the range
     closing_idr: int  # the balance at its end
-    total: int  # entries in the range
-    page: int
-    per_page: int
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    def rows(self) -> list[StatementRow]:
+        return self.items
 
 
 def wib_day_start(day: date) -> datetime:
@@ -120,7 +101,7 @@ def statement(sentra_id: int, from_date: date | None = None, to_date: date | Non
         running += entry.credit_idr - entry.debit_idr
         rows.append(StatementRow(entry.id, entry.created_at, entry.kind, order_number, entry.payout_id, reference,
                                  entry.note, entry.credit_idr, entry.debit_idr, running))
-    return Statement(rows, opening, opening + net, total, page, per_page)
+    return Statement(rows, total, page, per_page, opening, opening + net)
 
 
 def _cell(value: Any) -> Any:
