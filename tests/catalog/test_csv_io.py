@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.csv import COLUMNS, CsvImportError, export_products, import_products
-from catalog.products.models import PriceTier, Product, ProductEvent, StockMovement, StockReason, Variant
+from catalog.products.models import (
+    PriceTier,
+    Product,
+    ProductEvent,
+    StockMovement,
+    StockReason,
+    Variant,
+)
 from shop.extensions import db
 from tests.factories import add_member, make_product, make_sentra, make_user
 
