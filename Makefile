@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app shop
 TRANSLATIONS := shop/translations
 
-.PHONY: run test test-sqlite test-postgres lint bench translations messages setup clean
+.PHONY: run test test-deps test-sqlite test-postgres lint bench translations messages setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,13 +37,20 @@ run: setup
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-test: translations
+# Chromium for the browser tests: installed with apt when run as root, else named at the end.
+test-deps:
+	@bash .ci/test-deps
+
+test: translations test-deps
 	@if [ "$$CI" = "true" ] && [ -z "$$TEST_DATABASE_URL" ]; then \
 		echo "CI needs TEST_DATABASE_URL (PostgreSQL)"; exit 1; fi
 	$(PYTEST) tests -m "not postgres_only"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		PASAR_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) tests -m "not nodb and not e2e"; \
+	else \
+		echo "== skipped: the PostgreSQL run (concurrency tests and the suite again on PostgreSQL)."; \
+		echo "   Enable it with: make test TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"; \
 	fi
 
 lint: $(VENV)/.installed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -42,6 +43,20 @@ def pytest_collection_modifyitems(config, items):
             if IN_CI:
                 raise pytest.UsageError("CI must run PostgreSQL tests with PASAR_TEST_DATABASE_URL set")
             item.add_marker(skip_pg)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """End the run by naming what it skipped, grouped by reason (each reason says how to enable it)."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if not reasons:
+        return
+    terminalreporter.write_sep("=", "skipped on this machine, and how to run them")
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"{count:5d} skipped: {reason}")
 
 
 @pytest.fixture(scope="session")

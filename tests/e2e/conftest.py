@@ -32,7 +32,8 @@ def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run installs it from apt")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+        pytest.skip("browser test: Chromium is not installed; enable with `sudo apt-get install chromium "
+                    "fonts-dejavu-core` (`make test` does this itself when run as root)")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

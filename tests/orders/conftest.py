@@ -43,7 +43,8 @@ def _free_port() -> int:
 def _unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"localstripe is required in CI: {reason}")
-    pytest.skip(f"localstripe is not available: {reason}")
+    pytest.skip(f"localstripe is not available ({reason}); it comes with `pip install -e '.[test]'`, "
+                "which `make test` runs")
 
 
 @pytest.fixture(scope="session")

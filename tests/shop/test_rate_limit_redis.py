@@ -63,7 +63,8 @@ def test_failed_logins_in_one_worker_lock_the_account_in_another(tmp_path):
     if not _redis_available():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Redis is not reachable at {REDIS_URL}")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}; enable with `apt-get install redis-server` "
+                    "and `redis-server --daemonize yes --port 6379`")
     import redis
 
     # A key prefix of our own keeps parallel runs apart; flushing is then unnecessary.
