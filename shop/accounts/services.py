@@ -36,6 +36,7 @@ from shop.accounts.errors import (
     WeakPasswordError,
     WrongPasswordError,
 )
+from shop.accounts.loader import end_sign_ins
 from shop.accounts.models import ApiToken, User
 from shop.accounts.privacy import (
     DELETED_NAME,
@@ -234,36 +235,42 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def _set_password(user: User, new_password: str) -> None:
+def _set_password(user: User, new_password: str) -> int:
+    """The one way a password is set: checks the policy, then ends every sign-in the
+    old password opened (sessions, remember-me cookies, API tokens). Returns the
+    number of API tokens revoked. Flushes."""
     problem = password_problem(new_password or "")
     if problem:
         raise WeakPasswordError(problem)
     user.password_hash = hash_password(new_password)
-    user.auth_version = (user.auth_version or 1) + 1  # other sessions and remember cookies end
+    return end_sign_ins(user)
 
 
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link stops working. Flushes.
 
+    Every session and API token of the account ends, as in :func:`change_password`.
+
     :raise InvalidTokenError: see :func:`user_for_reset_token`.
-    :raise WeakPasswordError: when the new password is too short or too common.
+    :raise WeakPasswordError: when the new password breaks the password rule.
     """
     user = user_for_reset_token(token)
     _set_password(user, new_password)
-    db.session.flush()
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one; other sessions end. Flushes.
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """Replace the password after checking the current one. Flushes.
+
+    Other sessions, remember-me cookies and every API token end; returns the number
+    of API tokens revoked (the view re-opens its own session under the new password).
 
     :raise WrongPasswordError: when ``current_password`` is wrong.
-    :raise WeakPasswordError: when the new password is too short or too common.
+    :raise WeakPasswordError: when the new password breaks the password rule.
     """
     if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
         raise WrongPasswordError()
-    _set_password(user, new_password)
-    db.session.flush()
+    return _set_password(user, new_password)
 
 
 # -- profile ---------------------------------------------------------------------------------

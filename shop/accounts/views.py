@@ -165,7 +165,8 @@ def reset_password(token: str):
         else:
             db.session.commit()
             session.clear()
-            flash(_("Your password has been changed. Log in with the new password."), "success")
+            flash(_("Your password has been changed, and any API tokens of the account revoked. "
+                    "Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("shop/accounts/reset_password.html", form=form, token=token), _form_status(form)
 
