@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from shop.accounts.models import User
-from shop.api.auth import revoke_user_tokens
 from shop.extensions import db, login_manager
 
 login_manager.login_view = "accounts.login"
@@ -23,13 +22,3 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.auth_version != int(version) or user.deleted_at is not None:
         return None
     return user
-
-
-def end_sign_ins(user: User) -> int:
-    """End every way ``user`` is signed in: sessions, remember-me cookies and API tokens.
-
-    The one place a credential change (new password, reset, deletion) ends what the
-    old credentials opened. Returns the number of API tokens revoked. Flushes.
-    """
-    user.auth_version = (user.auth_version or 1) + 1
-    return revoke_user_tokens(user)

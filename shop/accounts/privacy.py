@@ -7,8 +7,8 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
 
 from shop.accounts.errors import AccountOwnsSentraError, WrongPasswordError
-from shop.accounts.loader import end_sign_ins
 from shop.accounts.models import Address, ApiToken, User
+from shop.accounts.sign_ins import end_sign_ins
 from shop.db import utcnow
 from shop.extensions import db
 from shop.partners.models import Partner, PartnerMembership, PartnerRole

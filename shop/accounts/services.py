@@ -36,7 +36,6 @@ from shop.accounts.errors import (
     WeakPasswordError,
     WrongPasswordError,
 )
-from shop.accounts.loader import end_sign_ins
 from shop.accounts.models import ApiToken, User
 from shop.accounts.privacy import (
     DELETED_NAME,
@@ -44,6 +43,7 @@ from shop.accounts.privacy import (
     export_user_data,
     owned_organisations,
 )
+from shop.accounts.sign_ins import end_sign_ins
 from shop.accounts.signals import email_verified
 from shop.api.auth import issue_token
 from shop.db import utcnow

@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from flask import g, request
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from shop.accounts.models import ApiToken, User
 from shop.db import utcnow
@@ -39,23 +39,6 @@ def issue_token(user: User, name: str, days: int) -> tuple[str, ApiToken]:
     db.session.add(token)
     db.session.flush()
     return plain, token
-
-
-def revoke_user_tokens(user: User) -> int:
-    """Revoke every live token of ``user`` at once; returns how many. Flushes.
-
-    Called wherever the account's credentials change (see
-    :func:`shop.accounts.loader.end_sign_ins`), so a token cannot outlive the password
-    that was used to get it.
-    """
-    now = utcnow()
-    result = db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
-        .values(revoked_at=now)
-    )
-    db.session.flush()
-    return result.rowcount
 
 
 def user_for_token(plain: str) -> User | None:
