@@ -122,10 +122,10 @@ def register_user(*, email: str, password: str, name: str, phone: str | None = N
         fields["email"] = "required"
     elif not is_valid_email(email):
         fields["email"] = "invalid"
-    problem = password_problem(password or "")
+    name = check_name(name, fields)
+    problem = password_problem(password or "", (email, name))
     if problem:
         fields["password"] = problem
-    name = check_name(name, fields)
     phone = check_phone(phone, fields)
     if fields:
         raise AccountValidationError(fields)
@@ -239,7 +239,7 @@ def _set_password(user: User, new_password: str) -> int:
     """The one way a password is set: checks the policy, then ends every sign-in the
     old password opened (sessions, remember-me cookies, API tokens). Returns the
     number of API tokens revoked. Flushes."""
-    problem = password_problem(new_password or "")
+    problem = password_problem(new_password or "", (user.email, user.name))
     if problem:
         raise WeakPasswordError(problem)
     user.password_hash = hash_password(new_password)
