@@ -60,20 +60,26 @@ def _account_limit() -> RateLimitItem:
     return parse(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"])
 
 
+def _keys(scope: str, *identifiers: str) -> tuple[str, ...]:
+    """Storage keys as the limiter builds them, under ``RATELIMIT_KEY_PREFIX`` when set."""
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    return (prefix, scope, *identifiers) if prefix else (scope, *identifiers)
+
+
 def _refuse_when_throttled(email: str, address: str) -> None:
     """429 when the account is over its failure limit and ``address`` has failed on it."""
     item, counters = _account_limit(), limiter.limiter
-    if counters.test(item, _ACCOUNT, email):
+    if counters.test(item, *_keys(_ACCOUNT, email)):
         return
-    if counters.get_window_stats(item, _ACCOUNT_AND_ADDRESS, email, address).remaining >= item.amount:
+    if counters.get_window_stats(item, *_keys(_ACCOUNT_AND_ADDRESS, email, address)).remaining >= item.amount:
         return  # no failure from here: perhaps the owner, while someone else guesses
     raise TooManyRequests("Too many failed sign-ins to this account from this address. Try again later.")
 
 
 def _count_failure(email: str, address: str) -> None:
     item, counters = _account_limit(), limiter.limiter
-    counters.hit(item, _ACCOUNT, email)
-    counters.hit(item, _ACCOUNT_AND_ADDRESS, email, address)
+    counters.hit(item, *_keys(_ACCOUNT, email))
+    counters.hit(item, *_keys(_ACCOUNT_AND_ADDRESS, email, address))
 
 
 def forget_failed_logins(email: str) -> None:
@@ -81,8 +87,8 @@ def forget_failed_logins(email: str) -> None:
     if not limiter.enabled:
         return
     item, email = _account_limit(), normalize_email(email)
-    limiter.limiter.clear(item, _ACCOUNT, email)
-    limiter.limiter.clear(item, _ACCOUNT_AND_ADDRESS, email, client_address())
+    limiter.limiter.clear(item, *_keys(_ACCOUNT, email))
+    limiter.limiter.clear(item, *_keys(_ACCOUNT_AND_ADDRESS, email, client_address()))
 
 
 def _per_account(view: Callable) -> Callable:
