@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+
+from zxcvbn import zxcvbn
 
 _PHONE_DIGITS = re.compile(r"[\s\-().]")
 
@@ -61,6 +64,22 @@ def normalize_npwp(value: str) -> str | None:
 
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+# zxcvbn's score: 3 means "safely unguessable" (more than 10^8 guesses), out of reach of
+# online guessing even from many addresses at once (see the login throttling rule).
+MIN_PASSWORD_SCORE = 3
+# zxcvbn's cost grows with the square of the length (half a second at 128 repeated
+# letters): it rates the first 64 characters, which already hold far more than the
+# guesses asked for.
+_RATED_PREFIX = 64
+# Words of this site, and the demo accounts' password published in the README.
+SITE_WORDS = ("pasar", "sentra", "pasarsentra", "bekasi", "kotabekasi", "demo")
+PUBLISHED_PASSWORDS = ("pasar-sentra-demo",)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _squashed(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 @cache
@@ -70,10 +89,35 @@ def common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
-def password_problem(password: str) -> str | None:
-    """Why a password is refused ("too_short" or "too_common"), or None when it is fine."""
+def _personal_words(context: Iterable[str]) -> list[str]:
+    """The user's email and name whole, and their parts, as zxcvbn's ``user_inputs``."""
+    words: list[str] = []
+    for text in context:
+        text = (text or "").lower().strip()
+        if text:
+            parts = [part for part in re.split(r"[\W_]+", text) if len(part) >= 3]
+            words += [text, _squashed(text), *parts]
+    return words
+
+
+def password_problem(password: str, context: Iterable[str] = ()) -> str | None:
+    """Why a new password is refused, or None when it is fine: the password rule.
+
+    In order: ``too_short`` (under 8 characters), ``too_long`` (over 128),
+    ``too_common`` (on the common-password list, or the published demo password),
+    then zxcvbn's estimate with the user's email and name (``context``) and this
+    site's words as known words: below score 3 it is ``too_personal`` when built from
+    those words, else ``too_predictable`` (repeats, sequences, keyboard rows, dates).
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return "too_short"
-    if password.lower().strip() in common_passwords():
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return "too_long"
+    if password.lower().strip() in common_passwords() or _squashed(password) in map(_squashed, PUBLISHED_PASSWORDS):
         return "too_common"
-    return None
+    personal = _personal_words(context)
+    rated = zxcvbn(password[:_RATED_PREFIX], user_inputs=[*personal, *SITE_WORDS], max_length=_RATED_PREFIX)
+    if rated["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    from_context = any(match.get("dictionary_name") == "user_inputs" for match in rated["sequence"])
+    return "too_personal" if from_context else "too_predictable"

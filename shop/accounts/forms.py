@@ -8,7 +8,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from shop.accounts.checks import is_valid_email, normalize_email
-from shop.validation import MIN_PASSWORD_LENGTH, InvalidPhoneError, normalize_phone
+from shop.validation import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    InvalidPhoneError,
+    normalize_phone,
+)
 
 # Problem codes from shop.accounts.services -> messages shown next to a field.
 PROBLEMS = {
@@ -17,11 +22,23 @@ PROBLEMS = {
     "too_long": _l("This is too long."),
     "too_short": _l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
     "too_common": _l("This password is too common. Choose one that is harder to guess."),
+    "password_too_long": _l("Use at most %(n)s characters.", n=MAX_PASSWORD_LENGTH),
+    "too_personal": _l("Do not build the password from your name, your email address or the name of "
+                       "this site: they are the first things an attacker tries."),
+    "too_predictable": _l("This password is easy to guess: repeated letters, sequences such as 12345 or "
+                          "abcde, keyboard rows and dates are tried first. A few unrelated words, such as "
+                          "“kopi hujan sepeda merah”, are easy to remember and hard to guess."),
     "email_invalid": _l("Enter a valid email address, such as nama@contoh.id."),
     "email_taken": _l("An account with this email already exists. Log in or reset your password."),
     "phone_invalid": _l("Enter an Indonesian phone number, such as 0812-3456-7890."),
     "postal_code_invalid": _l("A postal code has 5 digits."),
 }
+
+
+PASSWORD_HINT = _l(
+    "%(min)s to %(max)s characters, not your name or email. A short sentence of unrelated words is easy "
+    "to remember and hard to guess.", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+)
 
 
 def problem_message(field: str, code: str):
@@ -55,10 +72,9 @@ def _valid_phone(form, field) -> None:
 
 
 def _new_password_field(label):
-    return PasswordField(
-        label,
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256, message=PROBLEMS["too_short"])],
-    )
+    # The password rule itself (length, common, personal, guessable) is the services'
+    # password_problem, so the form, the API and every service refuse the same passwords.
+    return PasswordField(label, validators=[DataRequired()], description=PASSWORD_HINT)
 
 
 def _confirm_field(label, other: str):

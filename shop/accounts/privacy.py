@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
 
 from shop.accounts.errors import AccountOwnsSentraError, WrongPasswordError
 from shop.accounts.models import Address, ApiToken, User
+from shop.accounts.sign_ins import end_sign_ins
 from shop.db import utcnow
 from shop.extensions import db
 from shop.partners.models import Partner, PartnerMembership, PartnerRole
@@ -111,15 +112,12 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(delete(Address).where(Address.user_id == user.id))
     db.session.execute(delete(SentraMembership).where(SentraMembership.user_id == user.id))
     db.session.execute(delete(PartnerMembership).where(PartnerMembership.user_id == user.id))
-    db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-    )
     user.email = f"deleted-{user.id}@invalid"
     user.name = DELETED_NAME
     user.phone = None
     user.password_hash = None
     user.locale = None
     user.deleted_at = now
-    user.auth_version = (user.auth_version or 1) + 1
+    end_sign_ins(user)
     db.session.flush()
     db.session.expire(user, ["addresses"])

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -75,11 +76,11 @@ def profile():
 @bp.route("/akun/sandi", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change the password; every other session and device is logged out."""
+    """Change the password; every other session and device is logged out, every API token revoked."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            revoked = services.change_password(current_user, form.current_password.data, form.password.data)
         except services.WrongPasswordError:
             form.current_password.errors.append(_("The current password is not correct."))
         except services.WeakPasswordError as error:
@@ -91,6 +92,10 @@ def change_password():
             session.clear()
             login_user(user, remember=remembered)  # this session continues under the new auth version
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            if revoked:
+                flash(ngettext("%(num)d API token has been revoked; create a new one for your programs.",
+                               "%(num)d API tokens have been revoked; create new ones for your programs.",
+                               revoked), "info")
             return redirect(url_for("accounts.profile"))
     return render_template("shop/accounts/change_password.html", form=form), _form_status(form)
 

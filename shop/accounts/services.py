@@ -43,6 +43,7 @@ from shop.accounts.privacy import (
     export_user_data,
     owned_organisations,
 )
+from shop.accounts.sign_ins import end_sign_ins
 from shop.accounts.signals import email_verified
 from shop.api.auth import issue_token
 from shop.db import utcnow
@@ -121,10 +122,10 @@ def register_user(*, email: str, password: str, name: str, phone: str | None = N
         fields["email"] = "required"
     elif not is_valid_email(email):
         fields["email"] = "invalid"
-    problem = password_problem(password or "")
+    name = check_name(name, fields)
+    problem = password_problem(password or "", (email, name))
     if problem:
         fields["password"] = problem
-    name = check_name(name, fields)
     phone = check_phone(phone, fields)
     if fields:
         raise AccountValidationError(fields)
@@ -234,36 +235,42 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def _set_password(user: User, new_password: str) -> None:
-    problem = password_problem(new_password or "")
+def _set_password(user: User, new_password: str) -> int:
+    """The one way a password is set: checks the policy, then ends every sign-in the
+    old password opened (sessions, remember-me cookies, API tokens). Returns the
+    number of API tokens revoked. Flushes."""
+    problem = password_problem(new_password or "", (user.email, user.name))
     if problem:
         raise WeakPasswordError(problem)
     user.password_hash = hash_password(new_password)
-    user.auth_version = (user.auth_version or 1) + 1  # other sessions and remember cookies end
+    return end_sign_ins(user)
 
 
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link stops working. Flushes.
 
+    Every session and API token of the account ends, as in :func:`change_password`.
+
     :raise InvalidTokenError: see :func:`user_for_reset_token`.
-    :raise WeakPasswordError: when the new password is too short or too common.
+    :raise WeakPasswordError: when the new password breaks the password rule.
     """
     user = user_for_reset_token(token)
     _set_password(user, new_password)
-    db.session.flush()
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one; other sessions end. Flushes.
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """Replace the password after checking the current one. Flushes.
+
+    Other sessions, remember-me cookies and every API token end; returns the number
+    of API tokens revoked (the view re-opens its own session under the new password).
 
     :raise WrongPasswordError: when ``current_password`` is wrong.
-    :raise WeakPasswordError: when the new password is too short or too common.
+    :raise WeakPasswordError: when the new password breaks the password rule.
     """
     if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
         raise WrongPasswordError()
-    _set_password(user, new_password)
-    db.session.flush()
+    return _set_password(user, new_password)
 
 
 # -- profile ---------------------------------------------------------------------------------

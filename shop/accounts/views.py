@@ -27,7 +27,7 @@ from shop.accounts.forms import (
     ResetPasswordForm,
     apply_problems,
 )
-from shop.accounts.limits import login_rate_limits, record_failed_login
+from shop.accounts.limits import forget_failed_logins, login_rate_limits, record_failed_login
 from shop.extensions import db, limiter
 from shop.main import safe_next
 
@@ -157,7 +157,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            user = services.reset_password(token, form.password.data)
         except services.InvalidTokenError:
             return render_template("shop/accounts/token_invalid.html", kind="reset"), 400
         except services.WeakPasswordError as error:
@@ -165,7 +165,9 @@ def reset_password(token: str):
         else:
             db.session.commit()
             session.clear()
-            flash(_("Your password has been changed. Log in with the new password."), "success")
+            forget_failed_logins(user.email)  # the emailed link proved it is the owner
+            flash(_("Your password has been changed, and any API tokens of the account revoked. "
+                    "Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("shop/accounts/reset_password.html", form=form, token=token), _form_status(form)
 

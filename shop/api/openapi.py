@@ -10,6 +10,7 @@ from typing import Any
 from flask import jsonify
 
 from shop.api import bp
+from shop.validation import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -112,7 +113,15 @@ SPEC: dict[str, Any] = {
                         "required": ["email", "password", "name"],
                         "properties": {
                             "email": {"type": "string", "format": "email"},
-                            "password": {"type": "string", "minLength": 8},
+                            "password": {
+                                "type": "string",
+                                "minLength": MIN_PASSWORD_LENGTH,
+                                "maxLength": MAX_PASSWORD_LENGTH,
+                                "description": (
+                                    "The password rule (README): a 422 names the problem: too_short, "
+                                    "too_long, too_common, too_personal or too_predictable."
+                                ),
+                            },
                             "name": {"type": "string"},
                             "phone": {"type": "string"},
                         },
