@@ -1,9 +1,10 @@
 """Product photos: validated by decoding, re-encoded without EXIF, stored with two thumbnails.
 
 An upload is decoded by :func:`shop.imaging.decode_upload` (JPEG, PNG or WebP; at
-most 10 MB, 40 megapixels, 10,000 px a side and a 20:1 ratio; decompression bombs refused), turned upright, stripped of EXIF, XMP
-and colour profiles, and stored as three WebP files under server-made keys: the
-photo (at most 2000 px on its longest side) and thumbnails 320 and 960 px wide.
+most 10 MB, 40 megapixels, 10,000 px a side and a 20:1 ratio; decompression bombs
+refused), turned upright, stripped of EXIF, XMP and colour profiles, and stored as
+three WebP files under server-made keys: the photo (at most 2000 px on its longest
+side) and thumbnails 320 and 960 px wide.
 Thumbnails are never upscaled: a photo narrower than 320 px keeps its width.
 
 Files and rows stay in step: files saved for a transaction that rolls back are
