@@ -1,9 +1,10 @@
 """Product photos: validated by decoding, re-encoded without EXIF, stored with two thumbnails.
 
-An upload is decoded with Pillow (JPEG, PNG or WebP; at most 10 MB and 40
-megapixels; decompression bombs refused), turned upright, stripped of EXIF, XMP
-and colour profiles, and stored as three WebP files under server-made keys: the
-photo (at most 2000 px on its longest side) and thumbnails 320 and 960 px wide.
+An upload is decoded by :func:`shop.imaging.decode_upload` (JPEG, PNG or WebP; at
+most 10 MB, 40 megapixels, 10,000 px a side and a 20:1 ratio; decompression bombs
+refused), turned upright, stripped of EXIF, XMP and colour profiles, and stored as
+three WebP files under server-made keys: the photo (at most 2000 px on its longest
+side) and thumbnails 320 and 960 px wide.
 Thumbnails are never upscaled: a photo narrower than 320 px keeps its width.
 
 Files and rows stay in step: files saved for a transaction that rolls back are
@@ -13,15 +14,14 @@ removal commits.
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from catalog.products.models import Product, ProductEvent, ProductImage
-from shop import storage
+from shop import imaging, storage
 from shop.extensions import db
 
 MAX_PHOTOS = 8
@@ -33,7 +33,6 @@ THUMB_WIDTHS = (320, 960)
 # A thumbnail may be at most this many times as tall as it is wide (and WebP
 # cannot hold more than 16383 px on a side).
 MAX_THUMB_ASPECT = 4
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 WEBP_QUALITY = 80
 WEBP_METHOD = 2  # nearly the size of method 4 in half the time
 
@@ -42,6 +41,7 @@ _MESSAGES = {
     "too_large": _l("The photo is larger than 10 MB."),
     "too_many_pixels": _l("The photo has more than 40 megapixels; make it smaller and try again."),
     "bomb": _l("The file claims more pixels than a photo can have; it was refused."),
+    "bad_shape": imaging.BAD_SHAPE_MESSAGE,
     "not_an_image": _l("The file is not a JPEG, PNG or WebP photo, or it is damaged."),
     "too_many_photos": _l("A product can have at most %(n)d photos.", n=MAX_PHOTOS),
     "alt_text_too_long": _l("The description of the photo is at most %(n)d characters.", n=MAX_ALT_TEXT),
@@ -51,7 +51,7 @@ _MESSAGES = {
 class InvalidImageError(ValueError):
     """An upload that is not accepted; ``reason`` is a code, ``message`` says why to the user.
 
-    Reasons: ``empty``, ``too_large``, ``too_many_pixels``, ``bomb``, ``not_an_image``,
+    Reasons: ``empty``, ``too_large``, ``too_many_pixels``, ``bad_shape``, ``bomb``, ``not_an_image``,
     ``too_many_photos``, ``alt_text_too_long``.
     """
 
@@ -87,8 +87,8 @@ class ProcessedPhoto:
 def process_photo(data: bytes) -> ProcessedPhoto:
     """Validate an upload by decoding it and encode the photo and its thumbnails as WebP.
 
-    :raise InvalidImageError: empty, over 10 MB or 40 megapixels, a decompression
-        bomb, or not a JPEG/PNG/WebP image.
+    :raise InvalidImageError: empty, over 10 MB or 40 megapixels, too long or narrow
+        (see :mod:`shop.imaging`), a decompression bomb, or not a JPEG/PNG/WebP image.
     """
     if not data:
         raise InvalidImageError("empty")
@@ -118,29 +118,9 @@ def encode_photo(image: Image.Image) -> ProcessedPhoto:
 
 def _decode(data: bytes) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            # Pillow warns (then errors) on huge images; both are refusals here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise InvalidImageError("too_many_pixels")
-                if image.format == "JPEG":
-                    image.draft("RGB", (FULL_SIZE, FULL_SIZE))  # decode at a reduced scale: much faster
-                image.load()
-                upright = ImageOps.exif_transpose(image)  # keep the orientation EXIF carried
-                converted = upright.convert("RGBA" if _has_alpha(upright) else "RGB")
-    except InvalidImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidImageError("bomb") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise InvalidImageError("not_an_image") from None
-    converted.info.clear()  # no EXIF, XMP or ICC profile travels into the new files
-    return converted
-
-
-def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+        return imaging.decode_upload(data, max_pixels=MAX_PIXELS, keep=FULL_SIZE)
+    except imaging.ImageRefusedError as error:
+        raise InvalidImageError(error.reason) from None
 
 
 def _encode(image: Image.Image) -> bytes:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+TRANSFER_CONFIRMED = "bank transfer confirmed by the office"
+
 WHOLE = {
     "checkout": _l("Order placed"),
     "accepted by the sentra": _l("Accepted by the sentra"),
@@ -23,6 +25,7 @@ WHOLE = {
     "handover locked after too many wrong codes": _l("Handover locked after too many wrong codes"),
     "handover lock reset": _l("Handover lock reset"),
     "transfer proof uploaded": _l("Transfer proof uploaded"),
+    TRANSFER_CONFIRMED: _l("Bank transfer confirmed by the program office"),
     "cancelled by the buyer": _l("Cancelled by the buyer"),
     "cancelled by the buyer (late)": _l("Cancelled by the buyer (late)"),
 }

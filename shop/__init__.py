@@ -39,12 +39,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from shop import cli, database, errors, security, templating
+    from shop import caching, cli, database, errors, security, templating
 
     database.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _wire_search_health(app)

@@ -79,6 +79,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "PICKUP_COLLECT_DAYS": int(env.get("PICKUP_COLLECT_DAYS", "3")),
         # Public tracking (page and API together), per address.
         "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per minute"),
+        # Transfer-proof uploads, per buyer: each one is decoded and stored, so a loop costs CPU and disk.
+        "TRANSFER_PROOF_RATE_LIMIT": env.get("TRANSFER_PROOF_RATE_LIMIT", "10 per hour"),
         # Absolute links in emails sent outside a request (the worker): scheme, host and prefix.
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         # The embedded default runs outbox jobs (emails) after each request, so `make run`

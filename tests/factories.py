@@ -1,6 +1,7 @@
 """Plain factory functions: each makes one thing, flushes, and returns it."""
 from __future__ import annotations
 
+import functools
 import itertools
 
 from sqlalchemy import select
@@ -137,6 +138,29 @@ def png_header_only(width: int, height: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+@functools.cache  # the same bytes every time: made once a run
+def png_of_zeros(width: int, height: int) -> bytes:
+    """A complete, valid black greyscale PNG of ``width`` x ``height``, tiny on disk however long it is.
+
+    1 x 39,000,000 px is about 76 KB: few pixels on paper, seconds of CPU to decode.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (width + 1)  # filter byte, then one byte per pixel
+    rows_per_block = max(1, 1_000_000 // len(row))
+    compressor = zlib.compressobj(9)
+    parts = []
+    for start in range(0, height, rows_per_block):
+        parts.append(compressor.compress(row * min(rows_per_block, height - start)))
+    parts.append(compressor.flush())
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
 
 
 def make_invite(sentra: Sentra, email: str, role: str = Role.MEMBER, invited_by: User | None = None):

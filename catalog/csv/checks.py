@@ -24,6 +24,7 @@ from catalog.products.services import (
     validate,
 )
 from shop.extensions import db
+from shop.spreadsheet import read_cell
 
 MAX_NUMBER = 2_000_000_000
 _INTEGER = re.compile(r"^-?\d+$")
@@ -82,7 +83,8 @@ def group_rows(header: list[str], records: list[tuple[int, list[str]]], codes: s
     for number, cells in records:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             errors.add(number, None, _("This row has more cells than the header has columns."))
-        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+        # A cell our export neutralised ('=...) reads as it was written before.
+        values = {name: (read_cell(cells[i].strip()) if i < len(cells) else "") for i, name in enumerate(header)}
         row = _parse_row(number, values, codes, errors)
         ref = values["product_ref"]
         if not ref:

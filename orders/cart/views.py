@@ -36,6 +36,7 @@ from orders.cart import services
 from orders.cart import summary as cart_summary
 from orders.cart.forms import QUANTITY_MESSAGE, AddToCartForm, QuantityForm
 from orders.cart.models import Cart
+from shop.caching import mark_private
 from shop.extensions import csrf, db
 from shop.i18n import gettext as _
 from shop.i18n import ngettext
@@ -68,7 +69,10 @@ def _forget_guest_cookie() -> None:
 
 
 def _guest_token() -> str | None:
-    return request.cookies.get(COOKIE_NAME)
+    token = request.cookies.get(COOKIE_NAME)
+    if token:
+        mark_private()  # the page shows this guest's cart (if only its count in the header)
+    return token
 
 
 def _current_cart(create: bool = False) -> Cart | None:

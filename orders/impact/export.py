@@ -1,12 +1,10 @@
 """The dashboard's tables as plain rows: for the CSV downloads and the JSON API."""
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from typing import Any
 
 from orders.impact.queries import FIGURE_NAMES, ImpactReport
+from shop.spreadsheet import csv_text
 
 CITY_CODE = "32.75"  # Kemendagri code of Kota Bekasi
 CITY_NAME = "Kota Bekasi"
@@ -51,12 +49,5 @@ def table_csv(report: ImpactReport, table: str) -> str:
         header, rows = list(MONTH_FIELDS), monthly_items(report)
     else:
         raise ValueError(f"unknown table {table!r}")
-    return _csv(header, ([row[name] for name in header] for row in rows))
+    return csv_text(header, ([row[name] for name in header] for row in rows))
 
-
-def _csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()

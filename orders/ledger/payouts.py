@@ -30,13 +30,13 @@ from orders.ledger.errors import (
 )
 from orders.ledger.models import EntryKind, LedgerEntry, Payout, PayoutShare
 from orders.ledger.services import balance_idr, lock_sentra, post
-from orders.ledger.statements import csv_text
 from shop.audit.services import record as audit
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
 from shop.sentras.access import membership_for
 from shop.sentras.models import Role, Sentra, SentraMembership
+from shop.spreadsheet import csv_text
 
 MAX_AMOUNT_IDR = 2_000_000_000  # an INTEGER column holds up to 2^31 - 1
 MAX_COMMISSION_BP = 5_000  # 50 %, as the sentra table's check allows

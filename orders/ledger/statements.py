@@ -1,15 +1,11 @@
 """The sentra's statement: ledger entries of a range of WIB days with the running balance, as a
-page for the screen or as CSV (the CSV writer is shared with the bank batch in
-:mod:`orders.ledger.payouts`). Reads only.
+page for the screen or as CSV (written by the shared
+:mod:`shop.spreadsheet` writer, as the bank batch in :mod:`orders.ledger.payouts` is). Reads only.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,6 +15,7 @@ from orders.ledger.models import LedgerEntry, Payout
 from orders.models import Order
 from shop.db import WIB
 from shop.extensions import db
+from shop.spreadsheet import csv_text
 
 STATEMENT_COLUMNS = ("date_wib", "kind", "order_number", "payout_reference", "note", "credit_idr", "debit_idr",
                      "balance_idr")
@@ -102,22 +99,6 @@ def statement(sentra_id: int, from_date: date | None = None, to_date: date | Non
         rows.append(StatementRow(entry.id, entry.created_at, entry.kind, order_number, entry.payout_id, reference,
                                  entry.note, entry.credit_idr, entry.debit_idr, running))
     return Statement(rows, total, page, per_page, opening, opening + net)
-
-
-def _cell(value: Any) -> Any:
-    """Keep a spreadsheet from reading text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
-    """CSV as spreadsheets read it (CRLF), every text cell safe from formula injection."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return out.getvalue()
 
 
 def statement_csv(sentra_id: int, from_date: date | None = None, to_date: date | None = None) -> str:

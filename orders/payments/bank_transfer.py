@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import secrets
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,7 +29,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import select
 
 from orders.errors import OrderError
@@ -38,7 +37,7 @@ from orders.models import Checkout, Order
 from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
 from orders.payments.providers import PaymentError, PaymentProvider, register
 from orders.status import record_event
-from shop import storage
+from shop import imaging, storage
 from shop.db import utcnow
 from shop.extensions import db
 from shop.i18n import rupiah, wib
@@ -54,7 +53,6 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_PDF_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 PROOF_SIZE = 2400  # the longest side kept: a receipt stays legible
-IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 PDF_MAGIC = b"%PDF-"
 PROOF_REJECTED_JOB = "payment.proof_rejected"
 
@@ -138,6 +136,7 @@ _PROOF_MESSAGES = {
     "image_too_large": _l("The photo is larger than 10 MB."),
     "pdf_too_large": _l("The PDF is larger than 5 MB."),
     "too_many_pixels": _l("The photo has more than 40 megapixels; make it smaller and try again."),
+    "bad_shape": imaging.BAD_SHAPE_MESSAGE,
     "wrong_type": _l("The file must be a JPEG, PNG or WebP photo or a PDF, and not damaged."),
 }
 
@@ -145,7 +144,8 @@ _PROOF_MESSAGES = {
 class InvalidProofError(ValueError):
     """An upload that is not accepted as a proof; ``message`` says why to the buyer.
 
-    Reasons: ``empty``, ``image_too_large``, ``pdf_too_large``, ``too_many_pixels``, ``wrong_type``.
+    Reasons: ``empty``, ``image_too_large``, ``pdf_too_large``, ``too_many_pixels``, ``bad_shape``,
+    ``wrong_type``.
     """
 
     def __init__(self, reason: str) -> None:
@@ -179,8 +179,9 @@ def process_proof(data: bytes) -> ProofFile:
     """Check an uploaded proof and return what gets stored.
 
     A PDF (recognised by its ``%PDF-`` magic bytes, at most 5 MB) is kept as it is; an
-    image (JPEG, PNG or WebP, at most 10 MB and 40 megapixels) is decoded with Pillow,
-    turned upright, stripped of EXIF/XMP/ICC and re-encoded as WebP.
+    image (JPEG, PNG or WebP, at most 10 MB and 40 megapixels, no longer or narrower than
+    :mod:`shop.imaging` allows) is decoded there, turned upright, stripped of EXIF/XMP/ICC and
+    re-encoded as WebP.
 
     :raise InvalidProofError: empty, too large, or neither a PDF nor a decodable image.
     """
@@ -200,27 +201,14 @@ def process_proof(data: bytes) -> ProofFile:
     return ProofFile(out.getvalue(), "webp", "image/webp")
 
 
+_PROOF_REASONS = {"not_an_image": "wrong_type", "bomb": "too_many_pixels"}
+
+
 def _decode(data: bytes) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            # Pillow warns (then errors) on huge images; both are refusals here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as image:
-                if image.width * image.height > MAX_IMAGE_PIXELS:
-                    raise InvalidProofError("too_many_pixels")
-                image.load()
-                upright = ImageOps.exif_transpose(image)  # keep the orientation EXIF carried
-                has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
-                    upright.mode == "P" and "transparency" in upright.info)
-                converted = upright.convert("RGBA" if has_alpha else "RGB")
-    except InvalidProofError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidProofError("too_many_pixels") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise InvalidProofError("wrong_type") from None
-    converted.info.clear()  # no EXIF, XMP or ICC profile travels into the stored file
-    return converted
+        return imaging.decode_upload(data, max_pixels=MAX_IMAGE_PIXELS, keep=PROOF_SIZE)
+    except imaging.ImageRefusedError as error:
+        raise InvalidProofError(_PROOF_REASONS.get(error.reason, error.reason)) from None
 
 
 def check_proof_allowed(payment: Payment, checkout: Checkout, now: datetime) -> None:

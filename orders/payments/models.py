@@ -56,6 +56,9 @@ class Payment(db.Model):
     proof_key: Mapped[str | None] = mapped_column(String(255))  # the buyer's transfer receipt
     proof_uploaded_at: Mapped[datetime | None]
     failure_message: Mapped[str | None] = mapped_column(Text)
+    # What the office wrote when it confirmed the money (e.g. the bank statement line): internal,
+    # shown on the office's transfer page only, never in an order's history.
+    office_note: Mapped[str | None] = mapped_column(String(500))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]

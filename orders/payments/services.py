@@ -58,12 +58,17 @@ def payment_for_ref(provider_ref: str) -> Payment | None:
     return db.session.scalar(select(Payment).where(Payment.provider_ref == provider_ref))
 
 
-def mark_paid(payment: Payment, actor: Any | None, note: str, config: Mapping[str, Any]) -> None:
+def mark_paid(payment: Payment, actor: Any | None, note: str, config: Mapping[str, Any], *,
+              office_note: str | None = None) -> None:
     """Record that the whole checkout amount arrived. Locks the payment and its orders; flushes.
 
     Orders waiting for payment become ``placed``/``paid``. A payment already recorded
     changes nothing. A payment for a checkout that expired meanwhile takes the stock
     again if it still can; otherwise it is refunded at once and the buyer told.
+
+    ``note`` goes into every order's history, which the buyer and the sentra read: a
+    system note (see :mod:`orders.notes`), never a person's words. What the office
+    writes for itself is ``office_note``, kept on the payment only.
     """
     payment = lock_payment(payment.id)
     if payment.state in PAID_STATES:
@@ -73,6 +78,7 @@ def mark_paid(payment: Payment, actor: Any | None, note: str, config: Mapping[st
     payment.state = PaymentState.SUCCEEDED
     payment.paid_at = now
     payment.decided_by_id = getattr(actor, "id", None)
+    payment.office_note = (office_note or "").strip()[:500] or None
     if any(order.status == OrderStatus.EXPIRED for order in orders):
         _late_payment(payment, orders, actor, config)
         return

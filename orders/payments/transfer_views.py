@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,7 +19,7 @@ from orders.payments import bank_transfer
 from orders.payments.models import PaymentMethod
 from orders.payments.services import lock_payment
 from shop.db import utcnow
-from shop.extensions import db
+from shop.extensions import db, limiter
 from shop.storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,12 @@ def _own_transfer_checkout(checkout_id: int) -> Checkout:
 
 @bp.post("/checkout/<int:checkout_id>/bukti")
 @login_required
+@limiter.limit(lambda: current_app.config["TRANSFER_PROOF_RATE_LIMIT"],
+               key_func=lambda: f"user:{current_user.get_id()}")
 def upload_proof(checkout_id: int):
     """Take the buyer's transfer proof (a photo or a PDF); back to the payment page with a message.
+
+    Limited per buyer (``TRANSFER_PROOF_RATE_LIMIT``, 10 an hour): every upload is decoded and stored.
 
     :raise 404: another buyer's checkout, or not a bank transfer.
     """

@@ -8,8 +8,6 @@ Events are written by :func:`shop.audit.services.record` in the transaction of e
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -28,6 +26,7 @@ from shop.admin.views import bp
 from shop.audit.models import AuditEvent
 from shop.db import WIB, utcnow
 from shop.extensions import db
+from shop.spreadsheet import csv_lines
 
 PER_PAGE = 50
 ACTION_PATTERN = re.compile(r"^[a-z_]+(\.[a-z_]*)?$")
@@ -177,28 +176,13 @@ def audit_log():
 CSV_HEADER = ["when_wib", "actor_id", "actor_email", "action", "target_type", "target_id", "summary", "details"]
 
 
-def _cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula starts with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv_rows(flt: AuditFilter) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for event in db.session.scalars(events_query(flt).execution_options(yield_per=500)):
-        actor = event.actor
-        writer.writerow([_cell(value) for value in (
-            event.created_at.astimezone(WIB).isoformat(timespec="seconds"), event.actor_id or "",
-            actor.email if actor else "", event.action, event.target_type, event.target_id, event.summary,
-            json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True),
-        )])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    return csv_lines(CSV_HEADER, (
+        (event.created_at.astimezone(WIB).isoformat(timespec="seconds"), event.actor_id or "",
+         event.actor.email if event.actor else "", event.action, event.target_type, event.target_id,
+         event.summary, json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True))
+        for event in db.session.scalars(events_query(flt).execution_options(yield_per=500))
+    ))
 
 
 @bp.get("/audit.csv")

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from orders.notes import TRANSFER_CONFIRMED
 from orders.payments import bank_transfer
 from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
 from orders.payments.services import PAID_STATES, complete_refund, lock_payment, mark_paid
@@ -39,8 +40,8 @@ def _strip(value: str | None) -> str | None:
 
 
 class ConfirmTransferForm(FlaskForm):
-    note = StringField(_l("Note (optional)"), filters=[_strip], validators=[Optional(), Length(max=500)],
-                       description=_l("E.g. the bank statement line that matches."))
+    note = StringField(_l("Internal note (optional)"), filters=[_strip], validators=[Optional(), Length(max=500)],
+                       description=_l("Only the office sees it, e.g. the bank statement line that matches."))
 
 
 class RejectProofForm(FlaskForm):
@@ -140,8 +141,7 @@ def payment_confirm(payment_id: int):
         db.session.rollback()
         return _render_detail(_transfer_or_404(payment_id), status=409,
                               error=_("A cancelled or failed payment cannot be confirmed."))
-    mark_paid(payment, current_user, form.note.data or "bank transfer confirmed by the office",
-              current_app.config)
+    mark_paid(payment, current_user, TRANSFER_CONFIRMED, current_app.config, office_note=form.note.data)
     record(current_user, "payment.confirm", "payment", payment.id, f"transfer of {payment.amount_idr} IDR confirmed")
     db.session.commit()
     flash(_("Transfer of %(amount)s confirmed; the sentras can start on the orders.",

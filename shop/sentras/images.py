@@ -7,19 +7,19 @@ that transaction commits (so no row ever points at a missing file).
 from __future__ import annotations
 
 import io
-import warnings
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from shop import imaging
 from shop.storage import get_storage, new_key
 
 MAX_LOGO_BYTES = 5 * 1024 * 1024
 MAX_LOGO_PIXELS = 20_000_000
 LOGO_SIZE = 512
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+_LOGO_REASONS = {"bomb": "too_many_pixels"}
 
 _ADDED = "media_added"  # keys saved in this transaction: deleted on rollback
 _REPLACED = "media_replaced"  # keys no longer used: deleted on commit
@@ -28,7 +28,7 @@ _REPLACED = "media_replaced"  # keys no longer used: deleted on commit
 class InvalidImageError(ValueError):
     """The upload is not a JPEG, PNG or WebP image within the size limits.
 
-    ``reason`` is one of ``too_large``, ``too_many_pixels``, ``not_an_image``.
+    ``reason`` is one of ``too_large``, ``too_many_pixels``, ``bad_shape``, ``not_an_image``.
     """
 
     def __init__(self, reason: str) -> None:
@@ -44,31 +44,14 @@ def process_logo(data: bytes) -> bytes:
     if len(data) > MAX_LOGO_BYTES:
         raise InvalidImageError("too_large")
     try:
-        with warnings.catch_warnings():
-            # Pillow warns (then errors) on huge images; both are refusals here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
-                width, height = image.size
-                if width * height > MAX_LOGO_PIXELS:
-                    raise InvalidImageError("too_many_pixels")
-                image.load()
-                image = ImageOps.exif_transpose(image)  # keep the orientation EXIF carried
-                image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    except InvalidImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidImageError("too_many_pixels") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise InvalidImageError("not_an_image") from None
+        image = imaging.decode_upload(data, max_pixels=MAX_LOGO_PIXELS, keep=LOGO_SIZE)
+    except imaging.ImageRefusedError as error:
+        raise InvalidImageError(_LOGO_REASONS.get(error.reason, error.reason)) from None
     image.thumbnail((LOGO_SIZE, LOGO_SIZE), Image.Resampling.LANCZOS)
     image.info.clear()  # no EXIF, XMP or ICC profile travels into the new file
     out = io.BytesIO()
     image.save(out, format="WEBP", quality=85, method=4)
     return out.getvalue()
-
-
-def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
 def store_logo(session: Session, webp: bytes) -> str:

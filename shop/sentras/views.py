@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.i18n import current_language
+from shop.imaging import BAD_SHAPE_MESSAGE
 from shop.places.services import kelurahan_choices, subsector_choices
 from shop.sentras import members as member_services
 from shop.sentras import services
@@ -45,6 +46,7 @@ bp = Blueprint("sentras", __name__)
 IMAGE_ERRORS = {
     "too_large": _l("The logo is larger than 5 MB."),
     "too_many_pixels": _l("The logo has too many pixels (at most 20 megapixels)."),
+    "bad_shape": BAD_SHAPE_MESSAGE,
     "not_an_image": _l("The logo must be a JPEG, PNG or WebP image."),
 }
 

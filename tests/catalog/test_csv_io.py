@@ -132,6 +132,25 @@ def test_export_then_import_changes_nothing(sentra):
     assert (summary.variants_created, summary.variants_updated, summary.stock_corrections) == (0, 0, 0)
 
 
+def test_a_title_that_reads_as_a_formula_is_exported_as_text(sentra):
+    make_product(sentra, title='=HYPERLINK("http://evil.example","Klik")')
+
+    rows = list(csv.reader(io.StringIO(export_products(sentra.id).decode("utf-8-sig"))))
+
+    assert dict(zip(COLUMNS, rows[1], strict=True))["title"] == '\'=HYPERLINK("http://evil.example","Klik")'
+
+
+def test_reimporting_an_export_with_formula_like_text_changes_nothing(sentra):
+    make_product(sentra, title='=HYPERLINK("http://evil.example","Klik")', description="- katun\n- sablon")
+    make_product(sentra, title="@Bekasi +62 produk", description="'=bukan rumus", category="-Kaos")
+    before = snapshot(sentra.id)
+
+    summary = import_products(sentra, None, export_products(sentra.id))
+
+    assert snapshot(sentra.id) == before
+    assert (summary.products_unchanged, summary.products_updated) == (2, 0)
+
+
 # --- creating and updating ----------------------------------------------------------------
 
 

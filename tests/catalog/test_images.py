@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
-from PIL import Image
+from PIL import Image, ImageFile
 from sqlalchemy import event, func, select
 
 from catalog.images import (
@@ -24,7 +24,7 @@ from catalog.images import (
 )
 from catalog.products.models import ProductImage
 from shop.extensions import db
-from tests.factories import make_product, make_sentra, png_bytes, png_header_only
+from tests.factories import make_product, make_sentra, png_bytes, png_header_only, png_of_zeros
 
 
 @pytest.fixture
@@ -156,6 +156,29 @@ def test_file_over_10_mb_is_refused(app):
 
 def test_decompression_bomb_is_refused(app):
     assert refusal(png_header_only(20_000, 20_000)).reason == "bomb"
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fail the test if any picture's pixels are decoded."""
+    def load(self):
+        raise AssertionError("the picture was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+
+
+@pytest.mark.parametrize("size", [(1, 39_000_000), (20_000, 1), (9_000, 100)],
+                         ids=["1x39000000", "20000x1", "aspect-90-to-1"])
+def test_a_long_thin_photo_is_refused_from_its_header_before_decoding(app, no_decoding, size):
+    error = refusal(png_of_zeros(*size))
+
+    assert error.reason == "bad_shape"
+    with force_locale("id"):
+        assert "terlalu panjang atau terlalu sempit" in str(error.message)
+
+
+def test_a_photo_at_the_side_and_ratio_limits_is_accepted(app):
+    assert process_photo(png_of_zeros(10_000, 500)).width == 2000
 
 
 def test_refused_upload_stores_nothing(product, media):

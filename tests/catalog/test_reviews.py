@@ -26,7 +26,7 @@ from shop import storage
 from shop.extensions import db
 from shop.sentras.models import Sentra
 from tests.catalog.reviews_helpers import delivered_order, review_of
-from tests.factories import make_product, make_sentra, make_user
+from tests.factories import make_product, make_sentra, make_user, png_of_zeros
 
 
 @pytest.fixture
@@ -109,6 +109,15 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(product):
     with pytest.raises(InvalidReviewError) as error:
         create_review(line.id, product.id, order.sentra_id, order.buyer, 4, "", b"not an image at all")
     assert error.value.field == "photo"
+
+
+def test_a_long_thin_review_photo_is_refused_with_the_photo_intake_message(product):
+    order = delivered_order(make_user(), product.variants[0])
+    line = order.lines[0]
+    with pytest.raises(InvalidReviewError) as error:
+        create_review(line.id, product.id, order.sentra_id, order.buyer, 4, "", png_of_zeros(1, 39_000_000))
+    assert error.value.field == "photo"
+    assert "10000 px" in str(error.value.message)
 
 
 def test_product_and_sentra_show_average_and_count_of_visible_reviews(sentra, product):

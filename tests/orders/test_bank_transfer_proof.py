@@ -12,7 +12,15 @@ from PIL import Image
 from orders.payments.models import Payment
 from shop.db import utcnow
 from shop.extensions import db
-from tests.factories import make_checkout, make_product, make_sentra, make_user, png_bytes
+from tests.factories import (
+    make_checkout,
+    make_product,
+    make_sentra,
+    make_user,
+    png_bytes,
+    png_of_zeros,
+)
+from tests.orders.conftest import configured
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +129,21 @@ def test_image_over_10_mb_is_refused_with_a_message(client, media, checkout):
     assert response.status_code == 303
     assert any("10 MB" in message for _category, message in _flashes(client))
     assert _payment(checkout).proof_key is None
+
+
+def test_a_long_thin_photo_is_refused_as_a_proof_with_a_message(client, media, checkout):
+    response = _upload(client, checkout, png_of_zeros(1, 39_000_000))
+
+    assert response.status_code == 303
+    assert [category for category, _ in _flashes(client)] == ["error"]
+    assert "too long or too narrow" in _flashes(client)[0][1]
+    assert _payment(checkout).proof_key is None
+
+
+def test_proof_uploads_are_rate_limited_per_buyer(app, client, media, checkout):
+    with configured(app, {"TRANSFER_PROOF_RATE_LIMIT": "2 per hour"}):
+        codes = [_upload(client, checkout, png_bytes()).status_code for _ in range(3)]
+    assert codes == [303, 303, 429]
 
 
 def test_post_without_a_file_asks_for_one(client, media, checkout):

@@ -8,14 +8,22 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from orders.payments.models import Payment, Refund
 from orders.payments.services import mark_paid, refund_order
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.models import OutboxJob
 from shop.outbox.services import drain
-from tests.factories import make_checkout, make_product, make_sentra, make_user, png_bytes
+from shop.sentras.models import Role
+from tests.factories import (
+    add_member,
+    make_checkout,
+    make_product,
+    make_sentra,
+    make_user,
+    png_bytes,
+)
 
 
 @contextmanager
@@ -426,3 +434,57 @@ def test_confirming_an_expired_transfer_whose_stock_is_gone_leaves_a_refund_to_m
     assert refund is not None and refund.state == "pending" and refund.amount_idr == 30_000
     body = client.get("/admin/pembayaran?tab=refunds").get_data(as_text=True)
     assert checkout.orders[0].number in body
+
+
+# --- the office's note stays internal ----------------------------------------------------------
+
+OFFICE_NOTE = "Mutasi BCA 12/05 baris 7, cek ulang dengan Bu Rina"
+
+
+def _confirmed_with_note(client, variant):
+    checkout = _transfer(variant)
+    payment = _attach_proof(checkout)
+    client.post(f"/admin/pembayaran/{payment.id}/konfirmasi", data={"note": OFFICE_NOTE})
+    return checkout, payment
+
+
+def test_the_office_reads_its_confirmation_note_on_the_transfer_page(client, office, variant):
+    _, payment = _confirmed_with_note(client, variant)
+
+    assert OFFICE_NOTE in client.get(f"/admin/pembayaran/{payment.id}").get_data(as_text=True)
+
+
+def test_the_buyer_never_sees_the_offices_confirmation_note(client, auth, office, variant):
+    checkout, _ = _confirmed_with_note(client, variant)
+    order = checkout.orders[0]
+    auth.logout()
+    auth.login(checkout.buyer.email)
+
+    page = client.get(f"/orders/{order.number}").get_data(as_text=True)
+    api = client.get(f"/api/v1/orders/{order.number}").get_data(as_text=True)
+
+    assert OFFICE_NOTE not in page and OFFICE_NOTE not in api
+    assert "Transfer bank dikonfirmasi kantor program" in page
+
+
+def test_the_sentra_never_sees_the_offices_confirmation_note(client, auth, office, variant):
+    checkout, _ = _confirmed_with_note(client, variant)
+    order = checkout.orders[0]
+    member = make_user("anggota@example.test")
+    add_member(order.sentra, member, Role.MANAGER)
+    db.session.commit()
+    auth.logout()
+    auth.login(member.email)
+
+    page = client.get(f"/kelola/{order.sentra.slug}/pesanan/{order.number}")
+
+    assert page.status_code == 200
+    assert OFFICE_NOTE not in page.get_data(as_text=True)
+
+
+def test_no_order_event_carries_the_offices_confirmation_note(client, office, variant):
+    checkout, _ = _confirmed_with_note(client, variant)
+
+    notes = db.session.scalars(select(OrderEvent.note).where(OrderEvent.order_id == checkout.orders[0].id))
+
+    assert all(OFFICE_NOTE not in (note or "") for note in notes)

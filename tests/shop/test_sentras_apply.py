@@ -12,7 +12,7 @@ from shop.sentras import services
 from shop.sentras.images import InvalidImageError, process_logo
 from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 from shop.storage import get_storage
-from tests.factories import make_sentra, make_user, png_bytes, png_header_only
+from tests.factories import make_sentra, make_user, png_bytes, png_header_only, png_of_zeros
 
 FREE = "32.75.01.1002"  # Margahayu, Bekasi Timur
 TAKEN = "32.75.01.1001"  # Bekasijaya
@@ -203,6 +203,12 @@ def test_image_over_twenty_megapixels_is_refused_before_decoding():
     with pytest.raises(InvalidImageError) as error:
         process_logo(png_header_only(5_000, 5_000))
     assert error.value.reason == "too_many_pixels"
+
+
+def test_a_long_thin_logo_is_refused():
+    with pytest.raises(InvalidImageError) as error:
+        process_logo(png_of_zeros(20_000, 1))
+    assert error.value.reason == "bad_shape"
 
 
 def test_file_over_five_megabytes_is_refused():

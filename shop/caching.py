@@ -1,0 +1,72 @@
+"""The cache rule: which responses may be kept by a browser or a shared cache, decided in one place.
+
+A response is **private** (``Cache-Control: private, no-store``: no cache keeps it,
+not even the browser's back-forward copy on disk) when
+
+- its path is in an area that is always personal or sentra-internal, on the site
+  or in the API (:data:`PRIVATE_AREAS`, e.g. ``/orders``, ``/kelola/...``,
+  ``/api/v1/orders``), token pages such as ``/reset-sandi/<token>``, and
+  ``/media/private/...``; or
+- it answers someone: the request carried an ``Authorization`` header (a bearer
+  token), a session with anything in it (a signed-in user, a CSRF token the page
+  embeds, a flash message), or the response sets a cookie; or
+- the code that built it read something personal outside those areas and said so
+  with :func:`mark_private` (the guest cart's cookie behind the header's cart count).
+
+Everything else, the public catalogue seen by an anonymous visitor without a
+session, keeps whatever the view said (nothing, or ``public, max-age=...``).
+Static files and public media never depend on who asks and are left alone.
+
+A public page cache (issue 16) must store only what :func:`is_private` calls public.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Request, Response, g, request, session
+
+PRIVATE_AREAS = (
+    # personal or sentra-internal pages, and their /api/v1 twins
+    "orders", "akun", "cart", "checkout", "kelola", "mitra", "admin", "me",
+    # who someone is: signing in, registering, tokens, invitations, a sentra application
+    "login", "logout", "register", "auth", "lupa-sandi", "reset-sandi", "verifikasi", "undangan",
+    "buka-sentra",
+    # a parcel's whereabouts (behind a tracking code), and private files (transfer proofs)
+    "track", "media/private",
+)
+SHARED_FILES = ("static", "media")  # the same bytes for everyone
+PRIVATE = "private, no-store"
+
+_PRIVATE_PATH = re.compile(r"^(?:/api/v1)?/(?:" + "|".join(map(re.escape, PRIVATE_AREAS)) + r")(?:/|$)")
+_SHARED_FILE_PATH = re.compile(r"^/(?:" + "|".join(SHARED_FILES) + r")/")
+_MARK = "_private_response"
+
+
+def mark_private() -> None:
+    """Say that the response being built shows something personal (call it where that is read)."""
+    g.setdefault(_MARK, True)
+
+
+def is_private(req: Request, response: Response) -> bool:
+    """Whether ``response`` to ``req`` must not be stored by any cache (the rule in this module's docstring)."""
+    path = req.path
+    if _PRIVATE_PATH.match(path):
+        return True
+    if _SHARED_FILE_PATH.match(path):
+        return False
+    return bool(
+        req.headers.get("Authorization")
+        or "Set-Cookie" in response.headers
+        or g.get(_MARK)
+        or session  # non-empty: a user, a CSRF token or a flash shaped this page
+    )
+
+
+def init_app(app: Flask) -> None:
+    def set_cache_control(response: Response) -> Response:
+        if is_private(request, response):
+            response.headers["Cache-Control"] = PRIVATE
+            response.headers.pop("Expires", None)
+        return response
+
+    app.after_request(set_cache_control)
