@@ -484,6 +484,8 @@ SPEC["paths"].update({
     "/cart": {
         "get": {
             "summary": "The caller's cart: items grouped by sentra with today's prices and warnings",
+            "description": "Shows each changed price once (price_changed: true); from then on it counts as "
+                           "seen by the buyer, and POST /checkout charges it without a 409 price_changed.",
             "security": [{"bearer": []}],
             "responses": {"200": _json(_ref("Cart"), "The cart (empty when there is none)"), "401": ERROR},
         }
@@ -539,6 +541,12 @@ SPEC["components"]["schemas"].update({
             "deliveries": {"type": "object", "description": "sentra slug -> the delivery chosen for its order",
                            "additionalProperties": {"type": "object", "required": ["method"], "properties": {
                                "method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]}}}},
+            "expected_total_idr": {
+                "type": "integer", "minimum": 0, "maximum": 2_000_000_000,
+                "description": "The total (delivery fees included) the buyer agreed to pay. When it is today's "
+                               "total the checkout goes ahead even if prices changed; any other total is a 409 "
+                               "price_changed. Without it, every cart item must be at the price the buyer last "
+                               "saw (GET /cart shows a change once and from then on counts it as seen)."},
         },
     },
     "OrderSummary": {
@@ -575,7 +583,10 @@ SPEC["paths"].update({
                 "400": _json(_ref("Error"), "No Idempotency-Key, or a malformed body"),
                 "401": ERROR,
                 "409": _json(_ref("Error"), "insufficient_stock (fields: variant id -> what is short) or "
-                                            "price_changed"),
+                                            "price_changed: expected_total_idr is not today's total, or without "
+                                            "it a cart item's price changed since GET /cart last showed it "
+                                            "(fields: \"items.<cart item id>\" -> \"seen X, now Y\"); "
+                                            "nothing is reserved or charged"),
                 "422": _json(_ref("Error"), "empty_cart, unavailable, validation_error (address), "
                                             "delivery_unavailable, payment_method_unavailable, amount_too_small, "
                                             "approval_required (a partner member's cart above the partner's "
