@@ -271,7 +271,8 @@ SPEC["components"]["schemas"].update({
         "type": "object",
         "required": ["delta", "reason"],
         "properties": {
-            "delta": {"type": "integer", "not": {"const": 0}},
+            "delta": {"type": "integer", "not": {"const": 0}, "minimum": -1_000_000, "maximum": 1_000_000,
+                      "description": "units added (negative: removed), at most 1,000,000 either way"},
             "reason": {"type": "string", "enum": ["restock", "correction", "return"]},
             "note": _STR,
         },
