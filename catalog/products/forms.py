@@ -29,6 +29,7 @@ from catalog.products.services import (
     parse_options,
     parse_tiers,
 )
+from shop.money import RupiahField
 
 STATUS_LABELS = {
     ProductStatus.DRAFT: _l("Draft (not visible)"),
@@ -77,7 +78,7 @@ class VariantForm(Form):
     options = StringField(
         _l("Options"), validators=[Length(max=300)], description=_l("For example Ukuran=M;Warna=Biru")
     )
-    price_idr = WholeNumberField(_l("Price (Rp)"))
+    price_idr = RupiahField(_l("Price (Rp)"))
     stock = WholeNumberField(_l("Initial stock"))
     weight_grams = WholeNumberField(_l("Weight (grams)"))
     low_stock_threshold = WholeNumberField(_l("Low-stock alert at"))
@@ -125,7 +126,7 @@ class VariantForm(Form):
         if field.data is not None and field.data > MAX_UNITS:
             raise ValidationError(_l("At most %(n)s units at once.", n="1.000.000"))
 
-    def validate_price_idr(self, field: WholeNumberField) -> None:
+    def validate_price_idr(self, field: RupiahField) -> None:
         if field.data is None and not field.errors and not self.is_skipped():
             raise ValidationError(_l("Enter the price in rupiah."))
 

@@ -37,7 +37,9 @@ SPEC: dict[str, Any] = {
             "`POST /auth/token` and send `Authorization: Bearer <token>`; bearer requests need "
             "no CSRF token. Lists return `{items, total, page, per_page}`; errors are "
             "`{error: {code, message, fields}}` with a 4xx status. Money fields end in `_idr` "
-            "and are whole rupiah; times are ISO 8601 with an offset."
+            "and are whole rupiah, sent and received as JSON integers (a string such as \"45.000\" is "
+            "a field error); whole numbers in bodies are at most 2,000,000,000 either way. Times are "
+            "ISO 8601 with an offset."
         ),
     },
     "servers": [{"url": "/api/v1"}],
@@ -361,9 +363,11 @@ SEARCH_PARAMS = [
      "description": "kelurahan codes, e.g. 32.75.08.1001"},
     {"name": "sentra", "in": "query", "schema": _LIST, "style": "form", "explode": True,
      "description": "sentra slugs"},
-    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0},
-     "description": "rupiah, against the product's lowest active variant price"},
-    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2_000_000_000},
+     "description": "whole rupiah, against the product's lowest active variant price; the search page's "
+                    "spellings (50.000, Rp50.000, 50.000,00) are read too, sen or an unclear grouping is a 400"},
+    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2_000_000_000},
+     "description": "whole rupiah, read as min_price"},
     {"name": "in_stock", "in": "query", "schema": {"type": "boolean"}, "description": "only products in stock"},
     {"name": "made_to_order", "in": "query", "schema": {"type": "boolean"},
      "description": "true: only made to order; false: only ready stock; absent: both"},

@@ -388,6 +388,26 @@ def test_the_owner_sets_and_clears_the_approval_threshold(client, auth):
     assert partner.approval_threshold_idr is None
 
 
+def test_a_threshold_with_zero_sen_keeps_its_decimal_comma(client, auth):
+    partner, owner, _staff = partner_team(threshold=None)
+    db.session.commit()
+    login(client, auth, owner)
+    assert client.post(f"/mitra/{partner.id}/ambang", data={"threshold": "Rp 10.000.000,00"}).status_code == 302
+    db.session.refresh(partner)
+    assert partner.approval_threshold_idr == 10_000_000
+
+
+def test_a_threshold_with_sen_is_refused_with_a_field_error(client, auth):
+    partner, owner, _staff = partner_team(threshold=1_000)
+    db.session.commit()
+    login(client, auth, owner)
+    response = client.post(f"/mitra/{partner.id}/ambang", data={"threshold": "10.000.000,50"})
+    assert response.status_code == 422
+    assert "sen" in response.get_data(as_text=True)
+    db.session.refresh(partner)
+    assert partner.approval_threshold_idr == 1_000
+
+
 def test_a_threshold_that_is_not_a_number_is_refused(client, auth):
     partner, owner, _staff = partner_team(threshold=1_000)
     db.session.commit()
