@@ -159,32 +159,30 @@ def test_reading_the_cart_shows_a_price_change_once_and_then_counts_it_as_seen(c
     assert (again["price_changed"], again["seen_unit_price_idr"]) == (False, 18_000)
 
 
-def test_checkout_after_the_cart_showed_the_new_price_charges_it(client):
+def _checkout_after_a_price_rise(client, *, read_cart: bool = False, **body):
+    """The buyer's 2 x Rp15.000 go up to Rp18.000 each; the buyer (maybe reads the cart and) checks out."""
     buyer, sentra, variant = _setup(stock=5, quantity=2)
     headers = bearer(buyer)
     _raise_price(variant, 18_000)
-    client.get("/api/v1/cart", headers=headers)
-    response = client.post("/api/v1/checkout", json=_body(sentra.slug), headers={**headers, "Idempotency-Key": "s"})
-    assert response.status_code == 201
-    assert response.get_json()["checkout"]["total_idr"] == 36_000
+    if read_cart:
+        client.get("/api/v1/cart", headers=headers)
+    return client.post("/api/v1/checkout", json={**_body(sentra.slug), **body},
+                       headers={**headers, "Idempotency-Key": "rise"})
+
+
+def test_checkout_after_the_cart_showed_the_new_price_charges_it(client):
+    response = _checkout_after_a_price_rise(client, read_cart=True)
+    assert (response.status_code, response.get_json()["checkout"]["total_idr"]) == (201, 36_000)
 
 
 def test_checkout_with_the_matching_expected_total_accepts_a_price_change(client):
-    buyer, sentra, variant = _setup(stock=5, quantity=2)
-    _raise_price(variant, 18_000)
-    body = {**_body(sentra.slug), "expected_total_idr": 36_000}
-    response = client.post("/api/v1/checkout", json=body, headers={**bearer(buyer), "Idempotency-Key": "e"})
-    assert response.status_code == 201
-    assert response.get_json()["checkout"]["total_idr"] == 36_000
+    response = _checkout_after_a_price_rise(client, expected_total_idr=36_000)
+    assert (response.status_code, response.get_json()["checkout"]["total_idr"]) == (201, 36_000)
 
 
 def test_checkout_with_another_expected_total_is_409_price_changed(client):
-    buyer, sentra, variant = _setup(stock=5, quantity=2)
-    _raise_price(variant, 18_000)
-    body = {**_body(sentra.slug), "expected_total_idr": 30_000}
-    response = client.post("/api/v1/checkout", json=body, headers={**bearer(buyer), "Idempotency-Key": "e"})
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "price_changed"
+    response = _checkout_after_a_price_rise(client, expected_total_idr=30_000)
+    assert (response.status_code, response.get_json()["error"]["code"]) == (409, "price_changed")
     assert _checkout_count() == 0
 
 
