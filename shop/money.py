@@ -65,10 +65,24 @@ def parse_rupiah(text: str | None, *, allow_negative: bool = False) -> int | Non
         (``separators``), a negative amount where none is allowed (``negative``), more than
         :data:`MAX_IDR` either way (``too_large``), anything else (``invalid``).
     """
+    return read_whole_number(text, allow_negative=allow_negative, currency=True)
+
+
+def read_whole_number(text: str | None, *, allow_negative: bool, currency: bool) -> int | None:
+    """The grammar under :func:`parse_rupiah`, also for counts typed the same way (``1.000`` units):
+    with ``currency=False`` a ``Rp`` is not read. None when nothing was typed.
+
+    :raise RupiahError: as :func:`parse_rupiah`; a caller with its own wording picks it by ``problem``.
+    """
     raw = (text or "").strip()
     if not raw:
         return None
-    sign, number = _sign_and_number(raw)
+    if currency:
+        sign, number = _sign_and_number(raw)
+    elif raw.startswith("-"):
+        sign, number = -1, raw[1:].lstrip()
+    else:
+        sign, number = 1, raw
     match = _INDONESIAN.fullmatch(number) or _ENGLISH.fullmatch(number)
     if match is None:
         problem = "separators" if _NUMBER_LIKE.fullmatch(number) and any(c.isdigit() for c in number) else "invalid"

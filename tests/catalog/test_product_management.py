@@ -180,6 +180,14 @@ def test_a_price_with_sen_is_refused_on_its_field(client, member):
     assert count(Product) == 0
 
 
+def test_a_count_with_decimals_is_refused_not_read_as_a_bigger_number(client, member):
+    row = variant_row(0, sku="BTK-1", price_idr="45000", stock="1.000,50")
+    response = client.post(url(member, "/baru"), data=product_data(row))
+    assert response.status_code == 422
+    assert 'id="variants-0-stock-err"' in response.get_data(as_text=True)
+    assert count(Product) == 0
+
+
 def test_sku_of_another_product_of_the_sentra_is_refused(client, member):
     make_product(member, variants=[{"sku": "BTK-1"}])
     db.session.commit()
