@@ -277,7 +277,7 @@ def mark_prices_seen(cart: Cart, prices: Mapping[int, int]) -> int:
     Returns how many lines changed.
     """
     changed = 0
-    for line in db.session.scalars(select(CartLine).where(CartLine.cart_id == cart.id, CartLine.id.in_(prices))):
+    for line in db.session.scalars(select(CartLine).where(CartLine.cart_id == cart.id, CartLine.id.in_(list(prices)))):
         if line.unit_price_idr_seen != prices[line.id]:
             line.unit_price_idr_seen = prices[line.id]
             changed += 1
