@@ -31,6 +31,7 @@ from catalog.products.services import (
 from shop.api import bp
 from shop.api.auth import api_sentra_required, bearer_user
 from shop.api.paging import list_envelope, page_params
+from shop.api.parsing import body_int
 from shop.errors import api_error
 from shop.extensions import db
 from shop.sentras.models import Sentra, SentraStatus
@@ -147,15 +148,6 @@ def _json_object() -> dict[str, Any]:
     return body
 
 
-def _int(value: Any, name: str, errors: dict[str, str], *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors[name] = "Must be a whole number." if not optional else "Must be a whole number or null."
-        return None
-    return value
-
-
 def _str(value: Any, name: str, errors: dict[str, str], *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
@@ -211,18 +203,18 @@ def _variant_drafts(value: Any, errors: dict[str, str]) -> tuple[VariantDraft, .
         for unknown in sorted(set(item) - VARIANT_FIELDS):
             errors[name + unknown] = "Unknown field."
         sku = _str(item.get("sku"), name + "sku", errors)
-        price = _int(item.get("price_idr"), name + "price_idr", errors)
+        price = body_int(item.get("price_idr"), name + "price_idr", errors)
         drafts.append(
             VariantDraft(
-                id=_int(item.get("id"), name + "id", errors, optional=True),
+                id=body_int(item.get("id"), name + "id", errors, optional=True),
                 sku=sku or "",
                 price_idr=price if price is not None else 0,
                 options=_options(item.get("options"), name + "options", errors),
-                stock=_int(item.get("stock", 0), name + "stock", errors) or 0,
-                weight_grams=_int(item.get("weight_grams", 0), name + "weight_grams", errors) or 0,
-                low_stock_threshold=_int(item.get("low_stock_threshold", 3), name + "low_stock_threshold",
+                stock=body_int(item.get("stock", 0), name + "stock", errors) or 0,
+                weight_grams=body_int(item.get("weight_grams", 0), name + "weight_grams", errors) or 0,
+                low_stock_threshold=body_int(item.get("low_stock_threshold", 3), name + "low_stock_threshold",
                                          errors) or 0,
-                min_wholesale_qty=_int(item.get("min_wholesale_qty"), name + "min_wholesale_qty", errors,
+                min_wholesale_qty=body_int(item.get("min_wholesale_qty"), name + "min_wholesale_qty", errors,
                                        optional=True),
                 tiers=_tiers(item.get("tiers"), name + "tiers", errors),
             )
@@ -247,7 +239,7 @@ def _draft_from(body: dict[str, Any], base: ProductDraft | None) -> ProductDraft
             values[name] = _str(body[name], name, errors, optional=True)
     for name in ("lead_time_days", "shelf_life_days"):
         if name in body:
-            values[name] = _int(body[name], name, errors, optional=True)
+            values[name] = body_int(body[name], name, errors, optional=True)
     if "made_to_order" in body:
         if not isinstance(body["made_to_order"], bool):
             errors["made_to_order"] = "Must be true or false."
@@ -348,9 +340,9 @@ def change_variant_stock(sentra_slug: str, variant_id: int):
     except BodyError as error:
         return api_error(400, "bad_request", str(error))
     errors: dict[str, str] = {}
-    delta = body.get("delta")
-    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
-        errors["delta"] = "A whole number other than 0."
+    delta = body_int(body.get("delta"), "delta", errors, minimum=-stock.MAX_CHANGE, maximum=stock.MAX_CHANGE)
+    if delta == 0 or "delta" in errors:
+        errors["delta"] = f"A whole number other than 0, from {-stock.MAX_CHANGE} to {stock.MAX_CHANGE}."
     reason = body.get("reason")
     if reason not in {r.value for r in MEMBER_STOCK_REASONS}:
         errors["reason"] = "One of: " + ", ".join(sorted(r.value for r in MEMBER_STOCK_REASONS)) + "."

@@ -13,8 +13,13 @@ bp = Blueprint("main", __name__)
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """A redirect target on this site only (no scheme, no host)."""
-    if not target:
+    """A redirect target on this site only (a path: no scheme, no host), else ``fallback``.
+
+    Every ``next`` (and the language switch's referrer) goes through here. Control characters
+    are refused because a CR or LF cannot go into a Location header (and would split it), and a
+    backslash because browsers read ``/\\host`` as ``//host``, another site.
+    """
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7F or char == "\\" for char in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

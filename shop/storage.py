@@ -11,6 +11,7 @@ the current transaction (deleted again if it rolls back) and
 """
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,12 +39,26 @@ def new_key(prefix: str, extension: str) -> str:
     return f"{prefix}/{token[:2]}/{token}.{extension.lstrip('.')}"
 
 
+# Keys are made by new_key (``prefix/ab/<hex>.ext``): path parts of letters, digits, ``.``, ``_``
+# and ``-`` that do not start with a dot. Anything else (a NUL, a control character, a backslash,
+# ``..``, an empty part) comes from a forged URL and is refused before it reaches the filesystem.
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*", re.ASCII)
+MAX_KEY_LENGTH = 300
+
+
+def check_key(key: str) -> str:
+    """``key`` when it is a storage key this app could have made. :raise StorageError: otherwise."""
+    if not isinstance(key, str) or len(key) > MAX_KEY_LENGTH or not _KEY.fullmatch(key):
+        raise StorageError(f"not a storage key: {key!r}")
+    return key
+
+
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
+        path = (self.root / check_key(key)).resolve()
         if self.root.resolve() not in path.parents:
             raise StorageError(f"key escapes the media folder: {key}")
         return path

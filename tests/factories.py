@@ -242,7 +242,9 @@ def make_product(
 
 
 def fill_cart(buyer: User, items) -> None:
-    """Put ``items`` ((variant, quantity) pairs) straight into ``buyer``'s cart, at retail prices."""
+    """Put ``items`` ((variant, quantity) pairs) straight into ``buyer``'s cart, each line seen at the
+    buyer's price as adding it would (retail, or a verified partner's tier price)."""
+    from catalog.pricing import strategy_for
     from orders.cart.models import Cart, CartLine
 
     cart = db.session.scalar(select(Cart).where(Cart.user_id == buyer.id))
@@ -250,9 +252,10 @@ def fill_cart(buyer: User, items) -> None:
         cart = Cart(user_id=buyer.id)
         db.session.add(cart)
         db.session.flush()
+    strategy = strategy_for(buyer)
     for variant, quantity in items:
         db.session.add(CartLine(cart_id=cart.id, variant_id=variant.id, quantity=quantity,
-                                unit_price_idr_seen=variant.price_idr))
+                                unit_price_idr_seen=strategy.price(variant, quantity).unit_price_idr))
     db.session.flush()
 
 

@@ -1,7 +1,6 @@
 """Forms of the listing management: the product page (fields, variant rows, photos) and stock."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +28,7 @@ from catalog.products.services import (
     parse_options,
     parse_tiers,
 )
+from shop.money import RupiahError, RupiahField, read_whole_number
 
 STATUS_LABELS = {
     ProductStatus.DRAFT: _l("Draft (not visible)"),
@@ -37,12 +37,11 @@ STATUS_LABELS = {
 }
 MAX_NUMBER = 1_000_000_000  # fits a 32-bit INTEGER column with room to spare
 MAX_UNITS = 1_000_000  # per stock change, initial stock or wholesale tier
-_SEPARATORS = re.compile(r"[\s.,]")
-_CENTS = re.compile(r"[.,]00$")
 
 
 class WholeNumberField(StringField):
-    """A whole number typed on a phone: ``45.000``, ``45,000`` and ``Rp 45000`` all read 45000.
+    """A whole number typed on a phone: ``45000``, ``45.000`` and ``45,000`` all read 45000, as
+    :func:`shop.money.read_whole_number` reads them (decimals and unclear grouping are refused).
 
     Empty input is None; what was typed is shown again when it is not a number.
     """
@@ -50,18 +49,16 @@ class WholeNumberField(StringField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
-        raw = str(valuelist[0]).strip()
-        text = _SEPARATORS.sub("", _CENTS.sub("", re.sub(r"^rp\.?", "", raw, flags=re.I).strip()))
-        if not text:
-            self.data = None
-        elif re.fullmatch(r"-?\d{1,12}", text):
-            self.data = int(text)
-            if abs(self.data) > MAX_NUMBER:
-                self.data = None
-                raise ValueError(_l("That number is too large."))
-        else:
-            self.data = None
-            raise ValueError(_l("Enter a whole number, for example 45000."))
+        self.data = None
+        try:
+            number = read_whole_number(str(valuelist[0]), allow_negative=True, currency=False)
+        except RupiahError as error:
+            too_large = error.problem == "too_large"
+            raise ValueError(_l("That number is too large.") if too_large
+                             else _l("Enter a whole number, for example 45000.")) from None
+        if number is not None and abs(number) > MAX_NUMBER:
+            raise ValueError(_l("That number is too large."))
+        self.data = number
 
     def _value(self) -> str:
         if self.raw_data:
@@ -77,7 +74,7 @@ class VariantForm(Form):
     options = StringField(
         _l("Options"), validators=[Length(max=300)], description=_l("For example Ukuran=M;Warna=Biru")
     )
-    price_idr = WholeNumberField(_l("Price (Rp)"))
+    price_idr = RupiahField(_l("Price (Rp)"))
     stock = WholeNumberField(_l("Initial stock"))
     weight_grams = WholeNumberField(_l("Weight (grams)"))
     low_stock_threshold = WholeNumberField(_l("Low-stock alert at"))
@@ -125,7 +122,7 @@ class VariantForm(Form):
         if field.data is not None and field.data > MAX_UNITS:
             raise ValidationError(_l("At most %(n)s units at once.", n="1.000.000"))
 
-    def validate_price_idr(self, field: WholeNumberField) -> None:
+    def validate_price_idr(self, field: RupiahField) -> None:
         if field.data is None and not field.errors and not self.is_skipped():
             raise ValidationError(_l("Enter the price in rupiah."))
 

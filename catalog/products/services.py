@@ -17,6 +17,7 @@ from catalog import stock
 from catalog.products.models import PriceTier, Product, ProductEvent, ProductStatus, Variant
 from shop.db import utcnow
 from shop.extensions import db
+from shop.money import parse_rupiah
 from shop.places.models import Subsector
 from shop.places.services import slugify
 from shop.sentras.models import Sentra
@@ -111,19 +112,23 @@ def format_options(options: Any) -> str:
 def parse_tiers(text: str) -> tuple[TierDraft, ...]:
     """``10:45000;50:40000`` -> tiers ordered by minimum quantity. Empty text: ().
 
-    :raise ValueError: anything else (a missing colon, a non-number, a duplicate minimum).
+    Each price is read by :func:`shop.money.parse_rupiah` (``10:45.000`` is the same tier).
+
+    :raise ValueError: anything else (a missing colon, a non-number, sen, a duplicate minimum).
     """
     text = (text or "").strip()
     if not text:
         return ()
     tiers: dict[int, int] = {}
     for part in text.split(";"):
-        qty, sep, price = part.strip().partition(":")
-        if not sep or not qty.strip().isdigit() or not price.strip().isdigit():
+        qty, sep, price_text = part.strip().partition(":")
+        qty = qty.strip()
+        if not sep or not (qty.isascii() and qty.isdigit()) or int(qty) in tiers:
             raise ValueError(part)
-        if int(qty) in tiers:
+        price = parse_rupiah(price_text)
+        if price is None:
             raise ValueError(part)
-        tiers[int(qty)] = int(price)
+        tiers[int(qty)] = price
     return tuple(TierDraft(q, p) for q, p in sorted(tiers.items()))
 
 

@@ -17,12 +17,12 @@ from werkzeug.datastructures import MultiDict
 from catalog.search.types import MAX_PER_PAGE, MAX_TEXT, SearchQuery, Sort
 from catalog.storefront.queries import reference
 from shop.extensions import db
+from shop.money import RupiahError, parse_rupiah
 from shop.sentras.models import Sentra, SentraStatus
 
 LIST_FILTERS = ("subsector", "kecamatan", "kelurahan", "sentra")
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000  # beyond any real catalogue; keeps OFFSET a small number
-MAX_PRICE_DIGITS = 12  # a trillion rupiah: more is a typo, and must not overflow the database's integers
 MAX_VALUES = 20  # values of one filter; more is not a person choosing
 TRUE = {"1", "true", "on", "yes", "y"}
 FALSE = {"0", "false", "off", "no", "n", ""}
@@ -33,7 +33,6 @@ MESSAGES = {
     "kelurahan": _l("Unknown kelurahan."),
     "sentra": _l("Unknown sentra."),
     "too_many": _l("Too many values."),
-    "price": _l("Enter a price in whole rupiah, for example 50000."),
     "price_order": _l("The highest price must not be below the lowest price."),
     "flag": _l("Use true or false."),
     "sort": _l("Unknown sort order."),
@@ -76,11 +75,10 @@ def parse_search_args(args: MultiDict) -> ParsedSearch:
     for name in ("min_price", "max_price"):
         raw = args.get(name, "").strip()
         if raw:
-            price = _price(raw)
-            if price is None:
-                errors[name] = str(MESSAGES["price"])
-            else:
-                values[name] = price
+            try:
+                values[name] = parse_rupiah(raw)
+            except RupiahError as error:
+                errors[name] = str(error.message)
     if values.get("min_price") is not None and values.get("max_price") is not None \
             and values["max_price"] < values["min_price"]:
         errors["max_price"] = str(MESSAGES["price_order"])
@@ -157,14 +155,6 @@ def _active_sentras(slugs: list[str]) -> dict[str, str]:
 
 def _whole(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-
-
-def _price(raw: str) -> int | None:
-    """Whole rupiah; ``Rp50.000`` and ``50,000`` are read as 50000."""
-    digits = raw.removeprefix("Rp").removeprefix("rp").replace(".", "").replace(",", "").replace(" ", "")
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_PRICE_DIGITS:
-        return None
-    return int(digits)
 
 
 def _flag(raw: str) -> bool | None:

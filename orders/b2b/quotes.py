@@ -107,6 +107,12 @@ def _int(value: Any) -> int | None:
     return None
 
 
+def _amount(value: Any) -> int | None:
+    """A rupiah amount as it reaches the service: an int (the form's RupiahField read the text,
+    the API takes a JSON integer). Text is not read here, so no second rupiah parser exists."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def delivery_methods_for(rfq: Rfq) -> list[str]:
     """How the goods can reach the partner's address: the sentra's courier only inside Kota Bekasi."""
     if rfq.in_bekasi:
@@ -143,7 +149,7 @@ def _quote_lines(sentra: Sentra, lines: list[QuoteLineInput]) -> list[QuoteLine]
     built = []
     for index, line in enumerate(lines):
         description = line.description.strip() if isinstance(line.description, str) else ""
-        quantity, price, lead = _int(line.quantity), _int(line.unit_price_idr), _int(line.lead_time_days or 0)
+        quantity, price, lead = _int(line.quantity), _amount(line.unit_price_idr), _int(line.lead_time_days or 0)
         product_id = _int(line.product_id) if line.product_id not in (None, "") else None
         variant_id = _int(line.variant_id) if line.variant_id not in (None, "") else None
         if line.product_id not in (None, "") and product_id is None:
@@ -201,7 +207,7 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
         fields["valid_until"] = "required"
     elif data.valid_until < today_wib(now):
         fields["valid_until"] = "in_the_past"
-    fee = _int(data.delivery_fee_idr if data.delivery_fee_idr not in (None, "") else 0)
+    fee = _amount(data.delivery_fee_idr if data.delivery_fee_idr is not None else 0)
     if fee is None or not 0 <= fee <= MAX_TOTAL_IDR:
         fields["delivery_fee_idr"] = "a whole number of rupiah, 0 or more"
     methods = delivery_methods_for(rfq)

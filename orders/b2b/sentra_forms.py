@@ -26,6 +26,7 @@ from catalog.products.forms import WholeNumberField
 from orders.b2b import quotes
 from orders.b2b.models import Quote, Rfq
 from orders.b2b.rfqs import COMMENT_MAX, DESCRIPTION_MAX, MAX_LINES
+from shop.money import RupiahField
 
 SPARE_ROWS = 3
 DEFAULT_VALIDITY_DAYS = 7
@@ -59,7 +60,7 @@ class QuoteLineForm(Form):
     product_id = HiddenField()
     description = StringField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
     quantity = WholeNumberField(_l("Quantity"))
-    unit_price_idr = WholeNumberField(_l("Unit price (Rp)"))
+    unit_price_idr = RupiahField(_l("Unit price (Rp)"))
     lead_time_days = WholeNumberField(_l("Lead time (days)"))
 
     def is_blank(self) -> bool:
@@ -70,13 +71,11 @@ class QuoteLineForm(Form):
         if not self.is_blank() and field.data is None and not field.errors:
             raise ValidationError(_l("Enter the quantity."))
 
-    def validate_unit_price_idr(self, field: WholeNumberField) -> None:
+    def validate_unit_price_idr(self, field: RupiahField) -> None:
         if self.is_blank() or field.errors:
             return
         if field.data is None:
             raise ValidationError(_l("Enter the unit price in rupiah."))
-        if field.data < 0:
-            raise ValidationError(FIELD_MESSAGES["unit_price_idr"])
 
     def line_input(self) -> quotes.QuoteLineInput:
         return quotes.QuoteLineInput(
@@ -90,7 +89,7 @@ class QuoteForm(FlaskForm):
     valid_until = DateField(_l("Valid until"), validators=[DataRequired(_l("Choose the last day the quote is valid."))],
                             description=_l("The partner can accept the quote until the end of this day."))
     delivery_method = SelectField(_l("Delivery"), choices=[], validate_choice=False)
-    delivery_fee_idr = WholeNumberField(_l("Delivery fee (Rp)"))
+    delivery_fee_idr = RupiahField(_l("Delivery fee (Rp)"))
     notes = TextAreaField(_l("Notes for the partner"), validators=[Optional(), Length(max=quotes.NOTES_MAX)])
     lines = FieldList(FormField(QuoteLineForm), min_entries=1, max_entries=MAX_LINES + SPARE_ROWS)
 

@@ -18,6 +18,7 @@ from orders.cart import services
 from orders.cart import summary as cart_summary
 from shop.api import bp
 from shop.api.auth import api_login_required
+from shop.api.parsing import body_int
 from shop.errors import api_error
 from shop.extensions import db
 
@@ -71,9 +72,8 @@ def _whole_number(body: dict[str, Any], name: str, errors: dict[str, str], defau
     value = body.get(name, default)
     if value is None:
         errors[name] = "Required."
-    elif isinstance(value, bool) or not isinstance(value, int):
-        errors[name] = "Must be a whole number."
-    return value
+        return None
+    return body_int(value, name, errors)
 
 
 def _error(error: cart_errors.CartError):
@@ -102,8 +102,18 @@ def _answer(status: int = 200):
 @bp.get("/cart")
 @api_login_required
 def get_cart():
-    """The caller's cart (empty when there is none)."""
-    return _answer()
+    """The caller's cart (empty when there is none).
+
+    Reading the cart is how an API buyer sees its prices: a changed price is shown once with
+    ``price_changed: true`` and from then on counts as seen, so a checkout charges it. This GET
+    therefore writes (and commits) the seen prices, exactly the ones this answer shows.
+    """
+    cart = services.cart_for_user(g.api_user)
+    summary = cart_summary.summarize(cart, strategy_for(g.api_user))
+    if cart is not None and summary.has_price_changes:
+        services.mark_prices_seen(cart, {line.id: line.unit_price_idr for line in summary.lines})
+        db.session.commit()
+    return cart_json(summary)
 
 
 @bp.post("/cart/items")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,11 +265,21 @@ def refresh_seen_prices(cart: Cart, strategy: RetailStrategy) -> int:
 
     Returns how many lines changed.
     """
+    prices = {line.id: strategy.price(variant, line.quantity).unit_price_idr
+              for line, variant in lines_with_variants(cart.id, strategy)}
+    return mark_prices_seen(cart, prices)
+
+
+def mark_prices_seen(cart: Cart, prices: Mapping[int, int]) -> int:
+    """The buyer was shown these unit prices (cart line id -> price): they become the lines' seen
+    prices, so a checkout no longer stops on them. Lines not in ``prices`` keep theirs. Flushes.
+
+    Returns how many lines changed.
+    """
     changed = 0
-    for line, variant in lines_with_variants(cart.id, strategy):
-        price = strategy.price(variant, line.quantity).unit_price_idr
-        if line.unit_price_idr_seen != price:
-            line.unit_price_idr_seen = price
+    for line in db.session.scalars(select(CartLine).where(CartLine.cart_id == cart.id, CartLine.id.in_(list(prices)))):
+        if line.unit_price_idr_seen != prices[line.id]:
+            line.unit_price_idr_seen = prices[line.id]
             changed += 1
     if changed:
         _touch(cart)

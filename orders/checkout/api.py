@@ -15,6 +15,7 @@ from orders.models import Checkout, Order
 from orders.payments.providers import PaymentError, get_provider
 from shop.api import bp
 from shop.api.auth import api_login_required
+from shop.api.parsing import body_int
 from shop.errors import api_error
 
 ADDRESS_FIELDS = ("recipient", "phone", "street", "kelurahan_code", "city", "postal_code")
@@ -75,11 +76,13 @@ def _parse(body: Any, key: str) -> tuple[CheckoutRequest | None, dict[str, str]]
                 fields[f"deliveries.{slug}"] = "needs {\"method\": ...}"
             else:
                 chosen[slug] = wanted
+    expected = body_int(body.get("expected_total_idr"), "expected_total_idr", fields, minimum=0, optional=True)
     if fields:
         return None, fields
     return CheckoutRequest(
         idempotency_key=key, payment_method=method,
         address=AddressInput(**{k: address.get(k) for k in ADDRESS_FIELDS}), deliveries=chosen,
+        expected_total_idr=expected,
     ), {}
 
 
@@ -89,7 +92,9 @@ def api_checkout():
     """Place a checkout from the caller's cart.
 
     :raise 400: no ``Idempotency-Key`` header, or a malformed body.
-    :raise 409: ``insufficient_stock`` (``fields`` names each variant short), ``price_changed``.
+    :raise 409: ``insufficient_stock`` (``fields`` names each variant short); ``price_changed``: the body's
+        ``expected_total_idr`` is not today's total or, without one, a line's price is not the one the
+        buyer last saw in ``GET /cart`` (``fields`` names each such line, ``items.<cart item id>``).
     :raise 422: an address, delivery or payment method the rules do not allow; an empty cart;
         ``approval_required``: a partner member's cart above the partner's approval threshold that
         no manager approved (asked for on the checkout page, decided on /mitra/persetujuan).

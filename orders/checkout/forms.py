@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
+from wtforms.widgets import HiddenInput
 
 from orders.checkout.services import AddressInput
+from shop.money import RupiahField
 
 
 class CheckoutForm(FlaskForm):
     idempotency_key = HiddenField()
-    expected_total_idr = HiddenField()
+    expected_total_idr = RupiahField(widget=HiddenInput())
 
 
 @dataclass

@@ -28,10 +28,17 @@ class QuotedLine:
     variant: Variant
     quantity: int
     unit_price_idr: int
+    cart_line_id: int | None = None
+    seen_unit_price_idr: int | None = None  # the cart line's price the buyer last saw
 
     @property
     def total_idr(self) -> int:
         return self.unit_price_idr * self.quantity
+
+    @property
+    def price_changed(self) -> bool:
+        """Today's price is not the one the buyer last saw in the cart."""
+        return self.seen_unit_price_idr is not None and self.seen_unit_price_idr != self.unit_price_idr
 
 
 @dataclass
@@ -103,7 +110,8 @@ def quote(buyer: User, lines: list[CartLine], destination: Destination | None,
         part = by_sentra.get(variant.sentra_id)
         if part is None:
             part = by_sentra[variant.sentra_id] = SentraQuote(variant.product.sentra, [], [])
-        part.lines.append(QuotedLine(variant, line.quantity, strategy.price(variant, line.quantity).unit_price_idr))
+        price = strategy.price(variant, line.quantity).unit_price_idr
+        part.lines.append(QuotedLine(variant, line.quantity, price, line.id, line.unit_price_idr_seen))
     result = Quote(parts=sorted(by_sentra.values(), key=lambda p: p.sentra.name))
     all_settings = settings_for_many([part.sentra for part in result.parts])
     for part in result.parts:

@@ -95,8 +95,8 @@ class CheckoutRequest:
     address: AddressInput
     deliveries: Mapping[str, str]  # sentra slug -> delivery method
     # The total the buyer saw on the checkout page; a different total now is a PriceChangedError.
+    # Without it, each cart line must be at the price the buyer last saw in the cart.
     expected_total_idr: int | None = None
-
 
 
 def destination_of(address: AddressInput | None) -> Destination | None:
@@ -156,6 +156,24 @@ def _check_lines(lines: list[CartLine]) -> None:
     ]
     if short:
         raise InsufficientStockCheckoutError(short)
+
+
+def _check_prices_seen(result: Quote, expected_total_idr: int | None) -> None:
+    """The buyer agreed to what they will pay: the total they were shown, or else each line's price.
+
+    A matching ``expected_total_idr`` is the buyer's agreement to every price in it; without one,
+    a line whose price is not the one the buyer last saw in the cart stops the checkout.
+    """
+    if expected_total_idr is not None:
+        if expected_total_idr != result.total_idr:
+            raise PriceChangedError("prices or fees changed since the page was shown; check the new total",
+                                    {"total_idr": str(result.total_idr)})
+        return
+    changed = {f"items.{line.cart_line_id}": f"seen {line.seen_unit_price_idr}, now {line.unit_price_idr}"
+               for part in result.parts for line in part.lines if line.price_changed}
+    if changed:
+        raise PriceChangedError("prices changed since the cart was last shown; read the cart to see them, "
+                                "or send the new expected_total_idr", changed)
 
 
 def _check_deliveries(result: Quote, deliveries: Mapping[str, str]) -> None:
@@ -227,9 +245,7 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
         raise PaymentMethodUnavailableError("this payment method is not available for these deliveries",
                                             {"payment_method": "unavailable"})
     total = result.total_idr
-    if request.expected_total_idr is not None and request.expected_total_idr != total:
-        raise PriceChangedError("prices or fees changed since the page was shown; check the new total",
-                                {"total_idr": str(total)})
+    _check_prices_seen(result, request.expected_total_idr)
     provider.check_amount(total, config)
     purchase = None
     if isinstance(strategy, PartnerStrategy):  # a verified partner's member buys for the partner

@@ -70,14 +70,10 @@ def start():
     approval_needed = False
     if request.method == "POST" and request.form.get("action") == "place" and form.validate_on_submit():
         try:
-            expected = int(form.expected_total_idr.data or "")
-        except ValueError:
-            expected = None
-        try:
             result = place_checkout(current_user, CheckoutRequest(
                 idempotency_key=form.idempotency_key.data or "", payment_method=choices.payment_method,
                 address=choices.address or AddressInput("", "", ""), deliveries=choices.deliveries,
-                expected_total_idr=expected,
+                expected_total_idr=form.expected_total_idr.data,
             ), current_app.config)
         except InsufficientStockCheckoutError as error:
             flash(_("Not enough stock for: %(items)s. Change the quantities in your cart.",
@@ -111,7 +107,7 @@ def start():
         form.idempotency_key.data = secrets.token_urlsafe(16)
     result = quote(current_user, lines, destination_of(choices.address), choices.deliveries, current_app.config,
                    strategy)
-    form.expected_total_idr.data = str(result.total_idr)
+    form.expected_total_idr.data = result.total_idr
     unavailable = [line for line in lines if is_unavailable(line.variant)]
     approval = None
     if isinstance(strategy, PartnerStrategy):  # a partner member's cart may wait for a manager's approval

@@ -7,17 +7,18 @@ from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from orders.delivery import fees
+from shop.money import RupiahField
 
 
 class DeliverySettingsForm(FlaskForm):
     offers_pickup = BooleanField(_l("Buyers may pick up at the sentra"))
     offers_sentra_courier = BooleanField(_l("Our own courier delivers inside Kota Bekasi"))
     offers_courier = BooleanField(_l("We send with an external courier"))
-    courier_base_idr = IntegerField(
+    courier_base_idr = RupiahField(
         _l("Courier base fee (Rp)"),
         validators=[InputRequired(), NumberRange(*fees.BASE_LIMITS)],
     )
-    courier_per_km_idr = IntegerField(
+    courier_per_km_idr = RupiahField(
         _l("Courier fee per km (Rp)"),
         validators=[InputRequired(), NumberRange(*fees.PER_KM_LIMITS)],
     )

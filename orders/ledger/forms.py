@@ -12,7 +12,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectMultipleField,
     StringField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from orders.ledger.payouts import MAX_AMOUNT_IDR, MIN_REASON_CHARS
+from shop.money import RupiahField
 from shop.sentras.models import SentraMembership
 
 PERCENT = re.compile(r"^\d{1,2}(?:[.,]\d{1,2})?$")
@@ -28,18 +28,6 @@ PERCENT = re.compile(r"^\d{1,2}(?:[.,]\d{1,2})?$")
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
-
-
-class RupiahField(IntegerField):
-    """Whole rupiah as people type them: ``150000``, ``150.000``, ``Rp 150.000`` or ``-25.000``."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist:
-            # "Rp 25.000,00": the comma is the decimal sign in Indonesian; whole rupiah drop ",00".
-            text = re.sub(r"(?i)rp|\s", "", valuelist[0])
-            text = re.sub(r",0{1,2}$", "", text)
-            valuelist = [text.replace(".", "") if "," not in text else "not a whole number"]
-        super().process_formdata(valuelist)
 
 
 class StatementFilterForm(FlaskForm):
@@ -117,7 +105,7 @@ class PayoutForm(FlaskForm):
 class AdjustmentForm(FlaskForm):
     # One per form shown: sending the same form twice records one adjustment.
     token = HiddenField(default=lambda: uuid4().hex)
-    amount = RupiahField(_l("Amount (Rp)"), validators=[
+    amount = RupiahField(_l("Amount (Rp)"), allow_negative=True, validators=[
         InputRequired(message=_l("Enter the amount.")),
         NumberRange(min=-MAX_AMOUNT_IDR, max=MAX_AMOUNT_IDR),
     ], description=_l("Positive adds to the sentra's balance, negative (e.g. -25000) takes from it."))

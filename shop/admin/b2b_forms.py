@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -17,7 +17,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-MAX_CREDIT_LIMIT_IDR = 2_000_000_000  # the money columns are 32-bit integers
+from shop.money import MAX_IDR, RupiahField
+
 TERMS_CHOICES = [("", _l("None: bank transfer only")), ("14", _l("14 days")), ("30", _l("30 days"))]
 
 
@@ -32,10 +33,10 @@ def _npwp_digits(value: str | None) -> str | None:
 
 class PartnerTermsForm(FlaskForm):
     terms_days = SelectField(_l("Payment terms (tempo)"), choices=TERMS_CHOICES, default="")
-    credit_limit_idr = IntegerField(
+    credit_limit_idr = RupiahField(
         _l("Credit limit (rupiah)"),
         validators=[InputRequired(message=_l("Give the credit limit in whole rupiah (0 when none).")),
-                    NumberRange(min=0, max=MAX_CREDIT_LIMIT_IDR)],
+                    NumberRange(min=0, max=MAX_IDR)],
         description=_l("The most the partner may owe on unpaid invoices on terms."),
     )
 
@@ -43,7 +44,7 @@ class PartnerTermsForm(FlaskForm):
     def terms(self) -> int | None:
         return int(self.terms_days.data) if self.terms_days.data else None
 
-    def validate_credit_limit_idr(self, field: IntegerField) -> None:
+    def validate_credit_limit_idr(self, field: RupiahField) -> None:
         if self.terms_days.data and not field.data:
             raise ValidationError(_l("Payment terms need a credit limit above Rp0."))
 

@@ -38,7 +38,9 @@ SPEC: dict[str, Any] = {
             "`POST /auth/token` and send `Authorization: Bearer <token>`; bearer requests need "
             "no CSRF token. Lists return `{items, total, page, per_page}`; errors are "
             "`{error: {code, message, fields}}` with a 4xx status. Money fields end in `_idr` "
-            "and are whole rupiah; times are ISO 8601 with an offset."
+            "and are whole rupiah, sent and received as JSON integers (a string such as \"45.000\" is "
+            "a field error); whole numbers in bodies are at most 2,000,000,000 either way. Times are "
+            "ISO 8601 with an offset."
         ),
     },
     "servers": [{"url": "/api/v1"}],
@@ -280,7 +282,8 @@ SPEC["components"]["schemas"].update({
         "type": "object",
         "required": ["delta", "reason"],
         "properties": {
-            "delta": {"type": "integer", "not": {"const": 0}},
+            "delta": {"type": "integer", "not": {"const": 0}, "minimum": -1_000_000, "maximum": 1_000_000,
+                      "description": "units added (negative: removed), at most 1,000,000 either way"},
             "reason": {"type": "string", "enum": ["restock", "correction", "return"]},
             "note": _STR,
         },
@@ -369,9 +372,11 @@ SEARCH_PARAMS = [
      "description": "kelurahan codes, e.g. 32.75.08.1001"},
     {"name": "sentra", "in": "query", "schema": _LIST, "style": "form", "explode": True,
      "description": "sentra slugs"},
-    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0},
-     "description": "rupiah, against the product's lowest active variant price"},
-    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2_000_000_000},
+     "description": "whole rupiah, against the product's lowest active variant price; the search page's "
+                    "spellings (50.000, Rp50.000, 50.000,00) are read too, sen or an unclear grouping is a 400"},
+    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2_000_000_000},
+     "description": "whole rupiah, read as min_price"},
     {"name": "in_stock", "in": "query", "schema": {"type": "boolean"}, "description": "only products in stock"},
     {"name": "made_to_order", "in": "query", "schema": {"type": "boolean"},
      "description": "true: only made to order; false: only ready stock; absent: both"},
@@ -493,6 +498,8 @@ SPEC["paths"].update({
     "/cart": {
         "get": {
             "summary": "The caller's cart: items grouped by sentra with today's prices and warnings",
+            "description": "Shows each changed price once (price_changed: true); from then on it counts as "
+                           "seen by the buyer, and POST /checkout charges it without a 409 price_changed.",
             "security": [{"bearer": []}],
             "responses": {"200": _json(_ref("Cart"), "The cart (empty when there is none)"), "401": ERROR},
         }
@@ -548,6 +555,12 @@ SPEC["components"]["schemas"].update({
             "deliveries": {"type": "object", "description": "sentra slug -> the delivery chosen for its order",
                            "additionalProperties": {"type": "object", "required": ["method"], "properties": {
                                "method": {"type": "string", "enum": ["pickup", "sentra_courier", "courier"]}}}},
+            "expected_total_idr": {
+                "type": "integer", "minimum": 0, "maximum": 2_000_000_000,
+                "description": "The total (delivery fees included) the buyer agreed to pay. When it is today's "
+                               "total the checkout goes ahead even if prices changed; any other total is a 409 "
+                               "price_changed. Without it, every cart item must be at the price the buyer last "
+                               "saw (GET /cart shows a change once and from then on counts it as seen)."},
         },
     },
     "OrderSummary": {
@@ -584,7 +597,10 @@ SPEC["paths"].update({
                 "400": _json(_ref("Error"), "No Idempotency-Key, or a malformed body"),
                 "401": ERROR,
                 "409": _json(_ref("Error"), "insufficient_stock (fields: variant id -> what is short) or "
-                                            "price_changed"),
+                                            "price_changed: expected_total_idr is not today's total, or without "
+                                            "it a cart item's price changed since GET /cart last showed it "
+                                            "(fields: \"items.<cart item id>\" -> \"seen X, now Y\"); "
+                                            "nothing is reserved or charged"),
                 "422": _json(_ref("Error"), "empty_cart, unavailable, validation_error (address), "
                                             "delivery_unavailable, payment_method_unavailable, amount_too_small, "
                                             "approval_required (a partner member's cart above the partner's "

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from shop.money import RupiahField
 from shop.validation import is_valid_nib, normalize_npwp
 
 IN_BEKASI = "bekasi"
@@ -101,38 +102,10 @@ class EmptyForm(FlaskForm):
     """Only the CSRF token: for buttons such as "remove"."""
 
 
-MAX_THRESHOLD_IDR = 2_000_000_000  # the money columns are 32-bit integers
-
-
-def parse_rupiah(text: str | None) -> int | None:
-    """Whole rupiah as typed on a phone (``10.000.000``, ``Rp 10,000,000``); None when empty.
-
-    :raise ValueError: not a whole number of rupiah.
-    """
-    raw = (text or "").strip()
-    if raw[:2].lower() == "rp":
-        raw = raw[2:].lstrip(". ")
-    digits = raw.replace(".", "").replace(",", "").replace(" ", "")
-    if not digits:
-        return None
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
-        raise ValueError(digits)
-    return int(digits)
-
-
 class ThresholdForm(FlaskForm):
     """The owner's approval threshold: purchases above it need a second manager. Empty: never."""
 
-    threshold = StringField(
+    threshold = RupiahField(
         _l("Approval threshold (rupiah)"),
-        filters=[_strip],
         description=_l("Leave empty so that no purchase needs an approval."),
     )
-
-    def validate_threshold(self, field: StringField) -> None:
-        try:
-            amount = parse_rupiah(field.data)
-        except ValueError:
-            raise ValidationError(_l("Enter a whole number of rupiah, for example 10.000.000.")) from None
-        if amount is not None and amount > MAX_THRESHOLD_IDR:
-            raise ValidationError(_l("That number is too large."))

@@ -14,7 +14,6 @@ from shop.partners.forms import (
     EmptyForm,
     PartnerRegistrationForm,
     ThresholdForm,
-    parse_rupiah,
 )
 from shop.partners.models import Partner, PartnerMembership, PartnerRole
 from shop.places.services import kelurahan_choices
@@ -179,7 +178,7 @@ def set_threshold(partner_id: int):
     if not form.validate_on_submit():
         return _render_detail(partner, membership, status=422, threshold_form=form)
     try:
-        services.set_approval_threshold(partner, current_user, parse_rupiah(form.threshold.data))
+        services.set_approval_threshold(partner, current_user, form.threshold.data)
     except services.PartnerPermissionError:
         db.session.rollback()
         abort(403)

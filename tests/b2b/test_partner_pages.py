@@ -388,13 +388,30 @@ def test_the_owner_sets_and_clears_the_approval_threshold(client, auth):
     assert partner.approval_threshold_idr is None
 
 
-def test_a_threshold_that_is_not_a_number_is_refused(client, auth):
-    partner, owner, _staff = partner_team(threshold=1_000)
+def _owner_sets_threshold(client, auth, typed: str, *, before: int | None = 1_000):
+    """The owner posts ``typed`` as the threshold; the response and the partner read again."""
+    partner, owner, _staff = partner_team(threshold=before)
     db.session.commit()
     login(client, auth, owner)
-    assert client.post(f"/mitra/{partner.id}/ambang", data={"threshold": "banyak"}).status_code == 422
+    response = client.post(f"/mitra/{partner.id}/ambang", data={"threshold": typed})
     db.session.refresh(partner)
-    assert partner.approval_threshold_idr == 1_000
+    return response, partner
+
+
+def test_a_threshold_with_zero_sen_keeps_its_decimal_comma(client, auth):
+    response, partner = _owner_sets_threshold(client, auth, "Rp 10.000.000,00", before=None)
+    assert (response.status_code, partner.approval_threshold_idr) == (302, 10_000_000)
+
+
+def test_a_threshold_with_sen_is_refused_with_a_field_error(client, auth):
+    response, partner = _owner_sets_threshold(client, auth, "10.000.000,50")
+    assert (response.status_code, partner.approval_threshold_idr) == (422, 1_000)
+    assert "without sen" in response.get_data(as_text=True)
+
+
+def test_a_threshold_that_is_not_a_number_is_refused(client, auth):
+    response, partner = _owner_sets_threshold(client, auth, "banyak")
+    assert (response.status_code, partner.approval_threshold_idr) == (422, 1_000)
 
 
 def test_staff_cannot_set_the_threshold(client, auth):

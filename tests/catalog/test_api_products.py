@@ -275,6 +275,9 @@ def test_a_correction_below_zero_is_409_insufficient_stock(client, sentra, membe
     {"delta": "5", "reason": "restock"},
     {"delta": 5, "reason": "order"},
     {"delta": 5},
+    {"delta": 1_000_001, "reason": "restock"},
+    {"delta": -1_000_001, "reason": "correction"},
+    {"delta": 10**30, "reason": "restock"},
 ])
 def test_a_bad_stock_change_is_422(client, sentra, member, body):
     variant = make_product(sentra).variants[0]

@@ -139,7 +139,7 @@ def test_both_photo_inputs_are_stored_in_order(client, member):
 def test_service_errors_are_shown_on_their_fields_with_422_and_nothing_is_written(client, member):
     rows = (
         variant_row(0, sku="BTK-M", options="Ukuran=M", price_idr="150000"),
-        variant_row(1, sku="BTK-M", options="Ukuran=L", price_idr="-5"),
+        variant_row(1, sku="BTK-M", options="Ukuran=L", price_idr="1.500.000.000"),  # above the service's cap
     )
     response = client.post(url(member, "/baru"), data=product_data(*rows, title="  "))
 
@@ -162,6 +162,29 @@ def test_unreadable_numbers_and_options_are_refused_with_what_was_typed(client, 
     assert 'value="seratus"' in body
     for name in ("price_idr", "options", "tiers"):
         assert f'id="variants-0-{name}-err"' in body
+    assert count(Product) == 0
+
+
+def test_a_price_with_zero_sen_is_saved_as_whole_rupiah(client, member):
+    row = variant_row(0, sku="BTK-1", price_idr="Rp 45.000,00", tiers="10:40.000")
+    assert client.post(url(member, "/baru"), data=product_data(row)).status_code == 302
+    variant = db.session.scalar(select(Variant))
+    assert (variant.price_idr, [t.unit_price_idr for t in variant.tiers]) == (45_000, [40_000])
+
+
+def test_a_price_with_sen_is_refused_on_its_field(client, member):
+    row = variant_row(0, sku="BTK-1", price_idr="45.000,50")
+    response = client.post(url(member, "/baru"), data=product_data(row))
+    assert response.status_code == 422
+    assert 'id="variants-0-price_idr-err"' in response.get_data(as_text=True)
+    assert count(Product) == 0
+
+
+def test_a_count_with_decimals_is_refused_not_read_as_a_bigger_number(client, member):
+    row = variant_row(0, sku="BTK-1", price_idr="45000", stock="1.000,50")
+    response = client.post(url(member, "/baru"), data=product_data(row))
+    assert response.status_code == 422
+    assert 'id="variants-0-stock-err"' in response.get_data(as_text=True)
     assert count(Product) == 0
 
 

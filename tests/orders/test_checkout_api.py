@@ -116,3 +116,79 @@ def test_empty_cart_is_422(client):
 
 def test_checkout_needs_a_token(client):
     assert client.post("/api/v1/checkout", json={}).status_code == 401
+
+
+def _raise_price(variant, price_idr):
+    variant.price_idr = price_idr  # the sentra raises the price after the buyer added it
+    db.session.commit()
+
+
+def _checkout_count() -> int:
+    from orders.models import Checkout
+
+    return db.session.scalar(select(func.count()).select_from(Checkout))
+
+
+def test_checkout_after_an_unseen_price_change_is_409_naming_the_line(client):
+    buyer, sentra, variant = _setup(stock=5, quantity=2)
+    headers = bearer(buyer)
+    [line] = client.get("/api/v1/cart", headers=headers).get_json()["items"]
+    _raise_price(variant, 18_000)
+    response = client.post("/api/v1/checkout", json=_body(sentra.slug), headers={**headers, "Idempotency-Key": "p"})
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "price_changed"
+    assert error["fields"] == {f"items.{line['id']}": "seen 15000, now 18000"}
+
+
+def test_checkout_refused_for_a_price_change_reserves_nothing(client):
+    buyer, sentra, variant = _setup(stock=5, quantity=2)
+    _raise_price(variant, 18_000)
+    client.post("/api/v1/checkout", json=_body(sentra.slug), headers={**bearer(buyer), "Idempotency-Key": "p"})
+    db.session.expire_all()
+    assert (_checkout_count(), variant.stock) == (0, 5)
+
+
+def test_reading_the_cart_shows_a_price_change_once_and_then_counts_it_as_seen(client):
+    buyer, _, variant = _setup(stock=5, quantity=2)
+    headers = bearer(buyer)
+    _raise_price(variant, 18_000)
+    [first] = client.get("/api/v1/cart", headers=headers).get_json()["items"]
+    [again] = client.get("/api/v1/cart", headers=headers).get_json()["items"]
+    assert (first["price_changed"], first["seen_unit_price_idr"], first["unit_price_idr"]) == (True, 15_000, 18_000)
+    assert (again["price_changed"], again["seen_unit_price_idr"]) == (False, 18_000)
+
+
+def _checkout_after_a_price_rise(client, *, read_cart: bool = False, **body):
+    """The buyer's 2 x Rp15.000 go up to Rp18.000 each; the buyer (maybe reads the cart and) checks out."""
+    buyer, sentra, variant = _setup(stock=5, quantity=2)
+    headers = bearer(buyer)
+    _raise_price(variant, 18_000)
+    if read_cart:
+        client.get("/api/v1/cart", headers=headers)
+    return client.post("/api/v1/checkout", json={**_body(sentra.slug), **body},
+                       headers={**headers, "Idempotency-Key": "rise"})
+
+
+def test_checkout_after_the_cart_showed_the_new_price_charges_it(client):
+    response = _checkout_after_a_price_rise(client, read_cart=True)
+    assert (response.status_code, response.get_json()["checkout"]["total_idr"]) == (201, 36_000)
+
+
+def test_checkout_with_the_matching_expected_total_accepts_a_price_change(client):
+    response = _checkout_after_a_price_rise(client, expected_total_idr=36_000)
+    assert (response.status_code, response.get_json()["checkout"]["total_idr"]) == (201, 36_000)
+
+
+def test_checkout_with_another_expected_total_is_409_price_changed(client):
+    response = _checkout_after_a_price_rise(client, expected_total_idr=30_000)
+    assert (response.status_code, response.get_json()["error"]["code"]) == (409, "price_changed")
+    assert _checkout_count() == 0
+
+
+def test_expected_total_that_is_not_a_whole_number_is_400(client):
+    buyer, sentra, _ = _setup()
+    body = {**_body(sentra.slug), "expected_total_idr": "banyak"}
+    response = client.post("/api/v1/checkout", json=body, headers={**bearer(buyer), "Idempotency-Key": "x"})
+    assert response.status_code == 400
+    assert "expected_total_idr" in response.get_json()["error"]["fields"]
