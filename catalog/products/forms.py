@@ -5,12 +5,10 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -29,6 +27,7 @@ from catalog.products.services import (
     parse_options,
     parse_tiers,
 )
+from shop.forms import PageForm, SubForm
 
 STATUS_LABELS = {
     ProductStatus.DRAFT: _l("Draft (not visible)"),
@@ -69,7 +68,7 @@ class WholeNumberField(StringField):
         return "" if self.data is None else str(self.data)
 
 
-class VariantForm(Form):
+class VariantForm(SubForm):
     """One variant row. ``id`` is empty for a new row; ``stock`` is only read for new rows."""
 
     id = HiddenField()
@@ -143,7 +142,7 @@ class VariantForm(Form):
         )
 
 
-class ProductForm(FlaskForm):
+class ProductForm(PageForm):
     """The product page: fields, variant rows and new photos (existing photos have their own forms)."""
 
     title = StringField(_l("Product name"), validators=[Length(max=120)])
@@ -223,7 +222,7 @@ def product_initial_data(product: Product) -> dict[str, Any]:
     }
 
 
-class StockForm(FlaskForm):
+class StockForm(PageForm):
     """Restock (add units) or correct (set the count after counting) one variant."""
 
     mode = SelectField(
@@ -243,7 +242,7 @@ class StockForm(FlaskForm):
             raise ValidationError(_l("At most %(n)s units at once.", n="1.000.000"))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(PageForm):
     """Alt text, move and remove for one existing photo."""
 
     alt_text = StringField(_l("Photo description (alt text)"), validators=[Optional(), Length(max=200)])
@@ -253,5 +252,5 @@ class PhotoForm(FlaskForm):
     )
 
 
-class ProductStatusForm(FlaskForm):
+class ProductStatusForm(PageForm):
     status = SelectField(choices=[(s.value, s.value) for s in ProductStatus])

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
 from orders.checkout.services import AddressInput
+from shop.forms import PageForm
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PageForm):
     idempotency_key = HiddenField()
     expected_total_idr = HiddenField()
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from shop.forms import PageForm
 from shop.validation import is_valid_nib, normalize_npwp
 
 IN_BEKASI = "bekasi"
@@ -20,7 +20,7 @@ def _digits(value: str | None) -> str | None:
     return "".join(value.split()) if isinstance(value, str) else value
 
 
-class PartnerRegistrationForm(FlaskForm):
+class PartnerRegistrationForm(PageForm):
     name = StringField(_l("Business name"), filters=[_strip], validators=[DataRequired(), Length(max=160)])
     nib = StringField(
         _l("NIB (Nomor Induk Berusaha)"),
@@ -83,7 +83,7 @@ class PartnerRegistrationForm(FlaskForm):
 ROLE_CHOICES = [("staff", _l("Staff")), ("manager", _l("Manager"))]
 
 
-class AddColleagueForm(FlaskForm):
+class AddColleagueForm(PageForm):
     email = EmailField(
         _l("Colleague's email"),
         filters=[_strip],
@@ -93,11 +93,11 @@ class AddColleagueForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="staff")
 
 
-class ColleagueRoleForm(FlaskForm):
+class ColleagueRoleForm(PageForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PageForm):
     """Only the CSRF token: for buttons such as "remove"."""
 
 
@@ -120,7 +120,7 @@ def parse_rupiah(text: str | None) -> int | None:
     return int(digits)
 
 
-class ThresholdForm(FlaskForm):
+class ThresholdForm(PageForm):
     """The owner's approval threshold: purchases above it need a second manager. Empty: never."""
 
     threshold = StringField(
