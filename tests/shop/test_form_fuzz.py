@@ -13,6 +13,7 @@ in English. The last test checks that every POST route outside the API was reach
 """
 from __future__ import annotations
 
+import io
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,16 @@ MUTATIONS = {
     "huge": str(10**20),
 }
 
+# A file input gets these instead (its baseline is a small real PNG).
+BASELINE_FILE = png_bytes(8, 8)
+FILE_MUTATIONS = {
+    "file_empty": (b"", "foto.png"),
+    "file_not_an_image": (b"%PDF-1.4 not an image", "foto.png"),
+    "file_rtl_name": (BASELINE_FILE, "\u202egnp.exe"),
+    "file_overlong_name": (BASELINE_FILE, "x" * 1_000 + ".png"),
+    "file_nul_name": (BASELINE_FILE, "fo\x00to.png"),
+}
+
 # WTForms' own messages, as they read untranslated (wtforms/locale/wtforms.pot).
 ENGLISH_DEFAULTS = (
     "This field is required.", "Invalid input.", "Invalid email address.", "Invalid URL.", "Invalid UUID.",
@@ -115,6 +126,7 @@ class Form:
     action: str
     fields: list[tuple[str, str]] = field(default_factory=list)  # (name, baseline value), in page order
     mutable: list[str] = field(default_factory=list)  # the names a person can type or choose into
+    files: list[str] = field(default_factory=list)  # file inputs: a small PNG unless mutated
 
 
 # Posted without a form of its own (the language links are GET; the tests and scripts POST).
@@ -165,7 +177,8 @@ class _Page(HTMLParser):
         if kind in ("submit", "button", "image", "reset"):
             return
         if kind == "file":
-            return  # uploads are fuzzed by their own tests (catalog/images, bank-transfer proof)
+            self._form.files.append(name)
+            return
         if kind in ("checkbox", "radio"):
             if "checked" in a or (kind == "radio" and name not in dict(self._form.fields)):
                 self._set(name, a.get("value", "y"), kind)
@@ -181,7 +194,8 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self._form is not None:
             self.forms.append(self._form)
-            self.forms += [Form(action, self._form.fields, self._form.mutable) for action in self._formactions]
+            self.forms += [Form(action, self._form.fields, self._form.mutable, self._form.files)
+                           for action in self._formactions]
             self._form, self._formactions = None, []
         elif tag == "select" and self._select is not None and self._form is not None:
             name, options, selected = self._select
@@ -412,13 +426,23 @@ def _problem(response) -> str | None:
     return None
 
 
+def _body(form: Form, mutated: str, value: str | tuple[bytes, str]) -> MultiDict:
+    """The form's baseline with ``mutated`` set to ``value``; files as fresh streams (a request reads them)."""
+    data = MultiDict([(name, value if name == mutated else baseline) for name, baseline in form.fields])
+    for name in form.files:
+        content, filename = value if name == mutated else (BASELINE_FILE, "foto.png")
+        data.add(name, (io.BytesIO(content), filename))
+    return data
+
+
 def _fuzz(client, endpoint: str, form: Form, found: dict[tuple[str, str], str]) -> int:
     """Post ``form`` once per field and mutation; records problems by (endpoint, mutation). Returns the count."""
     path = urlsplit(form.action).path
     sent = 0
-    for name in form.mutable:
-        for mutation, value in MUTATIONS.items():
-            response = client.post(path, data=MultiDict([(n, value if n == name else v) for n, v in form.fields]))
+    tries = [(name, MUTATIONS) for name in form.mutable] + [(name, FILE_MUTATIONS) for name in form.files]
+    for name, mutations in tries:
+        for mutation, value in mutations.items():
+            response = client.post(path, data=_body(form, name, value), content_type="multipart/form-data")
             sent += 1
             if problem := _problem(response):
                 found.setdefault((endpoint, mutation), f"{name}: {problem}")
@@ -454,7 +478,8 @@ def _run_fuzz(app: Flask) -> dict:
             forms.setdefault(endpoint, (role, form))
         for endpoint, (who, shown_by, action) in REVEALED.items():
             if who == role and shown_by in walked:
-                forms[endpoint] = (role, Form(action, walked[shown_by].fields, walked[shown_by].mutable))
+                shown = walked[shown_by]
+                forms[endpoint] = (role, Form(action, shown.fields, shown.mutable, shown.files))
     for endpoint, form in FORMLESS.items():
         forms.setdefault(endpoint, ("visitor", form))
     found: dict[tuple[str, str], str] = {}
