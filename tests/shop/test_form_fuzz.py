@@ -1,15 +1,19 @@
 """Every HTML form of the app survives careless and hostile input, and answers in Indonesian.
 
-A demo world is built with the factories (an admin, an active sentra with its owner and a member,
-products, a buyer with orders in several states, a partner with a request for quote and a quote,
-a pending sentra and partner for the office). Each role then walks the pages it can reach,
-following links, and every ``<form method=post>`` found is read as the browser would send it: a
-valid baseline from its own inputs, selects and textareas. Each field in turn is then emptied,
-made 10,000 characters long, given a NUL byte, RTL and emoji text, -1 and 10**20.
+A world is built with the factories: the office, an active sentra (owner, member) with products
+in every state, a review, invites and a payout; a buyer with saved addresses, a token, orders in
+each state the sentra's and the office's forms act on (placed, awaiting a transfer, with a proof,
+with a courier, locked, delivered, with a problem, refunded) and a cart with a changed price; a
+partner on terms with requests, quotes, an order and a cart waiting for approval; a pending sentra
+and partner, a suspended sentra, an unverified newcomer. Each role walks the pages in its scope,
+following links, and every ``<form method=post>`` is read as a browser would send it: a baseline
+from its own inputs, selects and textareas (a small PNG for a file input). Each field in turn is
+then emptied, made 10,000 characters long, given a NUL byte, RTL and emoji text, -1 and 10**20;
+each file input is sent empty, as a PDF, and under odd names.
 
-Every answer must be below 500, and a page that comes back must carry no WTForms default message
-in English. The last test checks that every POST route outside the API was reached, or is in
-:data:`SKIPPED` with its reason: a new form nobody fuzzes fails it.
+No answer may be a 5xx, and no page in Indonesian may carry a WTForms message in English. Every
+POST route outside the API must be reached, or be in :data:`SKIPPED` with its reason: a new form
+nobody fuzzes fails the run. The fuzz runs once per module (about 1,700 requests).
 """
 from __future__ import annotations
 
