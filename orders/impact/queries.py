@@ -7,10 +7,10 @@ Definitions (the README's "Impact figures" section says the same):
   *partner_orders* / *partner_gmv_idr* the part bought for a UMKM partner (``partner_id``).
 - *buyers*: distinct buyers of those orders; *returning_buyers*: those with an order of the period
   that follows one of theirs in the same scope (from that kelurahan's sentra, that kecamatan's
-  sentras, or the city's) from another checkout, before the period or in it; the orders of one
-  checkout split between sentras are one purchase, so they never make each other a return; *bekasi_buyers*: those with at least one of
-  those orders delivered or addressed to a Kota Bekasi kelurahan (the checkout address has a
-  kelurahan code).
+  sentras, or the city's) from another checkout, before the period or in it: the orders of one
+  checkout split between sentras are one purchase and never make each other a return (an accepted
+  B2B quote is a checkout of its own); *bekasi_buyers*: those with at least one of those orders
+  delivered or addressed to a Kota Bekasi kelurahan (the checkout address has a kelurahan code).
 - *active_sentras*: sentras of the kelurahan with status active (today's status);
   *members*: people with a membership made before the period ended; *active_members*: members
   who worked in it (:mod:`orders.impact.activity`); *earning_members* / *earned_idr*: members

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from orders.b2b.invoices import today_wib
 from orders.impact import facts
 from orders.impact.models import OrderFact, StaleBuyer
 from orders.impact.period import Period
@@ -25,6 +26,7 @@ from orders.models import Order
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
+from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra, make_user
 from tests.money.test_impact import place_order, wib
 
@@ -168,6 +170,14 @@ def test_a_split_checkout_before_the_period_makes_a_later_order_a_return(app):
     report = impact_report(MARCH)
     assert (report.city.buyers, report.city.returning_buyers) == (1, 1)
     assert (_kecamatan(report, "32.75.01").buyers, _kecamatan(report, "32.75.01").returning_buyers) == (1, 0)
+
+
+def test_each_accepted_quote_is_a_checkout_of_its_own(app):
+    first = accepted_order(sentra=_sentras()[0], payment="terms", terms_days=30, credit_limit=100_000_000)
+    today = Period(today_wib(), today_wib())
+    assert (impact_report(today).city.buyers, impact_report(today).city.returning_buyers) == (1, 0)
+    accepted_order(sentra=_sentras()[1], payment="terms", team=(first.partner, first.owner, first.staff))
+    assert (impact_report(today).city.buyers, impact_report(today).city.returning_buyers) == (1, 1)
 
 
 def test_a_cancelled_order_leaves_the_figures_and_the_next_one_becomes_the_buyers_first(app):
