@@ -113,6 +113,10 @@ REVEALED = {
     "b2b_catalogue.request_approval": ("staff", "checkout.start", "http://localhost/mitra/keranjang/minta-persetujuan"),
 }
 
+# Values a page offers only after an earlier step (the checkout's place button once deliveries
+# are chosen): set in the baseline, so the fuzz submits what that step would.
+LATER_STEP = {"checkout.start": {"action": "place", "payment_method": "pay_on_pickup"}}
+
 # Fuzzed after every other form: they take away what the others need (the account, the sentra).
 DESTRUCTIVE = {"accounts.delete_account", "accounts.change_password", "sentras.transfer", "sentras.remove_member",
                "admin.sentra_suspend", "admin.sentra_reject", "admin.partner_reject", "products.delete",
@@ -147,6 +151,7 @@ class _Page(HTMLParser):
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._formactions: list[str] = []  # buttons that post the same form elsewhere
+        self._submit: tuple[str, str] | None = None  # the named submit button clicked, if any
         self._select: tuple[str, list[str], list[str]] | None = None  # name, options, selected
         self._textarea: list | None = None
 
@@ -165,9 +170,13 @@ class _Page(HTMLParser):
             self._field(tag, a)
 
     def _field(self, tag: str, a: dict[str, str]) -> None:
-        if tag in ("button", "input") and a.get("formaction"):
+        submit = (tag == "button" and a.get("type", "submit") == "submit") or \
+            (tag == "input" and a.get("type", "").lower() in ("submit", "image"))
+        if submit and a.get("formaction"):
             self._formactions.append(urljoin(self.url, a["formaction"]))
-        if "name" not in a or "disabled" in a:
+        elif submit and a.get("name") and (self._submit is None or "primary" in a.get("class", "")):
+            self._submit = (a["name"], a.get("value", ""))  # the button a person clicks: the primary one
+        if "name" not in a or "disabled" in a or submit:
             return
         if tag == "input":
             self._input(a)
@@ -178,7 +187,7 @@ class _Page(HTMLParser):
 
     def _input(self, a: dict[str, str]) -> None:
         kind, name = a.get("type", "text").lower(), a["name"]
-        if kind in ("submit", "button", "image", "reset"):
+        if kind in ("button", "reset"):
             return
         if kind == "file":
             self._form.files.append(name)
@@ -197,6 +206,9 @@ class _Page(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self._form is not None:
+            if self._submit is not None:
+                self._form.fields.append(self._submit)
+                self._submit = None
             self.forms.append(self._form)
             self.forms += [Form(action, self._form.fields, self._form.mutable, self._form.files)
                            for action in self._formactions]
@@ -486,6 +498,10 @@ def _run_fuzz(app: Flask) -> dict:
                 forms[endpoint] = (role, Form(action, shown.fields, shown.mutable, shown.files))
     for endpoint, form in FORMLESS.items():
         forms.setdefault(endpoint, ("visitor", form))
+    for endpoint, values in LATER_STEP.items():
+        role, form = forms[endpoint]
+        form.fields = [(name, value) for name, value in form.fields if name not in values] + list(values.items())
+        form.mutable += [name for name in values if name not in form.mutable]
     found: dict[tuple[str, str], str] = {}
     sent = 0
     for endpoint in sorted(set(forms) - set(SKIPPED), key=lambda name: (name in DESTRUCTIVE, name)):
