@@ -10,19 +10,19 @@ from flask import Response, g, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from catalog import csv as product_csv
 from catalog.products.views import bp
 from shop.db import WIB, utcnow
 from shop.extensions import db
+from shop.forms import PageForm
 from shop.sentras.access import sentra_required
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     file = FileField(
         _l("CSV file (UTF-8)"),
         validators=[FileRequired(_l("Choose a CSV file."))],

@@ -4,12 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -28,6 +26,7 @@ from catalog.products.services import (
     parse_options,
     parse_tiers,
 )
+from shop.forms import PageForm, SubForm
 from shop.money import RupiahError, RupiahField, read_whole_number
 
 STATUS_LABELS = {
@@ -66,7 +65,7 @@ class WholeNumberField(StringField):
         return "" if self.data is None else str(self.data)
 
 
-class VariantForm(Form):
+class VariantForm(SubForm):
     """One variant row. ``id`` is empty for a new row; ``stock`` is only read for new rows."""
 
     id = HiddenField()
@@ -140,7 +139,7 @@ class VariantForm(Form):
         )
 
 
-class ProductForm(FlaskForm):
+class ProductForm(PageForm):
     """The product page: fields, variant rows and new photos (existing photos have their own forms)."""
 
     title = StringField(_l("Product name"), validators=[Length(max=120)])
@@ -220,7 +219,7 @@ def product_initial_data(product: Product) -> dict[str, Any]:
     }
 
 
-class StockForm(FlaskForm):
+class StockForm(PageForm):
     """Restock (add units) or correct (set the count after counting) one variant."""
 
     mode = SelectField(
@@ -240,7 +239,7 @@ class StockForm(FlaskForm):
             raise ValidationError(_l("At most %(n)s units at once.", n="1.000.000"))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(PageForm):
     """Alt text, move and remove for one existing photo."""
 
     alt_text = StringField(_l("Photo description (alt text)"), validators=[Optional(), Length(max=200)])
@@ -250,5 +249,5 @@ class PhotoForm(FlaskForm):
     )
 
 
-class ProductStatusForm(FlaskForm):
+class ProductStatusForm(PageForm):
     status = SelectField(choices=[(s.value, s.value) for s in ProductStatus])

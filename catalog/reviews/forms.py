@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from catalog.reviews.services import MAX_REASON, MAX_REPLY, MAX_TEXT
+from shop.forms import PageForm
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     """A buyer's review of one bought item."""
 
     rating = RadioField(
@@ -28,7 +28,7 @@ class ReviewForm(FlaskForm):
     photo = FileField(_l("Photo (optional)"), description=_l("JPEG, PNG or WebP, at most 10 MB."))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PageForm):
     """The sentra's one public reply to a review."""
 
     reply = TextAreaField(
@@ -38,12 +38,12 @@ class ReplyForm(FlaskForm):
     )
 
 
-class HideReviewForm(FlaskForm):
+class HideReviewForm(PageForm):
     reason = TextAreaField(
         _l("Reason"), filters=[_strip],
         validators=[DataRequired(_l("Give a reason; the sentra may ask why.")), Length(max=MAX_REASON)],
     )
 
 
-class UnhideReviewForm(FlaskForm):
+class UnhideReviewForm(PageForm):
     """Only the CSRF token."""

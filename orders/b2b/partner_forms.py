@@ -3,11 +3,9 @@ and the handover record. The services check the business rules; these only carry
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     SelectField,
@@ -17,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from orders.b2b.rfqs import COMMENT_MAX, DESCRIPTION_MAX, NOTES_MAX
+from shop.forms import PageForm, SubForm
 from shop.partners.forms import IN_BEKASI, OUTSIDE
 
 FORM_LINES = 10  # rows on the request form; rows left blank are ignored
@@ -27,7 +26,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class RfqLineForm(Form):
+class RfqLineForm(SubForm):
     """One row of the request (a sub-form: the request form carries the CSRF token)."""
 
     description = StringField(_l("What you need"), filters=[_strip], validators=[Length(max=DESCRIPTION_MAX)])
@@ -39,7 +38,7 @@ class RfqLineForm(Form):
         return not (self.description.data or self.quantity.data or self.product_id.data)
 
 
-class RfqForm(FlaskForm):
+class RfqForm(PageForm):
     sentra = SelectField(_l("Sentra"), choices=[], validators=[DataRequired(message=_l("Choose a sentra."))])
     needed_by = DateField(_l("Needed by"), validators=[Optional()])
     recipient = StringField(_l("Recipient"), filters=[_strip])
@@ -70,24 +69,24 @@ class RfqForm(FlaskForm):
         return self.place.data != OUTSIDE
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PageForm):
     body = TextAreaField(_l("Your message"), filters=[_strip],
                          validators=[DataRequired(message=_l("Write a comment first.")), Length(max=COMMENT_MAX)])
 
 
-class AcceptQuoteForm(FlaskForm):
+class AcceptQuoteForm(PageForm):
     payment = RadioField(_l("How will you pay?"),
                          choices=[("bank_transfer", _l("Bank transfer")), ("terms", _l("Payment terms (tempo)"))],
                          default="bank_transfer", validators=[DataRequired()])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     """Declining a quote, withdrawing a request, or deciding an approval: an optional reason or note."""
 
     reason = TextAreaField(_l("Reason or note (optional)"), filters=[_strip], validators=[Length(max=REASON_MAX)])
 
 
-class HandoverConfirmForm(FlaskForm):
+class HandoverConfirmForm(PageForm):
     received_by_name = StringField(_l("Name of the person who received the goods"), filters=[_strip],
                                    validators=[DataRequired(message=_l("Write who received the goods.")),
                                                Length(max=120)])

@@ -9,11 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -26,6 +24,7 @@ from catalog.products.forms import WholeNumberField
 from orders.b2b import quotes
 from orders.b2b.models import Quote, Rfq
 from orders.b2b.rfqs import COMMENT_MAX, DESCRIPTION_MAX, MAX_LINES
+from shop.forms import PageForm, SubForm
 from shop.money import RupiahField
 
 SPARE_ROWS = 3
@@ -54,7 +53,7 @@ FIELD_MESSAGES = {
 }
 
 
-class QuoteLineForm(Form):
+class QuoteLineForm(SubForm):
     """One line row. A row with neither a description nor a price is left out."""
 
     product_id = HiddenField()
@@ -85,7 +84,7 @@ class QuoteLineForm(Form):
         )
 
 
-class QuoteForm(FlaskForm):
+class QuoteForm(PageForm):
     valid_until = DateField(_l("Valid until"), validators=[DataRequired(_l("Choose the last day the quote is valid."))],
                             description=_l("The partner can accept the quote until the end of this day."))
     delivery_method = SelectField(_l("Delivery"), choices=[], validate_choice=False)
@@ -123,7 +122,7 @@ class QuoteForm(FlaskForm):
         return general
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PageForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(_l("Write a comment first.")),
                                                     Length(max=COMMENT_MAX)])
 

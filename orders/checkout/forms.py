@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 from wtforms.widgets import HiddenInput
 
 from orders.checkout.services import AddressInput
+from shop.forms import PageForm
 from shop.money import RupiahField
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PageForm):
     idempotency_key = HiddenField()
     expected_total_idr = RupiahField(widget=HiddenInput())
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from orders.delivery import fees
+from shop.forms import PageForm
 from shop.money import RupiahField
 
 
-class DeliverySettingsForm(FlaskForm):
+class DeliverySettingsForm(PageForm):
     offers_pickup = BooleanField(_l("Buyers may pick up at the sentra"))
     offers_sentra_courier = BooleanField(_l("Our own courier delivers inside Kota Bekasi"))
     offers_courier = BooleanField(_l("We send with an external courier"))

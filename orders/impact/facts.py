@@ -139,27 +139,16 @@ def rebuild_buyers(buyers: Iterable[int]) -> None:
     if not buyers:
         return
     result = db.session.execute(
-        select(Order.id, Order.buyer_id, Order.sentra_id, Order.created_at, Order.total_idr - Order.refunded_idr,
-               Order.partner_id.is_not(None), Checkout.kelurahan_code.is_not(None), Sentra.kelurahan_code,
-               Kelurahan.kecamatan_code)
+        select(Order.id, Order.buyer_id, Order.checkout_id, Order.sentra_id, Order.created_at,
+               Order.total_idr - Order.refunded_idr, Order.partner_id.is_not(None),
+               Checkout.kelurahan_code.is_not(None), Sentra.kelurahan_code, Kelurahan.kecamatan_code)
         .join(Checkout, Checkout.id == Order.checkout_id)
         .join(Sentra, Sentra.id == Order.sentra_id)
         .join(Kelurahan, Kelurahan.code == Sentra.kelurahan_code)
         .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_COUNTED))
         .order_by(Order.buyer_id, Order.created_at, Order.id)
     )
-    rows: list[dict] = []
-    history: dict[tuple, list] = {}  # (level, place, buyer) -> [last at, orders so far, last at to Bekasi]
-    for order_id, buyer_id, sentra_id, created_at, gmv, partner, bekasi, kel, kec in result:
-        row = {"order_id": order_id, "buyer_id": buyer_id, "sentra_id": sentra_id, "created_at": created_at,
-               "month": wib_month(created_at), "gmv_idr": int(gmv), "partner": bool(partner), "bekasi": bool(bekasi)}
-        for level, place in zip(LEVELS, (kel, kec, None), strict=True):
-            seen = history.setdefault((level, place, buyer_id), [None, 0, None])
-            row[f"{level}_prev_at"], row[f"{level}_seq"], row[f"{level}_prev_bekasi_at"] = seen[0], seen[1] + 1, seen[2]
-            seen[0], seen[1] = created_at, seen[1] + 1
-            if bekasi:
-                seen[2] = created_at
-        rows.append(row)
+    rows = _fact_rows(result)
     # Facts of orders that no longer count (a subquery, not a list: a batch may hold any number of orders).
     db.session.execute(delete(OrderFact).where(OrderFact.buyer_id.in_(buyers), OrderFact.order_id.not_in(
         select(Order.id).join(Sentra, Sentra.id == Order.sentra_id)
@@ -167,6 +156,35 @@ def rebuild_buyers(buyers: Iterable[int]) -> None:
     if rows:
         _upsert(rows)
     db.session.flush()
+
+
+def _fact_rows(orders: Iterable) -> list[dict]:
+    """The fact rows of counted orders given in each buyer's time order (created_at, then id).
+
+    At each level a buyer *returns* at their first order there from another checkout than that of
+    their first order there: one checkout split into orders from several sentras is one purchase.
+    Every row of the buyer there carries that moment (``*_returned_at``), earlier rows too.
+    """
+    rows: list[tuple[dict, list[tuple]]] = []  # a row and its (level, place, buyer) keys
+    history: dict[tuple, list] = {}  # (level, place, buyer) -> [last at, last at to Bekasi, first checkout]
+    returned: dict[tuple, datetime] = {}  # (level, place, buyer) -> when they returned there
+    for order_id, buyer_id, checkout_id, sentra_id, created_at, gmv, partner, bekasi, kel, kec in orders:
+        row = {"order_id": order_id, "buyer_id": buyer_id, "sentra_id": sentra_id, "created_at": created_at,
+               "month": wib_month(created_at), "gmv_idr": int(gmv), "partner": bool(partner), "bekasi": bool(bekasi)}
+        keys = [(level, place, buyer_id) for level, place in zip(LEVELS, (kel, kec, None), strict=True)]
+        for key in keys:
+            level = key[0]
+            seen = history.setdefault(key, [None, None, checkout_id])
+            if checkout_id != seen[2]:
+                returned.setdefault(key, created_at)
+            row[f"{level}_prev_at"], row[f"{level}_prev_bekasi_at"] = seen[0], seen[1]
+            seen[0] = created_at
+            if bekasi:
+                seen[1] = created_at
+        rows.append((row, keys))
+    for row, keys in rows:
+        row.update({f"{key[0]}_returned_at": returned.get(key) for key in keys})
+    return [row for row, _keys in rows]
 
 
 def _upsert(rows: list[dict]) -> None:

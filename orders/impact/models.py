@@ -3,8 +3,10 @@
 Counting distinct and returning buyers over any period from the orders themselves means reading
 every earlier order of every buyer of the period. An :class:`OrderFact` instead carries, for its
 order's kelurahan, kecamatan and the city, when the same buyer last ordered there (``*_prev_at``),
-the last time to a Kota Bekasi address (``*_prev_bekasi_at``) and how many orders there this one
-makes (``*_seq``). The figures then become sums over the period's rows alone
+the last time to a Kota Bekasi address (``*_prev_bekasi_at``) and when the buyer first ordered there
+in another checkout than their first one there (``*_returned_at``: a checkout split into orders
+from several sentras is one purchase, not a return). The figures then become sums over the
+period's rows alone
 (:func:`orders.impact.queries._order_figures`).
 
 The rows are a cache of the ``order`` table, never a source: :mod:`orders.impact.facts` marks a
@@ -44,13 +46,13 @@ class OrderFact(db.Model):
     bekasi: Mapped[bool]  # addressed to a Kota Bekasi kelurahan
     kel_prev_at: Mapped[datetime | None]
     kel_prev_bekasi_at: Mapped[datetime | None]
-    kel_seq: Mapped[int] = mapped_column(Integer)
+    kel_returned_at: Mapped[datetime | None]  # the same on every row of the buyer there
     kec_prev_at: Mapped[datetime | None]
     kec_prev_bekasi_at: Mapped[datetime | None]
-    kec_seq: Mapped[int] = mapped_column(Integer)
+    kec_returned_at: Mapped[datetime | None]
     city_prev_at: Mapped[datetime | None]
     city_prev_bekasi_at: Mapped[datetime | None]
-    city_seq: Mapped[int] = mapped_column(Integer)
+    city_returned_at: Mapped[datetime | None]
 
 
 class StaleBuyer(db.Model):

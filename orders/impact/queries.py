@@ -5,11 +5,12 @@ Definitions (the README's "Impact figures" section says the same):
 - *orders*: orders placed in the period (created in it, WIB days) that were not cancelled,
   expired or still waiting for an online payment; *gmv_idr* is their ``total_idr - refunded_idr``;
   *partner_orders* / *partner_gmv_idr* the part bought for a UMKM partner (``partner_id``).
-- *buyers*: distinct buyers of those orders; *returning_buyers*: those who had already ordered in
-  the same scope (from that kelurahan's sentra, that kecamatan's sentras, or the city's) before the
-  period, or who ordered there at least twice in it; *bekasi_buyers*: those with at least one of
-  those orders delivered or addressed to a Kota Bekasi kelurahan (the checkout address has a
-  kelurahan code).
+- *buyers*: distinct buyers of those orders; *returning_buyers*: those with an order of the period
+  that follows one of theirs in the same scope (from that kelurahan's sentra, that kecamatan's
+  sentras, or the city's) from another checkout, before the period or in it: the orders of one
+  checkout split between sentras are one purchase and never make each other a return (an accepted
+  B2B quote is a checkout of its own); *bekasi_buyers*: those with at least one of those orders
+  delivered or addressed to a Kota Bekasi kelurahan (the checkout address has a kelurahan code).
 - *active_sentras*: sentras of the kelurahan with status active (today's status);
   *members*: people with a membership made before the period ended; *active_members*: members
   who worked in it (:mod:`orders.impact.activity`); *earning_members* / *earned_idr*: members
@@ -260,11 +261,12 @@ def _order_figures(period: Period) -> list[tuple[int, str, dict[str, int]]]:
     Each order's fact row says when its buyer last ordered at the same place before it (per
     kelurahan, kecamatan and city), so distinct buyers become sums: a buyer is counted once, at
     their first order in the period (the one whose previous order there is before the period, or
-    none); they return when that previous order exists, or when their second order there ever
-    falls in the period; they live in Bekasi when they have an order to a Bekasi address in the
-    period, counted at the first one (its previous Bekasi order is before the period, or none).
+    none); they return when they first ordered there in a second checkout before the period ends
+    (then an order of the period follows one from another checkout); they live in Bekasi when they
+    have an order to a Bekasi address in the period, counted at the first one (its previous Bekasi
+    order is before the period, or none).
     """
-    fact, start, months = OrderFact, period.start, period.months()
+    fact, start, end, months = OrderFact, period.start, period.end, period.months()
 
     def count(condition: ColumnElement[bool]):
         return func.count().filter(condition)  # FILTER: cheaper per row than SUM(CASE ...) on both databases
@@ -275,9 +277,9 @@ def _order_figures(period: Period) -> list[tuple[int, str, dict[str, int]]]:
     sums = {"orders": func.count(), "gmv_idr": func.sum(fact.gmv_idr), "partner_orders": count(fact.partner),
             "partner_gmv_idr": func.sum(fact.gmv_idr).filter(fact.partner)}
     for level in ("kel", "kec", CITY):
-        previous, seq = getattr(fact, f"{level}_prev_at"), getattr(fact, f"{level}_seq")
+        previous, returned = getattr(fact, f"{level}_prev_at"), getattr(fact, f"{level}_returned_at")
         sums[f"{level}_buyers"] = count(first(previous))
-        sums[f"{level}_returning"] = count(or_(previous < start, and_(seq == 2, previous >= start)))
+        sums[f"{level}_returning"] = count(and_(first(previous), returned < end))
         sums[f"{level}_bekasi"] = count(and_(fact.bekasi, first(getattr(fact, f"{level}_prev_bekasi_at"))))
     names = list(sums)
     result = db.session.execute(

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from orders.ledger.payouts import MAX_AMOUNT_IDR, MIN_REASON_CHARS
+from shop.forms import PageForm
 from shop.money import RupiahField
 from shop.sentras.models import SentraMembership
 
@@ -30,7 +30,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class StatementFilterForm(FlaskForm):
+class StatementFilterForm(PageForm):
     """``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (WIB days, both inclusive); read from the query string."""
 
     class Meta:
@@ -40,7 +40,7 @@ class StatementFilterForm(FlaskForm):
     to_date = DateField(_l("To"), name="to", validators=[Optional()])
 
 
-class BankAccountForm(FlaskForm):
+class BankAccountForm(PageForm):
     bank_name = StringField(_l("Bank"), filters=[_strip], validators=[DataRequired(), Length(max=80)],
                             description=_l("E.g. BRI, BNI, Bank Mandiri, BCA, BSI, Bank BJB."))
     account_number = StringField(_l("Account number"), filters=[_strip],
@@ -53,7 +53,7 @@ class BankAccountForm(FlaskForm):
                                             "password."))
 
 
-class SharesForm(FlaskForm):
+class SharesForm(PageForm):
     """One amount per current member; made for a sentra by :func:`shares_form`."""
 
     member_ids: list[int] = []
@@ -80,7 +80,7 @@ def shares_form(memberships: Iterable[SentraMembership], current: dict[int, int]
     return Form(**kwargs)
 
 
-class PayoutForm(FlaskForm):
+class PayoutForm(PageForm):
     amount = RupiahField(_l("Amount (Rp)"), validators=[
         InputRequired(message=_l("Enter the amount transferred.")),
         NumberRange(min=1, max=MAX_AMOUNT_IDR, message=_l("Enter an amount above zero.")),
@@ -102,7 +102,7 @@ class PayoutForm(FlaskForm):
             return None
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(PageForm):
     # One per form shown: sending the same form twice records one adjustment.
     token = HiddenField(default=lambda: uuid4().hex)
     amount = RupiahField(_l("Amount (Rp)"), allow_negative=True, validators=[
@@ -115,13 +115,13 @@ class AdjustmentForm(FlaskForm):
     ])
 
 
-class ExportForm(FlaskForm):
+class ExportForm(PageForm):
     payout_ids = SelectMultipleField(coerce=int, validate_choice=False)
     confirm = BooleanField(_l("These payouts go to the bank in this batch (they are marked exported)."),
                            validators=[DataRequired(message=_l("Confirm the export."))])
 
 
-class CommissionForm(FlaskForm):
+class CommissionForm(PageForm):
     rate = StringField(_l("Commission (%)"), filters=[_strip], validators=[
         Optional(), Regexp(PERCENT, message=_l("A percentage with at most 2 decimals, e.g. 5 or 4.5.")),
     ], description=_l("Empty: the platform's default rate."))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -10,12 +9,13 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from orders.shipping.carriers import CARRIER_NAMES
 from orders.shipping.models import TrackingStatus
 from orders.shipping.timeline import CARRIER_NAME_MAX, NOTE_MAX, RECIPIENT_MAX, RECIPIENT_MIN
+from shop.forms import PageForm
 
 # Where to go back to after an action: the order's page (default) or the courier's list.
 BACK_CHOICES = ("order", "deliveries")
 
 
-class TrackingEventForm(FlaskForm):
+class TrackingEventForm(PageForm):
     """One timeline step; the carrier and waybill matter for an external courier's handover."""
 
     status = HiddenField(validators=[DataRequired()])
@@ -33,7 +33,7 @@ class TrackingEventForm(FlaskForm):
             raise ValidationError(_l("Unknown step."))
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(PageForm):
     code = StringField(_l("Buyer's code"), validators=[DataRequired(_l("Enter the code the buyer gives you.")),
                                                        Length(max=20)])
     paid_with = RadioField(_l("Paid with"), choices=[("cash", _l("Cash")), ("qris", _l("QRIS"))],
@@ -41,7 +41,7 @@ class HandoverForm(FlaskForm):
     back = HiddenField()
 
 
-class DeliverWithoutPinForm(FlaskForm):
+class DeliverWithoutPinForm(PageForm):
     recipient_name = StringField(_l("Who received it"), validators=[
         DataRequired(_l("Write the name of the person who took the parcel.")),
         Length(RECIPIENT_MIN, RECIPIENT_MAX)])
@@ -49,11 +49,11 @@ class DeliverWithoutPinForm(FlaskForm):
     back = HiddenField()
 
 
-class AssignCourierForm(FlaskForm):
+class AssignCourierForm(PageForm):
     courier = SelectField(_l("Courier"), coerce=int, validators=[DataRequired()])
 
 
-class ResetLockForm(FlaskForm):
+class ResetLockForm(PageForm):
     """Only the CSRF token."""
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -13,13 +12,14 @@ from orders.shipping.problems import (
     REPLY_MAX,
     REPLY_MIN,
 )
+from shop.forms import PageForm
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class RaiseProblemForm(FlaskForm):
+class RaiseProblemForm(PageForm):
     kind = RadioField(
         _l("What went wrong?"),
         choices=[("not_received", _l("I did not receive it")), ("damaged", _l("It arrived damaged")),
@@ -35,7 +35,7 @@ class RaiseProblemForm(FlaskForm):
     )
 
 
-class DisputeDeliveryForm(FlaskForm):
+class DisputeDeliveryForm(PageForm):
     description = TextAreaField(
         _l("What happened?"), filters=[_strip],
         validators=[DataRequired(_l("Describe what happened.")),
@@ -45,7 +45,7 @@ class DisputeDeliveryForm(FlaskForm):
     )
 
 
-class AnswerProblemForm(FlaskForm):
+class AnswerProblemForm(PageForm):
     reply = TextAreaField(
         _l("Your answer to the buyer"), filters=[_strip],
         validators=[DataRequired(_l("Write your answer.")),
@@ -55,7 +55,7 @@ class AnswerProblemForm(FlaskForm):
     )
 
 
-class SettleProblemForm(FlaskForm):
+class SettleProblemForm(PageForm):
     outcome = RadioField(
         _l("Settle with"),
         choices=[("refund", _l("A refund of what the buyer paid")), ("close", _l("A close (no refund)"))],
@@ -67,7 +67,7 @@ class SettleProblemForm(FlaskForm):
                            validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
-class TrackLookupForm(FlaskForm):
+class TrackLookupForm(PageForm):
     """A GET form (no CSRF: it only reads)."""
 
     class Meta:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from shop.accounts.checks import is_valid_email, normalize_email
+from shop.forms import PageForm
 from shop.validation import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -46,7 +46,7 @@ def problem_message(field: str, code: str):
     return PROBLEMS.get(f"{field}_{code}") or PROBLEMS.get(code) or PROBLEMS["invalid"]
 
 
-def apply_problems(form: FlaskForm, fields: dict[str, str]) -> None:
+def apply_problems(form: PageForm, fields: dict[str, str]) -> None:
     """Put a service's field problems on the form's fields (or the form when unknown)."""
     for name, code in fields.items():
         field = getattr(form, name, None)
@@ -83,14 +83,14 @@ def _confirm_field(label, other: str):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254), _valid_email])
     phone = StringField(_l("Phone / WhatsApp (optional)"), validators=[Optional(), Length(max=30), _valid_phone])
@@ -98,35 +98,35 @@ class RegisterForm(FlaskForm):
     password_confirm = _confirm_field(_l("Repeat the password"), "password")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     password = _new_password_field(_l("New password"))
     password_confirm = _confirm_field(_l("Repeat the new password"), "password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = _new_password_field(_l("New password"))
     password_confirm = _confirm_field(_l("Repeat the new password"), "password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone / WhatsApp"), validators=[Optional(), Length(max=30), _valid_phone])
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(PageForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PageForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
-class AddressForm(FlaskForm):
+class AddressForm(PageForm):
     label = StringField(_l("Label (optional, e.g. Home)"), validators=[Optional(), Length(max=40)])
     recipient = StringField(_l("Recipient"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Recipient's phone"), validators=[DataRequired(), Length(max=30), _valid_phone])

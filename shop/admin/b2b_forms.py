@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -17,6 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from shop.forms import PageForm
 from shop.money import MAX_IDR, RupiahField
 
 TERMS_CHOICES = [("", _l("None: bank transfer only")), ("14", _l("14 days")), ("30", _l("30 days"))]
@@ -31,7 +31,7 @@ def _npwp_digits(value: str | None) -> str | None:
     return re.sub(r"[\s.\-]", "", value) if isinstance(value, str) else value
 
 
-class PartnerTermsForm(FlaskForm):
+class PartnerTermsForm(PageForm):
     terms_days = SelectField(_l("Payment terms (tempo)"), choices=TERMS_CHOICES, default="")
     credit_limit_idr = RupiahField(
         _l("Credit limit (rupiah)"),
@@ -49,7 +49,7 @@ class PartnerTermsForm(FlaskForm):
             raise ValidationError(_l("Payment terms need a credit limit above Rp0."))
 
 
-class SentraTaxForm(FlaskForm):
+class SentraTaxForm(PageForm):
     npwp = StringField(
         _l("NPWP"), filters=[_strip, _npwp_digits],
         validators=[Optional(), Regexp(r"^\d{15,16}$", message=_l("An NPWP has 15 or 16 digits."))],
@@ -62,7 +62,7 @@ class SentraTaxForm(FlaskForm):
             raise ValidationError(_l("A PKP has an NPWP: enter it too."))
 
 
-class InvoicePaidForm(FlaskForm):
+class InvoicePaidForm(PageForm):
     reference = StringField(
         _l("Transfer reference"), filters=[_strip],
         validators=[DataRequired(message=_l("Give the reference of the transfer that paid the invoice.")),

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from shop.forms import PageForm
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PageForm):
     """A decision without a reason (approve, reactivate, verify): only the CSRF token."""
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     """A decision the applicant must understand (reject, suspend)."""
 
     reason = TextAreaField(
@@ -26,7 +27,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class SynonymGroupForm(FlaskForm):
+class SynonymGroupForm(PageForm):
     """One group of search synonyms, comma separated."""
 
     words = TextAreaField(

@@ -13,7 +13,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -28,6 +27,7 @@ from shop.admin.access import admin_required
 from shop.admin.views import bp
 from shop.audit.services import record
 from shop.extensions import db
+from shop.forms import PageForm
 from shop.i18n import rupiah
 
 # A cancelled transfer may still be confirmed: money that came anyway is booked and refunded.
@@ -39,12 +39,12 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ConfirmTransferForm(FlaskForm):
+class ConfirmTransferForm(PageForm):
     note = StringField(_l("Internal note (optional)"), filters=[_strip], validators=[Optional(), Length(max=500)],
                        description=_l("Only the office sees it, e.g. the bank statement line that matches."))
 
 
-class RejectProofForm(FlaskForm):
+class RejectProofForm(PageForm):
     reason = TextAreaField(
         _l("Reason"), filters=[_strip],
         validators=[DataRequired(message=_l("Give a reason; the buyer will read it.")), Length(max=500)],
@@ -52,7 +52,7 @@ class RejectProofForm(FlaskForm):
     )
 
 
-class RefundDoneForm(FlaskForm):
+class RefundDoneForm(PageForm):
     reference = StringField(
         _l("Transfer reference"), filters=[_strip],
         validators=[DataRequired(message=_l("Give the reference of the transfer you made.")), Length(max=255)],

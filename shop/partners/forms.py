@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from shop.forms import PageForm
 from shop.money import RupiahField
 from shop.validation import is_valid_nib, normalize_npwp
 
@@ -21,7 +21,7 @@ def _digits(value: str | None) -> str | None:
     return "".join(value.split()) if isinstance(value, str) else value
 
 
-class PartnerRegistrationForm(FlaskForm):
+class PartnerRegistrationForm(PageForm):
     name = StringField(_l("Business name"), filters=[_strip], validators=[DataRequired(), Length(max=160)])
     nib = StringField(
         _l("NIB (Nomor Induk Berusaha)"),
@@ -84,7 +84,7 @@ class PartnerRegistrationForm(FlaskForm):
 ROLE_CHOICES = [("staff", _l("Staff")), ("manager", _l("Manager"))]
 
 
-class AddColleagueForm(FlaskForm):
+class AddColleagueForm(PageForm):
     email = EmailField(
         _l("Colleague's email"),
         filters=[_strip],
@@ -94,15 +94,15 @@ class AddColleagueForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="staff")
 
 
-class ColleagueRoleForm(FlaskForm):
+class ColleagueRoleForm(PageForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PageForm):
     """Only the CSRF token: for buttons such as "remove"."""
 
 
-class ThresholdForm(FlaskForm):
+class ThresholdForm(PageForm):
     """The owner's approval threshold: purchases above it need a second manager. Empty: never."""
 
     threshold = RupiahField(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shop.accounts.services import is_valid_email, normalize_email
+from shop.forms import PageForm
 from shop.sentras.models import Role
 from shop.sentras.services import MAX_SUBSECTORS, MIN_SUBSECTORS, SentraProfile
 from shop.validation import InvalidPhoneError, normalize_phone
@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SentraProfileForm(FlaskForm):
+class SentraProfileForm(PageForm):
     """The editable profile; :class:`SentraApplyForm` adds the kelurahan."""
 
     name = StringField(_l("Sentra name"), validators=[DataRequired(), Length(min=3, max=120)])
@@ -81,18 +81,18 @@ class SentraApplyForm(SentraProfileForm):
     )
 
 
-def _valid_email(form: FlaskForm, field: EmailField) -> None:
+def _valid_email(form: PageForm, field: EmailField) -> None:
     field.data = normalize_email(field.data)
     if not is_valid_email(field.data):  # the same rule registration applies
         raise ValidationError(_l("Enter a valid email address, such as nama@contoh.id."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254), _valid_email])
     role = SelectField(_l("Role"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PageForm):
     role = SelectField(_l("Role"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -100,7 +100,7 @@ class RoleForm(FlaskForm):
         self.role.choices = [(r.value, ROLE_LABELS[r]) for r in (Role.MEMBER, Role.MANAGER)]
 
 
-class TransferForm(FlaskForm):
+class TransferForm(PageForm):
     new_owner = SelectField(_l("New owner"), coerce=int, validators=[DataRequired()])
     password = PasswordField(
         _l("Your password"),

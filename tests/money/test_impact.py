@@ -44,14 +44,16 @@ def wib(*args) -> datetime:
 
 
 def place_order(sentra, buyer, when: datetime, total: int, *, status: str = "completed", refunded: int = 0,
-                in_bekasi: bool = True, partner=None) -> Order:
+                in_bekasi: bool = True, partner=None, checkout: Checkout | None = None) -> Order:
+    """An order of ``buyer`` at ``sentra``, in its own checkout or in ``checkout`` (one that split)."""
     n = next(_seq)
-    address = {"kelurahan_code": KEL_A} if in_bekasi else {"city": "Jakarta Timur", "postal_code": "13620"}
-    checkout = Checkout(buyer_id=buyer.id, idempotency_key=f"impact-{n}", payment_method="bank_transfer",
-                        total_idr=total, recipient="Pembeli", phone="081234567890", street="Jl. Melati 5",
-                        partner_id=partner.id if partner else None, created_at=when, **address)
-    db.session.add(checkout)
-    db.session.flush()
+    if checkout is None:
+        address = {"kelurahan_code": KEL_A} if in_bekasi else {"city": "Jakarta Timur", "postal_code": "13620"}
+        checkout = Checkout(buyer_id=buyer.id, idempotency_key=f"impact-{n}", payment_method="bank_transfer",
+                            total_idr=total, recipient="Pembeli", phone="081234567890", street="Jl. Melati 5",
+                            partner_id=partner.id if partner else None, created_at=when, **address)
+        db.session.add(checkout)
+        db.session.flush()
     order = Order(number=f"PS-IMP-{n:05d}", checkout_id=checkout.id, sentra_id=sentra.id, buyer_id=buyer.id,
                   status=status, payment_status="paid", payment_method="bank_transfer", delivery_method="pickup",
                   subtotal_idr=total, total_idr=total, refunded_idr=refunded, tracking_code=f"T{n:08d}",

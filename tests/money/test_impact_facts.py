@@ -2,7 +2,8 @@
 
 The buyer figures (distinct, returning, Bekasi buyers) are sums over :class:`OrderFact` rows;
 these tests count the same figures straight from the orders, by brute force, after random
-histories of placing, cancelling, refunding and moving sentras, with refreshes in between.
+histories of checkouts (some split into orders from several sentras), cancelling, refunding and
+moving sentras, with refreshes in between.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from orders.b2b.invoices import today_wib
 from orders.impact import facts
 from orders.impact.models import OrderFact, StaleBuyer
 from orders.impact.period import Period
@@ -24,6 +26,7 @@ from orders.models import Order
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
+from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra, make_user
 from tests.money.test_impact import place_order, wib
 
@@ -34,8 +37,12 @@ STATUSES = ("completed", "processing", "placed", "cancelled", "expired", "pendin
 
 # Two buyers, mostly counted orders, around March: dense enough that every case of the figures
 # (a first order, a return within the period, a return from before it, one to Bekasi) comes up.
-PLACE = st.tuples(st.just("place"), st.integers(0, 1), st.integers(0, 2), st.integers(18, 62),
-                  st.sampled_from(STATUSES[:3] * 3 + STATUSES[3:]), st.booleans())
+# A checkout buys from one sentra or several (same kelurahan's kecamatan, or another kecamatan),
+# its orders made at the same instant or a second apart.
+SENTRAS = st.one_of(st.integers(0, 2).map(lambda i: [i]), st.lists(st.integers(0, 2), min_size=2, max_size=3,
+                                                                    unique=True))
+PLACE = st.tuples(st.just("place"), st.integers(0, 1), SENTRAS, st.integers(18, 62),
+                  st.sampled_from(STATUSES[:3] * 3 + STATUSES[3:]), st.booleans(), st.booleans())
 STEPS = st.lists(st.one_of(
     PLACE, PLACE, PLACE,
     st.tuples(st.just("status"), st.integers(0, 30), st.sampled_from(STATUSES)),
@@ -72,11 +79,14 @@ def _brute_force(period: Period) -> dict[str, tuple[int, int, int, int, int]]:
     for place, figures in totals.items():
         out[place][:2] = figures
     for (place, _buyer), orders in history.items():
-        inside = [order for order in orders if order.created_at >= period.start]
+        orders.sort(key=lambda order: (order.created_at, order.id))
+        inside = [i for i, order in enumerate(orders) if order.created_at >= period.start]
         if inside:
             out[place][2] += 1
-            out[place][3] += len(orders) >= 2
-            out[place][4] += any(order.checkout.kelurahan_code is not None for order in inside)
+            # Returning: an order of the period follows one of theirs there from another checkout.
+            out[place][3] += any(orders[earlier].checkout_id != orders[i].checkout_id
+                                 for i in inside for earlier in range(i))
+            out[place][4] += any(orders[i].checkout.kelurahan_code is not None for i in inside)
     return {place: tuple(figures) for place, figures in out.items()}
 
 
@@ -95,10 +105,14 @@ def test_the_buyer_figures_are_those_of_the_orders_after_any_history(app, steps)
     orders: list[Order] = []
     for step in steps:
         if step[0] == "place":
-            _, buyer, sentra, day, status, in_bekasi = step
+            _, buyer, chosen, day, status, in_bekasi, same_instant = step
             when = wib(2025, 2, 1, 9) + timedelta(days=day, minutes=len(orders) % 2)  # same-minute ties too
-            orders.append(place_order(sentras[sentra], buyers[buyer], when, 10_000 * (day + 1), status=status,
-                                      in_bekasi=in_bekasi))
+            checkout = None
+            for i, sentra in enumerate(chosen):
+                order = place_order(sentras[sentra], buyers[buyer], when + timedelta(seconds=0 if same_instant else i),
+                                    10_000 * (day + 1), status=status, in_bekasi=in_bekasi, checkout=checkout)
+                checkout = order.checkout
+                orders.append(order)
         elif step[0] == "status" and orders:
             order = orders[step[1] % len(orders)]
             if order.status != step[2]:  # loaded first, as transition() does
@@ -118,6 +132,54 @@ def test_the_buyer_figures_are_those_of_the_orders_after_any_history(app, steps)
     assert db.session.scalar(select(func.count()).select_from(StaleBuyer)) == 0
 
 
+def _split_checkout(buyer, when) -> list[Order]:
+    """One checkout of ``buyer`` from the two sentras of kecamatan 32.75.08: two orders."""
+    first = place_order(_sentras()[0], buyer, when, 40_000)
+    return [first, place_order(_sentras()[1], buyer, when, 60_000, checkout=first.checkout)]
+
+
+def _kecamatan(report, code: str = "32.75.08"):
+    return next(row.figures for row in report.kecamatan if row.code == code)
+
+
+def test_a_new_buyers_checkout_split_between_two_sentras_makes_no_returning_buyer(app):
+    _split_checkout(make_user(), wib(2025, 3, 10))
+    db.session.commit()
+    report = impact_report(MARCH)
+    assert (report.city.orders, report.city.buyers, report.city.returning_buyers) == (2, 1, 0)
+    assert (_kecamatan(report).buyers, _kecamatan(report).returning_buyers) == (1, 0)
+
+
+def test_a_second_checkout_makes_the_buyer_returning(app):
+    buyer = make_user()
+    _split_checkout(buyer, wib(2025, 3, 10))
+    place_order(_sentras()[0], buyer, wib(2025, 3, 20), 10_000)
+    db.session.commit()
+    report = impact_report(MARCH)
+    assert (report.city.buyers, report.city.returning_buyers) == (1, 1)
+    assert (_kecamatan(report).buyers, _kecamatan(report).returning_buyers) == (1, 1)
+    second_kelurahan = next(row.figures for row in report.kelurahan if row.code == KELS[1])
+    assert (second_kelurahan.buyers, second_kelurahan.returning_buyers) == (1, 0)  # one checkout there
+
+
+def test_a_split_checkout_before_the_period_makes_a_later_order_a_return(app):
+    buyer = make_user()
+    _split_checkout(buyer, wib(2025, 2, 10))
+    place_order(_sentras()[2], buyer, wib(2025, 3, 10), 10_000)  # another kecamatan
+    db.session.commit()
+    report = impact_report(MARCH)
+    assert (report.city.buyers, report.city.returning_buyers) == (1, 1)
+    assert (_kecamatan(report, "32.75.01").buyers, _kecamatan(report, "32.75.01").returning_buyers) == (1, 0)
+
+
+def test_each_accepted_quote_is_a_checkout_of_its_own(app):
+    first = accepted_order(sentra=_sentras()[0], payment="terms", terms_days=30, credit_limit=100_000_000)
+    today = Period(today_wib(), today_wib())
+    assert (impact_report(today).city.buyers, impact_report(today).city.returning_buyers) == (1, 0)
+    accepted_order(sentra=_sentras()[1], payment="terms", team=(first.partner, first.owner, first.staff))
+    assert (impact_report(today).city.buyers, impact_report(today).city.returning_buyers) == (1, 1)
+
+
 def test_a_cancelled_order_leaves_the_figures_and_the_next_one_becomes_the_buyers_first(app):
     sentra = make_sentra(KELS[0])
     buyer = make_user()
@@ -134,7 +196,7 @@ def test_a_cancelled_order_leaves_the_figures_and_the_next_one_becomes_the_buyer
     city = impact_report(MARCH).city
     assert (city.orders, city.gmv_idr, city.buyers, city.returning_buyers) == (1, 60_000, 1, 0)
     fact = db.session.scalar(select(OrderFact))
-    assert (fact.city_seq, fact.city_prev_at) == (1, None)
+    assert (fact.city_returned_at, fact.city_prev_at) == (None, None)
 
 
 def test_a_refund_changes_the_gmv_through_the_facts(app):
@@ -173,14 +235,14 @@ def test_refresh_all_rebuilds_facts_lost_or_wrong(app, runner):
     place_order(sentra, buyer, wib(2025, 3, 10), 60_000)
     db.session.commit()
     facts.refresh()
-    db.session.execute(db.update(OrderFact).values(gmv_idr=1, city_seq=9))  # as if written by an older version
+    db.session.execute(db.update(OrderFact).values(gmv_idr=1, city_returned_at=wib(2025, 1, 1)))  # as if written by an older version
     db.session.commit()
     result = runner.invoke(args=["impact", "refresh", "--all"])
     assert result.exit_code == 0, result.output
     assert "facts of 1 buyers refreshed" in result.output
     db.session.expire_all()
     fact = db.session.scalar(select(OrderFact))
-    assert (fact.gmv_idr, fact.city_seq) == (60_000, 1)
+    assert (fact.gmv_idr, fact.city_returned_at) == (60_000, None)
 
 
 def test_the_worker_task_refreshes_and_commits(app):
