@@ -91,5 +91,8 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # The user's auth_version when the password behind this token was checked: a password
+    # changed meanwhile (even while the token was being issued) makes the token dead.
+    auth_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     user: Mapped[User] = relationship()

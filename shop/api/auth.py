@@ -35,6 +35,7 @@ def issue_token(user: User, name: str, days: int) -> tuple[str, ApiToken]:
         token_hash=hash_token(plain),
         name=name[:80],
         expires_at=utcnow() + timedelta(days=days),
+        auth_version=user.auth_version,
     )
     db.session.add(token)
     db.session.flush()
@@ -42,12 +43,16 @@ def issue_token(user: User, name: str, days: int) -> tuple[str, ApiToken]:
 
 
 def user_for_token(plain: str) -> User | None:
-    """The active user behind an unexpired, unrevoked token, or None."""
+    """The active user behind an unexpired, unrevoked token, or None.
+
+    A token issued against an older password (``auth_version``) is dead too: revoking
+    at a password change cannot see a token whose issue was still in flight.
+    """
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     user = token.user
-    if not user.is_active:
+    if not user.is_active or token.auth_version != user.auth_version:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

@@ -1,6 +1,8 @@
 """A new password ends every API token issued before it, whichever way it was set."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from shop.accounts import services
@@ -89,3 +91,32 @@ def test_a_password_change_leaves_other_users_tokens_alone(client, auth, old_tok
     db.session.commit()
     change_password_on_the_profile(client, auth)
     assert client.get("/api/v1/me", headers=bearer(plain)).status_code == 200
+
+
+def test_token_whose_issue_checked_the_old_password_while_it_changed_is_refused(app, client, auth, user):
+    """A token request checks the old password; the change commits; only then is the token stored.
+
+    The issuer runs on its own connection (its own app context, so its own session),
+    as a second request would, and the steps are ordered with events, not sleeps.
+    """
+    password_checked, password_changed = threading.Event(), threading.Event()
+    issued: dict[str, str] = {}
+
+    def issue_with_the_old_password() -> None:
+        with app.app_context():
+            checked = services.authenticate("sari@example.test", PASSWORD)
+            assert checked is not None
+            password_checked.set()
+            assert password_changed.wait(timeout=30)
+            issued["token"], _ = services.create_api_token(checked, "in flight")
+            db.session.commit()
+
+    issuer = threading.Thread(target=issue_with_the_old_password)
+    issuer.start()
+    assert password_checked.wait(timeout=30)
+    assert change_password_on_the_profile(client, auth).status_code == 302
+    password_changed.set()
+    issuer.join(timeout=30)
+
+    assert issued["token"]
+    assert client.get("/api/v1/me", headers=bearer(issued["token"])).status_code == 401
