@@ -119,6 +119,8 @@ class RupiahField(StringField):
             raise ValueError(error.message) from None
 
     def _value(self) -> str:
-        if self.raw_data:
+        # What was typed comes back only when it could not be read; otherwise the amount,
+        # which the view may have set anew (the checkout's total after "Update total").
+        if self.raw_data and self.process_errors:
             return str(self.raw_data[0])
         return "" if self.data is None else str(self.data)

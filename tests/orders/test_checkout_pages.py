@@ -76,3 +76,13 @@ def test_someone_elses_checkout_is_404(client, auth):
 
 def test_guest_is_sent_to_login(client):
     assert client.get("/checkout").status_code == 302
+
+
+def test_updating_the_total_shows_the_new_total_to_agree_to(client, auth):
+    """The page carries the total the buyer sees; after "Update total" it is the new one, not the one sent."""
+    buyer, sentra, _ = _cart_for()
+    auth.login(buyer.email)
+    refreshed = client.post("/checkout", data={**_form(sentra), "action": "refresh", "expected_total_idr": "1"})
+    assert 'name="expected_total_idr" type="hidden" value="60000"' in refreshed.get_data(as_text=True)
+    placed = client.post("/checkout", data=_form(sentra, expected_total_idr="60000"))
+    assert placed.status_code == 302
