@@ -22,7 +22,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 ERROR = _json(_ref("Error"), "An error in the documented shape")
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
 ]
 PLACE = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
@@ -1303,3 +1303,26 @@ SPEC["paths"]["/admin/impact"] = {
         },
     }
 }
+
+
+# --- what shop.api.guard refuses before any handler runs, on every operation it can reach -------------------
+
+_GUARD_400 = ("bad_request: a text (query parameter or body field) with a NUL character or that is not valid "
+              "Unicode; fields name each, e.g. lines.0.description")
+_GUARD_422 = "out_of_range: a whole number in the body beyond the 32-bit range; fields name each"
+
+
+def _document_the_input_guard(paths: dict[str, Any]) -> None:
+    """Add the guard's answers to every operation that takes a query, a body or a path segment."""
+    for operation in (op for item in paths.values() for op in item.values()):
+        responses = operation["responses"]
+        locations = {param["in"] for param in operation.get("parameters", [])}
+        if "query" in locations or "requestBody" in operation:
+            responses.setdefault("400", _json(_ref("Error"), _GUARD_400))
+        if "requestBody" in operation:
+            responses.setdefault("422", _json(_ref("Error"), _GUARD_422))
+        if "path" in locations:
+            responses.setdefault("404", _json(_ref("Error"), "not_found"))
+
+
+_document_the_input_guard(SPEC["paths"])
