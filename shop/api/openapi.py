@@ -20,6 +20,12 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _status_filter(statuses: list[str], description: str = "") -> dict[str, Any]:
+    """A ``status`` query filter: one of ``statuses``; empty, like absent, lists every status."""
+    return {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses},
+            "allowEmptyValue": True, "description": (description + "; " if description else "") + "empty: every status"}
+
+
 ERROR = _json(_ref("Error"), "An error in the documented shape")
 PAGE_PARAMS = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
@@ -350,8 +356,9 @@ _LIST = {"type": "array", "items": _STR}
 _FACET = {"type": "array", "items": {"type": "object", "required": ["value", "label", "count"],
                                      "properties": {"value": _STR, "label": _STR, "count": _INT}}}
 SEARCH_PARAMS = [
-    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
-     "description": "free text; typos, spelling variants and place aliases are tolerated"},
+    {"name": "q", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+     "description": "free text, cut to its first 200 characters; typos, spelling variants and place aliases "
+                    "are tolerated"},
     {"name": "subsector", "in": "query", "schema": _LIST, "style": "form", "explode": True,
      "description": "subsector codes (repeat for several: any of them)"},
     {"name": "kecamatan", "in": "query", "schema": _LIST, "style": "form", "explode": True,
@@ -360,17 +367,18 @@ SEARCH_PARAMS = [
      "description": "kelurahan codes, e.g. 32.75.08.1001"},
     {"name": "sentra", "in": "query", "schema": _LIST, "style": "form", "explode": True,
      "description": "sentra slugs"},
-    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0},
-     "description": "rupiah, against the product's lowest active variant price"},
-    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0}, "allowEmptyValue": True,
+     "description": "rupiah, against the product's lowest active variant price; empty: no bound"},
+    {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0}, "allowEmptyValue": True},
     {"name": "in_stock", "in": "query", "schema": {"type": "boolean"}, "description": "only products in stock"},
     {"name": "made_to_order", "in": "query", "schema": {"type": "boolean"},
      "description": "true: only made to order; false: only ready stock; absent: both"},
-    {"name": "sort", "in": "query",
+    {"name": "sort", "in": "query", "allowEmptyValue": True,
      "schema": {"type": "string", "enum": ["relevance", "price_asc", "price_desc", "newest", "rating"],
                 "default": "relevance"}},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
-    PAGE_PARAMS[1],
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+     "allowEmptyValue": True},
+    {**PAGE_PARAMS[1], "allowEmptyValue": True, "description": "empty: the default, as on the /search page"},
 ]
 
 SPEC["components"]["schemas"].update({
@@ -675,8 +683,7 @@ SPEC["paths"].update({
             "summary": "The sentra's orders (buyer and address, no pickup code), newest first; "
                        "status=placed lists the oldest new order first",
             "security": [{"bearer": []}],
-            "parameters": [SLUG_PARAM, {"name": "status", "in": "query",
-                                        "schema": {"type": "string", "enum": _ORDER_STATUSES}}, *PAGE_PARAMS],
+            "parameters": [SLUG_PARAM, _status_filter(_ORDER_STATUSES), *PAGE_PARAMS],
             "responses": {
                 "200": _json(_ref("OrderList"), "A page of orders"),
                 "400": _json(_ref("Error"), "invalid_filter: an unknown status; or bad paging"),
@@ -1051,7 +1058,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The partner's requests for quote, most recently changed first, each with its latest quote",
             "security": _B2B_SECURITY,
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": _RFQ_STATUSES}},
+            "parameters": [_status_filter(_RFQ_STATUSES),
                            _PARTNER_ID_PARAM, *PAGE_PARAMS],
             "responses": {"200": _json(_ref("RfqList"), "A page of requests"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
@@ -1130,8 +1137,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The partner's purchase approvals (quotes and carts above the threshold), newest first",
             "security": _B2B_SECURITY,
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
-                "pending", "approved", "rejected", "cancelled", "used"]}}, _PARTNER_ID_PARAM, *PAGE_PARAMS],
+            "parameters": [_status_filter(["pending", "approved", "rejected", "cancelled", "used"]), _PARTNER_ID_PARAM, *PAGE_PARAMS],
             "responses": {"200": _json(_ref("PurchaseApprovalList"), "A page of approvals"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
                           "401": ERROR, "403": _NOT_PARTNER},
@@ -1185,8 +1191,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The partner's invoices (faktur), newest first",
             "security": _B2B_SECURITY,
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
-                "unpaid", "overdue", "paid", "void"]}, "description": "overdue: unpaid and past due_on"},
+            "parameters": [_status_filter(["unpaid", "overdue", "paid", "void"], "overdue: unpaid and past due_on"),
                 _PARTNER_ID_PARAM, *PAGE_PARAMS],
             "responses": {"200": _json(_ref("InvoiceList"), "A page of invoices"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
@@ -1197,8 +1202,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The sentra's quote inbox: open requests first by needed-by date, then the rest",
             "security": _B2B_SECURITY,
-            "parameters": [SLUG_PARAM, {"name": "status", "in": "query",
-                                        "schema": {"type": "string", "enum": _RFQ_STATUSES}}, *PAGE_PARAMS],
+            "parameters": [SLUG_PARAM, _status_filter(_RFQ_STATUSES), *PAGE_PARAMS],
             "responses": {"200": _json(_ref("RfqList"), "A page of requests"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
                           "401": ERROR, "404": _json(_ref("Error"), "not a member of this sentra")},

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from flask import Flask
+from flask import Flask, current_app
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -36,10 +36,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from orders.b2b.invoices import today_wib
+from orders.b2b.quotes import accept_quote
 from orders.cart.models import Cart
 from shop.api.auth import issue_token
 from shop.extensions import db, limiter
-from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
+from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import fill_cart, make_checkout, make_product, make_sentra, make_user
 
 # PASAR_API_FUZZ_EXAMPLES=200 for a longer hunt on a developer machine.
@@ -84,16 +85,17 @@ def build_world() -> World:
     order = checkout.orders[0]
     fill_cart(buyer, [(product.variants[1], 2)])
     cart_line = db.session.query(Cart).filter_by(user_id=buyer.id).one().lines[0]
-    partner, partner_owner, _staff = partner_team(threshold=10_000)
+    partner, partner_owner, staff = partner_team(threshold=10_000)
     rfq = send_rfq(partner, partner_owner, sentra)
     quote = send_quote(sentra, owner, rfq, valid_until=today_wib() + timedelta(days=30))
+    approval = accept_quote(membership(partner, staff), staff, quote.id, "bank_transfer", current_app.config).approval
     admin = make_user("kantor@example.test", name="Kantor Program", admin=True)
     db.session.commit()
     world = World(
         path_parameters={
             "slug": sentra.slug, "sentra_slug": sentra.slug, "product_id": product.id,
             "variant_id": variant.id, "item_id": cart_line.id, "number": order.number,
-            "rfq_id": rfq.id, "quote_id": quote.id,
+            "rfq_id": rfq.id, "quote_id": quote.id, "approval_id": approval.id,
         },
         query={"code": order.tracking_code},
     )
