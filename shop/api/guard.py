@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 
 from shop.api import bp
 from shop.errors import api_error
@@ -29,11 +30,11 @@ MAX_DEPTH = 32  # deeper JSON than any endpoint takes is refused rather than wal
 def text_problem(value: str) -> str | None:
     """Why a text cannot be stored (a NUL character, not valid Unicode), or None."""
     if "\x00" in value:
-        return "must not contain a NUL character"
+        return _("must not contain a NUL character")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "must be valid Unicode text"
+        return _("must be valid Unicode text")
     return None
 
 
@@ -41,7 +42,7 @@ def integer_problem(value: int) -> str | None:
     """Why a whole number cannot be stored (outside the 32-bit range of every column), or None."""
     if INT_MIN <= value <= INT_MAX:
         return None
-    return f"must be between {INT_MIN} and {INT_MAX}"
+    return _("must be a whole number from %(low)d to %(high)d", low=INT_MIN, high=INT_MAX)
 
 
 def json_problems(value: Any, check: Callable[[Any], str | None], path: str = "",
@@ -49,11 +50,11 @@ def json_problems(value: Any, check: Callable[[Any], str | None], path: str = ""
     """(field, problem) for every value (and key) of a JSON document that ``check`` refuses."""
     name = path or "body"
     if depth > MAX_DEPTH:
-        yield name, "is nested too deeply"
+        yield name, _("is nested too deeply")
     elif isinstance(value, dict):
         for key, item in value.items():
-            if (problem := check(key)) is not None:
-                yield name, f"has a key that {problem}"
+            if check(key) is not None:
+                yield name, _("has a key that cannot be accepted")
             else:
                 yield from json_problems(item, check, f"{path}.{key}" if path else key, depth + 1)
     elif isinstance(value, list):
@@ -81,12 +82,12 @@ def refuse_unstorable_input():
     """Answer 404 or 400 (in the API's error shape) before a handler sees unstorable input."""
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and text_problem(value) is not None:
-            return api_error(404, "not_found", "Not found.")
+            return api_error(404, "not_found", _("Not found."))
     body = request.get_json(silent=True) if request.is_json else None
     texts = {**_query_problems(), **dict(json_problems(body, _unstorable_text))}
     if texts:
-        return api_error(400, "bad_request", "Some texts cannot be accepted.", texts)
+        return api_error(400, "bad_request", _("Some texts cannot be accepted."), texts)
     numbers = dict(json_problems(body, _unstorable_integer))
     if numbers:
-        return api_error(422, "out_of_range", "Some numbers are out of range.", numbers)
+        return api_error(422, "out_of_range", _("Some numbers are out of range."), numbers)
     return None
