@@ -1300,8 +1300,9 @@ SPEC["paths"]["/admin/impact"] = {
         ],
         "responses": {
             "200": _json(_ref("Impact"), "The figures"),
-            "400": _json(_ref("Error"), "invalid_date (not a YYYY-MM-DD day), reversed_range (to before from), "
-                                        "range_too_long (more than five years); fields name the parameter"),
+            "400": _json(_ref("Error"), "invalid_date (not a YYYY-MM-DD day), date_out_of_range (before 2000 or "
+                                        "after 2100), reversed_range (to before from), range_too_long (more than "
+                                        "five years); fields name the parameter"),
             "401": ERROR,
             "403": _json(_ref("Error"), "forbidden: the token's user is not program-office staff (admin)"),
         },
