@@ -190,7 +190,8 @@ SPEC: dict[str, Any] = {
 _INT = {"type": "integer"}
 _STR = {"type": "string"}
 _OPTIONS = {
-    "description": "Option values in order: an object {\"Ukuran\": \"M\"} or a list of {name, value}",
+    "description": "Option values in order: an object {\"Ukuran\": \"M\"} or a list of {name, value}; a name has "
+                   "at most 30 characters, a value at most 40",
     "oneOf": [
         {"type": "object", "additionalProperties": {"type": "string"}},
         {"type": "array", "items": {"type": "object", "required": ["name", "value"],
@@ -269,7 +270,8 @@ SPEC["components"]["schemas"].update({
             "pirt_number": {"type": ["string", "null"]},
             "halal_number": {"type": ["string", "null"]},
             "shelf_life_days": {"type": ["integer", "null"]},
-            "ref": {"type": ["string", "null"]},
+            "ref": {"type": ["string", "null"], "description": "the sentra's own reference, set by POST (default "
+                                                             "P-000001, ...); a PATCH may repeat it, not change it"},
             "variants": {"type": "array", "items": _ref("VariantInput")},
         },
     },

@@ -43,3 +43,42 @@ def test_a_day_past_the_calendars_end_is_a_400_not_a_500(client):
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "date_out_of_range"
     assert set(response.get_json()["error"]["fields"]) == {"from", "to"}
+
+
+def _sentra_member_with_product():
+    from tests.factories import make_product
+
+    owner = make_user()
+    sentra = make_sentra(owner=owner)
+    product = make_product(sentra)
+    plain, _token = issue_token(owner, "test", 1)
+    db.session.commit()
+    return sentra, product, {"Authorization": f"Bearer {plain}"}
+
+
+def test_a_patch_that_would_change_the_reference_is_refused_not_ignored(client):
+    sentra, product, headers = _sentra_member_with_product()
+    response = client.patch(f"/api/v1/kelola/{sentra.slug}/products/{product.id}", headers=headers,
+                            json={"ref": "KATALOG-9"})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"ref"}
+    db.session.expire_all()
+    assert product.ref != "KATALOG-9"
+
+
+def test_a_patch_may_repeat_the_reference_it_has(client):
+    sentra, product, headers = _sentra_member_with_product()
+    response = client.patch(f"/api/v1/kelola/{sentra.slug}/products/{product.id}", headers=headers,
+                            json={"ref": product.ref, "title": "Tas Anyaman Besar"})
+    assert response.status_code == 200
+    assert response.get_json()["title"] == "Tas Anyaman Besar"
+
+
+def test_an_option_too_long_to_keep_is_refused_not_cut(client):
+    sentra, product, headers = _sentra_member_with_product()
+    variant = product.variants[0]
+    response = client.patch(f"/api/v1/kelola/{sentra.slug}/products/{product.id}", headers=headers, json={
+        "variants": [{"id": variant.id, "sku": variant.sku, "price_idr": variant.price_idr,
+                      "options": {"Ukuran": "Sangat besar sekali untuk keluarga besar dan arisan RT"}}]})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"variants-0-options"}
