@@ -1297,8 +1297,10 @@ SPEC["paths"]["/admin/impact"] = {
                    "less than the sum of its rows; the other figures add up",
         "security": [{"bearer": []}],
         "parameters": [
-            {"name": "from", "in": "query", "schema": _DAY, "description": "first day (WIB), default 29 days before to"},
-            {"name": "to", "in": "query", "schema": _DAY, "description": "last day (WIB, included), default today"},
+            {"name": "from", "in": "query", "schema": _DAY, "allowEmptyValue": True,
+             "description": "first day (WIB); absent or empty: 29 days before to"},
+            {"name": "to", "in": "query", "schema": _DAY, "allowEmptyValue": True,
+             "description": "last day (WIB, included); absent or empty: today"},
         ],
         "responses": {
             "200": _json(_ref("Impact"), "The figures"),

@@ -34,12 +34,20 @@ def test_an_empty_search_page_is_the_first_as_the_document_says(client):
     assert _parameter(client, "/search", "get", "page")["allowEmptyValue"] is True
 
 
-def test_a_day_past_the_calendars_end_is_a_400_not_a_500(client):
-    admin = make_user(admin=True)
-    plain, _token = issue_token(admin, "test", 1)
+def _admin_headers() -> dict[str, str]:
+    plain, _token = issue_token(make_user(admin=True), "test", 1)
     db.session.commit()
-    response = client.get("/api/v1/admin/impact?from=9999-12-01&to=9999-12-31",
-                          headers={"Authorization": f"Bearer {plain}"})
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def test_empty_impact_days_are_the_default_period_as_the_document_says(client):
+    response = client.get("/api/v1/admin/impact?from=&to=", headers=_admin_headers())
+    assert response.status_code == 200
+    assert _parameter(client, "/admin/impact", "get", "from")["allowEmptyValue"] is True
+
+
+def test_a_day_past_the_calendars_end_is_a_400_not_a_500(client):
+    response = client.get("/api/v1/admin/impact?from=9999-12-01&to=9999-12-31", headers=_admin_headers())
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "date_out_of_range"
     assert set(response.get_json()["error"]["fields"]) == {"from", "to"}
