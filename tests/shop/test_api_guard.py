@@ -5,16 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from orders.b2b.models import RfqComment
-from shop.api.auth import issue_token
 from shop.extensions import db
 from tests.b2b.b2b_helpers import partner_team, send_rfq
 from tests.factories import make_sentra, make_user
-
-
-def _bearer(user) -> dict[str, str]:
-    plain, _token = issue_token(user, "test", 1)
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
+from tests.orders.cart_helpers import bearer_for
 
 
 @pytest.fixture
@@ -29,7 +23,7 @@ def rfq_to_sentra():
 
 def test_a_nul_character_in_a_body_text_is_refused_and_nothing_is_stored(client, rfq_to_sentra):
     sentra, owner, rfq, _partner_owner = rfq_to_sentra
-    response = client.post(f"/api/v1/kelola/{sentra.slug}/rfqs/{rfq.id}/comments", headers=_bearer(owner),
+    response = client.post(f"/api/v1/kelola/{sentra.slug}/rfqs/{rfq.id}/comments", headers=bearer_for(owner),
                            json={"body": "Bisa\x00 dikirim besok?"})
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
@@ -39,7 +33,7 @@ def test_a_nul_character_in_a_body_text_is_refused_and_nothing_is_stored(client,
 
 def test_a_nested_body_field_is_named_by_its_path(client, rfq_to_sentra):
     _sentra, _owner, _rfq, partner_owner = rfq_to_sentra
-    response = client.post("/api/v1/mitra/rfqs", headers=_bearer(partner_owner), json={
+    response = client.post("/api/v1/mitra/rfqs", headers=bearer_for(partner_owner), json={
         "sentra": "jatiwaringin", "needed_by": "2030-01-01", "lines": [{"description": "Tas\x00", "quantity": 5}],
         "address": {"recipient": "Budi", "phone": "081298765432", "street": "Jl. Niaga", "kelurahan_code": "x"}})
     assert response.status_code == 400
@@ -60,7 +54,7 @@ def test_a_nul_character_in_a_path_segment_is_a_404(client):
 
 def test_a_whole_number_no_column_can_hold_is_a_422_naming_it(client, rfq_to_sentra):
     _sentra, _owner, _rfq, partner_owner = rfq_to_sentra
-    response = client.post("/api/v1/mitra/rfqs", headers=_bearer(partner_owner), json={"partner_id": 2**40})
+    response = client.post("/api/v1/mitra/rfqs", headers=bearer_for(partner_owner), json={"partner_id": 2**40})
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "out_of_range"
     assert set(response.get_json()["error"]["fields"]) == {"partner_id"}

@@ -1,9 +1,9 @@
 """Where the fuzz found the OpenAPI document and the code disagreeing, both now say the same."""
 from __future__ import annotations
 
-from shop.api.auth import issue_token
 from shop.extensions import db
-from tests.factories import make_sentra, make_user
+from tests.factories import make_product, make_sentra, make_user
+from tests.orders.cart_helpers import bearer_for
 
 
 def _parameter(client, path: str, method: str, name: str) -> dict:
@@ -14,10 +14,7 @@ def _parameter(client, path: str, method: str, name: str) -> dict:
 def test_an_empty_status_filter_lists_every_status_as_the_document_says(client):
     owner = make_user()
     sentra = make_sentra(owner=owner)
-    plain, _token = issue_token(owner, "test", 1)
-    db.session.commit()
-    response = client.get(f"/api/v1/kelola/{sentra.slug}/orders?status=",
-                          headers={"Authorization": f"Bearer {plain}"})
+    response = client.get(f"/api/v1/kelola/{sentra.slug}/orders?status=", headers=bearer_for(owner))
     assert response.status_code == 200
     assert _parameter(client, "/kelola/{sentra_slug}/orders", "get", "status")["allowEmptyValue"] is True
 
@@ -35,9 +32,7 @@ def test_an_empty_search_page_is_the_first_as_the_document_says(client):
 
 
 def _admin_headers() -> dict[str, str]:
-    plain, _token = issue_token(make_user(admin=True), "test", 1)
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
+    return bearer_for(make_user(admin=True))
 
 
 def test_empty_impact_days_are_the_default_period_as_the_document_says(client):
@@ -54,14 +49,10 @@ def test_a_day_past_the_calendars_end_is_a_400_not_a_500(client):
 
 
 def _sentra_member_with_product():
-    from tests.factories import make_product
-
     owner = make_user()
     sentra = make_sentra(owner=owner)
     product = make_product(sentra)
-    plain, _token = issue_token(owner, "test", 1)
-    db.session.commit()
-    return sentra, product, {"Authorization": f"Bearer {plain}"}
+    return sentra, product, bearer_for(owner)
 
 
 def test_a_patch_that_would_change_the_reference_is_refused_not_ignored(client):
