@@ -7,6 +7,7 @@ valid Unicode (a lone surrogate such as ``"\\ud800"`` in JSON), and every intege
 for every route of the API blueprint, means no handler can forget it:
 
 - in a path segment (a slug, an order number): 404, no row can have that key;
+- a JSON body nested too deeply to read (or deeper than any endpoint takes): 400;
 - text in the query string or anywhere in a JSON body: 400 ``bad_request`` whose
   ``fields`` name each value (``lines.0.description``, ``q``);
 - a whole number in a JSON body beyond the 32-bit range: 422 ``out_of_range``, fields
@@ -83,7 +84,11 @@ def refuse_unstorable_input():
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and text_problem(value) is not None:
             return api_error(404, "not_found", _("Not found."))
-    body = request.get_json(silent=True) if request.is_json else None
+    try:
+        body = request.get_json(silent=True) if request.is_json else None
+    except RecursionError:  # json.loads gives up on nesting this deep: not a ValueError, so not silenced
+        return api_error(400, "bad_request", _("The body is nested too deeply to read."),
+                         {"body": _("is nested too deeply")})
     texts = {**_query_problems(), **dict(json_problems(body, _unstorable_text))}
     if texts:
         return api_error(400, "bad_request", _("Some texts cannot be accepted."), texts)

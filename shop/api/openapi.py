@@ -1317,7 +1317,7 @@ SPEC["paths"]["/admin/impact"] = {
 # --- what shop.api.guard refuses before any handler runs, on every operation it can reach -------------------
 
 _GUARD_400 = ("bad_request: a text (query parameter or body field) with a NUL character or that is not valid "
-              "Unicode; fields name each, e.g. lines.0.description")
+              "Unicode, or a body nested more than 32 levels deep; fields name each, e.g. lines.0.description")
 _GUARD_422 = "out_of_range: a whole number in the body beyond the 32-bit range; fields name each"
 
 

@@ -72,3 +72,19 @@ def test_every_operation_taking_a_body_documents_the_guards_answers(client):
         for method, operation in item.items():
             if "requestBody" in operation:
                 assert {"400", "422"} <= set(operation["responses"]), f"{method.upper()} {path}"
+
+
+def test_a_body_nested_deeper_than_json_can_be_read_is_a_400_not_a_500(client):
+    response = client.post("/api/v1/auth/token", data="[" * 100_000 + "]" * 100_000,
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.get_json()["error"]["fields"]) == {"body"}
+
+
+def test_a_body_nested_deeper_than_any_endpoint_takes_is_a_400(client):
+    nested: object = "x"
+    for _ in range(40):
+        nested = [nested]
+    response = client.post("/api/v1/auth/token", json={"email": nested, "password": "x"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
