@@ -171,7 +171,7 @@ def _options(value: Any, name: str, errors: dict[str, str]) -> tuple[tuple[str, 
     if not all(isinstance(n, str) and isinstance(v, str) and n.strip() and v.strip() for n, v in pairs):
         errors[name] = "Each option needs a non-empty name and value."
         return ()
-    return tuple((n.strip()[:30], v.strip()[:40]) for n, v in pairs)
+    return tuple((n.strip(), v.strip()) for n, v in pairs)
 
 
 def _tiers(value: Any, name: str, errors: dict[str, str]) -> tuple[TierDraft, ...]:
@@ -237,6 +237,8 @@ def _draft_from(body: dict[str, Any], base: ProductDraft | None) -> ProductDraft
     for name in ("pirt_number", "halal_number", "ref"):
         if name in body:
             values[name] = _str(body[name], name, errors, optional=True)
+    if base is not None and "ref" in body and values["ref"] != base.ref:
+        errors["ref"] = "The reference is set when the product is made and cannot be changed."
     for name in ("lead_time_days", "shelf_life_days"):
         if name in body:
             values[name] = body_int(body[name], name, errors, optional=True)

@@ -25,6 +25,7 @@ from shop.sentras.models import Sentra
 MAX_VARIANTS = 50
 MAX_PRICE_IDR = 1_000_000_000
 MAX_QUANTITY = 1_000_000  # keeps every count inside a 32-bit INTEGER column
+MAX_OPTION_NAME, MAX_OPTION_VALUE = 30, 40  # what a variant label shows; longer is refused, never cut
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 FOOD_SUBSECTOR = "kuliner"
 
@@ -101,7 +102,7 @@ def parse_options(text: str) -> tuple[tuple[str, str], ...]:
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise ValueError(part)
-        pairs.append((name.strip()[:30], value.strip()[:40]))
+        pairs.append((name.strip(), value.strip()))
     return tuple(pairs)
 
 
@@ -202,6 +203,9 @@ def _validate_variant(index: int, v: VariantDraft) -> dict[str, Any]:
         errors[name + "sku"] = _l("SKU: letters, digits, dot, dash or underscore, up to 64.")
     if not 0 <= v.price_idr <= MAX_PRICE_IDR:
         errors[name + "price_idr"] = _l("Price must be a whole number of rupiah, 0 or more.")
+    if any(len(option) > MAX_OPTION_NAME or len(value) > MAX_OPTION_VALUE for option, value in v.options):
+        errors[name + "options"] = _l("An option's name has at most %(name)d characters and its value at most "
+                                      "%(value)d.", name=MAX_OPTION_NAME, value=MAX_OPTION_VALUE)
     if v.stock < 0:
         errors[name + "stock"] = _l("Stock cannot be below zero.")
     elif v.stock > MAX_QUANTITY:

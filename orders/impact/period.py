@@ -8,6 +8,9 @@ from shop.db import WIB
 
 MAX_YEARS = 5
 DEFAULT_DAYS = 30
+# Far around the programme's years, and far from the calendar's ends, where a day's arithmetic
+# (the default 30 days back, the midnight after the last day) would overflow.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class PeriodError(ValueError):
@@ -88,8 +91,8 @@ def parse_period(first: str | None, last: str | None) -> Period:
     """A period from two ``YYYY-MM-DD`` strings. Without ``last``: today (WIB); without ``first``:
     the 30 days that end on ``last``.
 
-    :raise PeriodError: ``invalid_date`` (not a calendar day), ``reversed_range`` (ends before it
-        starts) or ``range_too_long`` (more than five years).
+    :raise PeriodError: ``invalid_date`` (not a calendar day), ``date_out_of_range`` (before 2000 or
+        after 2100), ``reversed_range`` (ends before it starts) or ``range_too_long`` (more than five years).
     """
     days: dict[str, date | None] = {}
     errors: dict[str, str] = {}
@@ -104,6 +107,10 @@ def parse_period(first: str | None, last: str | None) -> Period:
                 errors[name] = "Use a date written as YYYY-MM-DD."
     if errors:
         raise PeriodError("invalid_date", "A date is not a valid YYYY-MM-DD day.", errors)
+    outside = {name: f"Use a day from {FIRST_DAY} to {LAST_DAY}." for name, day in days.items()
+               if day is not None and not FIRST_DAY <= day <= LAST_DAY}
+    if outside:
+        raise PeriodError("date_out_of_range", "A date is outside the years the figures can cover.", outside)
     end = days["to"] or today_wib()
     period = Period(days["from"] or end - timedelta(days=DEFAULT_DAYS - 1), end)
     if period.last < period.first:

@@ -18,6 +18,7 @@ from shop.extensions import db
 
 PERIOD_MESSAGES = {
     "invalid_date": _l("Enter the dates as YYYY-MM-DD."),
+    "date_out_of_range": _l("Choose dates from the year 2000 to 2100."),
     "reversed_range": _l("The end date is before the start date."),
     "range_too_long": _l("Choose a period of at most five years."),
 }

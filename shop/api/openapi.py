@@ -21,9 +21,15 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _status_filter(statuses: list[str], description: str = "") -> dict[str, Any]:
+    """A ``status`` query filter: one of ``statuses``; empty, like absent, lists every status."""
+    return {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses},
+            "allowEmptyValue": True, "description": (description + "; " if description else "") + "empty: every status"}
+
+
 ERROR = _json(_ref("Error"), "An error in the documented shape")
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
 ]
 PLACE = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
@@ -195,7 +201,8 @@ SPEC: dict[str, Any] = {
 _INT = {"type": "integer"}
 _STR = {"type": "string"}
 _OPTIONS = {
-    "description": "Option values in order: an object {\"Ukuran\": \"M\"} or a list of {name, value}",
+    "description": "Option values in order: an object {\"Ukuran\": \"M\"} or a list of {name, value}; a name has "
+                   "at most 30 characters, a value at most 40",
     "oneOf": [
         {"type": "object", "additionalProperties": {"type": "string"}},
         {"type": "array", "items": {"type": "object", "required": ["name", "value"],
@@ -274,7 +281,8 @@ SPEC["components"]["schemas"].update({
             "pirt_number": {"type": ["string", "null"]},
             "halal_number": {"type": ["string", "null"]},
             "shelf_life_days": {"type": ["integer", "null"]},
-            "ref": {"type": ["string", "null"]},
+            "ref": {"type": ["string", "null"], "description": "the sentra's own reference, set by POST (default "
+                                                             "P-000001, ...); a PATCH may repeat it, not change it"},
             "variants": {"type": "array", "items": _ref("VariantInput")},
         },
     },
@@ -362,8 +370,9 @@ _LIST = {"type": "array", "items": _STR}
 _FACET = {"type": "array", "items": {"type": "object", "required": ["value", "label", "count"],
                                      "properties": {"value": _STR, "label": _STR, "count": _INT}}}
 SEARCH_PARAMS = [
-    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
-     "description": "free text; typos, spelling variants and place aliases are tolerated"},
+    {"name": "q", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+     "description": "free text, cut to its first 200 characters; typos, spelling variants and place aliases "
+                    "are tolerated"},
     {"name": "subsector", "in": "query", "schema": _LIST, "style": "form", "explode": True,
      "description": "subsector codes (repeat for several: any of them)"},
     {"name": "kecamatan", "in": "query", "schema": _LIST, "style": "form", "explode": True,
@@ -373,18 +382,21 @@ SEARCH_PARAMS = [
     {"name": "sentra", "in": "query", "schema": _LIST, "style": "form", "explode": True,
      "description": "sentra slugs"},
     {"name": "min_price", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2_000_000_000},
-     "description": "whole rupiah, against the product's lowest active variant price; the search page's "
-                    "spellings (50.000, Rp50.000, 50.000,00) are read too, sen or an unclear grouping is a 400"},
+     "allowEmptyValue": True,
+     "description": "whole rupiah, against the product's lowest active variant price; empty: no bound; the "
+                    "search page's spellings (50.000, Rp50.000, 50.000,00) are read too, sen or an unclear "
+                    "grouping is a 400"},
     {"name": "max_price", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2_000_000_000},
-     "description": "whole rupiah, read as min_price"},
+     "allowEmptyValue": True, "description": "whole rupiah, read as min_price"},
     {"name": "in_stock", "in": "query", "schema": {"type": "boolean"}, "description": "only products in stock"},
     {"name": "made_to_order", "in": "query", "schema": {"type": "boolean"},
      "description": "true: only made to order; false: only ready stock; absent: both"},
-    {"name": "sort", "in": "query",
+    {"name": "sort", "in": "query", "allowEmptyValue": True,
      "schema": {"type": "string", "enum": ["relevance", "price_asc", "price_desc", "newest", "rating"],
                 "default": "relevance"}},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
-    PAGE_PARAMS[1],
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+     "allowEmptyValue": True},
+    {**PAGE_PARAMS[1], "allowEmptyValue": True, "description": "empty: the default, as on the /search page"},
 ]
 
 SPEC["components"]["schemas"].update({
@@ -700,8 +712,7 @@ SPEC["paths"].update({
             "summary": "The sentra's orders (buyer and address, no pickup code), newest first; "
                        "status=placed lists the oldest new order first",
             "security": [{"bearer": []}],
-            "parameters": [SLUG_PARAM, {"name": "status", "in": "query",
-                                        "schema": {"type": "string", "enum": _ORDER_STATUSES}}, *PAGE_PARAMS],
+            "parameters": [SLUG_PARAM, _status_filter(_ORDER_STATUSES), *PAGE_PARAMS],
             "responses": {
                 "200": _json(_ref("OrderList"), "A page of orders"),
                 "400": _json(_ref("Error"), "invalid_filter: an unknown status; or bad paging"),
@@ -1076,7 +1087,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The partner's requests for quote, most recently changed first, each with its latest quote",
             "security": _B2B_SECURITY,
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": _RFQ_STATUSES}},
+            "parameters": [_status_filter(_RFQ_STATUSES),
                            _PARTNER_ID_PARAM, *PAGE_PARAMS],
             "responses": {"200": _json(_ref("RfqList"), "A page of requests"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
@@ -1155,8 +1166,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The partner's purchase approvals (quotes and carts above the threshold), newest first",
             "security": _B2B_SECURITY,
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
-                "pending", "approved", "rejected", "cancelled", "used"]}}, _PARTNER_ID_PARAM, *PAGE_PARAMS],
+            "parameters": [_status_filter(["pending", "approved", "rejected", "cancelled", "used"]), _PARTNER_ID_PARAM, *PAGE_PARAMS],
             "responses": {"200": _json(_ref("PurchaseApprovalList"), "A page of approvals"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
                           "401": ERROR, "403": _NOT_PARTNER},
@@ -1210,8 +1220,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The partner's invoices (faktur), newest first",
             "security": _B2B_SECURITY,
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
-                "unpaid", "overdue", "paid", "void"]}, "description": "overdue: unpaid and past due_on"},
+            "parameters": [_status_filter(["unpaid", "overdue", "paid", "void"], "overdue: unpaid and past due_on"),
                 _PARTNER_ID_PARAM, *PAGE_PARAMS],
             "responses": {"200": _json(_ref("InvoiceList"), "A page of invoices"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
@@ -1222,8 +1231,7 @@ SPEC["paths"].update({
         "get": {
             "summary": "The sentra's quote inbox: open requests first by needed-by date, then the rest",
             "security": _B2B_SECURITY,
-            "parameters": [SLUG_PARAM, {"name": "status", "in": "query",
-                                        "schema": {"type": "string", "enum": _RFQ_STATUSES}}, *PAGE_PARAMS],
+            "parameters": [SLUG_PARAM, _status_filter(_RFQ_STATUSES), *PAGE_PARAMS],
             "responses": {"200": _json(_ref("RfqList"), "A page of requests"),
                           "400": _json(_ref("Error"), "invalid_filter: unknown status; or bad paging"),
                           "401": ERROR, "404": _json(_ref("Error"), "not a member of this sentra")},
@@ -1316,15 +1324,41 @@ SPEC["paths"]["/admin/impact"] = {
                    "less than the sum of its rows; the other figures add up",
         "security": [{"bearer": []}],
         "parameters": [
-            {"name": "from", "in": "query", "schema": _DAY, "description": "first day (WIB), default 29 days before to"},
-            {"name": "to", "in": "query", "schema": _DAY, "description": "last day (WIB, included), default today"},
+            {"name": "from", "in": "query", "schema": _DAY, "allowEmptyValue": True,
+             "description": "first day (WIB); absent or empty: 29 days before to"},
+            {"name": "to", "in": "query", "schema": _DAY, "allowEmptyValue": True,
+             "description": "last day (WIB, included); absent or empty: today"},
         ],
         "responses": {
             "200": _json(_ref("Impact"), "The figures"),
-            "400": _json(_ref("Error"), "invalid_date (not a YYYY-MM-DD day), reversed_range (to before from), "
-                                        "range_too_long (more than five years); fields name the parameter"),
+            "400": _json(_ref("Error"), "invalid_date (not a YYYY-MM-DD day), date_out_of_range (before 2000 or "
+                                        "after 2100), reversed_range (to before from), range_too_long (more than "
+                                        "five years); fields name the parameter"),
             "401": ERROR,
             "403": _json(_ref("Error"), "forbidden: the token's user is not program-office staff (admin)"),
         },
     }
 }
+
+
+# --- what shop.api.guard refuses before any handler runs, on every operation it can reach -------------------
+
+_GUARD_400 = ("bad_request: a text (query parameter or body field) with a NUL character or that is not valid "
+              "Unicode, or a body nested more than 32 levels deep; fields name each, e.g. lines.0.description")
+_GUARD_422 = "out_of_range: a whole number in the body beyond the 32-bit range; fields name each"
+
+
+def _document_the_input_guard(paths: dict[str, Any]) -> None:
+    """Add the guard's answers to every operation that takes a query, a body or a path segment."""
+    for operation in (op for item in paths.values() for op in item.values()):
+        responses = operation["responses"]
+        locations = {param["in"] for param in operation.get("parameters", [])}
+        if "query" in locations or "requestBody" in operation:
+            responses.setdefault("400", _json(_ref("Error"), _GUARD_400))
+        if "requestBody" in operation:
+            responses.setdefault("422", _json(_ref("Error"), _GUARD_422))
+        if "path" in locations:
+            responses.setdefault("404", _json(_ref("Error"), "not_found"))
+
+
+_document_the_input_guard(SPEC["paths"])

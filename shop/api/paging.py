@@ -8,20 +8,21 @@ from werkzeug.exceptions import BadRequest
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
+MAX_PAGE = 10_000  # as the search's: far past any list, and the offset stays a number databases take
 
 
 def page_params() -> tuple[int, int]:
     """``page`` (from 1) and ``per_page`` (default 20, at most 100) from the query string.
 
-    :raise 400: when either is not a positive integer or ``per_page`` exceeds 100.
+    :raise 400: when either is not a positive integer, ``page`` exceeds 10,000 or ``per_page`` 100.
     """
     try:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
     except ValueError:
         raise BadRequest("page and per_page must be integers") from None
-    if page < 1 or per_page < 1 or per_page > MAX_PER_PAGE:
-        raise BadRequest(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page must be between 1 and {MAX_PAGE} and per_page between 1 and {MAX_PER_PAGE}")
     return page, per_page
 
 

@@ -386,3 +386,12 @@ def test_the_query_count_does_not_grow_with_the_number_of_sentras(app, client, a
     other = app.test_client()
     three = queries_for_dashboard_and_api(other, type(auth)(other))
     assert one == three
+
+
+def test_the_dashboard_refuses_a_day_past_the_calendars_end_in_indonesian(client, auth):
+    admin = make_user(admin=True)
+    db.session.commit()
+    auth.login(admin.email)
+    response = client.get("/admin/dampak?from=9999-12-01&to=9999-12-31")
+    assert response.status_code == 400
+    assert "Pilih tanggal dari tahun 2000 sampai 2100." in response.get_data(as_text=True)

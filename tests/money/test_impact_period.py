@@ -40,6 +40,8 @@ def test_months_are_cut_to_the_period():
     ("20250301", None, "invalid_date"),
     ("2025-03-02", "2025-03-01", "reversed_range"),
     ("2020-02-29", "2025-03-01", "range_too_long"),
+    ("9999-12-01", "9999-12-31", "date_out_of_range"),
+    (None, "0001-01-02", "date_out_of_range"),
 ])
 def test_bad_periods_are_refused_with_a_code(first, last, code):
     with pytest.raises(PeriodError) as caught:

@@ -103,11 +103,6 @@ SKIPPED = {
                              "(tests/orders/test_stripe_localstripe.py)",
 }
 
-# Defects the fuzz finds that other parts of issue 14 fix (endpoint, mutation): remove each entry
-# once its fix is merged; the test fails when a listed defect no longer happens, so the list can
-# only shrink.
-KNOWN_ISSUES: set[tuple[str, str]] = set()
-
 # Buttons a page shows only after a refused POST: (role, the form they post, where to).
 REVEALED = {
     "b2b_catalogue.request_approval": ("staff", "checkout.start", "http://localhost/mitra/keranjang/minta-persetujuan"),
@@ -512,13 +507,9 @@ def _run_fuzz(app: Flask) -> dict:
 
 
 def test_every_form_refuses_bad_input_without_a_5xx_and_in_indonesian(fuzzed):
-    new = {key: problem for key, problem in fuzzed["found"].items() if key not in KNOWN_ISSUES}
-    assert new == {}
+    assert fuzzed["found"] == {}
     assert fuzzed["sent"] > 1_000
 
-
-def test_every_known_issue_still_happens_so_the_list_only_shrinks(fuzzed):
-    assert KNOWN_ISSUES - set(fuzzed["found"]) == set(), "fixed: take it off KNOWN_ISSUES"
 
 
 def test_every_post_route_outside_the_api_is_fuzzed_or_skipped_with_a_reason(app, fuzzed):
