@@ -88,8 +88,18 @@ def import_products_command(sentra_slug: str, csv_file: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_places_command, seed_demo_command, create_admin_command, import_products_command):
-        app.cli.add_command(command)
-    from shop.outbox import cli as outbox_cli  # the worker and `search reindex`
+    """Add every package's commands, and wire each package's background work into the worker."""
+    from catalog import worker as catalog_worker
+    from catalog.search.cli import search_group
+    from orders import worker as orders_worker
+    from orders.impact.cli import impact_group
+    from orders.ledger.cli import ledger_group
+    from orders.payments.cli import expire_payments_command
+    from shop.outbox import cli as outbox_cli
 
+    for command in (seed_places_command, seed_demo_command, create_admin_command, import_products_command,
+                    expire_payments_command, ledger_group, impact_group, search_group):
+        app.cli.add_command(command)
     outbox_cli.init_app(app)
+    for package in (catalog_worker, orders_worker):
+        package.init_app(app)

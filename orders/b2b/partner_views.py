@@ -62,7 +62,6 @@ from shop.storage import StorageError
 
 bp = Blueprint("b2b_partner", __name__, url_prefix="/mitra")
 
-DASHBOARD_EXTENSION = "partner_dashboard"  # shop.partners.views.home renders it for verified members
 FIELD_MESSAGES = {
     "required": _l("Please fill this in."),
     "invalid": _l("This does not look right."),
@@ -95,11 +94,6 @@ def dashboard():
     g.membership = acting_membership(current_user)
     g.partner = g.membership.partner
     return render("b2b/partner/dashboard.html", board=dashboard_for(g.partner))[0]
-
-
-@bp.record_once
-def _offer_dashboard(state) -> None:
-    state.app.extensions[DASHBOARD_EXTENSION] = dashboard
 
 
 # --- requests for quote -------------------------------------------------------------------------------

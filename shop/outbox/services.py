@@ -1,6 +1,9 @@
 """Enqueue background work with the change that causes it; drain it in the worker.
 
-A handler is a plain function of the job's payload, registered by kind in a dict.
+A handler is a plain function of the job's payload, registered by kind in a dict; a
+periodic task (expire payments, complete delivered orders...) is a function of nothing that
+the worker runs about once a minute, registered per app. Each package registers its own
+(``catalog.worker``, ``orders.worker``); the composition root (``shop.cli``) calls them.
 Handlers must be idempotent: a job may run again after a crash, a lost lease or a
 retry, so running it twice must leave the same state as running it once.
 """
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import insert, or_, select, update
 
 from shop.db import utcnow
@@ -22,6 +26,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
 HANDLERS: dict[str, Handler] = {}
+PERIODIC_EXTENSION = "worker_periodic"  # app.extensions key: the app's periodic tasks, in order
 
 LEASE = timedelta(minutes=5)  # a job running longer than this may be taken by another worker
 BACKOFF_BASE = timedelta(seconds=30)
@@ -41,6 +46,16 @@ def register(kind: str) -> Callable[[Handler], Handler]:
         return fn
 
     return decorator
+
+
+def add_periodic(app: Flask, *tasks: Callable[[], object]) -> None:
+    """Have the worker of ``app`` run ``tasks`` about once a minute, after those added before."""
+    app.extensions.setdefault(PERIODIC_EXTENSION, []).extend(tasks)
+
+
+def periodic_tasks(app: Flask) -> list[Callable[[], object]]:
+    """The periodic tasks registered for ``app``, in the order they run."""
+    return app.extensions.get(PERIODIC_EXTENSION, [])
 
 
 def enqueue(kind: str, payload: dict[str, Any], run_after: datetime | None = None) -> OutboxJob:

@@ -1,10 +1,11 @@
 """The partner area at /mitra: the programme page, registration, and an organisation's own page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from shop import dashboards
 from shop.extensions import db
 from shop.partners import services
 from shop.partners.forms import (
@@ -26,10 +27,10 @@ def home():
     """What the partner programme is; a member sees their organisations.
 
     A member of a verified partner gets the partner's dashboard instead, when the B2B
-    area offers one (``app.extensions["partner_dashboard"]``, set by orders.b2b.partner_views).
+    area offers one (:data:`shop.dashboards.PARTNER`, provided by orders.blueprints).
     """
     memberships = services.memberships_of(current_user) if current_user.is_authenticated else []
-    dashboard = current_app.extensions.get("partner_dashboard")
+    dashboard = dashboards.provided(dashboards.PARTNER)
     if dashboard is not None and any(m.partner.is_verified for m in memberships):
         return dashboard()
     return render_template("shop/partners/home.html", memberships=memberships)

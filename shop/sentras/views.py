@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from shop import dashboards
 from shop.extensions import db
 from shop.i18n import current_language
 from shop.imaging import BAD_SHAPE_MESSAGE
@@ -28,7 +29,6 @@ from shop.places.services import kelurahan_choices, subsector_choices
 from shop.sentras import members as member_services
 from shop.sentras import services
 from shop.sentras.access import membership_for, sentra_required
-from shop.sentras.dashboard import dashboard_for
 from shop.sentras.forms import (
     ROLE_LABELS,
     InviteForm,
@@ -185,16 +185,18 @@ def decline_invite(invite_id: int):
 def manage_home(sentra_slug: str):
     """Status of the sentra (pending, suspended with its reason, active) and quick links.
 
-    An active sentra also gets its dashboard (:mod:`shop.sentras.dashboard`): what needs doing
-    now, sales of the last 30 days, top products, rating, balance and the last payout.
+    An active sentra also gets its dashboard, when the orders package provides one
+    (:data:`shop.dashboards.SENTRA`, :mod:`orders.dashboard.sentra`): what needs doing now,
+    sales of the last 30 days, top products, rating, balance and the last payout.
     """
     sentra = g.sentra
+    dashboard = dashboards.provided(dashboards.SENTRA)
     return render_template(
         "shop/sentras/manage_home.html",
         sentra=sentra,
         membership=g.membership,
         logo_url=_logo_url(sentra),
-        board=dashboard_for(sentra) if sentra.status == SentraStatus.ACTIVE else None,
+        board=dashboard(sentra) if dashboard is not None and sentra.status == SentraStatus.ACTIVE else None,
         endpoint_exists=lambda name: name in current_app.view_functions,
     )
 

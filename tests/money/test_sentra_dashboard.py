@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from catalog.products.models import Variant
+from orders.dashboard.sentra import CHART_DAYS
 from orders.ledger.models import Payout
 from orders.ledger.services import post
 from orders.models import Order
@@ -20,7 +21,6 @@ from orders.services import accept_order, cancel_by_sentra
 from orders.shipping.problems import answer_problem, raise_problem
 from shop.db import WIB, utcnow
 from shop.extensions import db
-from shop.sentras.dashboard import CHART_DAYS
 from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
 from tests.factories import add_member, make_checkout, make_product, make_sentra, make_user
 from tests.money.money_helpers import completed_order

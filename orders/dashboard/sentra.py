@@ -1,10 +1,10 @@
 """What an active sentra's dashboard at /kelola/<slug>/ shows: read-only queries, a fixed number per page.
 
-The figures come from orders, quotes, problems, stock and the ledger, which live in the
-``orders`` and ``catalog`` packages. ``shop`` does not import those at module level
-(DESIGN, Layout: dependencies point one way), so each query imports what it reads inside
-the function. Every list is capped and every count is one aggregate, so the page costs the
-same number of queries whatever the sentra's history (a test counts them).
+The figures come from orders, quotes, problems, stock and the ledger, so the dashboard lives
+here, beside its data; the shell's page (``shop.sentras.views.manage_home``) shows it through
+:mod:`shop.dashboards`, provided by :mod:`orders.blueprints`. Every list is capped and every
+count is one aggregate, so the page costs the same number of queries whatever the sentra's
+history (a test counts them).
 
 Sales are the goods value (``subtotal_idr``, without delivery and tax) of the orders that
 count as sold: not waiting for an online payment, not cancelled, not expired. Days are WIB days.
@@ -17,6 +17,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from catalog.products.models import Product, ProductStatus, Variant
+from orders.b2b.models import Rfq, RfqStatus
+from orders.ledger.models import Payout
+from orders.ledger.services import balance_idr
+from orders.models import Order, OrderLine, OrderStatus
+from orders.shipping.models import OrderProblem, ProblemStatus
+from orders.shipping.promises import late_clause
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.sentras.models import Sentra
@@ -125,11 +132,6 @@ def dashboard_for(sentra: Sentra, now: datetime | None = None) -> Dashboard:
 
 def todo_counts(sentra_id: int, now: datetime) -> ToDo:
     """The six counts of "what needs doing now", in one statement of scalar subqueries."""
-    from catalog.products.models import Product, ProductStatus, Variant
-    from orders.b2b.models import Rfq, RfqStatus
-    from orders.models import Order, OrderStatus
-    from orders.shipping.models import OrderProblem, ProblemStatus
-    from orders.shipping.promises import late_clause
 
     def count(model: Any, *where: Any):
         return select(func.count()).select_from(model).where(*where).scalar_subquery()
@@ -158,7 +160,6 @@ def _wib_day(column: Any) -> Any:
 
 def sales_chart(sentra_id: int, first_day: date, since: datetime) -> SalesChart:
     """Sales and order counts per WIB day from ``first_day`` (``since`` is its start in UTC), one bar a day."""
-    from orders.models import Order
 
     day = _wib_day(Order.created_at).label("day")
     rows = db.session.execute(
@@ -181,7 +182,6 @@ def sales_chart(sentra_id: int, first_day: date, since: datetime) -> SalesChart:
 
 def top_products(sentra_id: int, since: datetime, limit: int = TOP_PRODUCTS) -> list[TopProduct]:
     """The products sold most (by quantity) in orders placed since ``since``; ties by title."""
-    from orders.models import Order, OrderLine
 
     quantity = func.sum(OrderLine.quantity).label("quantity")
     title = func.max(OrderLine.title).label("title")
@@ -199,8 +199,6 @@ def top_products(sentra_id: int, since: datetime, limit: int = TOP_PRODUCTS) -> 
 
 def late_orders(sentra_id: int, now: datetime, limit: int = LIST_LIMIT) -> list[OrderRef]:
     """The orders furthest past their promised date (:func:`orders.shipping.promises.late_clause`)."""
-    from orders.models import Order
-    from orders.shipping.promises import late_clause
 
     rows = db.session.execute(
         select(Order.number, Order.promised_at)
@@ -213,8 +211,6 @@ def late_orders(sentra_id: int, now: datetime, limit: int = LIST_LIMIT) -> list[
 
 def open_problems(sentra_id: int, limit: int = LIST_LIMIT) -> list[OrderRef]:
     """The oldest problems waiting for the sentra's answer, by their orders' numbers."""
-    from orders.models import Order
-    from orders.shipping.models import OrderProblem, ProblemStatus
 
     rows = db.session.execute(
         select(Order.number, OrderProblem.created_at)
@@ -228,8 +224,6 @@ def open_problems(sentra_id: int, limit: int = LIST_LIMIT) -> list[OrderRef]:
 
 def money(sentra: Sentra) -> Money:
     """The ledger balance and the last payout the office recorded (the office pays balances out)."""
-    from orders.ledger.models import Payout
-    from orders.ledger.services import balance_idr
 
     last = db.session.execute(
         select(Payout.created_at, Payout.amount_idr).where(Payout.sentra_id == sentra.id)

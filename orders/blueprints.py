@@ -1,0 +1,69 @@
+"""Every route of the orders package, in one place; the app factory calls :func:`init_app`.
+
+Its pages have their own blueprints. Two kinds of route live on the shell's blueprints,
+because their endpoint names and URLs are a contract: the JSON routes (``api.*`` under
+/api/v1) and the office's impact dashboard (``admin.impact*`` under /admin). The modules
+that add them are listed here and must be imported before the shell registers those
+blueprints (``shop.create_app`` calls this before ``shop.blueprints.init_app``).
+
+It also gives the shell the dashboards it shows from orders data (:mod:`shop.dashboards`).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from orders import api as orders_api
+from orders.b2b import api as b2b_api
+from orders.b2b import partner_order_views, partner_quote_views, partner_views
+from orders.b2b import sentra_api as b2b_sentra_api
+from orders.b2b.catalogue_views import bp as b2b_catalogue_bp
+from orders.b2b.papers import bp as b2b_papers_bp
+from orders.b2b.sentra_views import bp as b2b_sentra_bp
+from orders.cart import api as cart_api
+from orders.cart.views import bp as cart_bp
+from orders.checkout import api as checkout_api
+from orders.checkout.views import bp as checkout_bp
+from orders.dashboard.sentra import dashboard_for as sentra_dashboard
+from orders.delivery.views import bp as delivery_bp
+from orders.impact import api as impact_api
+from orders.impact import views as impact_views
+from orders.ledger.views import bp as ledger_bp
+from orders.payments.transfer_views import bp as transfers_bp
+from orders.payments.views import bp as payments_bp
+from orders.payments.webhooks import bp as webhooks_bp
+from orders.review_views import bp as order_reviews_bp
+from orders.sentra_views import bp as orders_kelola_bp
+from orders.shipping import api as shipping_api
+from orders.shipping import track_api
+from orders.shipping.track_views import bp as tracking_bp
+from orders.shipping.views import bp as shipping_bp
+from orders.views import bp as orders_bp
+from shop import dashboards
+from shop.extensions import csrf
+
+API_ROUTES = (  # on the shell's API blueprint, under /api/v1
+    orders_api, cart_api, checkout_api,
+    b2b_api,  # /mitra/...: the partner's side of B2B
+    b2b_sentra_api,  # /kelola/<slug>/rfqs: the sentra's requests for quote
+    impact_api,  # /admin/impact
+    shipping_api,  # tracking events and handovers for sentras
+    track_api,  # /track/<number>
+)
+ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
+EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, orders_bp, orders_kelola_bp, webhooks_bp,
+    tracking_bp, order_reviews_bp,
+    partner_views.bp, b2b_sentra_bp, b2b_papers_bp, b2b_catalogue_bp,  # B2B: partner area, inbox, papers, catalogue
+    shipping_bp,  # fulfilment under /kelola/<slug>/
+    ledger_bp,  # the sentra's money under /kelola/<slug>/keuangan
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the orders blueprints on ``app`` and provide the shell's dashboards."""
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
+    dashboards.provide(app, dashboards.PARTNER, partner_views.dashboard)
+    dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)

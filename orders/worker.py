@@ -1,0 +1,40 @@
+"""The orders package's background work, registered with the worker (:mod:`shop.outbox.services`).
+
+Handlers send the emails of orders, B2B, the ledger, shipments, problems and pickups; the
+periodic tasks move orders on when time passes (payments expire, delivered orders complete,
+uncollected pickups are handled, overdue invoices are flagged, stale impact facts refreshed).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from orders import notify as order_notify
+from orders.b2b import notify as b2b_notify
+from orders.b2b.jobs import run_flag_overdue_invoices
+from orders.impact.facts import run_refresh_impact_facts
+from orders.ledger import notify as ledger_notify
+from orders.payments.cli import expire_payments
+from orders.shipping import notify as shipping_notify
+from orders.shipping import problem_notify
+from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
+from shop.outbox.services import add_periodic
+
+OUTBOX_HANDLERS = (  # each registers its kinds when imported
+    order_notify,  # order.*
+    b2b_notify,  # b2b.*
+    ledger_notify,  # ledger.*: payouts, bank account changes
+    shipping_notify,  # shipment.*
+    problem_notify,  # problem.* and pickup.*
+)
+PERIODIC_TASKS = (
+    expire_payments,
+    run_complete_delivered_orders,
+    run_handle_uncollected_pickups,
+    run_flag_overdue_invoices,
+    run_refresh_impact_facts,
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the orders package's periodic tasks with ``app``'s worker."""
+    add_periodic(app, *PERIODIC_TASKS)
