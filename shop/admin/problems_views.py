@@ -2,7 +2,7 @@
 
 Tabs: problems ``open`` (the sentra has not answered), ``answered`` (ready to settle),
 ``settled`` (refunded or closed), and ``late``: orders past their promised date across
-sentras. The office settles a problem with a refund (``refund_order``) or a close; either
+sentras. The office settles a problem with a refund (``orders.core.lifecycle.refund``) or a close; either
 completes the order (``orders.shipping.problems.settle_problem``). Settling asks for a
 confirmation tick, so it works without JavaScript.
 """
