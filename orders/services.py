@@ -6,7 +6,7 @@ sentra's ``sentra_id``), so someone else's order is simply not found.
 Changes lock the checkout's payment row and then its orders in id order (the lock
 order of :mod:`orders.core.locks`), so a cancel racing with a payment, the
 expiry job or another cancel waits and then sees the other's result. Every status
-change goes through :func:`orders.status.transition` (which writes the order event).
+change goes through :func:`orders.core.status.transition` (which writes the order event).
 Services flush, never commit.
 """
 from __future__ import annotations
@@ -20,11 +20,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from orders.core import lifecycle
+from orders.core.errors import (
+    InvalidTransitionError,
+    NotAllowedError,
+    OrderError,
+    OrderNotFoundError,
+)
 from orders.core.locks import lock_order
-from orders.errors import InvalidTransitionError, NotAllowedError, OrderError, OrderNotFoundError
-from orders.models import Checkout, Order, OrderStatus
+from orders.core.models import Checkout, Order, OrderStatus
+from orders.core.status import BUYER_CANCELLABLE, can_transition, transition
 from orders.shipping.promises import may_cancel_late
-from orders.status import BUYER_CANCELLABLE, can_transition, transition
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db

@@ -19,8 +19,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from orders.b2b.models import Invoice, InvoiceCounter, InvoiceStatus
+from orders.core.models import Order, OrderStatus
 from orders.core.signals import order_paid, order_status_changed
-from orders.models import Order, OrderStatus
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.partners.models import Partner

@@ -30,7 +30,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from catalog import stock
 from catalog.pricing import PartnerStrategy, strategy_for
-from orders import codes
 from orders.b2b.cart_approval import complete_partner_checkout, partner_purchase
 from orders.cart.models import Cart, CartLine
 from orders.checkout.errors import (
@@ -46,9 +45,9 @@ from orders.checkout.errors import (
     UnavailableItemsError,
 )
 from orders.checkout.quote import Quote, SentraQuote, cart_lines, is_unavailable, quote
-from orders.core import lifecycle
+from orders.core import codes, lifecycle
+from orders.core.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from orders.delivery.services import Destination, centroid
-from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from orders.payments.models import Payment, PaymentState
 from orders.payments.providers import (
     PaymentError,

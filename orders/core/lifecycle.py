@@ -5,7 +5,7 @@ through these functions, so the steps cannot drift apart.
 
 Each is idempotent: called again on an order already cancelled, expired or refunded, it
 changes nothing. Each records its event on the order (the status change through
-:func:`orders.status.transition`, a refund through :func:`orders.status.record_event`).
+:func:`orders.core.status.transition`, a refund through :func:`orders.core.status.record_event`).
 The caller holds the locks (:mod:`orders.core.locks`); these functions flush, never commit.
 """
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any
 from catalog import stock
 from catalog.products.models import StockReason
 from orders.core.locks import lock_payment
+from orders.core.models import Order, OrderStatus, PaymentStatus
 from orders.core.signals import order_refunded
-from orders.models import Order, OrderStatus, PaymentStatus
+from orders.core.status import record_event, transition
 from orders.payments.models import PaymentState, Refund
 from orders.payments.providers import get_provider
-from orders.status import record_event, transition
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.payments.models import Payment
 from shop.extensions import db
 

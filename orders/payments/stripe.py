@@ -26,7 +26,7 @@ from typing import Any
 
 import stripe as stripe_lib
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.payments.models import Payment, PaymentMethod, Refund
 from orders.payments.providers import PaymentError, PaymentProvider, Started, register
 from shop.extensions import db

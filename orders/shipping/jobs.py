@@ -23,10 +23,10 @@ from sqlalchemy import exists, func, select
 
 from orders.core import lifecycle
 from orders.core.locks import lock_order
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.core.models import Order, OrderEvent, OrderStatus
+from orders.core.status import transition
 from orders.shipping.models import OrderProblem, Shipment
 from orders.shipping.problems import UNSETTLED
-from orders.status import transition
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue

@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from orders.core import lifecycle
+from orders.core.errors import NotAllowedError, OrderError
 from orders.core.locks import lock_order
-from orders.errors import NotAllowedError, OrderError
-from orders.models import Order, OrderStatus
+from orders.core.models import Order, OrderStatus
+from orders.core.status import record_event, transition
 from orders.shipping.models import (
     OrderProblem,
     ProblemKind,
@@ -29,7 +30,6 @@ from orders.shipping.models import (
     Shipment,
     TrackingStatus,
 )
-from orders.status import record_event, transition
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue

@@ -3,7 +3,7 @@
 Each delivery method has its own transition table (:mod:`orders.shipping.timeline`): events may skip
 steps that do not apply, but never go backwards, and nothing follows ``delivered`` or
 ``returned``. The order's fulfilment status follows from the events, through
-:func:`orders.status.transition` and nowhere else (``timeline.ORDER_STATUS_FOR``):
+:func:`orders.core.status.transition` and nowhere else (``timeline.ORDER_STATUS_FOR``):
 ``ready_for_pickup`` makes it ``ready_for_pickup``, ``handed_to_courier`` ``shipped``,
 ``delivered`` ``delivered``, and ``returned`` cancels it (stock back, a paid order refunded).
 
@@ -32,8 +32,9 @@ from catalog.images import InvalidImageError, process_photo
 from catalog.products.models import StockReason
 from orders.core import lifecycle
 from orders.core.locks import lock_payment
+from orders.core.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
 from orders.core.signals import order_paid
-from orders.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
+from orders.core.status import record_event, transition
 from orders.payments.models import PaymentMethod, PaymentState
 from orders.shipping.errors import (
     CourierRequiredError,
@@ -70,7 +71,6 @@ from orders.shipping.timeline import (
     is_manager,
     normalise_waybill,
 )
-from orders.status import record_event, transition
 from shop import storage
 from shop.accounts.models import User
 from shop.db import utcnow

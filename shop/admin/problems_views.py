@@ -14,8 +14,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from orders.errors import OrderError
-from orders.models import Checkout, Order
+from orders.core.errors import OrderError
+from orders.core.models import Checkout, Order
 from orders.payments.providers import PaymentError
 from orders.shipping import problems
 from orders.shipping.models import OrderProblem

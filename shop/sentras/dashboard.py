@@ -127,7 +127,7 @@ def todo_counts(sentra_id: int, now: datetime) -> ToDo:
     """The six counts of "what needs doing now", in one statement of scalar subqueries."""
     from catalog.products.models import Product, ProductStatus, Variant
     from orders.b2b.models import Rfq, RfqStatus
-    from orders.models import Order, OrderStatus
+    from orders.core.models import Order, OrderStatus
     from orders.shipping.models import OrderProblem, ProblemStatus
     from orders.shipping.promises import late_clause
 
@@ -158,7 +158,7 @@ def _wib_day(column: Any) -> Any:
 
 def sales_chart(sentra_id: int, first_day: date, since: datetime) -> SalesChart:
     """Sales and order counts per WIB day from ``first_day`` (``since`` is its start in UTC), one bar a day."""
-    from orders.models import Order
+    from orders.core.models import Order
 
     day = _wib_day(Order.created_at).label("day")
     rows = db.session.execute(
@@ -181,7 +181,7 @@ def sales_chart(sentra_id: int, first_day: date, since: datetime) -> SalesChart:
 
 def top_products(sentra_id: int, since: datetime, limit: int = TOP_PRODUCTS) -> list[TopProduct]:
     """The products sold most (by quantity) in orders placed since ``since``; ties by title."""
-    from orders.models import Order, OrderLine
+    from orders.core.models import Order, OrderLine
 
     quantity = func.sum(OrderLine.quantity).label("quantity")
     title = func.max(OrderLine.title).label("title")
@@ -199,7 +199,7 @@ def top_products(sentra_id: int, since: datetime, limit: int = TOP_PRODUCTS) -> 
 
 def late_orders(sentra_id: int, now: datetime, limit: int = LIST_LIMIT) -> list[OrderRef]:
     """The orders furthest past their promised date (:func:`orders.shipping.promises.late_clause`)."""
-    from orders.models import Order
+    from orders.core.models import Order
     from orders.shipping.promises import late_clause
 
     rows = db.session.execute(
@@ -213,7 +213,7 @@ def late_orders(sentra_id: int, now: datetime, limit: int = LIST_LIMIT) -> list[
 
 def open_problems(sentra_id: int, limit: int = LIST_LIMIT) -> list[OrderRef]:
     """The oldest problems waiting for the sentra's answer, by their orders' numbers."""
-    from orders.models import Order
+    from orders.core.models import Order
     from orders.shipping.models import OrderProblem, ProblemStatus
 
     rows = db.session.execute(

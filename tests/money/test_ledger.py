@@ -10,15 +10,15 @@ from sqlalchemy import select
 
 from orders.b2b import quotes as quote_services
 from orders.core import lifecycle
+from orders.core.models import Order, OrderStatus
+from orders.core.status import transition
 from orders.ledger.models import LedgerEntry
 from orders.ledger.services import balance_idr, commission_of, sync_all, sync_order
-from orders.models import Order, OrderStatus
 from orders.payments.models import Refund
 from orders.payments.services import complete_refund, lose_dispute, mark_paid
 from orders.services import accept_order
 from orders.shipping import services as shipping
 from orders.shipping.jobs import complete_delivered_orders
-from orders.status import transition
 from shop.db import utcnow
 from shop.extensions import db
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq

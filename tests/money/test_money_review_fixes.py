@@ -5,12 +5,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from orders.core import lifecycle
+from orders.core.models import OrderStatus
+from orders.core.status import transition
 from orders.ledger import payouts
 from orders.ledger.models import LedgerEntry, PayoutShare
 from orders.ledger.services import balance_idr
-from orders.models import OrderStatus
 from orders.payments.services import complete_refund
-from orders.status import transition
 from shop.extensions import db
 from shop.sentras.models import SentraMembership
 from tests.factories import make_sentra, make_user

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from orders.b2b.models import Invoice, InvoiceStatus
 from orders.b2b.quotes import accept_quote
+from orders.core.models import OrderStatus
 from orders.core.signals import order_status_changed
+from orders.core.status import transition
 from orders.ledger.models import LedgerEntry
-from orders.models import OrderStatus
-from orders.status import transition
 from shop.extensions import db
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.money.money_helpers import completed_order

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from catalog.products.models import Variant
-from orders.models import OrderEvent
+from orders.core.models import OrderEvent
 from orders.payments.models import Refund
 from orders.payments.services import expire_due_payments, mark_paid
 from orders.services import cancel_by_buyer
@@ -51,7 +51,7 @@ def test_worker_runs_the_expiry(app, runner):
     db.session.commit()
     checkout_id = checkout.id
     runner.invoke(args=["worker", "--once"])
-    from orders.models import Checkout
+    from orders.core.models import Checkout
 
     assert db.session.get(Checkout, checkout_id).payment.state == "expired"
 

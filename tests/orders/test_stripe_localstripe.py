@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from orders.core import lifecycle
-from orders.models import Order
+from orders.core.models import Order
 from orders.payments.models import Payment
 from shop.extensions import db
 from tests.factories import make_user

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 
 from orders.core import lifecycle
-from orders.models import Order, OrderEvent
+from orders.core.models import Order, OrderEvent
 from orders.payments.models import Payment, Refund
 from orders.payments.services import mark_paid
 from shop.db import utcnow

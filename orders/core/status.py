@@ -1,7 +1,7 @@
 """An order's fulfilment status changes here and nowhere else.
 
 The transition table is the whole state machine; every change appends an
-:class:`~orders.models.OrderEvent` (who, when, from, to, note), as django-oscar's
+:class:`~orders.core.models.OrderEvent` (who, when, from, to, note), as django-oscar's
 ``set_status`` and its status-change rows do, and sends
 :data:`~orders.core.signals.order_status_changed` for the layers built on orders.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from orders.core.errors import InvalidTransitionError
+from orders.core.models import Order, OrderEvent, OrderStatus
 from orders.core.signals import order_status_changed
-from orders.errors import InvalidTransitionError
-from orders.models import Order, OrderEvent, OrderStatus
 from shop.extensions import db
 
 S = OrderStatus
