@@ -44,6 +44,7 @@ test-deps:
 test: translations test-deps
 	@if [ "$$CI" = "true" ] && [ -z "$$TEST_DATABASE_URL" ]; then \
 		echo "CI needs TEST_DATABASE_URL (PostgreSQL)"; exit 1; fi
+	$(BIN)/lint-imports
 	$(PYTEST) tests -m "not postgres_only"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -55,6 +56,7 @@ test: translations test-deps
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python -m bench
