@@ -162,7 +162,7 @@ def _oversell_check(variant_ids: list[int]) -> str:
     from sqlalchemy import func, select
 
     from catalog.products.models import StockMovement, Variant
-    from orders.models import OrderLine
+    from orders.core.models import OrderLine
     from shop.extensions import db
 
     scarce = variant_ids[1]

@@ -154,9 +154,9 @@ def _build(seed: int = 8) -> None:
 
     from catalog.products.models import Product, ProductEvent, StockMovement, Variant
     from orders.b2b.models import Quote, Rfq, RfqComment
+    from orders.core.models import Checkout, Order, OrderEvent
     from orders.impact import facts
     from orders.ledger.models import Payout, PayoutShare
-    from orders.models import Checkout, Order, OrderEvent
     from orders.shipping.models import Shipment, TrackingEvent
     from shop.accounts.models import User
     from shop.extensions import db

@@ -165,6 +165,17 @@ def release(variant_id: int, quantity: int, *, reason: StockReason = StockReason
     return _apply(variant_id, _positive(quantity), reason, actor_id=actor_id, order_id=order_id)
 
 
+def release_lines(lines: Iterable[Line], *, reason: StockReason = StockReason.CANCEL, order_id: int | None = None,
+                  actor_id: int | None = None) -> list[StockMovement]:
+    """Give back an order's reserved lines (a cancel, an expiry, a return), one movement per line,
+    in ascending variant id order (the lock order of every reservation). Flushes.
+
+    The order is only an id here: the catalog never imports orders.
+    """
+    return [release(line.variant_id, line.quantity, reason=reason, order_id=order_id, actor_id=actor_id)
+            for line in sorted(lines, key=lambda line: line.variant_id)]
+
+
 def restock(variant_id: int, quantity: int, *, actor_id: int | None = None,
             note: str | None = None) -> StockMovement:
     """Add newly made or bought units. Flushes."""

@@ -12,8 +12,8 @@ from typing import Any
 from flask import current_app, g, request
 
 from orders import services
-from orders.errors import OrderError, OrderNotFoundError
-from orders.models import Order, OrderStatus
+from orders.core.errors import OrderError, OrderNotFoundError
+from orders.core.models import Order, OrderStatus
 from orders.payments.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required, api_sentra_required

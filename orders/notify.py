@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from orders.models import Checkout, DeliveryMethod, Order
+from orders.core.models import Checkout, DeliveryMethod, Order
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.i18n import rupiah

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from catalog.reviews.models import Review
 from catalog.reviews.services import create_review
-from orders.errors import OrderError, OrderNotFoundError
-from orders.models import Order, OrderLine, OrderStatus
+from orders.core.errors import OrderError, OrderNotFoundError
+from orders.core.models import Order, OrderLine, OrderStatus
 from shop.accounts.models import User
 from shop.extensions import db
 

@@ -13,8 +13,8 @@ from catalog.images import MAX_BYTES
 from catalog.reviews.forms import ReviewForm
 from catalog.reviews.services import DuplicateReviewError, InvalidReviewError
 from orders import review_services, services
-from orders.errors import OrderNotFoundError
-from orders.models import Order
+from orders.core.errors import OrderNotFoundError
+from orders.core.models import Order
 from orders.review_services import NotDeliveredError
 from shop.extensions import db
 from shop.storage import StorageError, get_storage

@@ -22,9 +22,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from orders import services
-from orders.errors import OrderError, OrderNotFoundError
+from orders.core.errors import OrderError, OrderNotFoundError
+from orders.core.models import Order, OrderStatus
 from orders.forms import AcceptForm, SentraCancelForm
-from orders.models import Order, OrderStatus
 from orders.payments.providers import PaymentError
 from shop.extensions import db
 from shop.sentras.access import sentra_required

@@ -4,9 +4,9 @@ Orders are always loaded by their owner and number (the buyer's ``buyer_id``, th
 sentra's ``sentra_id``), so someone else's order is simply not found.
 
 Changes lock the checkout's payment row and then its orders in id order (the lock
-order of :mod:`orders.payments.services`), so a cancel racing with a payment, the
+order of :mod:`orders.core.locks`), so a cancel racing with a payment, the
 expiry job or another cancel waits and then sees the other's result. Every status
-change goes through :func:`orders.status.transition` (which writes the order event).
+change goes through :func:`orders.core.status.transition` (which writes the order event).
 Services flush, never commit.
 """
 from __future__ import annotations
@@ -19,17 +19,20 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from orders.checkout.services import return_stock
-from orders.errors import InvalidTransitionError, NotAllowedError, OrderError, OrderNotFoundError
-from orders.models import Checkout, Order, OrderStatus, PaymentStatus
-from orders.payments.models import PaymentState
-from orders.payments.services import lock_payment, refund_order
+from orders.core import lifecycle
+from orders.core.errors import (
+    InvalidTransitionError,
+    NotAllowedError,
+    OrderError,
+    OrderNotFoundError,
+)
+from orders.core.locks import lock_order
+from orders.core.models import Checkout, Order, OrderStatus
+from orders.core.status import BUYER_CANCELLABLE, can_transition, transition
 from orders.shipping.promises import may_cancel_late
-from orders.status import BUYER_CANCELLABLE, can_transition, transition
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
-from shop.outbox.services import enqueue
 from shop.sentras.models import Sentra
 
 S = OrderStatus
@@ -48,9 +51,6 @@ INBOX_STATUSES: tuple[str, ...] = (
     S.PLACED, S.PROCESSING, S.READY_FOR_PICKUP, S.SHIPPED, S.DELIVERED, S.COMPLETED,
     S.PENDING_PAYMENT, S.CANCELLED, S.EXPIRED,
 )
-
-PAID_STATUSES = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED})
-
 
 class InvalidReasonError(OrderError):
     """A cancel reason that is missing, too short or too long (the API's 422)."""
@@ -180,22 +180,6 @@ def sentra_may_accept(order: Order) -> bool:
     return order.status == S.PLACED
 
 
-def _lock(order: Order) -> Order:
-    """Lock ``order``'s payment, then its checkout's orders in id order, and re-read them.
-
-    The lock order of :func:`orders.payments.services.lock_payment` (which this uses), so a
-    cancel never deadlocks with a payment, a refund or the expiry job.
-    """
-    payment = order.checkout.payment
-    if payment is not None:
-        lock_payment(payment.id)
-        return db.session.get(Order, order.id)
-    return db.session.scalar(
-        select(Order).where(Order.id == order.id).with_for_update(of=Order)
-        .execution_options(populate_existing=True)
-    )
-
-
 def _clean_reason(reason: str | None, *, required: bool) -> str | None:
     reason = " ".join((reason or "").split())
     if not reason:
@@ -207,39 +191,11 @@ def _clean_reason(reason: str | None, *, required: bool) -> str | None:
     return reason
 
 
-def _cancel(order: Order, actor: User | None, reason: str | None, note: str, by: str,
-            config: Mapping[str, Any]) -> Order:
-    """Cancel a locked order: status, reason, stock back, refund if paid, notification. Flushes."""
-    transition(order, S.CANCELLED, actor, note)
-    order.cancel_reason = reason
-    return_stock(order, actor)
-    if order.payment_status in PAID_STATUSES:
-        refund_order(order, actor, reason or note, config)
-    _close_unpaid_payment(order)
-    enqueue("order.cancelled", {"order_id": order.id, "by": by})
-    db.session.flush()
-    return order
-
-
-def _close_unpaid_payment(order: Order) -> None:
-    """Every order of an unpaid checkout is cancelled: nothing is left to pay, so the payment closes.
-
-    (Money that still arrives is booked and refunded by ``mark_paid``.)
-    """
-    payment = order.checkout.payment
-    # A transfer whose proof is waiting (processing) stays open: the money has probably been
-    # sent, and the office's confirmation then books it and refunds the cancelled orders.
-    if payment is None or payment.state != PaymentState.PENDING:
-        return
-    if all(o.status in (S.CANCELLED, S.EXPIRED) for o in order.checkout.orders):
-        payment.state = PaymentState.CANCELLED
-
-
 def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mapping[str, Any]) -> Order:
     """The buyer cancels ``order`` before the sentra has started on it. Locks; flushes.
 
     The stock goes back (stock movements with reason ``cancel``); a paid order is refunded
-    (:func:`orders.payments.services.refund_order`: at once by card, pending for the office
+    (:func:`orders.core.lifecycle.refund`: at once by card, pending for the office
     by bank transfer); ``order.cancelled`` is enqueued.
 
     A late order (past its promised date, :mod:`orders.shipping.promises`) that is not yet
@@ -252,14 +208,15 @@ def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mappi
     if order.buyer_id != buyer.id:
         raise NotAllowedError("this is not your order")
     reason = _clean_reason(reason, required=False)
-    order = _lock(order)
+    order = lock_order(order)
     late = order.status not in BUYER_CANCELLABLE and may_cancel_late(order.promised_at, utcnow(), order.status)
     if order.status not in BUYER_CANCELLABLE and not late:
         if order.status == S.CANCELLED:
             raise NotAllowedError("this order is already cancelled")
         raise NotAllowedError("the sentra has already started on this order; contact the sentra to cancel it")
     note = "cancelled by the buyer" + (" (late)" if late else "") + (f": {reason}" if reason else "")
-    return _cancel(order, buyer, reason, note, "buyer", config)
+    lifecycle.cancel(order, buyer, note, config, reason=reason, by="buyer")
+    return order
 
 
 def cancel_by_sentra(order: Order, actor: User, reason: str | None, config: Mapping[str, Any]) -> Order:
@@ -273,10 +230,11 @@ def cancel_by_sentra(order: Order, actor: User, reason: str | None, config: Mapp
     :raise PaymentError: the refund was refused; nothing changed.
     """
     reason = _clean_reason(reason, required=True)
-    order = _lock(order)
+    order = lock_order(order)
     if not sentra_may_cancel(order):
         raise InvalidTransitionError(order.status, S.CANCELLED)
-    return _cancel(order, actor, reason, f"cancelled by the sentra: {reason}", "sentra", config)
+    lifecycle.cancel(order, actor, f"cancelled by the sentra: {reason}", config, reason=reason, by="sentra")
+    return order
 
 
 def accept_order(order: Order, actor: User) -> Order:
@@ -284,7 +242,7 @@ def accept_order(order: Order, actor: User) -> Order:
 
     :raise InvalidTransitionError: the order is not ``placed`` (e.g. accepted already, or cancelled).
     """
-    order = _lock(order)
+    order = lock_order(order)
     if order.status != S.PLACED:
         raise InvalidTransitionError(order.status, S.PROCESSING)
     transition(order, S.PROCESSING, actor, "accepted by the sentra")
@@ -312,7 +270,7 @@ def change_status(order: Order, to: str, actor: User, note: str | None, config: 
         raise NotAllowedError(f"{target} follows from the order's tracking events; record them instead")
     if target not in SENTRA_SETTABLE:
         raise NotAllowedError(f"a sentra does not set {target} by hand")
-    order = _lock(order)
+    order = lock_order(order)
     if not can_transition(order.status, target):
         raise InvalidTransitionError(order.status, target)
     transition(order, target, actor, note)

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from orders import services
-from orders.errors import OrderError, OrderNotFoundError
+from orders.core.errors import OrderError, OrderNotFoundError
+from orders.core.models import Order
 from orders.forms import BuyerCancelForm
-from orders.models import Order
 from orders.notes import display_note
 from orders.payments.providers import PaymentError
 from shop.extensions import db

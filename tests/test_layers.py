@@ -47,9 +47,9 @@ def test_the_project_keeps_its_layer_contracts():
 
 
 @pytest.mark.parametrize(("module", "target"), [
-    pytest.param("catalog.products.scratch", "orders.models", id="catalog-imports-orders"),
+    pytest.param("catalog.products.scratch", "orders.core.models", id="catalog-imports-orders"),
     pytest.param("shop.sentras.scratch", "catalog.products.models", id="shell-imports-catalog"),
-    pytest.param("shop.outbox.scratch", "orders.models", id="shell-imports-orders"),
+    pytest.param("shop.outbox.scratch", "orders.core.models", id="shell-imports-orders"),
     pytest.param("shop.accounts.scratch", "shop.admin.ledger_views", id="shell-reaches-orders-through-the-office"),
 ])
 def test_a_back_edge_inside_a_function_breaks_a_contract_that_names_it(tmp_path, module, target):
@@ -62,7 +62,7 @@ def test_a_back_edge_inside_a_function_breaks_a_contract_that_names_it(tmp_path,
 
 
 def test_the_composition_root_may_import_catalog_and_orders(tmp_path):
-    project = _project_with(tmp_path, "shop.seed.scratch", _lazy_import("orders.models"))
+    project = _project_with(tmp_path, "shop.seed.scratch", _lazy_import("orders.core.models"))
 
     result = _lint_imports(project)
 

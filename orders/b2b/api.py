@@ -34,7 +34,7 @@ from orders.b2b.serialize import (
     rfq_json,
 )
 from orders.checkout.services import AddressInput
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 from orders.payments.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required

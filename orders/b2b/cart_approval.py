@@ -24,7 +24,7 @@ from orders.b2b.errors import B2bValidationError
 from orders.b2b.invoices import due_on_for, issue_invoice
 from orders.b2b.models import ApprovalStatus, PurchaseApproval
 from orders.checkout.errors import CheckoutError
-from orders.models import Checkout, Order
+from orders.core.models import Checkout, Order
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db

@@ -2,7 +2,7 @@
 and HTTP ``status`` and, where a form needs it, ``fields`` (field name -> problem)."""
 from __future__ import annotations
 
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 
 
 class B2bError(OrderError):

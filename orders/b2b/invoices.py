@@ -5,7 +5,8 @@ single ``UPDATE ... RETURNING`` in the transaction that inserts the invoice. The
 row lock serialises concurrent invoicing of one sentra, and a rolled-back
 transaction gives its number back with it, so numbers have neither gaps nor
 duplicates (the unique ``(sentra_id, year, sequence)`` is the backstop). A
-cancelled order's invoice becomes ``void`` and keeps its number.
+cancelled order's invoice becomes ``void`` and keeps its number; a paid order's invoice
+is ``paid`` (both through the receivers of :mod:`orders.core.signals` at the end).
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from orders.b2b.models import Invoice, InvoiceCounter, InvoiceStatus
-from orders.models import Order
+from orders.core.models import Order, OrderStatus
+from orders.core.signals import order_paid, order_status_changed
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.partners.models import Partner
@@ -163,3 +165,15 @@ def due_on_for(terms_days: int | None, expires_at: datetime | None, now: datetim
     if terms_days:
         return today + timedelta(days=terms_days)
     return today_wib(expires_at) if expires_at is not None else today
+
+
+@order_status_changed.connect
+def _void_when_order_ends(order: Order, *, to_status: str, **_: Any) -> None:
+    if order.partner_id is not None and to_status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+        void_for_order(order)
+
+
+@order_paid.connect
+def _paid_when_order_paid(order: Order, *, when: datetime, **_: Any) -> None:
+    if order.partner_id is not None:
+        paid_for_order(order, when)

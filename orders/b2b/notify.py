@@ -29,7 +29,7 @@ from werkzeug.routing import BuildError
 
 from orders.b2b.jobs import OVERDUE_JOB
 from orders.b2b.models import Invoice, PurchaseApproval, Quote, Rfq, RfqComment, Side
-from orders.models import Order
+from orders.core.models import Order
 from orders.notify import _language_of, external_url
 from shop.accounts.models import User
 from shop.extensions import db

@@ -29,8 +29,8 @@ from orders.b2b.partner_orders import (
     load_invoice_for_order,
     load_partner_order,
 )
-from orders.errors import OrderNotFoundError
-from orders.models import Order
+from orders.core.errors import OrderNotFoundError
+from orders.core.models import Order
 from orders.shipping.carriers import carrier_label
 from shop.accounts.models import User
 from shop.extensions import db

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from orders.b2b.access import acting_membership, can_approve
 from orders.b2b.errors import ApprovalNotAllowedError, B2bError, NotPartnerError
 from orders.b2b.invoices import today_wib
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 from shop.i18n import rupiah
 
 PER_PAGE = 20

@@ -23,7 +23,7 @@ from orders.b2b.models import (
     Rfq,
     RfqStatus,
 )
-from orders.models import Order, OrderStatus
+from orders.core.models import Order, OrderStatus
 from shop.extensions import db
 from shop.partners.models import Partner
 from shop.sentras.models import Sentra

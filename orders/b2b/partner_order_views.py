@@ -19,7 +19,7 @@ from orders.b2b.partner_common import PER_PAGE, error_message, page_number, part
 from orders.b2b.partner_dashboard import invoice_totals
 from orders.b2b.partner_forms import HandoverConfirmForm
 from orders.b2b.partner_views import bp
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 from orders.payments.providers import get_provider
 from shop.extensions import db
 

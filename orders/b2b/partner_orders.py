@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from orders.b2b.errors import B2bValidationError, NotFoundError
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import HandoverRecord, Invoice, InvoiceStatus
-from orders.models import Order
+from orders.core.models import Order
 from orders.shipping import services as shipping
 from orders.shipping.errors import InvalidRecipientError
 from shop.accounts.models import User

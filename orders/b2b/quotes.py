@@ -21,7 +21,6 @@ from sqlalchemy.orm import selectinload
 
 from catalog import stock
 from catalog.products.models import Product, Variant
-from orders import codes
 from orders.b2b import terms
 from orders.b2b.access import can_approve
 from orders.b2b.errors import (
@@ -44,7 +43,8 @@ from orders.b2b.models import (
     RfqStatus,
 )
 from orders.b2b.rfqs import MAX_LINES, MAX_QUANTITY, OPEN_STATUSES, load_sentra_rfq
-from orders.models import (
+from orders.core import codes
+from orders.core.models import (
     Checkout,
     DeliveryMethod,
     Order,

@@ -25,7 +25,7 @@ from orders.cart import services as cart
 from orders.cart.errors import CartError
 from orders.cart.models import CartLine
 from orders.checkout.services import AddressInput
-from orders.models import Order, OrderLine
+from orders.core.models import Order, OrderLine
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.partners.models import PartnerMembership

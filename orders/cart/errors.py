@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from catalog import stock as catalog_stock
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 
 
 class CartError(OrderError):

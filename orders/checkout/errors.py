@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 
 
 class CheckoutError(OrderError):

@@ -30,8 +30,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from catalog import stock
 from catalog.pricing import PartnerStrategy, strategy_for
-from catalog.products.models import StockReason
-from orders import codes
 from orders.b2b.cart_approval import complete_partner_checkout, partner_purchase
 from orders.cart.models import Cart, CartLine
 from orders.checkout.errors import (
@@ -47,8 +45,9 @@ from orders.checkout.errors import (
     UnavailableItemsError,
 )
 from orders.checkout.quote import Quote, SentraQuote, cart_lines, is_unavailable, quote
+from orders.core import codes, lifecycle
+from orders.core.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from orders.delivery.services import Destination, centroid
-from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from orders.payments.models import Payment, PaymentState
 from orders.payments.providers import (
     PaymentError,
@@ -58,7 +57,6 @@ from orders.payments.providers import (
 )
 from orders.shipping.models import Shipment
 from orders.shipping.promises import promised_at
-from orders.status import transition
 from shop.accounts.checks import check_name, check_phone
 from shop.accounts.models import User
 from shop.db import utcnow
@@ -326,7 +324,7 @@ def _record_start(payment_id: int, started: Started) -> None:
     db.session.commit()
 
 
-def _abandon(checkout_id: int, message: str) -> None:
+def _abandon(checkout_id: int, message: str, config: Mapping[str, Any]) -> None:
     """Step 2 failed: the orders are cancelled and their stock goes back. Commits."""
     payment = db.session.scalar(select(Payment).where(Payment.checkout_id == checkout_id).with_for_update())
     if payment is None or payment.state != PaymentState.PENDING:
@@ -336,17 +334,8 @@ def _abandon(checkout_id: int, message: str) -> None:
     payment.failure_message = message[:500]
     payment.provider_started_at = None
     for order in db.session.scalars(select(Order).where(Order.checkout_id == checkout_id).order_by(Order.id)):
-        return_stock(order, actor=None)
-        transition(order, OrderStatus.CANCELLED, None, f"payment could not start: {message}")
+        lifecycle.cancel(order, None, f"payment could not start: {message}", config, job=None)
     db.session.commit()
-
-
-def return_stock(order: Order, actor: User | None, reason: StockReason = StockReason.CANCEL) -> None:
-    """Give back what ``order`` reserved (lines of stocked variants), in ascending variant id. Flushes."""
-    for line in sorted(order.lines, key=lambda item: item.variant_id or 0):
-        if line.variant_id is not None and not line.made_to_order:
-            stock.release(line.variant_id, line.quantity, reason=reason, order_id=order.id,
-                          actor_id=getattr(actor, "id", None))
 
 
 def start_payment(checkout: Checkout, config: Mapping[str, Any]) -> None:
@@ -362,12 +351,12 @@ def start_payment(checkout: Checkout, config: Mapping[str, Any]) -> None:
         started = provider.start(payment, config)
     except PaymentError as error:
         db.session.rollback()
-        _abandon(checkout_id, error.message)
+        _abandon(checkout_id, error.message, config)
         raise
     except Exception as error:  # the provider is down or answered nonsense
         log.exception("payment provider %s failed to start checkout %s", provider.name, checkout_id)
         db.session.rollback()
-        _abandon(checkout_id, type(error).__name__)
+        _abandon(checkout_id, type(error).__name__, config)
         raise PaymentError("the payment could not be started; nothing was charged, please try again",
                            "payment_unavailable") from error
     _record_start(payment_id, started)

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.b2b.models import Rfq, RfqStatus
+from orders.core.models import Order, OrderLine, OrderStatus
 from orders.ledger.models import Payout
 from orders.ledger.services import balance_idr
-from orders.models import Order, OrderLine, OrderStatus
 from orders.shipping.models import OrderProblem, ProblemStatus
 from orders.shipping.promises import late_clause
 from shop.db import WIB, utcnow

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from orders.core.models import DeliveryMethod
 from orders.delivery import fees
 from orders.delivery.models import DeliverySettings
-from orders.models import DeliveryMethod
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra

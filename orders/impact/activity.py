@@ -26,8 +26,8 @@ from sqlalchemy import ColumnElement, and_, literal, or_, select, true, union_al
 
 from catalog.products.models import ProductEvent, StockMovement, StockReason
 from orders.b2b.models import Quote, Rfq, RfqComment, Side
+from orders.core.models import Order, OrderEvent
 from orders.impact.period import Month, Period
-from orders.models import Order, OrderEvent
 from orders.shipping.models import Shipment, TrackingEvent
 from shop.db import UTCDateTime
 from shop.extensions import db

@@ -23,8 +23,8 @@ from sqlalchemy import delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from orders.core.models import Checkout, Order, OrderStatus
 from orders.impact.models import OrderFact, StaleBuyer
-from orders.models import Checkout, Order, OrderStatus
 from shop.db import WIB
 from shop.extensions import db
 from shop.places.models import Kelurahan

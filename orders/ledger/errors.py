@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 
 
 class LedgerError(OrderError):

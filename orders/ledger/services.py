@@ -13,8 +13,8 @@ the sentra's hands. So, per order:
 - a lost card dispute: a debit of what is still credited (``dispute:<order id>``).
 
 :func:`sync_order` works all of that out from the order as it is now and posts only the
-entries that are missing, so every hook (and ``flask --app shop ledger sync``, or a worker
-that runs twice) can call it again without counting anything twice: each entry's key is
+entries that are missing, so every hook (the receivers of :mod:`orders.core.signals` at the
+end of this module, ``flask --app shop ledger sync``, a worker that runs twice) can call it again without counting anything twice: each entry's key is
 unique in the database. The commission rate is the sentra's override or the configured
 ``PLATFORM_COMMISSION_BP``, recorded on the entry; card fees are the platform's, inside its
 commission, and a bank transfer's unique code is not the sentra's (it is not in the order).
@@ -24,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from orders.core.models import Order, OrderStatus, PaymentStatus
+from orders.core.signals import order_dispute_lost, order_paid, order_refunded, order_status_changed
 from orders.ledger.models import EntryKind, LedgerEntry
-from orders.models import Order, OrderStatus, PaymentStatus
 from orders.payments.models import Refund
 from shop.extensions import db
 from shop.sentras.models import Sentra
@@ -197,3 +199,28 @@ def sync_all(config: Mapping[str, Any], batch: int = 500) -> int:
             count += len(sync_order(order, config))
         db.session.commit()
     return count
+
+
+# --- what the ledger hears from the order core (orders.core.signals) ------------------------------
+
+
+@order_status_changed.connect
+def _sync_when_completed(order: Order, *, to_status: str, **_: Any) -> None:
+    if to_status == OrderStatus.COMPLETED:
+        sync_order(order, current_app.config)  # credits the sentra (or takes the pickup commission)
+
+
+@order_paid.connect
+def _sync_when_paid(order: Order, *, config: Mapping[str, Any], **_: Any) -> None:
+    if order.status == OrderStatus.COMPLETED:  # an invoice on terms paid after completion
+        sync_order(order, config)
+
+
+@order_refunded.connect
+def _sync_when_refunded(order: Order, **_: Any) -> None:
+    sync_order(order, current_app.config)  # a credited order gives back its refunded part
+
+
+@order_dispute_lost.connect
+def _sync_when_dispute_lost(order: Order, *, config: Mapping[str, Any], **_: Any) -> None:
+    sync_order(order, config)  # takes back what is still credited

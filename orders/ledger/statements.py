@@ -10,9 +10,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from catalog.storefront.queries import Page
+from orders.core.models import Order
 from orders.ledger.errors import InvalidDateRangeError
 from orders.ledger.models import LedgerEntry, Payout
-from orders.models import Order
 from shop.db import WIB
 from shop.extensions import db
 from shop.spreadsheet import csv_text

@@ -32,11 +32,11 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import select
 
-from orders.errors import OrderError
-from orders.models import Checkout, Order
+from orders.core.errors import OrderError
+from orders.core.models import Checkout, Order
+from orders.core.status import record_event
 from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
 from orders.payments.providers import PaymentError, PaymentProvider, register
-from orders.status import record_event
 from shop import imaging, storage
 from shop.db import utcnow
 from shop.extensions import db

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from orders.models import DeliveryMethod, OrderStatus
+from orders.core.models import DeliveryMethod, OrderStatus
 from orders.payments.providers import PaymentProvider, register
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from orders.models import Checkout, Order, OrderStatus
+from orders.core.models import Checkout, Order, OrderStatus
 from orders.payments.models import Payment, PaymentState, Refund
 
 

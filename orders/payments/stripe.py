@@ -26,7 +26,7 @@ from typing import Any
 
 import stripe as stripe_lib
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.payments.models import Payment, PaymentMethod, Refund
 from orders.payments.providers import PaymentError, PaymentProvider, Started, register
 from shop.extensions import db
@@ -240,7 +240,7 @@ class StripeCard(PaymentProvider):
         """Refund ``amount_idr`` of ``order`` on the PaymentIntent. Network, then flushes the Refund row.
 
         The row is ``succeeded`` or ``pending`` as Stripe answered, never booked here
-        (``completed_at`` stays empty: :func:`orders.payments.services.apply_refund` books it).
+        (``completed_at`` stays empty: :func:`orders.core.lifecycle.apply_refund` books it).
         The idempotency key is derived from what the order had refunded before (and how many
         of its refunds failed), so a repeat of the same refund (a double click) is one refund at
         Stripe, while a retry after a failure is a new one.

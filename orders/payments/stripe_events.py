@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from orders.core.lifecycle import apply_refund
 from orders.payments.models import Payment, PaymentMethod, ProviderEvent, Refund
 from orders.payments.services import (
-    apply_refund,
     flag_dispute,
     lose_dispute,
     mark_failed,

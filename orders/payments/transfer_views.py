@@ -14,10 +14,10 @@ from flask_login import current_user, login_required
 
 from orders.checkout.errors import CheckoutNotFoundError
 from orders.checkout.services import load_checkout
-from orders.models import Checkout
+from orders.core.locks import lock_payment
+from orders.core.models import Checkout
 from orders.payments import bank_transfer
 from orders.payments.models import PaymentMethod
-from orders.payments.services import lock_payment
 from shop.db import utcnow
 from shop.extensions import db, limiter
 from shop.storage import StorageError

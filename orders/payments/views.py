@@ -14,10 +14,11 @@ from flask_login import current_user, login_required
 
 from orders.checkout.errors import CheckoutNotFoundError
 from orders.checkout.services import load_checkout
-from orders.models import Checkout
+from orders.core.locks import lock_payment
+from orders.core.models import Checkout
 from orders.payments.models import PaymentMethod
 from orders.payments.providers import PaymentError, get_provider
-from orders.payments.services import PAID_STATES, WAITING, lock_payment, mark_failed, mark_paid
+from orders.payments.services import PAID_STATES, WAITING, mark_failed, mark_paid
 from orders.payments.stripe import IntentRef, StripeCard
 from shop.db import utcnow
 from shop.errors import api_error

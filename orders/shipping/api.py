@@ -15,8 +15,8 @@ from typing import Any
 from flask import g, request
 
 from orders import services as order_services
-from orders.errors import OrderError, OrderNotFoundError
-from orders.models import Order
+from orders.core.errors import OrderError, OrderNotFoundError
+from orders.core.models import Order
 from orders.payments.providers import PaymentError
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orders.errors import OrderError
+from orders.core.errors import OrderError
 
 
 class ShippingError(OrderError):

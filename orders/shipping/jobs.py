@@ -7,7 +7,7 @@
   its stock returned and, when paid, refunded.
 
 Both are idempotent: each order is handled in its own short transaction, under the lock order
-of :mod:`orders.payments.services` (payment, then the checkout's orders, then the shipment),
+of :mod:`orders.core.locks` (payment, then the checkout's orders, then the shipment),
 and checked again once locked, so a second worker, a late handover or a problem raised in the
 meantime wins and the job leaves the order alone.
 """
@@ -21,13 +21,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import exists, func, select
 
-from orders.checkout.services import return_stock
-from orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
-from orders.payments.models import PaymentState
-from orders.payments.services import refund_order
+from orders.core import lifecycle
+from orders.core.locks import lock_order
+from orders.core.models import Order, OrderEvent, OrderStatus
+from orders.core.status import transition
 from orders.shipping.models import OrderProblem, Shipment
-from orders.shipping.problems import UNSETTLED, lock_order
-from orders.status import transition
+from orders.shipping.problems import UNSETTLED
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 S = OrderStatus
 DEFAULT_AUTOCOMPLETE_DAYS = 3
 DEFAULT_COLLECT_DAYS = 3
-PAID = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 def _reached(status: str):
@@ -98,19 +96,9 @@ def _lock_shipment(order_id: int) -> Shipment | None:
 
 
 def _cancel_uncollected(order: Order, days: int, config: Mapping[str, Any]) -> None:
-    """Cancel a locked, uncollected pickup order: stock back, refund if paid, buyer told. Flushes."""
+    """Cancel a locked, uncollected pickup order (stock back, refund if paid, buyer told). Flushes."""
     reason = f"not collected within {days} days"
-    transition(order, S.CANCELLED, None, f"cancelled automatically: {reason}")
-    order.cancel_reason = reason
-    return_stock(order, None)
-    if order.payment_status in PAID:
-        refund_order(order, None, reason, config)
-    payment = order.checkout.payment
-    if payment is not None and payment.state in (PaymentState.PENDING, PaymentState.PROCESSING) and all(
-            o.status in (S.CANCELLED, S.EXPIRED) for o in order.checkout.orders):
-        payment.state = PaymentState.CANCELLED  # nothing is left to pay at the sentra
-    enqueue("pickup.cancelled", {"order_id": order.id})
-    db.session.flush()
+    lifecycle.cancel(order, None, f"cancelled automatically: {reason}", config, reason=reason, job="pickup.cancelled")
 
 
 def handle_uncollected_pickups(now: datetime, config: Mapping[str, Any]) -> tuple[int, int]:

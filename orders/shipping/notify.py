@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.notify import _greeting, _load, _mail_buyer, _order_link
 from orders.shipping.carriers import carrier_label, tracking_url
 from orders.shipping.models import TrackingEvent

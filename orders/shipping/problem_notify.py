@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.notify import external_url
 from orders.shipping.models import OrderProblem, ProblemKind, ProblemStatus
 from shop.accounts.models import User

@@ -2,12 +2,12 @@
 
 An open or answered problem holds its order at ``delivered`` (the auto-complete job skips it).
 The buyer may have one such problem per order at a time; the sentra answers once; the program
-office settles with a refund (``refund_order``; the problem becomes ``refunded``) or a close
+office settles with a refund (``lifecycle.refund``; the problem becomes ``refunded``) or a close
 (``closed``), and either way the order becomes ``completed``. Every change appends an order
 event (``record_event`` / ``transition``) and enqueues an email (:mod:`orders.shipping.problem_notify`).
 
 Changes lock the checkout's payment and its orders (the lock order of
-:mod:`orders.payments.services`) before reading the problem again. Services flush, never commit.
+:mod:`orders.core.locks`) before reading the problem again. Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from orders.errors import NotAllowedError, OrderError
-from orders.models import Order, OrderStatus
-from orders.payments.services import lock_payment, refund_order
+from orders.core import lifecycle
+from orders.core.errors import NotAllowedError, OrderError
+from orders.core.locks import lock_order
+from orders.core.models import Order, OrderStatus
+from orders.core.status import record_event, transition
 from orders.shipping.models import (
     OrderProblem,
     ProblemKind,
@@ -28,7 +30,6 @@ from orders.shipping.models import (
     Shipment,
     TrackingStatus,
 )
-from orders.status import record_event, transition
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
@@ -132,17 +133,6 @@ def problem_counts() -> dict[str, int]:
 # --- changing ----------------------------------------------------------------------------------------
 
 
-def lock_order(order: Order) -> Order:
-    """Lock ``order``'s payment and then its checkout's orders in id order; return the order re-read."""
-    payment = order.checkout.payment
-    if payment is not None:
-        lock_payment(payment.id)
-        return db.session.get(Order, order.id)
-    return db.session.scalar(
-        select(Order).where(Order.id == order.id).with_for_update(of=Order).execution_options(populate_existing=True)
-    )
-
-
 def _clean(text: str | None, low: int, high: int, field: str, what: str) -> str:
     text = (text or "").strip()
     if not low <= len(text) <= high:
@@ -207,7 +197,7 @@ def settle_problem(problem: OrderProblem, actor: Any, outcome: str, note: str | 
                    config: Mapping[str, Any]) -> OrderProblem:
     """The program office settles a problem: ``refund`` or ``close``; the order completes. Locks; flushes.
 
-    ``refund`` gives back what is left of the order's payment (:func:`refund_order`: at once by
+    ``refund`` gives back what is left of the order's payment (:func:`orders.core.lifecycle.refund`: at once by
     card, pending for the office by bank transfer); the problem becomes ``refunded``. ``close``
     makes it ``closed``. Both move the order ``delivered`` -> ``completed`` and enqueue
     ``problem.settled`` (an email to the buyer).
@@ -228,7 +218,7 @@ def settle_problem(problem: OrderProblem, actor: Any, outcome: str, note: str | 
     if outcome == "refund":
         if order.payment_method == "pay_on_pickup":
             raise NotAllowedError("this order was paid at the sentra; the sentra refunds it there, then close")
-        refund_order(order, actor, note or f"problem {problem.kind} settled with a refund", config)
+        lifecycle.refund(order, actor, note or f"problem {problem.kind} settled with a refund", config)
         problem.status = P.REFUNDED
     else:
         problem.status = P.CLOSED

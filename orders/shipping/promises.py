@@ -43,7 +43,7 @@ def is_late(promise: datetime | None, now: datetime, status: str) -> bool:
 
 def late_clause(now: datetime):
     """The SQL condition of :func:`is_late` on ``Order`` (for lists and counts of late orders)."""
-    from orders.models import Order
+    from orders.core.models import Order
 
     return Order.promised_at.is_not(None) & (Order.promised_at < now) & Order.status.not_in(NOT_LATE_STATUSES)
 

@@ -3,7 +3,7 @@
 Each delivery method has its own transition table (:mod:`orders.shipping.timeline`): events may skip
 steps that do not apply, but never go backwards, and nothing follows ``delivered`` or
 ``returned``. The order's fulfilment status follows from the events, through
-:func:`orders.status.transition` and nowhere else (``timeline.ORDER_STATUS_FOR``):
+:func:`orders.core.status.transition` and nowhere else (``timeline.ORDER_STATUS_FOR``):
 ``ready_for_pickup`` makes it ``ready_for_pickup``, ``handed_to_courier`` ``shipped``,
 ``delivered`` ``delivered``, and ``returned`` cancels it (stock back, a paid order refunded).
 
@@ -13,7 +13,7 @@ cannot give the PIN, by :func:`deliver_without_pin` (a photo and the recipient's
 which the buyer may dispute). An external courier's delivery is entered by the sentra.
 
 Lock order, as everywhere in orders: the checkout's payment row, then its orders in id
-order (:func:`orders.payments.services.lock_payment`), then the shipment row. Services
+order (:func:`orders.core.locks.lock_payment`), then the shipment row. Services
 flush and never commit; every refusal is a domain error raised before anything
 changed, except :class:`WrongCodeError` and :class:`HandoverLockedError` after a wrong
 code, whose failure count the caller commits (see :func:`handover`).
@@ -30,10 +30,12 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from catalog.images import InvalidImageError, process_photo
 from catalog.products.models import StockReason
-from orders.checkout.services import return_stock
-from orders.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
+from orders.core import lifecycle
+from orders.core.locks import lock_payment
+from orders.core.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
+from orders.core.signals import order_paid
+from orders.core.status import record_event, transition
 from orders.payments.models import PaymentMethod, PaymentState
-from orders.payments.services import lock_payment, refund_order
 from orders.shipping.errors import (
     CourierRequiredError,
     HandoverLockedError,
@@ -69,7 +71,6 @@ from orders.shipping.timeline import (
     is_manager,
     normalise_waybill,
 )
-from orders.status import record_event, transition
 from shop import storage
 from shop.accounts.models import User
 from shop.db import utcnow
@@ -148,27 +149,25 @@ def _append(order: Order, shipment: Shipment, status: str, actor: Any | None, no
     shipment.status = status
     now = utcnow()
     target = ORDER_STATUS_FOR.get(status)
-    if target is not None:
-        transition(order, target, actor, f"tracking: {status}" + (f" ({note})" if note else ""))
+    summary = f"tracking: {status}" + (f" ({note})" if note else "")
+    if status == T.RETURNED:
+        _returned(order, actor, summary, note, config if config is not None else current_app.config)
+    elif target is not None:
+        transition(order, target, actor, summary)
     if status == T.READY_FOR_PICKUP:
         shipment.ready_at = now
     elif status == T.DELIVERED:
         shipment.delivered_at = now
-    elif status == T.RETURNED:
-        _returned(order, actor, note, config if config is not None else current_app.config)
     db.session.flush()
     if status in EMAIL_JOBS:
         enqueue(EMAIL_JOBS[status], {"order_id": order.id, "event_id": event.id})
     return event
 
 
-def _returned(order: Order, actor: Any | None, note: str | None, config: Mapping[str, Any]) -> None:
+def _returned(order: Order, actor: Any | None, summary: str, note: str | None, config: Mapping[str, Any]) -> None:
     """The parcel came back: the order is cancelled, its stock returned and a paid order refunded."""
-    order.cancel_reason = f"returned to the sentra: {note}" if note else "returned to the sentra"
-    return_stock(order, actor, StockReason.RETURN)
-    if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
-        refund_order(order, actor, order.cancel_reason, config)
-    enqueue("order.cancelled", {"order_id": order.id, "by": "sentra"})
+    reason = f"returned to the sentra: {note}" if note else "returned to the sentra"
+    lifecycle.cancel(order, actor, summary, config, reason=reason, by="sentra", stock_reason=StockReason.RETURN)
 
 
 # --- services -----------------------------------------------------------------------------------------
@@ -275,10 +274,7 @@ def _record_pickup_payment(order: Order, actor: Any | None, paid_with: str) -> N
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     record_event(order, "payment", actor, f"paid at pickup: {paid_with}")
-    if order.partner_id is not None:
-        from orders.b2b.invoices import paid_for_order  # noqa: PLC0415  (b2b builds on orders)
-
-        paid_for_order(order, now)
+    order_paid.send(order, when=now, config=current_app.config)  # B2B pays the order's invoice
     payment = order.checkout.payment
     still_open = [o for o in order.checkout.orders if o.status not in (S.CANCELLED, S.EXPIRED)]
     if payment is not None and all(o.payment_status != PaymentStatus.UNPAID for o in still_open):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from orders.models import DeliveryMethod, Order, OrderStatus
+from orders.core.models import DeliveryMethod, Order, OrderStatus
 from orders.shipping.errors import InvalidCarrierError, InvalidWaybillError
 from orders.shipping.models import Carrier, Shipment, TrackingStatus
 from shop.accounts.models import User

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import request
 
-from orders.errors import OrderNotFoundError
+from orders.core.errors import OrderNotFoundError
 from orders.shipping import tracking
 from orders.shipping.track_views import track_rate_limit
 from shop.api import bp

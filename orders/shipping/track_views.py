@@ -32,8 +32,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from orders import services
-from orders.errors import NotAllowedError, OrderError, OrderNotFoundError
-from orders.models import DeliveryMethod, Order
+from orders.core.errors import NotAllowedError, OrderError, OrderNotFoundError
+from orders.core.models import DeliveryMethod, Order
 from orders.shipping import problems, tracking
 from orders.shipping.models import ProblemKind, TrackingStatus
 from orders.shipping.problem_forms import (

@@ -20,8 +20,8 @@ from urllib.parse import quote_plus
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from orders.errors import OrderNotFoundError
-from orders.models import Checkout, Order
+from orders.core.errors import OrderNotFoundError
+from orders.core.models import Checkout, Order
 from orders.shipping import carriers
 from orders.shipping.models import Shipment, TrackingStatus
 from orders.shipping.promises import is_late

@@ -23,8 +23,8 @@ from sqlalchemy import select
 
 from catalog.images import MAX_BYTES
 from orders import services as order_services
-from orders.errors import OrderError, OrderNotFoundError
-from orders.models import Order
+from orders.core.errors import OrderError, OrderNotFoundError
+from orders.core.models import Order
 from orders.payments.providers import PaymentError
 from orders.payments.transfer_views import proof_response
 from orders.shipping import errors as shipping_errors

@@ -20,7 +20,8 @@ from sqlalchemy import case, select
 
 from orders.b2b.invoices import outstanding_terms_idr, overdue_count, today_wib
 from orders.b2b.models import Invoice, InvoiceStatus
-from orders.payments.services import PAID_STATES, lock_payment, mark_paid
+from orders.core.locks import lock_payment
+from orders.payments.services import PAID_STATES, mark_paid
 from shop.accounts.models import User
 from shop.admin.access import admin_required
 from shop.admin.b2b_forms import InvoicePaidForm, PartnerTermsForm, SentraTaxForm

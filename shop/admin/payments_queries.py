@@ -11,7 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from orders.models import Checkout, Order
+from orders.core.models import Checkout, Order
 from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
 from shop.extensions import db
 

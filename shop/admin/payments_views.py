@@ -16,10 +16,11 @@ from flask_login import current_user
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from orders.core.locks import lock_payment
 from orders.notes import TRANSFER_CONFIRMED
 from orders.payments import bank_transfer
 from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
-from orders.payments.services import PAID_STATES, complete_refund, lock_payment, mark_paid
+from orders.payments.services import PAID_STATES, complete_refund, mark_paid
 from orders.payments.transfer_views import proof_response
 from shop.accounts.models import User
 from shop.admin import payments_queries as queries

@@ -2,7 +2,7 @@
 
 Tabs: problems ``open`` (the sentra has not answered), ``answered`` (ready to settle),
 ``settled`` (refunded or closed), and ``late``: orders past their promised date across
-sentras. The office settles a problem with a refund (``refund_order``) or a close; either
+sentras. The office settles a problem with a refund (``orders.core.lifecycle.refund``) or a close; either
 completes the order (``orders.shipping.problems.settle_problem``). Settling asks for a
 confirmation tick, so it works without JavaScript.
 """
@@ -14,8 +14,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from orders.errors import OrderError
-from orders.models import Checkout, Order
+from orders.core.errors import OrderError
+from orders.core.models import Checkout, Order
 from orders.payments.providers import PaymentError
 from orders.shipping import problems
 from orders.shipping.models import OrderProblem

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from orders.b2b import quotes as quote_services
 from orders.b2b.models import Invoice
-from orders.models import Order
+from orders.core.models import Order
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.partners.models import Partner

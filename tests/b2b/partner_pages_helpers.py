@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from orders.b2b import quotes as quote_services
-from orders.models import Order
+from orders.core.models import Order
 from orders.services import accept_order
 from orders.shipping import services as shipping
 from shop.extensions import db

@@ -10,7 +10,7 @@ from orders.b2b import quotes as quote_services
 from orders.b2b.access import acting_membership
 from orders.b2b.errors import QuoteUnavailableError
 from orders.b2b.models import Invoice
-from orders.models import Order
+from orders.core.models import Order
 from shop.accounts.models import User
 from shop.extensions import db
 from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import Invoice, InvoiceStatus
-from orders.models import Order, OrderEvent, PaymentStatus
+from orders.core.models import Order, OrderEvent, PaymentStatus
 from shop.extensions import db
 from shop.partners.models import Partner
 from shop.sentras.models import Sentra

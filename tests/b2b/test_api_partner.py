@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from orders.b2b import quotes as quote_services
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import ApprovalStatus, Invoice, Quote, QuoteStatus, Rfq, RfqStatus
-from orders.models import Order
+from orders.core.models import Order
 from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.partners.models import PartnerStatus

@@ -13,7 +13,7 @@ from orders.b2b.invoices import due_on_for
 from orders.b2b.models import ApprovalStatus, Invoice, PurchaseApproval
 from orders.cart.models import CartLine
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-from orders.models import Checkout, Order
+from orders.core.models import Checkout, Order
 from shop.extensions import db
 from shop.outbox.models import OutboxJob
 from tests.b2b.b2b_helpers import membership, partner_team

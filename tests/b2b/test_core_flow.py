@@ -6,7 +6,7 @@ import pytest
 from orders.b2b import quotes as quote_services
 from orders.b2b.errors import ApprovalNotAllowedError, QuoteUnavailableError
 from orders.b2b.models import ApprovalStatus, Invoice, QuoteStatus, RfqStatus
-from orders.models import OrderStatus
+from orders.core.models import OrderStatus
 from shop.extensions import db
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_sentra, make_user

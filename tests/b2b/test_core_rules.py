@@ -26,7 +26,7 @@ from orders.b2b.models import (
     Rfq,
     RfqStatus,
 )
-from orders.models import Order, OrderStatus, PaymentStatus
+from orders.core.models import Order, OrderStatus, PaymentStatus
 from orders.payments.services import mark_paid
 from orders.services import cancel_by_buyer
 from shop.db import WIB

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from orders.b2b import quotes as quote_services
 from orders.b2b.models import ApprovalStatus, PurchaseApproval, Quote, Rfq, RfqComment, RfqStatus
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.b2b.partner_pages_helpers import SMALL_LINE, login

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from orders.b2b import quotes as quote_services
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import Invoice, PurchaseApproval, Rfq, RfqComment, RfqImage, RfqStatus
-from orders.models import OrderStatus
+from orders.core.models import OrderStatus
 from shop.extensions import db
 from shop.partners.models import PartnerStatus
 from shop.places.models import Kelurahan

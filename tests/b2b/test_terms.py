@@ -10,7 +10,7 @@ from orders.b2b import quotes as quote_services
 from orders.b2b.errors import TermsUnavailableError
 from orders.b2b.invoices import outstanding_terms_idr, today_wib
 from orders.b2b.models import Invoice, InvoiceStatus, QuoteStatus
-from orders.models import Checkout, Order, OrderStatus, PaymentStatus
+from orders.core.models import Checkout, Order, OrderStatus, PaymentStatus
 from shop.extensions import db
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.b2b.papers_helpers import CONFIG, accepted_order, quote_lines

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from catalog.reviews.services import create_review
-from orders.models import Order
+from orders.core.models import Order
+from orders.core.status import transition
 from orders.services import accept_order
-from orders.status import transition
 from shop.extensions import db
 from tests.factories import make_checkout, make_user
 

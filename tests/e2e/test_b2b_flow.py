@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import Invoice
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from tests.b2b.b2b_helpers import partner_team
 from tests.factories import add_member, make_sentra, make_user, png_bytes

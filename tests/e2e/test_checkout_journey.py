@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from tests.factories import make_product, make_sentra, make_user
 

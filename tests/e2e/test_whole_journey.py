@@ -13,7 +13,7 @@ import re
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from shop.sentras.models import Role
 from tests.factories import add_member, make_product, make_sentra, make_user

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from orders.core.models import Order, OrderStatus
+from orders.core.status import transition
 from orders.ledger.models import LedgerEntry
-from orders.models import Order, OrderStatus
 from orders.payments.services import mark_paid
 from orders.services import accept_order
 from orders.shipping import services as shipping
-from orders.status import transition
 from shop.extensions import db
 from tests.factories import make_checkout, make_product, make_sentra, make_user
 

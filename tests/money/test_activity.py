@@ -9,9 +9,9 @@ from catalog import images, stock
 from catalog.products import services as products
 from catalog.products.models import ProductEvent, ProductStatus, StockMovement
 from orders.b2b.models import Quote, Rfq, RfqComment
+from orders.core.models import Order, OrderEvent
 from orders.impact.activity import active_pairs, active_pairs_by_month
 from orders.impact.period import Month, Period, default_period
-from orders.models import Order, OrderEvent
 from orders.services import accept_order
 from orders.shipping import services as shipping
 from orders.shipping.models import Shipment, TrackingEvent

@@ -17,10 +17,10 @@ from sqlalchemy import event, select, update
 
 from catalog.products.models import ProductEvent, StockMovement
 from orders.b2b.models import Quote, Rfq, RfqComment
+from orders.core.models import Checkout, Order, OrderEvent
 from orders.impact.period import Period
 from orders.impact.queries import impact_report
 from orders.ledger.models import Payout, PayoutShare
-from orders.models import Checkout, Order, OrderEvent
 from orders.shipping.models import Shipment, TrackingEvent
 from shop.api.auth import issue_token
 from shop.extensions import db

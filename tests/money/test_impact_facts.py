@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from orders.b2b.invoices import today_wib
+from orders.core.models import Order
 from orders.impact import facts
 from orders.impact.models import OrderFact, StaleBuyer
 from orders.impact.period import Period
 from orders.impact.queries import impact_report
-from orders.models import Order
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra

@@ -9,15 +9,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from orders.b2b import quotes as quote_services
+from orders.core import lifecycle
+from orders.core.models import Order, OrderStatus
+from orders.core.status import transition
 from orders.ledger.models import LedgerEntry
 from orders.ledger.services import balance_idr, commission_of, sync_all, sync_order
-from orders.models import Order, OrderStatus
 from orders.payments.models import Refund
-from orders.payments.services import complete_refund, lose_dispute, mark_paid, refund_order
+from orders.payments.services import complete_refund, lose_dispute, mark_paid
 from orders.services import accept_order
 from orders.shipping import services as shipping
 from orders.shipping.jobs import complete_delivered_orders
-from orders.status import transition
 from shop.db import utcnow
 from shop.extensions import db
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
@@ -28,7 +29,7 @@ from tests.money.money_helpers import completed_order, entries
 def _refund(order: Order, amount: int | None = None) -> Refund:
     """A bank-transfer refund of ``order`` (all, or ``amount`` of it) that the office then paid."""
     if amount is None:
-        refund = refund_order(order, None, "dikembalikan", current_app.config)
+        refund = lifecycle.refund(order, None, "dikembalikan", current_app.config)
     else:
         refund = Refund(payment=order.checkout.payment, order_id=order.id, amount_idr=amount, state="pending")
         db.session.add(refund)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from orders.core import lifecycle
+from orders.core.models import OrderStatus
+from orders.core.status import transition
 from orders.ledger import payouts
 from orders.ledger.models import LedgerEntry, PayoutShare
 from orders.ledger.services import balance_idr
-from orders.models import OrderStatus
-from orders.payments.services import complete_refund, refund_order
-from orders.status import transition
+from orders.payments.services import complete_refund
 from shop.extensions import db
 from shop.sentras.models import SentraMembership
 from tests.factories import make_sentra, make_user
@@ -20,7 +21,7 @@ from tests.money.test_shares import _paid_out
 def test_an_order_with_a_refund_waiting_is_credited_only_once_the_refund_is_paid(app):
     sentra = make_sentra()
     order = completed_order(sentra, price=50_000, quantity=2, complete=False)
-    refund = refund_order(order, None, "barang rusak", current_app.config)  # a transfer: pending at the office
+    refund = lifecycle.refund(order, None, "barang rusak", current_app.config)  # a transfer: pending at the office
     transition(order, OrderStatus.COMPLETED, None, "settled")
     db.session.commit()
     assert entries(sentra.id) == []  # nothing the office could pay out before the buyer is refunded

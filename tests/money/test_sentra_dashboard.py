@@ -13,10 +13,10 @@ from flask import current_app
 from sqlalchemy import update
 
 from catalog.products.models import Variant
+from orders.core.models import Order
 from orders.dashboard.sentra import CHART_DAYS
 from orders.ledger.models import Payout
 from orders.ledger.services import post
-from orders.models import Order
 from orders.services import accept_order, cancel_by_sentra
 from orders.shipping.problems import answer_problem, raise_problem
 from shop.db import WIB, utcnow

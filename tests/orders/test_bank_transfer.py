@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from orders.core import lifecycle
 from orders.payments import bank_transfer
 from orders.payments.models import Payment, Refund
 from orders.payments.providers import get_provider
-from orders.payments.services import mark_paid, refund_order
+from orders.payments.services import mark_paid
 from shop.db import utcnow
 from shop.extensions import db
 from tests.factories import make_checkout, make_product, make_sentra, make_user
@@ -105,7 +106,7 @@ def test_refund_of_a_paid_transfer_waits_for_the_office_and_changes_nothing_yet(
     mark_paid(checkout.payment, admin, "confirmed", app.config)
     db.session.commit()
     order = checkout.orders[0]
-    refund = refund_order(order, admin, "sentra cannot make it", app.config)
+    refund = lifecycle.refund(order, admin, "sentra cannot make it", app.config)
     db.session.commit()
     assert isinstance(refund, Refund)
     assert (refund.state, refund.amount_idr, refund.order_id, refund.created_by_id) == ("pending", 60_000, order.id,

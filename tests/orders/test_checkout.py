@@ -15,7 +15,7 @@ from orders.checkout.errors import (
     UnavailableItemsError,
 )
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from tests.factories import (
     BEKASI_ADDRESS,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from orders.models import Order
+from orders.core.models import Order
 from shop.api.auth import issue_token
 from shop.extensions import db
 from tests.factories import BEKASI_ADDRESS, fill_cart, make_product, make_sentra, make_user
@@ -124,7 +124,7 @@ def _raise_price(variant, price_idr):
 
 
 def _checkout_count() -> int:
-    from orders.models import Checkout
+    from orders.core.models import Checkout
 
     return db.session.scalar(select(func.count()).select_from(Checkout))
 

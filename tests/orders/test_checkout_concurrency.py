@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from catalog.products.models import StockMovement, Variant
 from orders.checkout.errors import CheckoutError
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-from orders.models import Checkout, Order, OrderLine
+from orders.core.models import Checkout, Order, OrderLine
 from shop.accounts.models import User
 from shop.extensions import db
 from tests.factories import BEKASI_ADDRESS, fill_cart, make_product, make_sentra, make_user

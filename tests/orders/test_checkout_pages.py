@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from tests.factories import BEKASI_ADDRESS, fill_cart, make_product, make_sentra, make_user
 

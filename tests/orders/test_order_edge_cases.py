@@ -5,7 +5,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from orders.errors import InvalidTransitionError
+from orders.core.errors import InvalidTransitionError
 from orders.payments.models import Refund
 from orders.services import cancel_by_buyer, cancel_by_sentra, sentra_may_cancel
 from orders.shipping import services as shipping

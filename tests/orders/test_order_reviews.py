@@ -5,7 +5,7 @@ import pytest
 
 from catalog.products.models import Product
 from catalog.reviews.models import Review
-from orders.status import transition
+from orders.core.status import transition
 from shop.extensions import db
 from tests.catalog.reviews_helpers import delivered_order, placed_order
 from tests.factories import make_product, make_sentra, make_user, png_bytes

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from catalog.products.models import StockMovement, StockReason, Variant
 from orders import services
-from orders.errors import NotAllowedError
-from orders.models import Order, OrderEvent
+from orders.core.errors import NotAllowedError
+from orders.core.models import Order, OrderEvent
 from orders.payments.models import Refund
 from shop.accounts.models import User
 from shop.extensions import db

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.products.models import Variant
-from orders.models import Order
+from orders.core.models import Order
 from shop.extensions import db
 from tests.factories import make_checkout
 from tests.orders.orders_helpers import a_sentra, add_member, count_queries, make_user, placed_order

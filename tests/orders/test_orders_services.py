@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from catalog.products.models import StockMovement, StockReason, Variant
 from orders import services
-from orders.errors import InvalidTransitionError, NotAllowedError, OrderNotFoundError
-from orders.models import Order, OrderEvent
+from orders.core.errors import InvalidTransitionError, NotAllowedError, OrderNotFoundError
+from orders.core.models import Order, OrderEvent
 from orders.payments.models import Payment, PaymentState, Refund
 from orders.payments.providers import REGISTRY, PaymentProvider
 from orders.shipping.services import record_tracking_event

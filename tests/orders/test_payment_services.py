@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from catalog.products.models import Variant
-from orders.models import OrderEvent
+from orders.core.models import OrderEvent
 from orders.payments.models import Refund
 from orders.payments.services import expire_due_payments, mark_paid
 from orders.services import cancel_by_buyer
@@ -51,7 +51,7 @@ def test_worker_runs_the_expiry(app, runner):
     db.session.commit()
     checkout_id = checkout.id
     runner.invoke(args=["worker", "--once"])
-    from orders.models import Checkout
+    from orders.core.models import Checkout
 
     assert db.session.get(Checkout, checkout_id).payment.state == "expired"
 
@@ -120,8 +120,8 @@ def test_money_for_an_order_cancelled_meanwhile_is_refunded(app):
 def test_refunding_a_payment_made_in_cash_at_the_sentra_is_a_clear_refusal(app):
     import pytest
 
+    from orders.core import lifecycle
     from orders.payments.providers import PaymentError
-    from orders.payments.services import refund_order
 
     buyer = make_user()
     variant = make_product(make_sentra(), variants=[{"price_idr": 20_000, "stock": 5}]).variants[0]
@@ -130,5 +130,5 @@ def test_refunding_a_payment_made_in_cash_at_the_sentra_is_a_clear_refusal(app):
     order.payment_status = "paid"  # paid in cash at the handover
     db.session.commit()
     with pytest.raises(PaymentError) as refused:
-        refund_order(order, None, "buyer returned it", app.config)
+        lifecycle.refund(order, None, "buyer returned it", app.config)
     assert refused.value.code == "refund_not_supported"

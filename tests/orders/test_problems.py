@@ -5,8 +5,8 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from orders.errors import NotAllowedError
-from orders.models import Order, OrderEvent
+from orders.core.errors import NotAllowedError
+from orders.core.models import Order, OrderEvent
 from orders.payments.models import Refund
 from orders.shipping import problems
 from orders.shipping.models import OrderProblem

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import current_app
 
-from orders.errors import NotAllowedError
-from orders.models import Order
+from orders.core.errors import NotAllowedError
+from orders.core.models import Order
 from orders.services import accept_order, buyer_may_cancel, cancel_by_buyer
 from orders.shipping.promises import is_late, may_cancel_late
 from shop.extensions import db

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services
 from orders.shipping import timeline as shipping_timeline

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from orders.models import OrderEvent
+from orders.core.models import OrderEvent
 from orders.payments.models import PaymentState
 from orders.services import accept_order
 from orders.shipping import errors as shipping_errors

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from catalog.products.models import Variant
-from orders.models import Order
+from orders.core.models import Order
 from orders.payments.models import Refund
 from orders.shipping import problems
 from orders.shipping.jobs import (

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.products.models import StockMovement, StockReason, Variant
-from orders.models import OrderEvent
+from orders.core.models import OrderEvent
 from orders.payments.models import Refund
 from orders.services import cancel_by_sentra
 from orders.shipping import errors as shipping_errors

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from orders.models import Order
+from orders.core import lifecycle
+from orders.core.models import Order
 from orders.payments.models import Payment
-from orders.payments.services import refund_order
 from shop.extensions import db
 from tests.factories import make_user
 from tests.orders.conftest import wait_until
@@ -110,7 +110,7 @@ def test_refund_of_one_order_of_a_two_sentra_checkout_is_partial(localstripe, ma
     _pay(client, checkout, localstripe.token())
     first, second = _orders(checkout)
 
-    refund = refund_order(first, None, "sentra cannot make it", app.config)
+    refund = lifecycle.refund(first, None, "sentra cannot make it", app.config)
     db.session.commit()
 
     assert refund.state == "succeeded" and refund.reference.startswith("re_")

@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from orders.models import Order, OrderEvent
+from orders.core.models import Order, OrderEvent
 from orders.payments.models import Payment, ProviderEvent, Refund
 from shop.extensions import db
 from tests.orders.conftest import sign, stripe_event
@@ -147,11 +147,11 @@ def test_dispute_flags_every_order_of_the_checkout(make_card_checkout, deliver):
 
 
 def test_a_lost_dispute_takes_the_credit_back_from_each_completed_order_once(make_card_checkout, deliver):
+    from orders.core.status import transition
     from orders.ledger.models import LedgerEntry
     from orders.ledger.services import balance_idr
     from orders.services import accept_order
     from orders.shipping import services as shipping
-    from orders.status import transition
 
     checkout = make_card_checkout(sentras=2)
     deliver(stripe_event("payment_intent.succeeded", _intent(checkout)))

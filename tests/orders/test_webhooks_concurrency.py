@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-from orders.models import Checkout, Order, OrderEvent
+from orders.core.models import Checkout, Order, OrderEvent
 from shop.accounts.models import User
 from shop.extensions import db
 from tests.factories import BEKASI_ADDRESS, fill_cart, make_product, make_sentra, make_user

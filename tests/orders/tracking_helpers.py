@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from orders.models import Order
+from orders.core.models import Order
 from orders.payments.services import mark_paid
 from orders.services import accept_order
 from orders.shipping import services as shipping

@@ -8,9 +8,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from orders.models import Order, OrderEvent
+from orders.core import lifecycle
+from orders.core.models import Order, OrderEvent
 from orders.payments.models import Payment, Refund
-from orders.payments.services import mark_paid, refund_order
+from orders.payments.services import mark_paid
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.models import OutboxJob
@@ -153,7 +154,7 @@ def test_desk_query_count_does_not_grow_with_the_list(app, client, office, varia
             if tab == "confirmed" or tab == "refunds":
                 mark_paid(payment, office, "ok", app.config)
                 if tab == "refunds":
-                    refund_order(db.session.get(Order, checkout.orders[0].id), office, "cancelled", app.config)
+                    lifecycle.refund(db.session.get(Order, checkout.orders[0].id), office, "cancelled", app.config)
             elif tab == "rejected":
                 payment.failure_message = "no such transfer"
             elif tab == "disputed":
@@ -326,7 +327,7 @@ def test_buyer_uploads_again_after_a_rejection_and_the_office_confirms(client, a
 def _pending_refund(app, office, variant) -> Refund:
     checkout = _transfer(variant)
     mark_paid(checkout.payment, office, "ok", app.config)
-    refund = refund_order(db.session.get(Order, checkout.orders[0].id), office, "sentra closed", app.config)
+    refund = lifecycle.refund(db.session.get(Order, checkout.orders[0].id), office, "sentra closed", app.config)
     db.session.commit()
     return refund
 

@@ -39,9 +39,10 @@ from catalog.search.synonyms import seed_synonyms
 from orders.b2b.cart_approval import request_cart_approval
 from orders.b2b.invoices import today_wib
 from orders.b2b.quotes import accept_quote
+from orders.core import lifecycle
 from orders.ledger.payouts import record_payout, set_bank_account
 from orders.payments.bank_transfer import attach_proof, process_proof
-from orders.payments.services import mark_paid, refund_order
+from orders.payments.services import mark_paid
 from orders.services import accept_order
 from orders.shipping import services as shipping
 from orders.shipping.problems import raise_problem
@@ -302,7 +303,7 @@ def _buyer_side(sentra, owner, products):
     troubled = delivered_order(buyer, first[0], sentra_member=owner)
     raise_problem(troubled, buyer, "damaged", "Tutupnya pecah")
     payout_order = completed_order(sentra, buyer=buyer)
-    refund_order(payout_order, None, "Barang tidak sesuai", current_app.config)
+    lifecycle.refund(payout_order, None, "Barang tidak sesuai", current_app.config)
     db.session.commit()
     fill_cart(buyer, [(first[0], 1), (second[0], 2)])
     first[0].price_idr = 27_000  # the cart now shows a changed price to accept

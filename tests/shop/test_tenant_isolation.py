@@ -12,8 +12,8 @@ from catalog.images import add_photo
 from catalog.products.models import Product, StockMovement
 from catalog.reviews.models import Review
 from orders.b2b.models import Quote, RfqComment
+from orders.core.models import Order
 from orders.ledger.models import Payout
-from orders.models import Order
 from shop.accounts.models import User
 from shop.api.auth import issue_token
 from shop.extensions import db

@@ -1,15 +1,17 @@
 """An order's fulfilment status changes here and nowhere else.
 
 The transition table is the whole state machine; every change appends an
-:class:`~orders.models.OrderEvent` (who, when, from, to, note), as django-oscar's
-``set_status`` and its status-change rows do.
+:class:`~orders.core.models.OrderEvent` (who, when, from, to, note), as django-oscar's
+``set_status`` and its status-change rows do, and sends
+:data:`~orders.core.signals.order_status_changed` for the layers built on orders.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from orders.errors import InvalidTransitionError
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.core.errors import InvalidTransitionError
+from orders.core.models import Order, OrderEvent, OrderStatus
+from orders.core.signals import order_status_changed
 from shop.extensions import db
 
 S = OrderStatus
@@ -50,23 +52,16 @@ def transition(order: Order, to: str, actor: Any | None, note: str | None = None
     to = OrderStatus(to)
     if not can_transition(order.status, to):
         raise InvalidTransitionError(order.status, to)
+    from_status = order.status
     event = OrderEvent(
-        order=order, kind="status", from_status=order.status, to_status=to,
+        order=order, kind="status", from_status=from_status, to_status=to,
         actor_id=getattr(actor, "id", None), note=(note or None) and note.strip()[:2000],
     )
     order.status = to
     db.session.add(event)
     db.session.flush()
-    if order.partner_id is not None and to in (S.CANCELLED, S.EXPIRED):
-        from orders.b2b.invoices import void_for_order  # noqa: PLC0415  (b2b builds on orders)
-
-        void_for_order(order)
-    if to == S.COMPLETED:
-        from flask import current_app  # noqa: PLC0415
-
-        from orders.ledger.services import sync_order  # noqa: PLC0415  (the ledger reads orders)
-
-        sync_order(order, current_app.config)  # credits the sentra (or takes the pickup commission)
+    # B2B voids the invoice of an order that ended; the ledger credits a completed one.
+    order_status_changed.send(order, from_status=from_status, to_status=to, actor=actor)
     return event
 
 

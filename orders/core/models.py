@@ -12,7 +12,7 @@ from shop.extensions import db
 
 
 class OrderStatus(StrEnum):
-    """Fulfilment. Changed only through :func:`orders.status.transition`."""
+    """Fulfilment. Changed only through :func:`orders.core.status.transition`."""
 
     PENDING_PAYMENT = "pending_payment"
     PLACED = "placed"
