@@ -81,7 +81,7 @@ def _buyer_process(app, buyer_id: int, variant_ids: list[int], start_at: float, 
     from catalog.products.models import Variant
     from orders.checkout.errors import CheckoutError
     from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-    from orders.payments.providers import PaymentError
+    from orders.core.providers import PaymentError
     from shop.accounts.models import User
     from shop.extensions import db
 

@@ -14,7 +14,7 @@ from flask import current_app, g, request
 from orders import services
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order, OrderStatus
-from orders.payments.providers import PaymentError
+from orders.core.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required, api_sentra_required
 from shop.api.paging import list_envelope, page_params

@@ -24,8 +24,8 @@ from flask_login import current_user
 from orders import services
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order, OrderStatus
+from orders.core.providers import PaymentError
 from orders.forms import AcceptForm, SentraCancelForm
-from orders.payments.providers import PaymentError
 from shop.extensions import db
 from shop.sentras.access import sentra_required
 

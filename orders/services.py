@@ -28,8 +28,8 @@ from orders.core.errors import (
 )
 from orders.core.locks import lock_order
 from orders.core.models import Checkout, Order, OrderStatus
+from orders.core.promises import may_cancel_late
 from orders.core.status import BUYER_CANCELLABLE, can_transition, transition
-from orders.shipping.promises import may_cancel_late
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
@@ -198,7 +198,7 @@ def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mappi
     (:func:`orders.core.lifecycle.refund`: at once by card, pending for the office
     by bank transfer); ``order.cancelled`` is enqueued.
 
-    A late order (past its promised date, :mod:`orders.shipping.promises`) that is not yet
+    A late order (past its promised date, :mod:`orders.core.promises`) that is not yet
     shipped or ready for pickup may be cancelled even while the sentra is processing it.
 
     :raise NotAllowedError: the order is someone else's, or already processing (or later) and not late.

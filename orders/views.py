@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from orders import services
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order
+from orders.core.providers import PaymentError
 from orders.forms import BuyerCancelForm
 from orders.notes import display_note
-from orders.payments.providers import PaymentError
 from shop.extensions import db
 
 bp = Blueprint("orders", __name__)

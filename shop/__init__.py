@@ -88,13 +88,13 @@ def _import_models() -> None:
     import orders.b2b.terms  # noqa: F401  (registers the payment_terms provider)
     import orders.cart.models  # noqa: F401
     import orders.core.models  # noqa: F401
+    import orders.core.payments  # noqa: F401
     import orders.delivery.models  # noqa: F401
     import orders.impact.facts  # noqa: F401  (marks buyers whose order facts are stale at every flush)
     import orders.impact.models  # noqa: F401
     import orders.ledger.models  # noqa: F401
     import orders.ledger.services  # noqa: F401  (posts an order's ledger entries: order signal receivers)
     import orders.payments.bank_transfer  # noqa: F401
-    import orders.payments.models  # noqa: F401
     import orders.payments.pickup  # noqa: F401
 
     # Payment providers register themselves; this order is the order buyers see them in.

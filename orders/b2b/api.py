@@ -35,7 +35,7 @@ from orders.b2b.serialize import (
 )
 from orders.checkout.services import AddressInput
 from orders.core.errors import OrderError
-from orders.payments.providers import PaymentError
+from orders.core.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required
 from shop.api.paging import list_envelope, page_params

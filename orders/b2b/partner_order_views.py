@@ -20,7 +20,7 @@ from orders.b2b.partner_dashboard import invoice_totals
 from orders.b2b.partner_forms import HandoverConfirmForm
 from orders.b2b.partner_views import bp
 from orders.core.errors import OrderError
-from orders.payments.providers import get_provider
+from orders.core.providers import get_provider
 from shop.extensions import db
 
 INVOICE_TABS = ("", *partner_orders.INVOICE_FILTERS)

@@ -29,7 +29,7 @@ from orders.b2b.partner_common import (
 )
 from orders.b2b.partner_forms import AcceptQuoteForm, ReasonForm
 from orders.b2b.partner_views import bp, to_rfq
-from orders.payments.providers import PaymentError
+from orders.core.providers import PaymentError
 from shop.extensions import db
 
 

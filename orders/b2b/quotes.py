@@ -53,10 +53,10 @@ from orders.core.models import (
     OrderStatus,
     PaymentStatus,
 )
-from orders.payments.models import Payment, PaymentMethod, PaymentState
-from orders.payments.providers import get_provider
+from orders.core.payments import Payment, PaymentMethod, PaymentState
+from orders.core.promises import promised_at
+from orders.core.providers import get_provider
 from orders.shipping.models import Shipment
-from orders.shipping.promises import promised_at
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db

@@ -16,7 +16,7 @@ from orders.b2b.invoices import is_overdue, today_wib
 from orders.b2b.models import Invoice, PurchaseApproval, Quote, Rfq, RfqComment, RfqStatus
 from orders.checkout.api import order_summary_json
 from orders.core.models import Order
-from orders.payments.providers import get_provider
+from orders.core.providers import get_provider
 
 DUE_SOON_DAYS = 3
 # The API's names for the payment methods a partner chooses when accepting.

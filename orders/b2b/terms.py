@@ -12,9 +12,9 @@ from typing import Any
 from orders.b2b.errors import CreditLimitError, OverdueInvoicesError, TermsUnavailableError
 from orders.b2b.invoices import outstanding_terms_idr, overdue_count
 from orders.core.models import Order, OrderStatus
+from orders.core.payments import Payment, Refund
+from orders.core.providers import PaymentProvider, register
 from orders.payments.bank_transfer import BankTransfer
-from orders.payments.models import Payment, Refund
-from orders.payments.providers import PaymentProvider, register
 from shop.partners.models import Partner
 
 NAME = "payment_terms"

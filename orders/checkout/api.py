@@ -12,7 +12,7 @@ from flask import current_app, g, jsonify, request
 from orders.checkout.errors import CheckoutError, InsufficientStockCheckoutError
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
 from orders.core.models import Checkout, Order
-from orders.payments.providers import PaymentError, get_provider
+from orders.core.providers import PaymentError, get_provider
 from shop.api import bp
 from shop.api.auth import api_login_required
 from shop.api.parsing import body_int

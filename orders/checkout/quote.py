@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload
 from catalog.pricing import RetailStrategy, strategy_for
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.cart.models import Cart, CartLine
+from orders.core.providers import available_methods
 from orders.delivery.models import DeliverySettings
 from orders.delivery.services import DeliveryOption, Destination, options_for, settings_for_many
-from orders.payments.providers import available_methods
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.sentras.models import Sentra, SentraStatus

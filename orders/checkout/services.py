@@ -47,16 +47,16 @@ from orders.checkout.errors import (
 from orders.checkout.quote import Quote, SentraQuote, cart_lines, is_unavailable, quote
 from orders.core import codes, lifecycle
 from orders.core.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
-from orders.delivery.services import Destination, centroid
-from orders.payments.models import Payment, PaymentState
-from orders.payments.providers import (
+from orders.core.payments import Payment, PaymentState
+from orders.core.promises import promised_at
+from orders.core.providers import (
     PaymentError,
     PaymentProvider,
     Started,
     get_provider,
 )
+from orders.delivery.services import Destination, centroid
 from orders.shipping.models import Shipment
-from orders.shipping.promises import promised_at
 from shop.accounts.checks import check_name, check_phone
 from shop.accounts.models import User
 from shop.db import utcnow

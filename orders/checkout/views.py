@@ -28,7 +28,7 @@ from orders.checkout.services import (
     load_checkout,
     place_checkout,
 )
-from orders.payments.providers import PaymentError, get_provider
+from orders.core.providers import PaymentError, get_provider
 from shop.accounts.models import Address
 from shop.extensions import db
 from shop.places.services import kelurahan_choices

@@ -17,10 +17,10 @@ from catalog import stock
 from catalog.products.models import StockReason
 from orders.core.locks import lock_payment
 from orders.core.models import Order, OrderStatus, PaymentStatus
+from orders.core.payments import PaymentState, Refund
+from orders.core.providers import get_provider
 from orders.core.signals import order_refunded
 from orders.core.status import record_event, transition
-from orders.payments.models import PaymentState, Refund
-from orders.payments.providers import get_provider
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue

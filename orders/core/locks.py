@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from orders.core.models import Order
-from orders.payments.models import Payment
+from orders.core.payments import Payment
 from shop.extensions import db
 
 

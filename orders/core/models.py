@@ -128,7 +128,7 @@ class Order(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     paid_at: Mapped[datetime | None]
     # When it should be ready (pickup) or arrive: lead times, the sentra's handling days and the
-    # delivery method's days counted from placing (orders.shipping.promises).
+    # delivery method's days counted from placing (orders.core.promises).
     promised_at: Mapped[datetime | None] = mapped_column(index=True)
     completed_at: Mapped[datetime | None]
 

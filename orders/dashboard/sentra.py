@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.b2b.models import Rfq, RfqStatus
 from orders.core.models import Order, OrderLine, OrderStatus
+from orders.core.promises import late_clause
 from orders.ledger.models import Payout
 from orders.ledger.services import balance_idr
 from orders.shipping.models import OrderProblem, ProblemStatus
-from orders.shipping.promises import late_clause
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.sentras.models import Sentra
@@ -198,7 +198,7 @@ def top_products(sentra_id: int, since: datetime, limit: int = TOP_PRODUCTS) -> 
 
 
 def late_orders(sentra_id: int, now: datetime, limit: int = LIST_LIMIT) -> list[OrderRef]:
-    """The orders furthest past their promised date (:func:`orders.shipping.promises.late_clause`)."""
+    """The orders furthest past their promised date (:func:`orders.core.promises.late_clause`)."""
 
     rows = db.session.execute(
         select(Order.number, Order.promised_at)

@@ -29,9 +29,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orders.core.models import Order, OrderStatus, PaymentStatus
+from orders.core.payments import Refund
 from orders.core.signals import order_dispute_lost, order_paid, order_refunded, order_status_changed
 from orders.ledger.models import EntryKind, LedgerEntry
-from orders.payments.models import Refund
 from shop.extensions import db
 from shop.sentras.models import Sentra
 

@@ -34,9 +34,9 @@ from sqlalchemy import select
 
 from orders.core.errors import OrderError
 from orders.core.models import Checkout, Order
+from orders.core.payments import Payment, PaymentMethod, PaymentState, Refund
+from orders.core.providers import PaymentError, PaymentProvider, register
 from orders.core.status import record_event
-from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
-from orders.payments.providers import PaymentError, PaymentProvider, register
 from shop import imaging, storage
 from shop.db import utcnow
 from shop.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from orders.core.models import DeliveryMethod, OrderStatus
-from orders.payments.providers import PaymentProvider, register
+from orders.core.providers import PaymentProvider, register
 
 
 class PayOnPickup(PaymentProvider):

@@ -20,10 +20,10 @@ from catalog import stock
 from orders.core import lifecycle
 from orders.core.locks import lock_orders, lock_payment
 from orders.core.models import Checkout, Order, OrderStatus, PaymentStatus
+from orders.core.payments import Payment, PaymentState, Refund
+from orders.core.providers import get_provider
 from orders.core.signals import order_dispute_lost, order_paid
 from orders.core.status import record_event, transition
-from orders.payments.models import Payment, PaymentState, Refund
-from orders.payments.providers import get_provider
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue, register

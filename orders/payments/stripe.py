@@ -27,8 +27,8 @@ from typing import Any
 import stripe as stripe_lib
 
 from orders.core.models import Order
-from orders.payments.models import Payment, PaymentMethod, Refund
-from orders.payments.providers import PaymentError, PaymentProvider, Started, register
+from orders.core.payments import Payment, PaymentMethod, Refund
+from orders.core.providers import PaymentError, PaymentProvider, Started, register
 from shop.extensions import db
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from orders.core.lifecycle import apply_refund
-from orders.payments.models import Payment, PaymentMethod, ProviderEvent, Refund
+from orders.core.payments import Payment, PaymentMethod, ProviderEvent, Refund
 from orders.payments.services import (
     flag_dispute,
     lose_dispute,

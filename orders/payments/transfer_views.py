@@ -16,8 +16,8 @@ from orders.checkout.errors import CheckoutNotFoundError
 from orders.checkout.services import load_checkout
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout
+from orders.core.payments import PaymentMethod
 from orders.payments import bank_transfer
-from orders.payments.models import PaymentMethod
 from shop.db import utcnow
 from shop.extensions import db, limiter
 from shop.storage import StorageError

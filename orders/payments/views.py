@@ -16,8 +16,8 @@ from orders.checkout.errors import CheckoutNotFoundError
 from orders.checkout.services import load_checkout
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout
-from orders.payments.models import PaymentMethod
-from orders.payments.providers import PaymentError, get_provider
+from orders.core.payments import PaymentMethod
+from orders.core.providers import PaymentError, get_provider
 from orders.payments.services import PAID_STATES, WAITING, mark_failed, mark_paid
 from orders.payments.stripe import IntentRef, StripeCard
 from shop.db import utcnow

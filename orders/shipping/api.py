@@ -17,7 +17,7 @@ from flask import g, request
 from orders import services as order_services
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order
-from orders.payments.providers import PaymentError
+from orders.core.providers import PaymentError
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services
 from orders.shipping import timeline as shipping_timeline

@@ -33,9 +33,9 @@ from catalog.products.models import StockReason
 from orders.core import lifecycle
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
+from orders.core.payments import PaymentMethod, PaymentState
 from orders.core.signals import order_paid
 from orders.core.status import record_event, transition
-from orders.payments.models import PaymentMethod, PaymentState
 from orders.shipping.errors import (
     CourierRequiredError,
     HandoverLockedError,

@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from orders import services
 from orders.core.errors import NotAllowedError, OrderError, OrderNotFoundError
 from orders.core.models import DeliveryMethod, Order
+from orders.core.promises import is_late, late_clause
 from orders.shipping import problems, tracking
 from orders.shipping.models import ProblemKind, TrackingStatus
 from orders.shipping.problem_forms import (
@@ -43,7 +44,6 @@ from orders.shipping.problem_forms import (
     TrackLookupForm,
 )
 from orders.shipping.problem_notify import kind_label
-from orders.shipping.promises import is_late, late_clause
 from shop.db import utcnow
 from shop.extensions import db, limiter
 from shop.sentras.access import sentra_required

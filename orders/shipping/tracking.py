@@ -22,9 +22,9 @@ from sqlalchemy.orm import joinedload
 
 from orders.core.errors import OrderNotFoundError
 from orders.core.models import Checkout, Order
+from orders.core.promises import is_late
 from orders.shipping import carriers
 from orders.shipping.models import Shipment, TrackingStatus
-from orders.shipping.promises import is_late
 from shop.db import WIB, utcnow
 from shop.extensions import db
 

@@ -25,7 +25,7 @@ from catalog.images import MAX_BYTES
 from orders import services as order_services
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order
-from orders.payments.providers import PaymentError
+from orders.core.providers import PaymentError
 from orders.payments.transfer_views import proof_response
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services

@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from orders.core.models import Checkout, Order
-from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
+from orders.core.payments import Payment, PaymentMethod, PaymentState, Refund
 from shop.extensions import db
 
 PER_PAGE = 20

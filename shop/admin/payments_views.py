@@ -17,9 +17,9 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from orders.core.locks import lock_payment
+from orders.core.payments import Payment, PaymentMethod, PaymentState, Refund
 from orders.notes import TRANSFER_CONFIRMED
 from orders.payments import bank_transfer
-from orders.payments.models import Payment, PaymentMethod, PaymentState, Refund
 from orders.payments.services import PAID_STATES, complete_refund, mark_paid
 from orders.payments.transfer_views import proof_response
 from shop.accounts.models import User

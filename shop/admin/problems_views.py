@@ -16,12 +16,12 @@ from sqlalchemy.orm import joinedload
 
 from orders.core.errors import OrderError
 from orders.core.models import Checkout, Order
-from orders.payments.providers import PaymentError
+from orders.core.promises import late_clause
+from orders.core.providers import PaymentError
 from orders.shipping import problems
 from orders.shipping.models import OrderProblem
 from orders.shipping.problem_forms import SettleProblemForm
 from orders.shipping.problem_notify import kind_label
-from orders.shipping.promises import late_clause
 from shop.accounts.models import User
 from shop.admin.access import admin_required
 from shop.admin.views import bp

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from orders.b2b import quotes as quote_services
 from orders.core import lifecycle
 from orders.core.models import Order, OrderStatus
+from orders.core.payments import Refund
 from orders.core.status import transition
 from orders.ledger.models import LedgerEntry
 from orders.ledger.services import balance_idr, commission_of, sync_all, sync_order
-from orders.payments.models import Refund
 from orders.payments.services import complete_refund, lose_dispute, mark_paid
 from orders.services import accept_order
 from orders.shipping import services as shipping

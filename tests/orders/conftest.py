@@ -166,7 +166,7 @@ def stripe_keys(app: Flask) -> Iterator[dict[str, Any]]:
 @pytest.fixture
 def offline_intents(monkeypatch, stripe_keys) -> list[str]:
     """Card checkouts get a made-up PaymentIntent id (``pi_offline_<checkout id>``) without Stripe."""
-    from orders.payments.providers import Started
+    from orders.core.providers import Started
     from orders.payments.stripe import StripeCard
 
     made: list[str] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from orders.core import lifecycle
+from orders.core.payments import Payment, Refund
+from orders.core.providers import get_provider
 from orders.payments import bank_transfer
-from orders.payments.models import Payment, Refund
-from orders.payments.providers import get_provider
 from orders.payments.services import mark_paid
 from shop.db import utcnow
 from shop.extensions import db

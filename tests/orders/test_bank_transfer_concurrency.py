@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-from orders.payments.models import Payment
+from orders.core.payments import Payment
 from shop.accounts.models import User
 from shop.extensions import db
 from tests.factories import BEKASI_ADDRESS, fill_cart, make_product, make_sentra, make_user

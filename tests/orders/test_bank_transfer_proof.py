@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from orders.payments.models import Payment
+from orders.core.payments import Payment
 from shop.db import utcnow
 from shop.extensions import db
 from tests.factories import (

@@ -10,7 +10,7 @@ from orders.b2b.quotes import accept_quote
 from orders.core import lifecycle
 from orders.core.locks import lock_order
 from orders.core.models import OrderEvent, OrderStatus
-from orders.payments.models import PaymentState, Refund
+from orders.core.payments import PaymentState, Refund
 from orders.services import accept_order
 from orders.shipping.services import record_tracking_event
 from shop.extensions import db

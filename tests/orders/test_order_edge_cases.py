@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from orders.core.errors import InvalidTransitionError
-from orders.payments.models import Refund
+from orders.core.payments import Refund
 from orders.services import cancel_by_buyer, cancel_by_sentra, sentra_may_cancel
 from orders.shipping import services as shipping
 from shop.api.auth import issue_token

@@ -11,7 +11,7 @@ from catalog.products.models import StockMovement, StockReason, Variant
 from orders import services
 from orders.core.errors import NotAllowedError
 from orders.core.models import Order, OrderEvent
-from orders.payments.models import Refund
+from orders.core.payments import Refund
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.outbox.models import OutboxJob

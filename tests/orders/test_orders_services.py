@@ -9,8 +9,8 @@ from catalog.products.models import StockMovement, StockReason, Variant
 from orders import services
 from orders.core.errors import InvalidTransitionError, NotAllowedError, OrderNotFoundError
 from orders.core.models import Order, OrderEvent
-from orders.payments.models import Payment, PaymentState, Refund
-from orders.payments.providers import REGISTRY, PaymentProvider
+from orders.core.payments import Payment, PaymentState, Refund
+from orders.core.providers import REGISTRY, PaymentProvider
 from orders.shipping.services import record_tracking_event
 from shop.extensions import db
 from shop.outbox.models import OutboxJob

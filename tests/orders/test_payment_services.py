@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from catalog.products.models import Variant
 from orders.core.models import OrderEvent
-from orders.payments.models import Refund
+from orders.core.payments import Refund
 from orders.payments.services import expire_due_payments, mark_paid
 from orders.services import cancel_by_buyer
 from shop.db import utcnow
@@ -121,7 +121,7 @@ def test_refunding_a_payment_made_in_cash_at_the_sentra_is_a_clear_refusal(app):
     import pytest
 
     from orders.core import lifecycle
-    from orders.payments.providers import PaymentError
+    from orders.core.providers import PaymentError
 
     buyer = make_user()
     variant = make_product(make_sentra(), variants=[{"price_idr": 20_000, "stock": 5}]).variants[0]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from orders.core.errors import NotAllowedError
 from orders.core.models import Order, OrderEvent
-from orders.payments.models import Refund
+from orders.core.payments import Refund
 from orders.shipping import problems
 from orders.shipping.models import OrderProblem
 from shop.extensions import db

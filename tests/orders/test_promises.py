@@ -8,8 +8,8 @@ from flask import current_app
 
 from orders.core.errors import NotAllowedError
 from orders.core.models import Order
+from orders.core.promises import is_late, may_cancel_late
 from orders.services import accept_order, buyer_may_cancel, cancel_by_buyer
-from orders.shipping.promises import is_late, may_cancel_late
 from shop.extensions import db
 from tests.factories import make_user
 from tests.orders.tracking_helpers import BUYER_EMAIL, new_order, ready_pickup

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from orders.core.models import OrderEvent
-from orders.payments.models import PaymentState
+from orders.core.payments import PaymentState
 from orders.services import accept_order
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services

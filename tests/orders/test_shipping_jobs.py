@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from catalog.products.models import Variant
 from orders.core.models import Order
-from orders.payments.models import Refund
+from orders.core.payments import Refund
 from orders.shipping import problems
 from orders.shipping.jobs import (
     complete_delivered_orders,

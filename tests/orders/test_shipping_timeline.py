@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from catalog.products.models import StockMovement, StockReason, Variant
 from orders.core.models import OrderEvent
-from orders.payments.models import Refund
+from orders.core.payments import Refund
 from orders.services import cancel_by_sentra
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from orders.core import lifecycle
 from orders.core.models import Order
-from orders.payments.models import Payment
+from orders.core.payments import Payment
 from shop.extensions import db
 from tests.factories import make_user
 from tests.orders.conftest import wait_until

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from orders.payments.providers import PaymentError, available_methods, get_provider
+from orders.core.providers import PaymentError, available_methods, get_provider
 from orders.payments.stripe import StripeCard, from_stripe_amount, to_stripe_amount
 
 KEYS = {"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_PUBLISHABLE_KEY": "pk_test_x"}

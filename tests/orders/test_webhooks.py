@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from orders.core.models import Order, OrderEvent
-from orders.payments.models import Payment, ProviderEvent, Refund
+from orders.core.payments import Payment, ProviderEvent, Refund
 from shop.extensions import db
 from tests.orders.conftest import sign, stripe_event
 

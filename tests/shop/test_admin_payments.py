@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from orders.core import lifecycle
 from orders.core.models import Order, OrderEvent
-from orders.payments.models import Payment, Refund
+from orders.core.payments import Payment, Refund
 from orders.payments.services import mark_paid
 from shop.db import utcnow
 from shop.extensions import db

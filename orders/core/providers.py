@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from orders.core.models import Checkout, Order, OrderStatus
-from orders.payments.models import Payment, PaymentState, Refund
+from orders.core.payments import Payment, PaymentState, Refund
 
 
 class PaymentError(Exception):
