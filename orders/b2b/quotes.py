@@ -1,7 +1,8 @@
 """Quotes: a sentra's priced answer to a request, its revisions, and accepting one.
 
-Accepting a valid quote makes one order at exactly the quoted prices (stock reserved for
-stocked lines, made-to-order lines scheduled by their lead time) and its invoice. Above
+Accepting a valid quote makes one order at exactly the quoted prices through the one order
+factory, :mod:`orders.core.placement` (stock reserved for stocked lines, made-to-order lines
+scheduled by their lead time) and its invoice. Above
 the partner's approval threshold, accepting first asks for a manager's approval
 (:class:`~orders.b2b.models.PurchaseApproval`); the order is made when a manager other
 than the person who prepared it approves. Services flush, never commit.
@@ -43,20 +44,13 @@ from orders.b2b.models import (
     RfqStatus,
 )
 from orders.b2b.rfqs import MAX_LINES, MAX_QUANTITY, OPEN_STATUSES, load_sentra_rfq
-from orders.core import codes
+from orders.core import placement
 from orders.core.models import (
-    Checkout,
     DeliveryMethod,
     Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-    PaymentStatus,
 )
-from orders.core.payments import Payment, PaymentMethod, PaymentState
-from orders.core.promises import promised_at
-from orders.core.providers import get_provider
-from orders.shipping.models import Shipment
+from orders.core.payments import PaymentMethod
+from orders.delivery.services import settings_for
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
@@ -71,7 +65,6 @@ NOTES_MAX = 4000
 PAYMENTS = (PaymentMethod.BANK_TRANSFER.value, terms.NAME)
 API_PAYMENTS = {"bank_transfer": PaymentMethod.BANK_TRANSFER.value, "terms": terms.NAME,
                 terms.NAME: terms.NAME}
-TRANSFER_ATTEMPTS = 3
 
 
 # --- the sentra quotes ------------------------------------------------------------------------------
@@ -475,40 +468,34 @@ def reject(membership: PartnerMembership, approval_id: int, note: str | None = N
 # --- the order ----------------------------------------------------------------------------------------
 
 
-def _lead_times(quote: Quote) -> list[int]:
-    return [line.lead_time_days for line in quote.lines]
+def _line_spec(line: QuoteLine) -> placement.LineSpec:
+    variant = line.variant
+    if variant is None:  # a line the sentra makes to the partner's description
+        return placement.LineSpec(product_id=line.product_id, title=line.description[:120], quantity=line.quantity,
+                                  unit_price_idr=line.unit_price_idr, made_to_order=True,
+                                  lead_time_days=line.lead_time_days)
+    return placement.LineSpec(
+        variant_id=variant.id, product_id=line.product_id, title=line.description[:120], variant_label=variant.label,
+        sku=variant.sku, quantity=line.quantity, unit_price_idr=line.unit_price_idr,
+        weight_grams=variant.weight_grams, made_to_order=variant.product.made_to_order or line.lead_time_days > 0,
+        lead_time_days=line.lead_time_days,
+    )
 
 
-def _order_lines(quote: Quote) -> list[OrderLine]:
-    lines = []
-    for line in quote.lines:
-        variant = line.variant
-        made_to_order = variant is None or variant.product.made_to_order or line.lead_time_days > 0
-        lines.append(OrderLine(
-            variant_id=variant.id if variant else None, product_id=line.product_id,
-            title=line.description[:120], variant_label=variant.label if variant else "",
-            sku=variant.sku if variant else "", quantity=line.quantity, unit_price_idr=line.unit_price_idr,
-            weight_grams=variant.weight_grams if variant else 0, made_to_order=made_to_order,
-        ))
-    return lines
+def _order_spec(quote: Quote, partner: Partner, buyer: User, actor: User) -> placement.OrderSpec:
+    return placement.OrderSpec(
+        buyer_id=buyer.id, sentra_id=quote.sentra_id, partner_id=partner.id,
+        lines=tuple(_line_spec(line) for line in quote.lines), delivery_method=quote.delivery_method,
+        delivery_fee_idr=quote.delivery_fee_idr, tax_idr=quote.tax_idr, in_city=quote.rfq.in_bekasi,
+        handling_days=settings_for(quote.sentra).handling_days, actor_id=actor.id,
+        note=f"quote {quote.id} revision {quote.revision}",
+    )
 
 
-def _payment(checkout: Checkout, method: str, config: Mapping[str, Any]) -> Payment:
-    """The checkout's payment; a bank transfer gets its unique amount (retried on a rare collision)."""
-    provider = get_provider(method)
-    for attempt in range(TRANSFER_ATTEMPTS):
-        payment = Payment(checkout_id=checkout.id, method=method, state=PaymentState.PENDING,
-                          amount_idr=checkout.total_idr)
-        try:
-            with db.session.begin_nested():
-                db.session.add(payment)
-                provider.prepare(payment, checkout, config)
-                db.session.flush()
-            return payment
-        except IntegrityError:
-            if attempt == TRANSFER_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+def _address(quote: Quote) -> dict[str, Any]:
+    rfq = quote.rfq
+    return {"recipient": rfq.recipient, "phone": rfq.phone, "street": rfq.street,
+            "kelurahan_code": rfq.kelurahan_code, "city": rfq.city, "postal_code": rfq.postal_code}
 
 
 def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor: User,
@@ -520,65 +507,30 @@ def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor:
 
     :raise B2bStockError: (409) a stocked line is short; the caller rolls back.
     """
-    provider = get_provider(method)
-    rfq = quote.rfq
     now = utcnow()
-    expiry = provider.expires_after(config)
-    checkout = Checkout(
-        buyer_id=buyer.id, idempotency_key=f"quote:{quote.id}", payment_method=method, total_idr=quote.total_idr,
-        recipient=rfq.recipient, phone=rfq.phone, street=rfq.street, kelurahan_code=rfq.kelurahan_code,
-        city=rfq.city, postal_code=rfq.postal_code, partner_id=partner.id, created_at=now,
-        expires_at=now + expiry if expiry else None,
-    )
-    db.session.add(checkout)
-    db.session.flush()
-    method_ = quote.delivery_method
-    settings_days = _handling_days(quote.sentra_id)
-    lines, lead_times = _order_lines(quote), _lead_times(quote)
-    order = Order(
-        number=codes.order_number(now), checkout=checkout, sentra_id=quote.sentra_id, buyer_id=buyer.id,
-        status=provider.initial_status, payment_status=PaymentStatus.UNPAID, payment_method=method,
-        delivery_method=method_, subtotal_idr=quote.subtotal_idr, delivery_fee_idr=quote.delivery_fee_idr,
-        tax_idr=quote.tax_idr, total_idr=quote.total_idr, partner_id=partner.id,
-        tracking_code=codes.tracking_code(), pickup_code=codes.pickup_code() if method_ == "pickup" else None,
-        created_at=now,
-    )
-    order.lines = lines
-    order.weight_grams = min(sum(line.weight_grams * line.quantity for line in order.lines), MAX_TOTAL_IDR)
-    order.promised_at = promised_at(now, handling_days=settings_days, lead_times=lead_times,
-                                    method=method_, in_city=rfq.in_bekasi)
-    order.shipment = Shipment(sentra_id=quote.sentra_id, method=method_,
-                              delivery_pin=codes.pickup_code() if method_ == "sentra_courier" else None)
-    order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
-                                   actor_id=actor.id, note=f"quote {quote.id} revision {quote.revision}"))
-    db.session.add(order)
-    db.session.flush()
-    _payment(checkout, method, config)
-    wanted = [(line.variant_id, line.quantity, order.id) for line in order.lines
-              if line.variant_id is not None and not line.made_to_order]
+    checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=f"quote:{quote.id}", payment_method=method,
+                                       total_idr=quote.total_idr, address=_address(quote), partner_id=partner.id,
+                                       now=now, config=config)
+    order = placement.place_order(checkout, _order_spec(quote, partner, buyer, actor))
+    placement.record_payment(checkout, config)
     try:
-        stock.reserve_lines(wanted, actor_id=actor.id)
+        placement.reserve_stock([order], actor_id=actor.id)
     except stock.InsufficientStockError as short:
         raise B2bStockError("not enough stock for a line of this quote; ask the sentra to revise it",
                             {f"variant_{short.variant_id}": f"{short.available} available"}) from None
     terms_days = partner.terms_days if method == terms.NAME else None
     issue_invoice(order, partner, terms_days=terms_days, due_on=due_on_for(terms_days, checkout.expires_at, now),
                   tax_rate_percent=quote.tax_rate_percent, seller_pkp=quote.tax_rate_percent > 0)
+    _mark_accepted(quote, order, actor, now)
+    enqueue("b2b.quote_accepted", {"quote_id": quote.id})
+    return order
+
+
+def _mark_accepted(quote: Quote, order: Order, actor: User, now: datetime) -> None:
     quote.status = QuoteStatus.ACCEPTED
     quote.decided_at = now
     quote.decided_by_id = actor.id
     quote.order_id = order.id
-    rfq.status = RfqStatus.ACCEPTED
-    rfq.updated_at = now
+    quote.rfq.status = RfqStatus.ACCEPTED
+    quote.rfq.updated_at = now
     db.session.flush()
-    enqueue("b2b.quote_accepted", {"quote_id": quote.id})
-    if order.status == OrderStatus.PLACED:
-        enqueue("order.placed", {"order_id": order.id})
-    return order
-
-
-def _handling_days(sentra_id: int) -> int:
-    from orders.delivery.models import DeliverySettings  # noqa: PLC0415
-
-    settings = db.session.scalar(select(DeliverySettings).where(DeliverySettings.sentra_id == sentra_id))
-    return settings.handling_days if settings is not None else 1

@@ -59,8 +59,3 @@ class InsufficientStockCheckoutError(CheckoutError):
         super().__init__(f"not enough stock: {names}",
                          {f"variant_{s.variant_id}": f"{s.available} available" for s in shortages})
         self.shortages = shortages
-
-
-class CheckoutNotFoundError(OrderError, LookupError):
-    code = "not_found"
-    status = 404

@@ -26,7 +26,6 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from catalog import stock
 from catalog.pricing import PartnerStrategy, strategy_for
@@ -34,7 +33,6 @@ from orders.b2b.cart_approval import complete_partner_checkout, partner_purchase
 from orders.cart.models import Cart, CartLine
 from orders.checkout.errors import (
     CheckoutError,
-    CheckoutNotFoundError,
     CheckoutValidationError,
     DeliveryUnavailableError,
     EmptyCartError,
@@ -44,24 +42,21 @@ from orders.checkout.errors import (
     Shortage,
     UnavailableItemsError,
 )
-from orders.checkout.quote import Quote, SentraQuote, cart_lines, is_unavailable, quote
-from orders.core import codes, lifecycle
-from orders.core.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
+from orders.checkout.quote import Quote, QuotedLine, SentraQuote, cart_lines, is_unavailable, quote
+from orders.core import lifecycle, placement
+from orders.core.models import Checkout, Order
 from orders.core.payments import Payment, PaymentState
-from orders.core.promises import promised_at
+from orders.core.placement import LineSpec, OrderSpec
 from orders.core.providers import (
     PaymentError,
-    PaymentProvider,
     Started,
     get_provider,
 )
 from orders.delivery.services import Destination, centroid
-from orders.shipping.models import Shipment
 from shop.accounts.checks import check_name, check_phone
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
-from shop.outbox.services import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -190,42 +185,24 @@ def _find(buyer_id: int, key: str) -> Checkout | None:
     )
 
 
-def _new_order(checkout: Checkout, part: SentraQuote, provider: PaymentProvider, buyer: User) -> Order:
+def _order_spec(part: SentraQuote, buyer: User, in_city: bool) -> OrderSpec:
     chosen = part.chosen
     assert chosen is not None
-    order = Order(
-        number=codes.order_number(checkout.created_at), checkout=checkout, sentra_id=part.sentra.id,
-        buyer_id=buyer.id, status=provider.initial_status, payment_status=PaymentStatus.UNPAID,
-        payment_method=provider.name, delivery_method=chosen.method, subtotal_idr=part.subtotal_idr,
-        delivery_fee_idr=chosen.fee_idr, total_idr=part.total_idr, weight_grams=part.weight_grams,
-        distance_km=chosen.distance_km, tracking_code=codes.tracking_code(),
-        pickup_code=codes.pickup_code() if chosen.method == "pickup" else None,
+    return OrderSpec(
+        buyer_id=buyer.id, sentra_id=part.sentra.id, lines=tuple(_line_spec(line) for line in part.lines),
+        delivery_method=chosen.method, delivery_fee_idr=chosen.fee_idr, distance_km=chosen.distance_km,
+        in_city=in_city, handling_days=part.settings.handling_days, actor_id=buyer.id, note="checkout",
     )
-    order.promised_at = promised_at(
-        checkout.created_at, handling_days=_handling_days(part), method=chosen.method,
-        lead_times=[line.variant.product.lead_time_days for line in part.lines if line.variant.product.made_to_order],
-        in_city=checkout.kelurahan_code is not None,
-    )
-    order.shipment = Shipment(
-        sentra_id=part.sentra.id, method=chosen.method,
-        delivery_pin=codes.pickup_code() if chosen.method == "sentra_courier" else None,
-    )
-    for line in part.lines:
-        variant = line.variant
-        order.lines.append(OrderLine(
-            variant_id=variant.id, product_id=variant.product_id, title=variant.product.title,
-            variant_label=variant.label, sku=variant.sku, quantity=line.quantity,
-            unit_price_idr=line.unit_price_idr, weight_grams=variant.weight_grams,
-            made_to_order=variant.product.made_to_order,
-        ))
-    order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
-                                   actor_id=buyer.id, note="checkout"))
-    db.session.add(order)
-    return order
 
 
-def _handling_days(part: SentraQuote) -> int:
-    return part.settings.handling_days if part.settings is not None else 1
+def _line_spec(line: QuotedLine) -> LineSpec:
+    variant, product = line.variant, line.variant.product
+    return LineSpec(
+        variant_id=variant.id, product_id=variant.product_id, title=product.title, variant_label=variant.label,
+        sku=variant.sku, quantity=line.quantity, unit_price_idr=line.unit_price_idr,
+        weight_grams=variant.weight_grams, made_to_order=product.made_to_order,
+        lead_time_days=(product.lead_time_days or 0) if product.made_to_order else 0,
+    )
 
 
 def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> Checkout:
@@ -250,22 +227,13 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
         purchase = partner_purchase(buyer, [(line.variant.id, line.quantity) for line in lines], total)
 
     now = utcnow()
-    expiry = provider.expires_after(config)
-    checkout = Checkout(
-        buyer_id=buyer.id, idempotency_key=request.idempotency_key, payment_method=provider.name,
-        total_idr=total, created_at=now, expires_at=now + expiry if expiry else None, **address,
-    )
-    db.session.add(checkout)
-    db.session.flush()  # the idempotency key is claimed here: a parallel repeat waits on this row
-
-    orders = [_new_order(checkout, part, provider, buyer) for part in result.parts]
-    db.session.flush()
-    # The creator runs step 2 itself; the mark keeps a parallel repeat from starting a second payment.
-    payment = Payment(checkout_id=checkout.id, method=provider.name, state=PaymentState.PENDING, amount_idr=total,
-                      provider_started_at=now if provider.needs_start else None)
-    db.session.add(payment)
-    provider.prepare(payment, checkout, config)
-    db.session.flush()
+    checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=request.idempotency_key,
+                                       payment_method=provider.name, total_idr=total, address=address,
+                                       now=now, config=config)
+    in_city = checkout.kelurahan_code is not None
+    orders = [placement.place_order(checkout, _order_spec(part, buyer, in_city)) for part in result.parts]
+    # The creator runs step 2 itself; the payment's start mark keeps a parallel repeat from starting a second.
+    placement.record_payment(checkout, config)
 
     bought = {line.variant.id for part in result.parts for line in part.lines}
     db.session.execute(
@@ -274,16 +242,9 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
             CartLine.variant_id.in_(bought),
         )
     )
-    for order in orders:
-        if order.status == OrderStatus.PLACED:
-            enqueue("order.placed", {"order_id": order.id})
-    # Last, so the variant rows stay locked for as short a time as possible; reserve_lines takes
-    # them in ascending variant id order, the lock order of all checkouts (no deadlocks).
-    wanted = [(line.variant.id, line.quantity, order.id)
-              for order, part in zip(orders, result.parts, strict=True)
-              for line in part.lines if not line.variant.product.made_to_order]
+    # Last, so the variant rows stay locked for as short a time as possible.
     try:
-        stock.reserve_lines(wanted, actor_id=buyer.id)
+        placement.reserve_stock(orders, actor_id=buyer.id)
     except stock.InsufficientStockError as short:
         line = next(q for q in lines if q.variant.id == short.variant_id)
         raise InsufficientStockCheckoutError(
@@ -422,7 +383,7 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
             break
         except IntegrityError:
             # The key was claimed by a parallel request (found on the next turn), or a random
-            # order number or transfer code collided (drawn again on the next turn).
+            # order number collided, or every transfer-code draw did (drawn again on the next turn).
             db.session.rollback()
             buyer = db.session.get(User, buyer_id)
         except CheckoutError:
@@ -444,17 +405,3 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
     if get_provider(checkout.payment_method).needs_start:
         start_payment(checkout, config)
     return CheckoutResult(db.session.get(Checkout, checkout.id), created=True)
-
-
-def load_checkout(buyer: User, checkout_id: int) -> Checkout:
-    """One of ``buyer``'s checkouts with its orders and payment.
-
-    :raise CheckoutNotFoundError: it does not exist or is someone else's.
-    """
-    checkout = db.session.scalar(
-        select(Checkout).where(Checkout.id == checkout_id, Checkout.buyer_id == buyer.id)
-        .options(selectinload(Checkout.orders).selectinload(Order.lines), joinedload(Checkout.payment))
-    )
-    if checkout is None:
-        raise CheckoutNotFoundError(checkout_id)
-    return checkout

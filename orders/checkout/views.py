@@ -15,7 +15,6 @@ from catalog.pricing import PartnerStrategy, strategy_for
 from orders.b2b.cart_approval import ApprovalRequiredError, cart_approval_of
 from orders.checkout.errors import (
     CheckoutError,
-    CheckoutNotFoundError,
     InsufficientStockCheckoutError,
     PriceChangedError,
 )
@@ -25,9 +24,10 @@ from orders.checkout.services import (
     AddressInput,
     CheckoutRequest,
     destination_of,
-    load_checkout,
     place_checkout,
 )
+from orders.core.errors import CheckoutNotFoundError
+from orders.core.placement import load_checkout
 from orders.core.providers import PaymentError, get_provider
 from shop.accounts.models import Address
 from shop.extensions import db

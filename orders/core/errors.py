@@ -24,6 +24,11 @@ class OrderNotFoundError(OrderError, LookupError):
     status = 404
 
 
+class CheckoutNotFoundError(OrderError, LookupError):
+    code = "not_found"
+    status = 404
+
+
 class NotAllowedError(OrderError):
     """The actor may not do this to this order (a buyer cancelling an order already processing)."""
 

@@ -6,6 +6,7 @@ call them: they may flush, never commit, and an exception they raise rolls the c
 Each receiving package connects its receivers when its module is imported, and the app
 factory imports it, so the web app, the CLI and the worker all have them.
 
+- :data:`order_placed` (sender: the new order, before its first flush): shipping gives it its shipment
 - :data:`order_status_changed` (sender: the order; ``from_status``, ``to_status``, ``actor``)
 - :data:`order_paid` (sender: the order; ``when``, ``config``)
 - :data:`order_refunded` (sender: the order): a refund was booked onto it
@@ -17,6 +18,7 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+order_placed = _signals.signal("order-placed")
 order_status_changed = _signals.signal("order-status-changed")
 order_paid = _signals.signal("order-paid")
 order_refunded = _signals.signal("order-refunded")

@@ -3,8 +3,8 @@
 The buyer transfers the checkout total plus a 3-digit code (1-999), as Indonesian
 shops do, so the office can tell transfers of the same total apart on the bank
 statement. No two waiting transfers share an amount: a partial unique index on
-``payment.amount_idr`` enforces it, and a parallel checkout that drew the same
-amount fails its flush and is retried by ``place_checkout`` with a new draw.
+``payment.amount_idr`` enforces it, and a parallel purchase that drew the same
+amount fails its flush and draws again (:func:`orders.core.placement.record_payment`).
 
 The buyer may upload a proof (a photo of the receipt or the bank's PDF); the
 payment then waits for the office (``processing``). The office confirms it
@@ -72,8 +72,8 @@ class BankTransfer(PaymentProvider):
         drawn at random among the free ones (so parallel checkouts rarely draw the same).
 
         :raise PaymentError: all 999 codes of this total are taken (``transfer_codes_exhausted``).
-        :raise IntegrityError: (at the flush) a parallel checkout took the same amount first;
-            ``place_checkout`` retries with a new draw.
+        :raise IntegrityError: (at the flush) a parallel purchase took the same amount first;
+            :func:`orders.core.placement.record_payment` draws again.
         """
         total = checkout.total_idr
         # No autoflush: the new payment still carries the bare total, which may be another

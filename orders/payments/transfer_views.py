@@ -12,11 +12,11 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from orders.checkout.errors import CheckoutNotFoundError
-from orders.checkout.services import load_checkout
+from orders.core.errors import CheckoutNotFoundError
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout
 from orders.core.payments import PaymentMethod
+from orders.core.placement import load_checkout
 from orders.payments import bank_transfer
 from shop.db import utcnow
 from shop.extensions import db, limiter

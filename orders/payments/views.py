@@ -12,11 +12,11 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from orders.checkout.errors import CheckoutNotFoundError
-from orders.checkout.services import load_checkout
+from orders.core.errors import CheckoutNotFoundError
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout
 from orders.core.payments import PaymentMethod
+from orders.core.placement import load_checkout
 from orders.core.providers import PaymentError, get_provider
 from orders.payments.services import PAID_STATES, WAITING, mark_failed, mark_paid
 from orders.payments.stripe import IntentRef, StripeCard

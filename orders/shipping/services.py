@@ -30,11 +30,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from catalog.images import InvalidImageError, process_photo
 from catalog.products.models import StockReason
-from orders.core import lifecycle
+from orders.core import codes, lifecycle
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout, DeliveryMethod, Order, OrderStatus, PaymentStatus
 from orders.core.payments import PaymentMethod, PaymentState
-from orders.core.signals import order_paid
+from orders.core.signals import order_paid, order_placed
 from orders.core.status import record_event, transition
 from orders.shipping.errors import (
     CourierRequiredError,
@@ -81,6 +81,17 @@ from shop.sentras.access import membership_for
 T = TrackingStatus
 S = OrderStatus
 M = DeliveryMethod
+
+# --- a new order's shipment --------------------------------------------------------------------
+
+
+@order_placed.connect
+def open_shipment(order: Order, **_: Any) -> None:
+    """Every new order travels by its delivery method; the sentra's courier gets a delivery PIN to ask for."""
+    method = order.delivery_method
+    order.shipment = Shipment(sentra_id=order.sentra_id, method=method,
+                              delivery_pin=codes.pickup_code() if method == DeliveryMethod.SENTRA_COURIER else None)
+
 
 # --- locking and appending ---------------------------------------------------------------------------
 

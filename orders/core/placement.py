@@ -1,0 +1,201 @@
+"""Placement: the one way an order is built, whoever buys (a cart's checkout, an accepted quote,
+and later class seats and facility bookings).
+
+A purchase is a checkout (the payment group: who pays, where it goes, how) holding one order
+per sentra and one payment record. The caller describes each order as an :class:`OrderSpec`
+(what is bought at what price, how it travels, how it is paid) and gets back the rows, all
+built the same way:
+
+- :func:`open_checkout`: the payment group, with the payment method's expiry;
+- :func:`place_order`: the order, its lines, totals, codes, promised date, opening event, and
+  the ``order_placed`` signal (shipping gives the order its shipment there);
+- :func:`record_payment`: the payment record; a bank transfer draws its unique amount here,
+  and a collision with a parallel transfer is drawn again inside a savepoint (the one
+  collision policy: the rest of the purchase stays, whichever caller placed it);
+- :func:`reserve_stock`: the stocked lines of the orders, in the one lock order of all stock.
+
+Everything flushes, nothing commits: the caller owns the transaction.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from catalog import stock
+from orders.core import codes
+from orders.core.errors import CheckoutNotFoundError
+from orders.core.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
+from orders.core.payments import Payment, PaymentState
+from orders.core.promises import promised_at
+from orders.core.providers import get_provider
+from orders.core.signals import order_placed
+from shop.accounts.models import User
+from shop.extensions import db
+from shop.outbox.services import enqueue
+
+MAX_WEIGHT_GRAMS = 2_000_000_000  # the weight column is a 32-bit integer
+TRANSFER_ATTEMPTS = 3  # draws of a bank transfer's unique amount before the collision is the caller's
+PLACED_JOB = "order.placed"
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One line as bought: its price is the price paid, whatever the catalogue says later."""
+
+    title: str
+    quantity: int
+    unit_price_idr: int
+    made_to_order: bool
+    variant_id: int | None = None
+    product_id: int | None = None
+    variant_label: str = ""
+    sku: str = ""
+    weight_grams: int = 0
+    lead_time_days: int = 0  # made to order: days before it can leave the sentra (the promise)
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """What one order is: who buys from which sentra, the lines, delivery, payment and promise inputs."""
+
+    buyer_id: int
+    sentra_id: int
+    lines: tuple[LineSpec, ...]
+    delivery_method: str
+    delivery_fee_idr: int
+    in_city: bool  # the destination is inside Kota Bekasi (an external courier is faster there)
+    handling_days: int  # the sentra's days to prepare an order
+    actor_id: int  # who placed it (the opening event's actor)
+    note: str  # the opening event's note: where the order came from
+    distance_km: float | None = None
+    tax_idr: int = 0
+    partner_id: int | None = None
+
+    @property
+    def subtotal_idr(self) -> int:
+        return sum(line.unit_price_idr * line.quantity for line in self.lines)
+
+    @property
+    def total_idr(self) -> int:
+        return self.subtotal_idr + self.delivery_fee_idr + self.tax_idr
+
+
+def open_checkout(*, buyer_id: int, idempotency_key: str, payment_method: str, total_idr: int,
+                  address: Mapping[str, Any], now: datetime, config: Mapping[str, Any],
+                  partner_id: int | None = None) -> Checkout:
+    """The payment group of a purchase, expiring when its payment method says. Flushes.
+
+    The flush claims ``(buyer_id, idempotency_key)``: a parallel repeat waits on this row.
+    ``address`` holds the checkout's address columns (recipient, phone, street, kelurahan_code,
+    city, postal_code).
+    """
+    expiry = get_provider(payment_method).expires_after(config)
+    checkout = Checkout(
+        buyer_id=buyer_id, idempotency_key=idempotency_key, payment_method=payment_method, total_idr=total_idr,
+        partner_id=partner_id, created_at=now, expires_at=now + expiry if expiry else None, **address,
+    )
+    db.session.add(checkout)
+    db.session.flush()
+    return checkout
+
+
+def place_order(checkout: Checkout, spec: OrderSpec) -> Order:
+    """Build one order of ``checkout`` as ``spec`` describes it. Flushes; sends ``order_placed``.
+
+    It starts where the payment method says (waiting for the money, or placed), unpaid, with
+    its order number, tracking code, pickup code (pickup only), promised date and the opening
+    event; a placed order is announced to the sentra through the outbox. Reserves nothing:
+    see :func:`reserve_stock`.
+    """
+    provider = get_provider(checkout.payment_method)
+    placed = checkout.created_at
+    method = spec.delivery_method
+    order = Order(
+        number=codes.order_number(placed), checkout=checkout, sentra_id=spec.sentra_id, buyer_id=spec.buyer_id,
+        partner_id=spec.partner_id, status=provider.initial_status, payment_status=PaymentStatus.UNPAID,
+        payment_method=provider.name, delivery_method=method, subtotal_idr=spec.subtotal_idr,
+        delivery_fee_idr=spec.delivery_fee_idr, tax_idr=spec.tax_idr, total_idr=spec.total_idr,
+        weight_grams=min(sum(line.weight_grams * line.quantity for line in spec.lines), MAX_WEIGHT_GRAMS),
+        distance_km=spec.distance_km, tracking_code=codes.tracking_code(),
+        pickup_code=codes.pickup_code() if method == "pickup" else None, created_at=placed,
+        promised_at=promised_at(placed, handling_days=spec.handling_days, method=method, in_city=spec.in_city,
+                                lead_times=[line.lead_time_days for line in spec.lines]),
+    )
+    order.lines = [_order_line(line) for line in spec.lines]
+    order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
+                                   actor_id=spec.actor_id, note=spec.note))
+    db.session.add(order)
+    order_placed.send(order)
+    db.session.flush()
+    if order.status == OrderStatus.PLACED:
+        enqueue(PLACED_JOB, {"order_id": order.id})
+    return order
+
+
+def _order_line(line: LineSpec) -> OrderLine:
+    return OrderLine(
+        variant_id=line.variant_id, product_id=line.product_id, title=line.title, variant_label=line.variant_label,
+        sku=line.sku, quantity=line.quantity, unit_price_idr=line.unit_price_idr, weight_grams=line.weight_grams,
+        made_to_order=line.made_to_order,
+    )
+
+
+def record_payment(checkout: Checkout, config: Mapping[str, Any]) -> Payment:
+    """The checkout's payment record, prepared by its provider (no network). Flushes.
+
+    A provider that talks to the outside in step 2 (a card) gets the start mark, so a parallel
+    repeat does not start a second payment. A bank transfer draws its unique amount here: when
+    a parallel transfer took the same amount first, the savepoint is rolled back and the amount
+    drawn again, up to :data:`TRANSFER_ATTEMPTS` times, so the rest of the purchase stands.
+
+    :raise PaymentError: the provider cannot take it (all transfer codes of this total taken).
+    :raise IntegrityError: every draw collided; the caller rolls back.
+    """
+    provider = get_provider(checkout.payment_method)
+    for attempt in range(TRANSFER_ATTEMPTS):
+        payment = Payment(checkout_id=checkout.id, method=provider.name, state=PaymentState.PENDING,
+                          amount_idr=checkout.total_idr,
+                          provider_started_at=checkout.created_at if provider.needs_start else None)
+        try:
+            with db.session.begin_nested():
+                db.session.add(payment)
+                provider.prepare(payment, checkout, config)
+                db.session.flush()
+            return payment
+        except IntegrityError:
+            if attempt == TRANSFER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def reserve_stock(orders: Iterable[Order], actor_id: int | None) -> None:
+    """Reserve the stocked lines of ``orders`` (made-to-order lines wait for their lead time). Flushes.
+
+    :func:`catalog.stock.reserve_lines` takes the variants in ascending id order, the lock
+    order of every purchase, so two never deadlock; call it last, to hold the rows briefly.
+
+    :raise catalog.stock.InsufficientStockError: a line is short; the caller rolls back.
+    """
+    wanted = [(line.variant_id, line.quantity, order.id) for order in orders for line in order.lines
+              if line.variant_id is not None and not line.made_to_order]
+    stock.reserve_lines(wanted, actor_id=actor_id)
+
+
+def load_checkout(buyer: User, checkout_id: int) -> Checkout:
+    """One of ``buyer``'s checkouts with its orders and payment.
+
+    :raise CheckoutNotFoundError: it does not exist or is someone else's.
+    """
+    checkout = db.session.scalar(
+        select(Checkout).where(Checkout.id == checkout_id, Checkout.buyer_id == buyer.id)
+        .options(selectinload(Checkout.orders).selectinload(Order.lines), joinedload(Checkout.payment))
+    )
+    if checkout is None:
+        raise CheckoutNotFoundError(checkout_id)
+    return checkout
