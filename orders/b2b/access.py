@@ -36,3 +36,8 @@ def acting_membership(user: Any, partner_id: int | None = None) -> PartnerMember
 
 def can_approve(membership: PartnerMembership) -> bool:
     return PartnerRole(membership.role).approves
+
+
+def needs_approval(partner: Partner, amount_idr: int) -> bool:
+    """A purchase above the partner's approval threshold waits for a manager."""
+    return partner.approval_threshold_idr is not None and amount_idr > partner.approval_threshold_idr

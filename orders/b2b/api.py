@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 from sqlalchemy import select
 
-from orders.b2b import partner_orders, quotes, rfqs
+from orders.b2b import acceptance, approvals, partner_orders, quotes, rfqs
 from orders.b2b.access import acting_membership, verified_memberships
 from orders.b2b.errors import B2bValidationError, NotFoundError, NotPartnerError
 from orders.b2b.invoices import invoice_of, today_wib
@@ -258,7 +258,7 @@ def partner_accept_quote(quote_id: int):
     """
     payment = body_text(json_body(), "payment")
     membership, _ = _owning(lambda partner_id: quotes.load_partner_quote(partner_id, quote_id))
-    accepted = quotes.accept_quote(membership, g.api_user, quote_id, payment, current_app.config)
+    accepted = acceptance.accept_quote(membership, g.api_user, quote_id, payment, current_app.config)
     db.session.commit()
     if accepted.approval is not None:
         return {"approval": approval_json(accepted.approval)}, 202
@@ -289,13 +289,13 @@ def partner_list_approvals():
         status = _status_arg(set(ApprovalStatus))
     except B2bValidationError as error:
         return filter_error(error)
-    found = quotes.list_approvals(membership.partner_id, status, page, per_page)
+    found = approvals.list_approvals(membership.partner_id, status, page, per_page)
     return list_envelope([approval_json(approval) for approval in found.items], found.total or 0, page, per_page)
 
 
 def _decide(approval_id: int, decide: Callable[[PartnerMembership, str | None], PurchaseApproval]):
     note = body_text(json_body(), "note")
-    membership, _ = _owning(lambda partner_id: quotes.load_approval(partner_id, approval_id))
+    membership, _ = _owning(lambda partner_id: approvals.load_approval(partner_id, approval_id))
     approval = decide(membership, note)
     db.session.commit()
     body: dict[str, Any] = {"approval": approval_json(approval)}
@@ -314,7 +314,7 @@ def partner_approve(approval_id: int):
     :raise 403: not a manager, or the manager's own purchase. :raise 404: :raise 409: decided already,
     or the quote can no longer be accepted. :raise 422: terms problems.
     """
-    return _decide(approval_id, lambda membership, note: quotes.approve(membership, approval_id,
+    return _decide(approval_id, lambda membership, note: approvals.approve(membership, approval_id,
                                                                          current_app.config, note))
 
 
@@ -323,7 +323,7 @@ def partner_approve(approval_id: int):
 @guarded
 def partner_reject(approval_id: int):
     """A manager rejects: ``{"note"?}``. :raise 403: :raise 404: :raise 409: decided already."""
-    return _decide(approval_id, lambda membership, note: quotes.reject(membership, approval_id, note))
+    return _decide(approval_id, lambda membership, note: approvals.reject(membership, approval_id, note))
 
 
 # --- the partner: orders and invoices -----------------------------------------------------------------

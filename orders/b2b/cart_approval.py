@@ -6,7 +6,7 @@ the checkout's transaction. Above the partner's approval threshold the checkout 
 refused (:class:`ApprovalRequiredError`) unless a manager approved exactly this cart:
 a ``PurchaseApproval`` of kind ``cart`` asked for by the buyer, whose ``fingerprint``
 matches the cart's lines now and whose amount covers the total. Placing the checkout
-uses the approval up. Managers decide with :func:`orders.b2b.quotes.approve`.
+uses the approval up. Managers decide with :func:`orders.b2b.approvals.approve`.
 
 Services flush, never commit. Nothing here imports the checkout service (it imports this).
 """
@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from orders.b2b.access import verified_memberships
+from orders.b2b.access import needs_approval, verified_memberships
 from orders.b2b.errors import B2bValidationError
 from orders.b2b.invoices import due_on_for, issue_invoice
 from orders.b2b.models import ApprovalStatus, PurchaseApproval
@@ -45,12 +45,6 @@ def cart_fingerprint(pairs: Iterable[tuple[int, int]]) -> str:
     """SHA-256 of the cart's sorted ``variant_id:quantity`` pairs: any change of line or quantity changes it."""
     text = ",".join(f"{variant_id}:{quantity}" for variant_id, quantity in sorted(pairs))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _above_threshold(partner: Partner, amount_idr: int) -> bool:
-    from orders.b2b.quotes import needs_approval  # noqa: PLC0415  (quotes imports the checkout service)
-
-    return needs_approval(partner, amount_idr)
 
 
 def _approved(partner_id: int, buyer_id: int, fingerprint: str, amount_idr: int) -> PurchaseApproval | None:
@@ -81,7 +75,7 @@ def partner_purchase(buyer: User, pairs: Iterable[tuple[int, int]], total_idr: i
     if not memberships:
         return None
     partner = memberships[0].partner
-    if not _above_threshold(partner, total_idr):
+    if not needs_approval(partner, total_idr):
         return PartnerPurchase(partner)
     approval = _approved(partner.id, buyer.id, cart_fingerprint(pairs), total_idr)
     if approval is None:
@@ -97,7 +91,7 @@ def complete_partner_checkout(purchase: PartnerPurchase, checkout: Checkout, ord
     """Mark the checkout and its orders as the partner's, use up the approval, issue the invoices. Flushes.
 
     Invoices are numbered in ascending sentra id (the lock order of invoice counters), after
-    the stock is reserved as in :func:`orders.b2b.quotes.place_order`. Cart orders carry no
+    the stock is reserved as in :func:`orders.b2b.acceptance.place_order`. Cart orders carry no
     PPN (``tax_idr`` 0): they are at catalogue prices, which already include any tax.
 
     :raise ApprovalRequiredError: a parallel checkout used the approval first.
@@ -136,7 +130,7 @@ def request_cart_approval(membership: PartnerMembership, buyer: User, pairs: lis
     partner = membership.partner
     if not pairs:
         raise B2bValidationError("the cart is empty", {"cart": "empty"})
-    if not _above_threshold(partner, amount_idr):
+    if not needs_approval(partner, amount_idr):
         raise B2bValidationError("this purchase is within the approval threshold: no approval is needed",
                                  {"amount_idr": "below_threshold"})
     fingerprint = cart_fingerprint(pairs)

@@ -15,7 +15,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from orders.b2b import quotes
+from orders.b2b import acceptance, access, quotes
+from orders.b2b import approvals as purchase_approvals
 from orders.b2b.errors import B2bError, NotFoundError
 from orders.b2b.invoices import outstanding_terms_idr, overdue_count
 from orders.b2b.models import ApprovalStatus, PurchaseApproval, Quote
@@ -42,7 +43,7 @@ def _load_quote(quote_id: int) -> Quote:
 
 def _load_approval(approval_id: int) -> PurchaseApproval:
     try:
-        return quotes.load_approval(g.partner.id, approval_id)
+        return purchase_approvals.load_approval(g.partner.id, approval_id)
     except NotFoundError:
         abort(404)
 
@@ -72,7 +73,7 @@ def quote_accept_confirm(quote_id: int):
         return to_rfq(quote.rfq_id)
     form = AcceptQuoteForm()
     return render("b2b/partner/confirm.html", form=form, kind="accept", quote=quote, rfq=quote.rfq,
-                   needs_approval=quotes.needs_approval(g.partner, quote.total_idr),
+                   needs_approval=access.needs_approval(g.partner, quote.total_idr),
                    action=url_for("b2b_partner.quote_accept", quote_id=quote_id),
                    back=url_for("b2b_partner.rfq_detail", rfq_id=quote.rfq_id), **_terms_context())
 
@@ -87,7 +88,7 @@ def quote_accept(quote_id: int):
         flash(str(ERROR_MESSAGES["validation_error"]), "error")
         return redirect(url_for("b2b_partner.quote_accept_confirm", quote_id=quote_id), 303)
     try:
-        accepted = quotes.accept_quote(g.membership, current_user, quote_id, form.payment.data, current_app.config)
+        accepted = acceptance.accept_quote(g.membership, current_user, quote_id, form.payment.data, current_app.config)
     except NotFoundError:
         db.session.rollback()
         abort(404)
@@ -188,7 +189,7 @@ def approval_approve(approval_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        approval = quotes.approve(g.membership, approval_id, current_app.config, form.reason.data)
+        approval = purchase_approvals.approve(g.membership, approval_id, current_app.config, form.reason.data)
     except (B2bError, PaymentError) as error:
         if getattr(error, "keeps_changes", False):
             db.session.commit()  # the approval was cancelled: its quote can no longer be accepted
@@ -216,7 +217,7 @@ def approval_reject(approval_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        quotes.reject(g.membership, approval_id, form.reason.data)
+        purchase_approvals.reject(g.membership, approval_id, form.reason.data)
     except B2bError as error:
         db.session.rollback()
         flash(error_message(error), "error")

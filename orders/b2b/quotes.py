@@ -1,11 +1,7 @@
-"""Quotes: a sentra's priced answer to a request, its revisions, and accepting one.
+"""Quotes: a sentra's priced answer to a request, its revisions, reading one and declining it.
 
-Accepting a valid quote makes one order at exactly the quoted prices through the one order
-factory, :mod:`orders.core.placement` (stock reserved for stocked lines, made-to-order lines
-scheduled by their lead time) and its invoice. Above
-the partner's approval threshold, accepting first asks for a manager's approval
-(:class:`~orders.b2b.models.PurchaseApproval`); the order is made when a manager other
-than the person who prepared it approves. Services flush, never commit.
+Accepting one is :mod:`orders.b2b.acceptance`; a manager's approval above the partner's
+threshold is :mod:`orders.b2b.approvals`. Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -15,25 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from catalog import stock
 from catalog.products.models import Product, Variant
-from orders.b2b import terms
-from orders.b2b.access import can_approve
 from orders.b2b.errors import (
-    ApprovalNotAllowedError,
-    ApprovalStateError,
-    B2bStockError,
     B2bValidationError,
     NotFoundError,
     QuoteUnavailableError,
     RfqClosedError,
 )
-from orders.b2b.invoices import due_on_for, issue_invoice, tax_for, today_wib
+from orders.b2b.invoices import tax_for, today_wib
 from orders.b2b.models import (
     ApprovalStatus,
     PurchaseApproval,
@@ -44,27 +32,18 @@ from orders.b2b.models import (
     RfqStatus,
 )
 from orders.b2b.rfqs import MAX_LINES, MAX_QUANTITY, OPEN_STATUSES, load_sentra_rfq
-from orders.core import placement
-from orders.core.models import (
-    DeliveryMethod,
-    Order,
-)
-from orders.core.payments import PaymentMethod
-from orders.delivery.services import settings_for
+from orders.core.models import DeliveryMethod
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
-from shop.partners.models import Partner, PartnerMembership
+from shop.partners.models import PartnerMembership
 from shop.sentras.models import Sentra
 
 MAX_INT = 2_147_483_647  # the database's INTEGER
 MAX_TOTAL_IDR = 2_000_000_000  # the money columns are 32-bit integers
 MAX_LEAD_TIME_DAYS = 365
 NOTES_MAX = 4000
-PAYMENTS = (PaymentMethod.BANK_TRANSFER.value, terms.NAME)
-API_PAYMENTS = {"bank_transfer": PaymentMethod.BANK_TRANSFER.value, "terms": terms.NAME,
-                terms.NAME: terms.NAME}
 
 
 # --- the sentra quotes ------------------------------------------------------------------------------
@@ -170,10 +149,11 @@ def close_open_quotes(rfq: Rfq) -> None:
     """Supersede the request's open quotes and cancel approvals waiting on them."""
     for quote in db.session.scalars(select(Quote).where(Quote.rfq_id == rfq.id, Quote.status == QuoteStatus.OPEN)):
         quote.status = QuoteStatus.SUPERSEDED
-        _cancel_pending_approvals(quote)
+        cancel_pending_approvals(quote)
 
 
-def _cancel_pending_approvals(quote: Quote) -> None:
+def cancel_pending_approvals(quote: Quote) -> None:
+    """An approval waiting on a quote ends with it (superseded or declined). Flushes nothing itself."""
     for approval in db.session.scalars(select(PurchaseApproval).where(
             PurchaseApproval.quote_id == quote.id, PurchaseApproval.status == ApprovalStatus.PENDING)):
         approval.status = ApprovalStatus.CANCELLED
@@ -232,7 +212,7 @@ def create_quote(sentra: Sentra, actor: User, rfq_id: int, data: QuoteInput, con
     return quote
 
 
-# --- the partner decides ------------------------------------------------------------------------------
+# --- the partner reads and declines --------------------------------------------------------------------
 
 
 def load_partner_quote(partner_id: int, quote_id: int, *, lock: bool = False) -> Quote:
@@ -284,81 +264,6 @@ def check_acceptable(quote: Quote, today: date | None = None) -> None:
                                     "quote_expired")
 
 
-def payment_method_of(choice: str | None) -> str:
-    """The provider name of an accept's ``payment`` (``bank_transfer`` by default, or ``terms``).
-
-    :raise B2bValidationError: (422) another value.
-    """
-    method = API_PAYMENTS.get(choice or "bank_transfer")
-    if method is None:
-        raise B2bValidationError("payment is bank_transfer or terms", {"payment": "invalid"})
-    return method
-
-
-def _lock_partner_for_terms(partner_id: int, method: str) -> None:
-    """Buying on terms reads what the partner owes, then adds to it: two parallel purchases must
-    not both pass the limit, so the partner row is locked first (before the request and quote)."""
-    if method == terms.NAME:
-        db.session.scalar(select(Partner).where(Partner.id == partner_id).with_for_update(of=Partner)
-                          .execution_options(populate_existing=True))
-
-
-def _check_payment(partner: Partner, method: str, amount_idr: int) -> None:
-    if method == terms.NAME:
-        terms.check_terms(partner, amount_idr)
-
-
-def needs_approval(partner: Partner, amount_idr: int) -> bool:
-    return partner.approval_threshold_idr is not None and amount_idr > partner.approval_threshold_idr
-
-
-@dataclass
-class Accepted:
-    """What accepting did: made the order, or asked a manager to approve first."""
-
-    order: Order | None = None
-    approval: PurchaseApproval | None = None
-
-
-def accept_quote(membership: PartnerMembership, actor: User, quote_id: int, payment: str | None,
-                 config: Mapping[str, Any]) -> Accepted:
-    """Accept a quote for the member's partner. Locks the quote; flushes.
-
-    Below the threshold the order is made at once; above it a pending approval is made
-    (or the pending one returned) and the order waits for a manager.
-
-    :raise NotFoundError: (404) not a quote to this partner.
-    :raise QuoteUnavailableError: (409) accepted already, superseded, declined, expired, withdrawn.
-    :raise B2bValidationError: (422) an unknown payment choice.
-    :raise TermsUnavailableError: (422) terms not enabled, over the credit limit, or overdue invoices.
-    :raise B2bStockError: (409) a stocked line is short; nothing was reserved.
-    """
-    method = payment_method_of(payment)
-    _lock_partner_for_terms(membership.partner_id, method)
-    quote = load_partner_quote(membership.partner_id, quote_id, lock=True)
-    check_acceptable(quote)
-    partner = membership.partner
-    _check_payment(partner, method, quote.total_idr)
-    if needs_approval(partner, quote.total_idr):
-        approval = db.session.scalar(select(PurchaseApproval).where(
-            PurchaseApproval.quote_id == quote.id, PurchaseApproval.status == ApprovalStatus.PENDING))
-        if approval is None:
-            approval = PurchaseApproval(partner_id=partner.id, kind="quote", quote_id=quote.id,
-                                        payment_method=method, amount_idr=quote.total_idr,
-                                        status=ApprovalStatus.PENDING, requested_by_id=actor.id)
-            try:
-                with db.session.begin_nested():
-                    db.session.add(approval)
-                    db.session.flush()
-            except IntegrityError:  # a parallel accept asked first
-                approval = db.session.scalar(select(PurchaseApproval).where(
-                    PurchaseApproval.quote_id == quote.id, PurchaseApproval.status == ApprovalStatus.PENDING))
-            else:
-                enqueue("b2b.approval_requested", {"approval_id": approval.id})
-        return Accepted(approval=approval)
-    return Accepted(order=place_order(quote, partner, actor, method, actor, config))
-
-
 def decline_quote(membership: PartnerMembership, actor: User, quote_id: int, reason: str | None = None) -> Quote:
     """Decline an open quote; the request closes. Flushes; emails the sentra.
 
@@ -370,167 +275,10 @@ def decline_quote(membership: PartnerMembership, actor: User, quote_id: int, rea
     quote.status = QuoteStatus.DECLINED
     quote.decided_at = utcnow()
     quote.decided_by_id = actor.id
-    _cancel_pending_approvals(quote)
+    cancel_pending_approvals(quote)
     rfq = quote.rfq
     rfq.status = RfqStatus.DECLINED
     rfq.updated_at = utcnow()
     db.session.flush()
     enqueue("b2b.quote_declined", {"quote_id": quote.id, "reason": (reason or "").strip()[:500]})
     return quote
-
-
-# --- approvals ----------------------------------------------------------------------------------------
-
-
-def load_approval(partner_id: int, approval_id: int, *, lock: bool = False) -> PurchaseApproval:
-    query = select(PurchaseApproval).where(PurchaseApproval.partner_id == partner_id,
-                                           PurchaseApproval.id == approval_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    approval = db.session.scalar(query)
-    if approval is None:
-        raise NotFoundError("no such approval")
-    return approval
-
-
-def list_approvals(partner_id: int, status: str | None, page: int, per_page: int) -> Pagination:
-    query = select(PurchaseApproval).where(PurchaseApproval.partner_id == partner_id)
-    if status:
-        query = query.where(PurchaseApproval.status == status)
-    return db.paginate(query.order_by(PurchaseApproval.id.desc()), page=page, per_page=per_page, error_out=False)
-
-
-def _check_approver(approval: PurchaseApproval, membership: PartnerMembership) -> None:
-    if not can_approve(membership):
-        raise ApprovalNotAllowedError("only a manager approves purchases above the threshold")
-    if membership.user_id == approval.requested_by_id:
-        raise ApprovalNotAllowedError("a manager other than the person who prepared it must approve")
-    if approval.status != ApprovalStatus.PENDING:
-        raise ApprovalStateError(f"this approval is already {approval.status}")
-
-
-def approve(membership: PartnerMembership, approval_id: int, config: Mapping[str, Any],
-            note: str | None = None) -> PurchaseApproval:
-    """A manager approves: a quote approval makes the order (for the person who prepared it). Flushes.
-
-    :raise ApprovalNotAllowedError: (403) not a manager, or approving one's own purchase.
-    :raise ApprovalStateError: (409) already decided.
-    :raise QuoteUnavailableError: (409) the quote can no longer be accepted: the approval is cancelled
-        and the error's ``keeps_changes`` is True, so the caller COMMITS before answering.
-    :raise TermsUnavailableError, B2bStockError: as :func:`accept_quote`.
-    """
-    payment_method = db.session.scalar(select(PurchaseApproval.payment_method).where(
-        PurchaseApproval.partner_id == membership.partner_id, PurchaseApproval.id == approval_id))
-    _lock_partner_for_terms(membership.partner_id, payment_method or "")
-    approval = load_approval(membership.partner_id, approval_id, lock=True)
-    _check_approver(approval, membership)
-    approval.note = (note or "").strip()[:1000] or None
-    approval.decided_by_id = membership.user_id
-    approval.decided_at = utcnow()
-    if approval.kind == "quote":
-        quote = load_partner_quote(membership.partner_id, approval.quote_id, lock=True)
-        try:
-            check_acceptable(quote)
-        except QuoteUnavailableError as error:
-            # Nothing can be bought any more: the approval ends here, and the caller commits that.
-            approval.status = ApprovalStatus.CANCELLED
-            db.session.flush()
-            error.keeps_changes = True
-            raise
-    approval.status = ApprovalStatus.APPROVED
-    if approval.kind == "quote":
-        partner = membership.partner
-        _check_payment(partner, approval.payment_method, quote.total_idr)
-        requester = db.session.get(User, approval.requested_by_id)
-        place_order(quote, partner, requester, approval.payment_method, membership.user, config)
-    db.session.flush()
-    enqueue("b2b.approval_decided", {"approval_id": approval.id})
-    return approval
-
-
-def reject(membership: PartnerMembership, approval_id: int, note: str | None = None) -> PurchaseApproval:
-    """A manager rejects; nothing is bought. Flushes; emails the person who prepared it.
-
-    :raise ApprovalNotAllowedError: (403) not a manager, or one's own purchase.
-    :raise ApprovalStateError: (409) already decided.
-    """
-    approval = load_approval(membership.partner_id, approval_id, lock=True)
-    _check_approver(approval, membership)
-    approval.status = ApprovalStatus.REJECTED
-    approval.note = (note or "").strip()[:1000] or None
-    approval.decided_by_id = membership.user_id
-    approval.decided_at = utcnow()
-    db.session.flush()
-    enqueue("b2b.approval_decided", {"approval_id": approval.id})
-    return approval
-
-
-# --- the order ----------------------------------------------------------------------------------------
-
-
-def _line_spec(line: QuoteLine) -> placement.LineSpec:
-    variant = line.variant
-    if variant is None:  # a line the sentra makes to the partner's description
-        return placement.LineSpec(product_id=line.product_id, title=line.description[:120], quantity=line.quantity,
-                                  unit_price_idr=line.unit_price_idr, made_to_order=True,
-                                  lead_time_days=line.lead_time_days)
-    return placement.LineSpec(
-        variant_id=variant.id, product_id=line.product_id, title=line.description[:120], variant_label=variant.label,
-        sku=variant.sku, quantity=line.quantity, unit_price_idr=line.unit_price_idr,
-        weight_grams=variant.weight_grams, made_to_order=variant.product.made_to_order or line.lead_time_days > 0,
-        lead_time_days=line.lead_time_days,
-    )
-
-
-def _order_spec(quote: Quote, partner: Partner, buyer: User, actor: User) -> placement.OrderSpec:
-    return placement.OrderSpec(
-        buyer_id=buyer.id, sentra_id=quote.sentra_id, partner_id=partner.id,
-        lines=tuple(_line_spec(line) for line in quote.lines), delivery_method=quote.delivery_method,
-        delivery_fee_idr=quote.delivery_fee_idr, tax_idr=quote.tax_idr, in_city=quote.rfq.in_bekasi,
-        handling_days=settings_for(quote.sentra).handling_days, actor_id=actor.id,
-        note=f"quote {quote.id} revision {quote.revision}",
-    )
-
-
-def _address(quote: Quote) -> dict[str, Any]:
-    rfq = quote.rfq
-    return {"recipient": rfq.recipient, "phone": rfq.phone, "street": rfq.street,
-            "kelurahan_code": rfq.kelurahan_code, "city": rfq.city, "postal_code": rfq.postal_code}
-
-
-def place_order(quote: Quote, partner: Partner, buyer: User, method: str, actor: User,
-                config: Mapping[str, Any]) -> Order:
-    """Make the order of an accepted quote at exactly its prices, with its invoice. Flushes.
-
-    The order belongs to ``buyer`` (who prepared the purchase) for ``partner``. Stocked
-    lines reserve stock; made-to-order lines are promised by their lead time.
-
-    :raise B2bStockError: (409) a stocked line is short; the caller rolls back.
-    """
-    now = utcnow()
-    checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=f"quote:{quote.id}", payment_method=method,
-                                       total_idr=quote.total_idr, address=_address(quote), partner_id=partner.id,
-                                       now=now, config=config)
-    order = placement.place_order(checkout, _order_spec(quote, partner, buyer, actor))
-    placement.record_payment(checkout, config)
-    try:
-        placement.reserve_stock([order], actor_id=actor.id)
-    except stock.InsufficientStockError as short:
-        raise B2bStockError("not enough stock for a line of this quote; ask the sentra to revise it",
-                            {f"variant_{short.variant_id}": f"{short.available} available"}) from None
-    terms_days = partner.terms_days if method == terms.NAME else None
-    issue_invoice(order, partner, terms_days=terms_days, due_on=due_on_for(terms_days, checkout.expires_at, now),
-                  tax_rate_percent=quote.tax_rate_percent, seller_pkp=quote.tax_rate_percent > 0)
-    _mark_accepted(quote, order, actor, now)
-    enqueue("b2b.quote_accepted", {"quote_id": quote.id})
-    return order
-
-
-def _mark_accepted(quote: Quote, order: Order, actor: User, now: datetime) -> None:
-    quote.status = QuoteStatus.ACCEPTED
-    quote.decided_at = now
-    quote.decided_by_id = actor.id
-    quote.order_id = order.id
-    quote.rfq.status = RfqStatus.ACCEPTED
-    quote.rfq.updated_at = now
-    db.session.flush()

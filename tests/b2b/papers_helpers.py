@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.models import Invoice
 from orders.core.models import Order
 from shop.accounts.models import User
@@ -46,7 +46,7 @@ def accepted_order(*, lines: int = 2, price: int = 20_000, payment: str = "bank_
     seller = sentra.memberships[0].user
     rfq = send_rfq(partner, staff, sentra)
     quote = send_quote(sentra, seller, rfq, lines=quote_lines(lines, price), fee=fee)
-    accepted = quote_services.accept_quote(membership(partner, staff), staff, quote.id, payment, CONFIG)
+    accepted = acceptance.accept_quote(membership(partner, staff), staff, quote.id, payment, CONFIG)
     order = accepted.order
     assert order is not None
     invoice = db.session.query(Invoice).filter_by(order_id=order.id).one()

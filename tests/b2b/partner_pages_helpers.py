@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.core.models import Order
 from orders.services import accept_order
 from orders.shipping import services as shipping
@@ -35,7 +35,7 @@ def quoted_rfq(partner, user, sentra, **quote):
 def terms_order(partner, user, sentra, **quote) -> Order:
     """An order on payment terms (placed at once) of a fresh quote, delivered by courier; commits."""
     _rfq, sent = quoted_rfq(partner, user, sentra, delivery_method="courier", **quote)
-    order = quote_services.accept_quote(membership(partner, user), user, sent.id, "terms", current_app.config).order
+    order = acceptance.accept_quote(membership(partner, user), user, sent.id, "terms", current_app.config).order
     db.session.commit()
     return order
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.access import acting_membership
 from orders.b2b.errors import QuoteUnavailableError
 from orders.b2b.models import Invoice
@@ -38,7 +38,7 @@ def test_twelve_parallel_accepts_of_one_quote_make_one_order_and_one_invoice(app
             barrier.wait()  # before any query: each thread then takes its own pooled connection
             user = db.session.get(User, staff_id)
             try:
-                quote_services.accept_quote(acting_membership(user), user, quote_id, "bank_transfer", app.config)
+                acceptance.accept_quote(acting_membership(user), user, quote_id, "bank_transfer", app.config)
                 db.session.commit()
                 outcome = "order"
             except QuoteUnavailableError as error:
@@ -83,7 +83,7 @@ def test_parallel_accepts_on_terms_never_pass_the_credit_limit_together(app):
             barrier.wait()
             user = db.session.get(User, user_id)
             try:
-                quote_services.accept_quote(acting_membership(user), user, quote_id, "terms", app.config)
+                acceptance.accept_quote(acting_membership(user), user, quote_id, "terms", app.config)
                 db.session.commit()
                 outcome = "order"
             except CreditLimitError as error:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import ApprovalStatus, Invoice, Quote, QuoteStatus, Rfq, RfqStatus
 from orders.core.models import Order
@@ -359,7 +359,7 @@ def test_a_manager_cannot_approve_their_own_acceptance(client, setup):
 def test_a_manager_rejects_and_nothing_is_bought(client, setup):
     partner, owner, staff, sentra, sentra_user = setup
     _, quote = _quoted(partner, staff, sentra, sentra_user, price=200_000)
-    approval = quote_services.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).approval
+    approval = acceptance.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).approval
     db.session.commit()
     staff_try = client.post(f"/api/v1/mitra/approvals/{approval.id}/reject", json={}, headers=_bearer(staff))
     assert staff_try.status_code == 403
@@ -373,11 +373,11 @@ def test_a_manager_rejects_and_nothing_is_bought(client, setup):
 def test_approvals_are_listed_per_partner_with_a_status_filter(client, setup):
     partner, owner, staff, sentra, sentra_user = setup
     _, quote = _quoted(partner, staff, sentra, sentra_user, price=200_000)
-    mine = quote_services.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).approval
+    mine = acceptance.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).approval
     other, other_owner = _other_partner()
     other.approval_threshold_idr = 1
     _, theirs_quote = _quoted(other, other_owner, sentra, sentra_user)
-    theirs = quote_services.accept_quote(membership(other, other_owner), other_owner, theirs_quote.id, None,
+    theirs = acceptance.accept_quote(membership(other, other_owner), other_owner, theirs_quote.id, None,
                                          CONFIG).approval
     db.session.commit()
     headers = _bearer(owner)
@@ -397,7 +397,7 @@ def test_approvals_are_listed_per_partner_with_a_status_filter(client, setup):
 
 def _accepted_order(partner, user, sentra, sentra_user, **extra):
     _, quote = _quoted(partner, user, sentra, sentra_user, **extra)
-    order = quote_services.accept_quote(membership(partner, user), user, quote.id, None, CONFIG).order
+    order = acceptance.accept_quote(membership(partner, user), user, quote.id, None, CONFIG).order
     db.session.commit()
     return order
 

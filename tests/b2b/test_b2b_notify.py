@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from orders.b2b import acceptance, approvals
 from orders.b2b import quotes as quote_services
 from orders.b2b import rfqs as rfq_services
 from orders.b2b.invoices import today_wib
@@ -93,7 +94,7 @@ def test_withdrawn_declined_and_accepted_quotes_are_told_to_the_sentra(mail_outb
     mail_outbox.clear()
     rfq_services.cancel_rfq(membership(partner, staff), staff, withdrawn.id)
     quote_services.decline_quote(membership(partner, staff), staff, declined.id, "Terlalu mahal")
-    order = quote_services.accept_quote(membership(partner, staff), staff, accepted.id, "bank_transfer",
+    order = acceptance.accept_quote(membership(partner, staff), staff, accepted.id, "bank_transfer",
                                         CONFIG).order
     db.session.commit()
     drain_all()
@@ -111,13 +112,13 @@ def test_an_approval_request_goes_to_the_other_managers_and_the_decision_back_to
     db.session.commit()
     drain_all()
     mail_outbox.clear()
-    approval = quote_services.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).approval
+    approval = acceptance.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).approval
     db.session.commit()
     drain_all()
     assert _recipients(mail_outbox) == {owner.email}
     assert "/mitra/" in mail_outbox[0].get_content()
     mail_outbox.clear()
-    quote_services.approve(membership(partner, owner), approval.id, CONFIG)
+    approvals.approve(membership(partner, owner), approval.id, CONFIG)
     db.session.commit()
     drain_all()
     [to_staff] = _to(mail_outbox, staff)

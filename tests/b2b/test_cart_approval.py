@@ -6,7 +6,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import approvals
 from orders.b2b.cart_approval import ApprovalRequiredError, cart_fingerprint, request_cart_approval
 from orders.b2b.errors import ApprovalNotAllowedError
 from orders.b2b.invoices import due_on_for
@@ -168,9 +168,9 @@ def test_after_a_manager_approves_the_checkout_passes_and_uses_the_approval(app)
     partner, owner, staff, variant = _over_threshold()
     approval = _ask(partner, staff, variant=variant)
     with pytest.raises(ApprovalNotAllowedError):  # not by the person who prepared it
-        quote_services.approve(membership(partner, staff), approval.id, current_app.config)
+        approvals.approve(membership(partner, staff), approval.id, current_app.config)
     db.session.rollback()
-    quote_services.approve(membership(partner, owner), approval.id, current_app.config)
+    approvals.approve(membership(partner, owner), approval.id, current_app.config)
     db.session.commit()
     assert approval.status == ApprovalStatus.APPROVED
     checkout = place_checkout(staff, _request([variant]), current_app.config).checkout
@@ -186,7 +186,7 @@ def test_after_a_manager_approves_the_checkout_passes_and_uses_the_approval(app)
 def test_a_cart_changed_after_approval_is_refused_again(app):
     partner, owner, staff, variant = _over_threshold()
     approval = _ask(partner, staff, variant=variant)
-    quote_services.approve(membership(partner, owner), approval.id, current_app.config)
+    approvals.approve(membership(partner, owner), approval.id, current_app.config)
     line = db.session.scalar(select(CartLine))
     line.quantity = 11
     db.session.commit()
@@ -200,7 +200,7 @@ def test_a_cart_changed_after_approval_is_refused_again(app):
 def test_an_approval_for_a_smaller_amount_does_not_cover_a_dearer_checkout(app):
     partner, owner, staff, variant = _over_threshold()
     approval = _ask(partner, staff, amount=110_000, variant=variant)
-    quote_services.approve(membership(partner, owner), approval.id, current_app.config)
+    approvals.approve(membership(partner, owner), approval.id, current_app.config)
     db.session.commit()
     with pytest.raises(ApprovalRequiredError):
         place_checkout(staff, _request([variant]), current_app.config)
@@ -212,7 +212,7 @@ def test_another_members_approval_does_not_open_the_gate(app):
     approval = _ask(partner, owner, variant=variant)  # the owner asked; the staff member approves nothing
     assert approval.requested_by_id == owner.id
     with pytest.raises(ApprovalNotAllowedError):
-        quote_services.approve(membership(partner, owner), approval.id, current_app.config)
+        approvals.approve(membership(partner, owner), approval.id, current_app.config)
     with pytest.raises(ApprovalRequiredError):
         place_checkout(staff, _request([variant]), current_app.config)
 

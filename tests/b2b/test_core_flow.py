@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance, approvals
 from orders.b2b.errors import ApprovalNotAllowedError, QuoteUnavailableError
 from orders.b2b.models import ApprovalStatus, Invoice, QuoteStatus, RfqStatus
 from orders.core.models import OrderStatus
@@ -21,7 +21,7 @@ def test_accepting_below_the_threshold_makes_the_order_and_numbers_its_invoice(a
     quote = send_quote(sentra, sentra.memberships[0].user, rfq,
                        lines=[{"description": "Tas", "quantity": 100, "unit_price_idr": 20_000, "lead_time_days": 5}])
     assert quote.total_idr == 2_025_000 and rfq.status == RfqStatus.QUOTED
-    accepted = quote_services.accept_quote(membership(partner, staff), staff, quote.id, "bank_transfer", CONFIG)
+    accepted = acceptance.accept_quote(membership(partner, staff), staff, quote.id, "bank_transfer", CONFIG)
     order = accepted.order
     assert order is not None and accepted.approval is None
     assert order.total_idr == 2_025_000 and order.lines[0].unit_price_idr == 20_000
@@ -30,7 +30,7 @@ def test_accepting_below_the_threshold_makes_the_order_and_numbers_its_invoice(a
     assert invoice.number.startswith(f"INV/{sentra.slug.upper()}/") and invoice.number.endswith("/0001")
     assert quote.status == QuoteStatus.ACCEPTED and rfq.status == RfqStatus.ACCEPTED
     with pytest.raises(QuoteUnavailableError) as twice:
-        quote_services.accept_quote(membership(partner, staff), staff, quote.id, "bank_transfer", CONFIG)
+        acceptance.accept_quote(membership(partner, staff), staff, quote.id, "bank_transfer", CONFIG)
     assert twice.value.code == "already_accepted" and twice.value.status == 409
 
 
@@ -39,11 +39,11 @@ def test_above_the_threshold_a_manager_other_than_the_preparer_approves(app):
     sentra = make_sentra()
     rfq = send_rfq(partner, staff, sentra)
     quote = send_quote(sentra, sentra.memberships[0].user, rfq)
-    accepted = quote_services.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG)
+    accepted = acceptance.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG)
     assert accepted.order is None and accepted.approval.status == ApprovalStatus.PENDING
     with pytest.raises(ApprovalNotAllowedError):
-        quote_services.approve(membership(partner, staff), accepted.approval.id, CONFIG)
-    approval = quote_services.approve(membership(partner, owner), accepted.approval.id, CONFIG)
+        approvals.approve(membership(partner, staff), accepted.approval.id, CONFIG)
+    approval = approvals.approve(membership(partner, owner), accepted.approval.id, CONFIG)
     assert approval.status == ApprovalStatus.APPROVED
     assert quote.status == QuoteStatus.ACCEPTED and quote.order.buyer_id == staff.id
 
@@ -53,8 +53,8 @@ def test_a_manager_cannot_approve_their_own_acceptance(app):
     sentra = make_sentra()
     rfq = send_rfq(partner, owner, sentra)
     quote = send_quote(sentra, sentra.memberships[0].user, rfq)
-    accepted = quote_services.accept_quote(membership(partner, owner), owner, quote.id, None, CONFIG)
+    accepted = acceptance.accept_quote(membership(partner, owner), owner, quote.id, None, CONFIG)
     with pytest.raises(ApprovalNotAllowedError):
-        quote_services.approve(membership(partner, owner), accepted.approval.id, CONFIG)
+        approvals.approve(membership(partner, owner), accepted.approval.id, CONFIG)
     other = make_user()
     assert other is not None

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from orders.b2b import acceptance, approvals
 from orders.b2b import quotes as quote_services
 from orders.b2b import rfqs as rfq_services
 from orders.b2b.errors import (
@@ -45,7 +46,7 @@ def setup(app):
 
 
 def _accept(partner, user, quote, payment=None):
-    return quote_services.accept_quote(membership(partner, user), user, quote.id, payment, CONFIG)
+    return acceptance.accept_quote(membership(partner, user), user, quote.id, payment, CONFIG)
 
 
 # --- requests -------------------------------------------------------------------------------------------
@@ -222,9 +223,9 @@ def test_a_rejected_approval_buys_nothing_and_cannot_be_approved_later(setup):
     partner.approval_threshold_idr = 1_000_000
     quote = send_quote(sentra, member, send_rfq(partner, staff, sentra))
     approval = _accept(partner, staff, quote).approval
-    quote_services.reject(membership(partner, owner), approval.id, "too expensive")
+    approvals.reject(membership(partner, owner), approval.id, "too expensive")
     with pytest.raises(ApprovalStateError):
-        quote_services.approve(membership(partner, owner), approval.id, CONFIG)
+        approvals.approve(membership(partner, owner), approval.id, CONFIG)
     assert quote.status == QuoteStatus.OPEN and quote.order_id is None
 
 
@@ -234,12 +235,12 @@ def test_staff_cannot_approve_and_an_expired_quote_is_not_bought_on_approval(set
     quote = send_quote(sentra, member, send_rfq(partner, staff, sentra))
     approval = _accept(partner, owner, quote).approval
     with pytest.raises(ApprovalNotAllowedError):
-        quote_services.approve(membership(partner, staff), approval.id, CONFIG)
+        approvals.approve(membership(partner, staff), approval.id, CONFIG)
     second_manager = staff
     membership(partner, second_manager).role = "manager"
     quote.valid_until = today_wib() - timedelta(days=1)
     with pytest.raises(QuoteUnavailableError):
-        quote_services.approve(membership(partner, second_manager), approval.id, CONFIG)
+        approvals.approve(membership(partner, second_manager), approval.id, CONFIG)
 
 
 # --- invoices follow the order --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.invoices import next_sequence, today_wib
 from orders.b2b.models import Invoice
 from shop.accounts.models import User
@@ -44,7 +44,7 @@ def _accept(app, partner_id: int, user_id: int, quote_id: int, barrier: threadin
             user = db.session.get(User, user_id)
             membership = db.session.scalar(select(PartnerMembership).where(
                 PartnerMembership.partner_id == partner_id, PartnerMembership.user_id == user_id))
-            accepted = quote_services.accept_quote(membership, user, quote_id, "terms", CONFIG)
+            accepted = acceptance.accept_quote(membership, user, quote_id, "terms", CONFIG)
             db.session.commit()
             return accepted.order.number
         finally:

@@ -9,7 +9,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.models import ApprovalStatus, PurchaseApproval, Quote, Rfq, RfqComment, RfqStatus
 from orders.core.models import Order
 from shop.extensions import db
@@ -34,11 +34,11 @@ def partner_a_things():
     sentra_user = sentra.memberships[0].user
     rfq = send_rfq(partner, staff, sentra, images=[png_bytes()])
     quote = send_quote(sentra, sentra_user, rfq, lines=[SMALL_LINE], delivery_method="courier")
-    order = quote_services.accept_quote(membership(partner, staff), staff, quote.id, "terms",
+    order = acceptance.accept_quote(membership(partner, staff), staff, quote.id, "terms",
                                         current_app.config).order
     big_rfq = send_rfq(partner, staff, sentra)
     big_quote = send_quote(sentra, sentra_user, big_rfq)
-    approval = quote_services.accept_quote(membership(partner, staff), staff, big_quote.id, "bank_transfer",
+    approval = acceptance.accept_quote(membership(partner, staff), staff, big_quote.id, "bank_transfer",
                                            current_app.config).approval
     db.session.commit()
     ids = {"rfq_id": rfq.id, "image_id": rfq.images[0].id, "quote_id": big_quote.id,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import Invoice, PurchaseApproval, Rfq, RfqComment, RfqImage, RfqStatus
 from orders.core.models import OrderStatus
@@ -434,7 +434,7 @@ def _a_bit_of_everything(partner, owner, staff, kelurahan_code: str) -> None:
     send_rfq(partner, staff, sentra)
     quoted_rfq(partner, staff, sentra, lines=[SMALL_LINE])
     _rfq, big = quoted_rfq(partner, staff, sentra)
-    quote_services.accept_quote(membership(partner, staff), staff, big.id, None, current_app.config)
+    acceptance.accept_quote(membership(partner, staff), staff, big.id, None, current_app.config)
     db.session.commit()
 
 

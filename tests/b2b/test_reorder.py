@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from catalog import stock
 from catalog.products.models import PriceTier
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import Rfq, RfqStatus
 from orders.cart.models import CartLine
@@ -76,7 +76,7 @@ def test_a_custom_quote_line_is_skipped_with_a_request_for_a_new_quote(app, clie
     quote = send_quote(sentra, sentra.memberships[0].user, rfq, lines=[
         {"description": "Tas totebag sablon logo", "quantity": 300, "unit_price_idr": 25_000, "lead_time_days": 10},
         {"description": "Kaos Polos", "quantity": 20, "unit_price_idr": 38_000, "product_id": listed.product_id}])
-    order = quote_services.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).order
+    order = acceptance.accept_quote(membership(partner, staff), staff, quote.id, None, CONFIG).order
     db.session.commit()
     auth.login(staff.email)
     client.post("/bahasa", data={"lang": "en"})

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.b2b.errors import TermsUnavailableError
 from orders.b2b.invoices import outstanding_terms_idr, today_wib
 from orders.b2b.models import Invoice, InvoiceStatus, QuoteStatus
@@ -25,7 +25,7 @@ def _quote(team, sentra, price: int = 20_000):
 
 def _accept_on_terms(team, quote):
     partner, _owner, staff = team
-    return quote_services.accept_quote(membership(partner, staff), staff, quote.id, "terms", CONFIG)
+    return acceptance.accept_quote(membership(partner, staff), staff, quote.id, "terms", CONFIG)
 
 
 def _counts() -> tuple[int, int, int]:

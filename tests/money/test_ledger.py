@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from orders.b2b import quotes as quote_services
+from orders.b2b import acceptance
 from orders.core import lifecycle
 from orders.core.models import Order, OrderStatus
 from orders.core.payments import Refund
@@ -76,7 +76,7 @@ def test_an_order_on_terms_is_credited_once_both_completed_and_paid(app):
     member = sentra.memberships[0].user
     quote = send_quote(sentra, member, send_rfq(partner, staff, sentra), fee=0, delivery_method="pickup",
                        lines=[{"description": "Kopi", "quantity": 10, "unit_price_idr": 10_000}])
-    order = quote_services.accept_quote(membership(partner, staff), staff, quote.id, "terms", app.config).order
+    order = acceptance.accept_quote(membership(partner, staff), staff, quote.id, "terms", app.config).order
     accept_order(order, member)
     shipping.record_tracking_event(order, "ready_for_pickup", member)
     shipping.handover(order, order.pickup_code, member)

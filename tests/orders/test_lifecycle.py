@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from catalog import stock
 from catalog.products.models import StockMovement, StockReason, Variant
-from orders.b2b.quotes import accept_quote
+from orders.b2b.acceptance import accept_quote
 from orders.core import lifecycle
 from orders.core.locks import lock_order
 from orders.core.models import OrderEvent, OrderStatus

@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from orders.b2b.acceptance import accept_quote
 from orders.b2b.models import Invoice, InvoiceStatus
-from orders.b2b.quotes import accept_quote
 from orders.core.models import OrderStatus
 from orders.core.signals import order_status_changed
 from orders.core.status import transition

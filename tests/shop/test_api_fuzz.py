@@ -35,8 +35,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from orders.b2b.acceptance import accept_quote
 from orders.b2b.invoices import today_wib
-from orders.b2b.quotes import accept_quote
 from orders.cart.models import Cart
 from shop.api.auth import issue_token
 from shop.extensions import db, limiter

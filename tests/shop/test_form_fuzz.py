@@ -36,9 +36,9 @@ from catalog.products.models import ProductStatus
 from catalog.products.services import set_status
 from catalog.reviews.services import hide_review
 from catalog.search.synonyms import seed_synonyms
+from orders.b2b.acceptance import accept_quote
 from orders.b2b.cart_approval import request_cart_approval
 from orders.b2b.invoices import today_wib
-from orders.b2b.quotes import accept_quote
 from orders.core import lifecycle
 from orders.ledger.payouts import record_payout, set_bank_account
 from orders.payments.bank_transfer import attach_proof, process_proof
