@@ -10,8 +10,8 @@ from shop.accounts.models import User
 from shop.extensions import db
 from shop.partners.models import Partner
 from shop.sentras.models import Sentra
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_sentra
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 
 CONFIG = {"PPN_RATE_PERCENT": 11, "BANK_TRANSFER_EXPIRY_HOURS": 24}
 

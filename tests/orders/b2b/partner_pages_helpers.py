@@ -8,7 +8,7 @@ from orders.core.models import Order
 from orders.services import accept_order
 from orders.shipping import services as shipping
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, send_quote, send_rfq
+from tests.orders.b2b.b2b_helpers import membership, send_quote, send_rfq
 
 WAYBILL = "JNE-0012345678"
 SMALL_LINE = {"description": "Tas totebag sablon logo", "quantity": 100, "unit_price_idr": 20_000,

@@ -13,8 +13,8 @@ from orders.b2b.models import Invoice
 from orders.core.models import Order
 from shop.accounts.models import User
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
 from tests.factories import make_product, make_sentra
+from tests.orders.b2b.b2b_helpers import partner_team, send_quote, send_rfq
 
 pytestmark = pytest.mark.postgres_only
 

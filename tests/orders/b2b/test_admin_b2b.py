@@ -12,9 +12,9 @@ from orders.core.models import Order, OrderEvent, PaymentStatus
 from shop.extensions import db
 from shop.partners.models import Partner
 from shop.sentras.models import Sentra
-from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
-from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import partner_team, send_quote, send_rfq
+from tests.orders.b2b.papers_helpers import accepted_order
 
 
 @pytest.fixture

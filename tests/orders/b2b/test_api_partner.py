@@ -13,8 +13,14 @@ from orders.core.models import Order
 from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.partners.models import PartnerStatus
-from tests.b2b.b2b_helpers import PARTNER_ADDRESS, membership, partner_team, send_quote, send_rfq
 from tests.factories import make_partner, make_product, make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import (
+    PARTNER_ADDRESS,
+    membership,
+    partner_team,
+    send_quote,
+    send_rfq,
+)
 
 CONFIG = {"PPN_RATE_PERCENT": 11, "BANK_TRANSFER_EXPIRY_HOURS": 24}
 

@@ -12,10 +12,10 @@ from shop.extensions import db
 from shop.outbox.services import enqueue
 from shop.partners.models import PartnerMembership, PartnerRole
 from shop.sentras.models import Role
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
-from tests.b2b.papers_helpers import CONFIG, accepted_order
 from tests.conftest import links_in
 from tests.factories import add_member, make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.b2b.papers_helpers import CONFIG, accepted_order
 from tests.orders.orders_helpers import drain_all
 
 

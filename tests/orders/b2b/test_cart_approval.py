@@ -16,7 +16,6 @@ from orders.checkout.services import AddressInput, CheckoutRequest, place_checko
 from orders.core.models import Checkout, Order
 from shop.extensions import db
 from shop.outbox.models import OutboxJob
-from tests.b2b.b2b_helpers import membership, partner_team
 from tests.factories import (
     BEKASI_ADDRESS,
     fill_cart,
@@ -25,6 +24,7 @@ from tests.factories import (
     make_sentra,
     make_user,
 )
+from tests.orders.b2b.b2b_helpers import membership, partner_team
 from tests.orders.cart_helpers import bearer_for
 from tests.orders.orders_helpers import drain_all
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team
 from tests.factories import make_partner, make_product, make_sentra, make_user
-from tests.orders.cart_helpers import count_queries
+from tests.orders.b2b.b2b_helpers import partner_team
+from tests.queries import count_queries
 
 KEC_A = "32.75.08"
 KEC_B = "32.75.01"

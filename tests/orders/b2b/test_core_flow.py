@@ -8,8 +8,8 @@ from orders.b2b.errors import ApprovalNotAllowedError, QuoteUnavailableError
 from orders.b2b.models import ApprovalStatus, Invoice, QuoteStatus, RfqStatus
 from orders.core.models import OrderStatus
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 
 CONFIG = {"PPN_RATE_PERCENT": 11, "BANK_TRANSFER_EXPIRY_HOURS": 24}
 

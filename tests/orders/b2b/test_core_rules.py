@@ -31,8 +31,8 @@ from orders.payments.services import mark_paid
 from orders.services import cancel_by_buyer
 from shop.db import WIB
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_product, make_sentra, png_bytes
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 
 CONFIG = {"PPN_RATE_PERCENT": 11, "BANK_TRANSFER_EXPIRY_HOURS": 24}
 

@@ -17,9 +17,9 @@ from orders.b2b.models import Invoice
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.partners.models import PartnerMembership
-from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
-from tests.b2b.papers_helpers import CONFIG, quote_lines
 from tests.factories import make_sentra
+from tests.orders.b2b.b2b_helpers import partner_team, send_quote, send_rfq
+from tests.orders.b2b.papers_helpers import CONFIG, quote_lines
 
 pytestmark = pytest.mark.postgres_only
 

@@ -5,9 +5,9 @@ import pytest
 
 from orders.b2b.models import HandoverRecord, InvoiceStatus
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team
-from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_checkout, make_product, make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import partner_team
+from tests.orders.b2b.papers_helpers import accepted_order
 
 PAPERS = ("faktur", "surat-jalan", "berita-acara")
 NOT_PKP_EN = "No VAT (PPN) charged: the seller is not a VAT-registered business (PKP)"

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 from orders.b2b import invoices
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team
-from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra
+from tests.orders.b2b.b2b_helpers import partner_team
+from tests.orders.b2b.papers_helpers import accepted_order
 
 
 def _numbers(sentra, team, count):

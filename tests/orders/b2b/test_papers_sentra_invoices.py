@@ -6,9 +6,9 @@ from datetime import timedelta
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import InvoiceStatus
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team
-from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra
+from tests.orders.b2b.b2b_helpers import partner_team
+from tests.orders.b2b.papers_helpers import accepted_order
 
 
 def test_the_list_shows_the_sentras_invoices_with_overdue_flagged_and_links_to_papers(client, auth):

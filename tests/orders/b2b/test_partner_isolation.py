@@ -13,9 +13,9 @@ from orders.b2b import quotes as quote_services
 from orders.b2b.models import ApprovalStatus, PurchaseApproval, Quote, Rfq, RfqComment, RfqStatus
 from orders.core.models import Order
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
-from tests.b2b.partner_pages_helpers import SMALL_LINE, login
 from tests.factories import make_sentra, png_bytes
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.b2b.partner_pages_helpers import SMALL_LINE, login
 
 SCOPED_ARGUMENTS = {"rfq_id", "image_id", "quote_id", "approval_id", "number"}
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

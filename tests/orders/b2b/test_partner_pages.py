@@ -13,10 +13,10 @@ from orders.core.models import OrderStatus
 from shop.extensions import db
 from shop.partners.models import PartnerStatus
 from shop.places.models import Kelurahan
-from tests.b2b.b2b_helpers import PARTNER_ADDRESS, membership, partner_team, send_rfq
-from tests.b2b.partner_pages_helpers import SMALL_LINE, login, quoted_rfq, ship, terms_order
 from tests.factories import make_partner, make_product, make_sentra, make_user, png_bytes
-from tests.orders.orders_helpers import count_queries
+from tests.orders.b2b.b2b_helpers import PARTNER_ADDRESS, membership, partner_team, send_rfq
+from tests.orders.b2b.partner_pages_helpers import SMALL_LINE, login, quoted_rfq, ship, terms_order
+from tests.queries import count_queries
 
 
 def _count(model) -> int:

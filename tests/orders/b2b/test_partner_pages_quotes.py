@@ -9,9 +9,9 @@ from orders.b2b.invoices import today_wib
 from orders.b2b.models import ApprovalStatus, PurchaseApproval, QuoteStatus, RfqStatus
 from orders.core.models import Order, OrderStatus
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team, send_quote
-from tests.b2b.partner_pages_helpers import SMALL_LINE, login, quoted_rfq
 from tests.factories import make_sentra
+from tests.orders.b2b.b2b_helpers import partner_team, send_quote
+from tests.orders.b2b.partner_pages_helpers import SMALL_LINE, login, quoted_rfq
 
 
 def _orders() -> int:

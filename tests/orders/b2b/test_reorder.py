@@ -13,8 +13,8 @@ from orders.b2b.models import Rfq, RfqStatus
 from orders.cart.models import CartLine
 from shop.extensions import db
 from shop.outbox.models import OutboxJob
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_checkout, make_product, make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 
 CONFIG = {"PPN_RATE_PERCENT": 11, "BANK_TRANSFER_EXPIRY_HOURS": 24}
 

@@ -12,9 +12,9 @@ from orders.b2b.invoices import outstanding_terms_idr, today_wib
 from orders.b2b.models import Invoice, InvoiceStatus, QuoteStatus
 from orders.core.models import Checkout, Order, OrderStatus, PaymentStatus
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
-from tests.b2b.papers_helpers import CONFIG, accepted_order, quote_lines
 from tests.factories import make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.b2b.papers_helpers import CONFIG, accepted_order, quote_lines
 
 
 def _quote(team, sentra, price: int = 20_000):

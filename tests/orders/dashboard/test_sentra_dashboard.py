@@ -21,10 +21,10 @@ from orders.services import accept_order, cancel_by_sentra
 from orders.shipping.problems import answer_problem, raise_problem
 from shop.db import WIB, utcnow
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
 from tests.factories import add_member, make_checkout, make_product, make_sentra, make_user
-from tests.money.money_helpers import completed_order
-from tests.orders.orders_helpers import count_queries
+from tests.orders.b2b.b2b_helpers import partner_team, send_quote, send_rfq
+from tests.orders.ledger.money_helpers import completed_order
+from tests.queries import count_queries
 
 OTHER_KELURAHAN = "32.75.04.1001"
 PRICES = {"Anyaman A": 10_000, "Batik B": 20_000, "Cangkir C": 5_000, "Dompet D": 7_000, "Emas E": 3_000,

@@ -16,7 +16,6 @@ from orders.services import accept_order
 from orders.shipping import services as shipping
 from orders.shipping.models import Shipment, TrackingEvent
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team, send_quote, send_rfq
 from tests.factories import (
     add_member,
     make_checkout,
@@ -26,6 +25,7 @@ from tests.factories import (
     make_user,
     png_bytes,
 )
+from tests.orders.b2b.b2b_helpers import partner_team, send_quote, send_rfq
 
 MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
 APRIL = Period(date(2025, 4, 1), date(2025, 4, 30))

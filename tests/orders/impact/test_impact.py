@@ -8,12 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from catalog.products.models import ProductEvent, StockMovement
 from orders.b2b.models import Quote, Rfq, RfqComment
@@ -27,6 +26,7 @@ from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import SentraMembership
 from tests.factories import add_member, make_partner, make_product, make_sentra, make_user
+from tests.queries import count_queries
 
 _seq = count(1)
 KEL_A, KEL_B, KEL_C, KEL_D = "32.75.08.1001", "32.75.08.1002", "32.75.01.1001", "32.75.04.1001"
@@ -333,20 +333,6 @@ def test_the_api_needs_an_admin_token(scenario, client):
 
 
 # --- a bounded number of queries -------------------------------------------------------------------------
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def busy_sentras(first: int, last: int) -> None:

@@ -26,9 +26,9 @@ from orders.impact.queries import impact_report
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
-from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra, make_user
-from tests.money.test_impact import place_order, wib
+from tests.orders.b2b.papers_helpers import accepted_order
+from tests.orders.impact.test_impact import place_order, wib
 
 KELS = ("32.75.08.1001", "32.75.08.1002", "32.75.01.1001")  # two in one kecamatan, one in another
 ELSEWHERE = ("32.75.02.1001", "32.75.01.1002", "32.75.08.1003")  # where each may move: other kecamatan too

@@ -21,9 +21,9 @@ from orders.shipping import services as shipping
 from orders.shipping.jobs import complete_delivered_orders
 from shop.db import utcnow
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_sentra
-from tests.money.money_helpers import completed_order, entries
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.ledger.money_helpers import completed_order, entries
 
 
 def _refund(order: Order, amount: int | None = None) -> Refund:

@@ -14,8 +14,8 @@ from orders.payments.services import complete_refund
 from shop.extensions import db
 from shop.sentras.models import SentraMembership
 from tests.factories import make_sentra, make_user
-from tests.money.money_helpers import completed_order, entries
-from tests.money.test_shares import _paid_out
+from tests.orders.ledger.money_helpers import completed_order, entries
+from tests.orders.ledger.test_shares import _paid_out
 
 
 def test_an_order_with_a_refund_waiting_is_credited_only_once_the_refund_is_paid(app):
