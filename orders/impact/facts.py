@@ -140,7 +140,7 @@ def rebuild_buyers(buyers: Iterable[int]) -> None:
         return
     result = db.session.execute(
         select(Order.id, Order.buyer_id, Order.checkout_id, Order.sentra_id, Order.created_at,
-               Order.total_idr - Order.refunded_idr, Order.partner_id.is_not(None),
+               Order.refundable_idr, Order.partner_id.is_not(None),
                Checkout.kelurahan_code.is_not(None), Sentra.kelurahan_code, Kelurahan.kecamatan_code)
         .join(Checkout, Checkout.id == Order.checkout_id)
         .join(Sentra, Sentra.id == Order.sentra_id)
