@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from orders.b2b.invoices import today_wib
 from orders.core.models import Order
+from orders.core.status import NOT_SOLD
 from orders.impact import facts
 from orders.impact.models import OrderFact, StaleBuyer
 from orders.impact.period import Period
@@ -68,7 +69,7 @@ def _brute_force(period: Period) -> dict[str, tuple[int, int, int, int, int]]:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for order in db.session.scalars(select(Order)):
         kel = order.sentra.kelurahan_code
-        if kel is None or order.status in facts.NOT_COUNTED or order.created_at >= period.end:
+        if kel is None or order.status in NOT_SOLD or order.created_at >= period.end:
             continue
         for place in (kel, kecamatan_of[kel], "city"):
             history[(place, order.buyer_id)].append(order)
