@@ -10,6 +10,7 @@ from orders.b2b import quotes as quote_services
 from orders.b2b.errors import TermsUnavailableError
 from orders.b2b.invoices import outstanding_terms_idr, today_wib
 from orders.b2b.models import Invoice, InvoiceStatus, QuoteStatus
+from orders.b2b.terms import credit_available_idr
 from orders.core.models import Checkout, Order, OrderStatus, PaymentStatus
 from shop.extensions import db
 from tests.factories import make_sentra, make_user
@@ -90,3 +91,16 @@ def test_an_overdue_invoice_blocks_terms_until_the_office_records_its_payment(ap
 
     accepted = _accept_on_terms(team, blocked)
     assert accepted.order is not None and accepted.order.status == OrderStatus.PLACED
+
+
+def test_credit_available_is_the_limit_less_the_unpaid_invoices_on_terms(app):
+    team = partner_team(threshold=None, terms_days=30, credit_limit=300_000)
+    _accept_on_terms(team, _quote(team, make_sentra(), price=20_000))  # Rp200.000 on terms
+    assert credit_available_idr(team[0]) == 100_000
+
+
+def test_credit_available_is_never_below_zero_once_the_limit_is_lowered(app):
+    team = partner_team(threshold=None, terms_days=30, credit_limit=300_000)
+    _accept_on_terms(team, _quote(team, make_sentra(), price=20_000))
+    team[0].credit_limit_idr = 150_000
+    assert credit_available_idr(team[0]) == 0
