@@ -16,7 +16,7 @@ from orders.b2b.errors import (
     QuoteUnavailableError,
     RfqClosedError,
 )
-from orders.b2b.invoices import today_wib
+from orders.b2b.invoices import ppn_rate, today_wib
 from orders.b2b.models import (
     ApprovalStatus,
     Invoice,
@@ -363,3 +363,8 @@ def test_a_partner_cannot_sign_for_a_pay_at_pickup_order_the_sentra_has_not_been
     record_tracking_event(order, "ready_for_pickup", member)
     with pytest.raises(TimelineError):
         confirm_handover(membership(partner, staff), staff, order.number, "Staf Mitra")
+
+
+def test_the_ppn_rate_is_the_configured_one_whose_default_is_11_percent(app):
+    assert ppn_rate(app.config) == 11
+    assert ppn_rate({"PPN_RATE_PERCENT": 12}) == 12
