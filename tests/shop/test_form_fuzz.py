@@ -67,7 +67,7 @@ from tests.factories import (
     png_bytes,
 )
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
-from tests.orders.ledger.money_helpers import completed_order
+from tests.orders.ledger.ledger_helpers import completed_order
 
 MUTATIONS = {
     "empty": "",

@@ -23,7 +23,7 @@ from shop.db import WIB, utcnow
 from shop.extensions import db
 from tests.factories import add_member, make_checkout, make_product, make_sentra, make_user
 from tests.orders.b2b.b2b_helpers import partner_team, send_quote, send_rfq
-from tests.orders.ledger.money_helpers import completed_order
+from tests.orders.ledger.ledger_helpers import completed_order
 from tests.queries import count_queries
 
 OTHER_KELURAHAN = "32.75.04.1001"

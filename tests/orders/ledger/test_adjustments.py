@@ -9,7 +9,7 @@ from orders.ledger.services import balance_idr
 from shop.audit.models import AuditEvent
 from shop.extensions import db
 from tests.factories import make_sentra, make_user
-from tests.orders.ledger.money_helpers import completed_order, entries
+from tests.orders.ledger.ledger_helpers import completed_order, entries
 
 CREDIT = 95_000
 

@@ -23,7 +23,7 @@ from shop.db import utcnow
 from shop.extensions import db
 from tests.factories import make_sentra
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
-from tests.orders.ledger.money_helpers import completed_order, entries
+from tests.orders.ledger.ledger_helpers import completed_order, entries
 
 
 def _refund(order: Order, amount: int | None = None) -> Refund:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from orders.ledger.services import balance_idr
 from tests.factories import make_sentra
-from tests.orders.ledger.money_helpers import completed_order, entries
+from tests.orders.ledger.ledger_helpers import completed_order, entries
 
 
 def test_a_completed_transfer_order_credits_goods_minus_commission(app):

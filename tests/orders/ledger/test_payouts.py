@@ -14,7 +14,7 @@ from shop.audit.models import AuditEvent
 from shop.extensions import db
 from shop.sentras.models import Role
 from tests.factories import add_member, make_sentra, make_user
-from tests.orders.ledger.money_helpers import completed_order, entries
+from tests.orders.ledger.ledger_helpers import completed_order, entries
 from tests.orders.orders_helpers import drain_all
 
 CREDIT = 100_000 - 5_000  # 2 x Rp50.000, 5 % commission, picked up (no delivery fee)

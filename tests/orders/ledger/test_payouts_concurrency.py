@@ -18,7 +18,7 @@ from shop.accounts.models import User
 from shop.extensions import db
 from shop.sentras.models import Sentra
 from tests.factories import make_sentra, make_user
-from tests.orders.ledger.money_helpers import completed_order
+from tests.orders.ledger.ledger_helpers import completed_order
 
 pytestmark = pytest.mark.postgres_only
 

@@ -9,7 +9,7 @@ from orders.ledger.models import PayoutShare
 from shop.extensions import db
 from shop.sentras.models import Role
 from tests.factories import add_member, make_sentra, make_user
-from tests.orders.ledger.money_helpers import completed_order
+from tests.orders.ledger.ledger_helpers import completed_order
 
 
 def _paid_out(kelurahan_code: str = "32.75.08.1001", amount: int = 90_000):

@@ -12,7 +12,7 @@ from orders.ledger.services import balance_idr, post
 from shop.extensions import db
 from shop.sentras.models import Role
 from tests.factories import add_member, make_sentra, make_user
-from tests.orders.ledger.money_helpers import completed_order
+from tests.orders.ledger.ledger_helpers import completed_order
 
 
 def _at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:

@@ -1,4 +1,4 @@
-"""Builders for the money tests: completed orders paid each way, and the ledger's figures."""
+"""Builders for the ledger tests: completed orders paid each way, and the ledger's figures."""
 from __future__ import annotations
 
 from flask import current_app

@@ -14,7 +14,7 @@ from orders.payments.services import complete_refund
 from shop.extensions import db
 from shop.sentras.models import SentraMembership
 from tests.factories import make_sentra, make_user
-from tests.orders.ledger.money_helpers import completed_order, entries
+from tests.orders.ledger.ledger_helpers import completed_order, entries
 from tests.orders.ledger.test_shares import _paid_out
 
 
