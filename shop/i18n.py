@@ -84,6 +84,12 @@ def rupiah(amount_idr: int | None) -> str:
     return f"{sign}Rp{grouped}"
 
 
+def percent_of_bp(rate_bp: int) -> str:
+    """Basis points as the percent people read and type, without trailing zeros: 500 -> ``5``, 450 -> ``4.5``."""
+    whole, fraction = divmod(rate_bp, 100)
+    return f"{whole}.{fraction:02d}".rstrip("0") if fraction else f"{whole}"
+
+
 def wib(value: datetime | date | None, fmt: str = "medium") -> str:
     """A UTC timestamp shown in Asia/Jakarta time, marked WIB."""
     if value is None:
@@ -96,4 +102,5 @@ def wib(value: datetime | date | None, fmt: str = "medium") -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["wib"] = wib
+    app.jinja_env.filters["bp_percent"] = percent_of_bp
     app.jinja_env.globals["current_language"] = current_language

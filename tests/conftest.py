@@ -60,7 +60,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory, worker_id: str) -> str:
+def database_url(tmp_path_factory) -> str:
+    # Read as pytest-xdist sets it rather than through its ``worker_id`` fixture, so `-p no:xdist` runs too.
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")
     url = os.environ.get("PASAR_TEST_DATABASE_URL")
     if url:
         return url if worker_id == "master" else _worker_database(url, worker_id)

@@ -26,15 +26,14 @@ from shop.extensions import db
 from shop.partners.models import Partner
 from shop.sentras.models import Sentra
 
-DEFAULT_PPN_RATE_PERCENT = 11
-
 
 def today_wib(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(WIB).date()
 
 
 def ppn_rate(config: Mapping[str, Any]) -> int:
-    return int(config.get("PPN_RATE_PERCENT", DEFAULT_PPN_RATE_PERCENT))
+    """The PPN rate in percent a PKP adds now: ``PPN_RATE_PERCENT``, whose default lives in shop.config."""
+    return int(config["PPN_RATE_PERCENT"])
 
 
 def ppn_of(base_idr: int, rate_percent: int) -> int:

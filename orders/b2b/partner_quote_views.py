@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from orders.b2b import acceptance, access, quotes
 from orders.b2b import approvals as purchase_approvals
 from orders.b2b.errors import B2bError, NotFoundError
-from orders.b2b.invoices import outstanding_terms_idr, overdue_count
+from orders.b2b.invoices import overdue_count
 from orders.b2b.models import ApprovalStatus, PurchaseApproval, Quote
 from orders.b2b.partner_common import (
     ERROR_MESSAGES,
@@ -30,6 +30,7 @@ from orders.b2b.partner_common import (
 )
 from orders.b2b.partner_forms import AcceptQuoteForm, ReasonForm
 from orders.b2b.partner_views import bp, to_rfq
+from orders.b2b.terms import credit_available_idr
 from orders.core.providers import PaymentError
 from shop.extensions import db
 
@@ -55,9 +56,8 @@ def _terms_context() -> dict[str, Any]:
     partner = g.partner
     if not partner.terms_days:
         return {"terms_days": None}
-    outstanding = outstanding_terms_idr(partner.id)
     return {"terms_days": partner.terms_days, "credit_limit_idr": partner.credit_limit_idr,
-            "credit_available_idr": max(partner.credit_limit_idr - outstanding, 0),
+            "credit_available_idr": credit_available_idr(partner),
             "has_overdue": overdue_count(partner.id) > 0}
 
 

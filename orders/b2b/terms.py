@@ -51,6 +51,15 @@ def check_terms(partner: Partner, amount_idr: int) -> None:
                                    {"payment": "overdue_invoices"})
     owed = outstanding_terms_idr(partner.id)
     if owed + amount_idr > partner.credit_limit_idr:
-        left = max(partner.credit_limit_idr - owed, 0)
+        left = _available(partner, owed)
         raise CreditLimitError(f"this is over the credit limit: Rp{left:,} of it is left".replace(",", "."),
                                {"payment": "credit_limit_exceeded", "available_idr": str(left)})
+
+
+def credit_available_idr(partner: Partner) -> int:
+    """What ``partner`` may still buy on terms: its credit limit less its unpaid invoices on terms, at least 0."""
+    return _available(partner, outstanding_terms_idr(partner.id))
+
+
+def _available(partner: Partner, owed_idr: int) -> int:
+    return max(partner.credit_limit_idr - owed_idr, 0)

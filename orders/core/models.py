@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
@@ -145,6 +146,11 @@ class Order(db.Model):
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @hybrid_property
+    def refundable_idr(self) -> int:
+        """What of the total has not been refunded yet (also an SQL expression: ``Order.refundable_idr``)."""
+        return self.total_idr - self.refunded_idr
 
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status}/{self.payment_status}>"

@@ -35,6 +35,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 BUYER_CANCELLABLE = frozenset({S.PENDING_PAYMENT, S.PLACED})
 # States that still hold reserved stock and can end without a sale.
 OPEN = frozenset({S.PENDING_PAYMENT, S.PLACED, S.PROCESSING, S.READY_FOR_PICKUP})
+# Not (or not yet) a sale: waiting for an online payment, cancelled or expired. Every other order
+# counts as sold, in the sentra's dashboard and in the program's impact figures alike.
+NOT_SOLD = (S.PENDING_PAYMENT, S.CANCELLED, S.EXPIRED)
 
 
 def can_transition(from_status: str, to_status: str) -> bool:

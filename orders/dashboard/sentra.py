@@ -21,6 +21,7 @@ from catalog.products.models import Product, ProductStatus, Variant
 from orders.b2b.models import Rfq, RfqStatus
 from orders.core.models import Order, OrderLine, OrderStatus
 from orders.core.promises import late_clause
+from orders.core.status import NOT_SOLD
 from orders.ledger.models import Payout
 from orders.ledger.services import balance_idr
 from orders.shipping.models import OrderProblem, ProblemStatus
@@ -31,7 +32,6 @@ from shop.sentras.models import Sentra
 CHART_DAYS = 30
 TOP_PRODUCTS = 5
 LIST_LIMIT = 5  # late orders and open problems listed under the counts
-NOT_SOLD = ("pending_payment", "cancelled", "expired")
 
 # The chart's drawing box (SVG user units): one slot per day, bars grow up from the baseline.
 SLOT_WIDTH = 20

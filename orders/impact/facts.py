@@ -23,14 +23,14 @@ from sqlalchemy import delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from orders.core.models import Checkout, Order, OrderStatus
+from orders.core.models import Checkout, Order
+from orders.core.status import NOT_SOLD
 from orders.impact.models import OrderFact, StaleBuyer
 from shop.db import WIB
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
 
-NOT_COUNTED = (OrderStatus.PENDING_PAYMENT.value, OrderStatus.CANCELLED.value, OrderStatus.EXPIRED.value)
 # What the facts copy from an order: a change to any of these may make its buyer stale.
 WATCHED = ("status", "total_idr", "refunded_idr", "partner_id", "sentra_id", "buyer_id")
 LEVELS = ("kel", "kec", "city")
@@ -47,7 +47,7 @@ def wib_month(moment: datetime) -> str:
 
 
 def counted(status: str | None) -> bool:
-    return status not in NOT_COUNTED
+    return status not in NOT_SOLD
 
 
 def _order_changes_facts(order: Order) -> bool:
@@ -140,19 +140,19 @@ def rebuild_buyers(buyers: Iterable[int]) -> None:
         return
     result = db.session.execute(
         select(Order.id, Order.buyer_id, Order.checkout_id, Order.sentra_id, Order.created_at,
-               Order.total_idr - Order.refunded_idr, Order.partner_id.is_not(None),
+               Order.refundable_idr, Order.partner_id.is_not(None),
                Checkout.kelurahan_code.is_not(None), Sentra.kelurahan_code, Kelurahan.kecamatan_code)
         .join(Checkout, Checkout.id == Order.checkout_id)
         .join(Sentra, Sentra.id == Order.sentra_id)
         .join(Kelurahan, Kelurahan.code == Sentra.kelurahan_code)
-        .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_COUNTED))
+        .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_SOLD))
         .order_by(Order.buyer_id, Order.created_at, Order.id)
     )
     rows = _fact_rows(result)
     # Facts of orders that no longer count (a subquery, not a list: a batch may hold any number of orders).
     db.session.execute(delete(OrderFact).where(OrderFact.buyer_id.in_(buyers), OrderFact.order_id.not_in(
         select(Order.id).join(Sentra, Sentra.id == Order.sentra_id)
-        .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_COUNTED), Sentra.kelurahan_code.is_not(None)))))
+        .where(Order.buyer_id.in_(buyers), Order.status.not_in(NOT_SOLD), Sentra.kelurahan_code.is_not(None)))))
     if rows:
         _upsert(rows)
     db.session.flush()

@@ -33,6 +33,7 @@ from orders.ledger.services import balance_idr, lock_sentra, post
 from shop.audit.services import record as audit
 from shop.db import utcnow
 from shop.extensions import db
+from shop.i18n import percent_of_bp
 from shop.outbox.services import enqueue
 from shop.sentras.access import membership_for
 from shop.sentras.models import Role, Sentra, SentraMembership
@@ -170,7 +171,7 @@ def set_commission_rate(sentra: Sentra, actor: Any, rate_bp: int | None) -> None
 
 
 def _percent(rate_bp: int | None) -> str:
-    return "default" if rate_bp is None else f"{rate_bp // 100}.{rate_bp % 100:02d} %"
+    return "default" if rate_bp is None else f"{percent_of_bp(rate_bp)} %"
 
 
 # --- the sentra's side: bank account and members' shares ------------------------------------------

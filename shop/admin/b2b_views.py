@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, select
 
-from orders.b2b.invoices import outstanding_terms_idr, overdue_count, today_wib
+from orders.b2b.invoices import outstanding_terms_idr, overdue_count, ppn_rate, today_wib
 from orders.b2b.models import Invoice, InvoiceStatus
 from orders.core.locks import lock_payment
 from orders.payments.services import PAID_STATES, mark_paid
@@ -107,7 +107,7 @@ def partner_terms_save(partner_id: int):
 
 def _render_tax(sentra: Sentra, form: SentraTaxForm, status: int = 200):
     return render_template("shop/admin/b2b/sentra_tax.html", sentra=sentra, form=form,
-                           rate=current_app.config.get("PPN_RATE_PERCENT", 11)), status
+                           rate=ppn_rate(current_app.config)), status
 
 
 @bp.get("/sentra/<int:sentra_id>/pajak")

@@ -19,7 +19,7 @@ from shop.admin.access import admin_required
 from shop.admin.views import bp
 from shop.db import WIB, utcnow
 from shop.extensions import db
-from shop.i18n import rupiah
+from shop.i18n import percent_of_bp, rupiah
 from shop.sentras.models import Sentra
 
 PER_PAGE = 50
@@ -31,10 +31,6 @@ def _page() -> int:
 
 def _sentra(sentra_id: int) -> Sentra:
     return db.get_or_404(Sentra, sentra_id)
-
-
-def _percent(rate_bp: int) -> str:
-    return f"{rate_bp // 100}" if rate_bp % 100 == 0 else f"{rate_bp // 100}.{rate_bp % 100:02d}".rstrip("0")
 
 
 @bp.get("/keuangan")
@@ -57,8 +53,7 @@ def ledger_sentra(sentra_id: int):
     return render_template(
         "shop/admin/ledger/sentra.html", sentra=sentra, balance=balance_idr(sentra.id),
         statement=statements.statement(sentra.id, page=page, per_page=PER_PAGE),
-        rate=_percent(sentra.commission_rate_bp) if sentra.commission_rate_bp is not None else None,
-        default_rate=_percent(int(current_app.config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP))),
+        default_bp=int(current_app.config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP)),
         has_bank_account=payouts.has_bank_account(sentra),
     )
 
@@ -179,7 +174,7 @@ def ledger_commission(sentra_id: int):
     Applies to entries posted from now on. 422 for a malformed rate. :raise 404:
     """
     sentra = _sentra(sentra_id)
-    current = _percent(sentra.commission_rate_bp) if sentra.commission_rate_bp is not None else ""
+    current = percent_of_bp(sentra.commission_rate_bp) if sentra.commission_rate_bp is not None else ""
     form = CommissionForm(data={"rate": current})
     status = 200
     if form.validate_on_submit():
@@ -197,4 +192,4 @@ def ledger_commission(sentra_id: int):
         status = 422
     default_bp = int(current_app.config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP))
     return render_template("shop/admin/ledger/commission.html", sentra=sentra, form=form,
-                           default_rate=_percent(default_bp)), status
+                           default_bp=default_bp), status

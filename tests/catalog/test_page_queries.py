@@ -1,28 +1,12 @@
 """The public pages make a bounded number of SQL statements, however many products they show."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from catalog.products.models import ProductImage
 from shop.extensions import db
 from tests.factories import make_partner, make_product, make_sentra, make_user
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.queries import count_queries
 
 
 def stock_sentra(kelurahan_code: str, products: int) -> str:

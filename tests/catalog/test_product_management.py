@@ -19,6 +19,7 @@ from shop.extensions import db
 from shop.sentras.models import Role
 from shop.storage import get_storage
 from tests.factories import add_member, make_product, make_sentra, make_user, png_bytes
+from tests.queries import count_queries
 
 MEMBER = "anggota@example.test"
 MANAGER = "pengelola@example.test"
@@ -438,19 +439,9 @@ def test_list_is_paginated_by_twenty(client, member):
 
 
 def test_list_query_count_does_not_grow_with_products(client, member):
-    from sqlalchemy import event
-
     def queries_for_list() -> int:
-        statements: list[str] = []
-
-        def record(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with count_queries() as statements:
             client.get(url(member))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         return len(statements)
 
     make_product(member)

@@ -10,8 +10,8 @@ from catalog.reviews.services import hide_review
 from shop.extensions import db
 from shop.sentras.models import Sentra
 from tests.catalog.reviews_helpers import delivered_order, review_of
-from tests.catalog.test_page_queries import count_queries
 from tests.factories import make_product, make_sentra, make_user, png_bytes
+from tests.queries import count_queries
 
 
 @pytest.fixture(autouse=True)

@@ -1,28 +1,11 @@
 """Public pages: home, the sentra directory and storefronts."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from shop.extensions import db
 from shop.seed.demo import seed_demo
 from shop.sentras.models import SentraStatus
 from tests.factories import add_member, make_product, make_sentra, make_user
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.queries import count_queries
 
 
 def test_directory_lists_all_56_demo_sentras_grouped_in_12_kecamatan(client):

@@ -16,8 +16,8 @@ from orders.b2b.invoices import today_wib
 from orders.b2b.models import Invoice
 from orders.core.models import Order
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team
 from tests.factories import add_member, make_sentra, make_user, png_bytes
+from tests.orders.b2b.b2b_helpers import partner_team
 
 PASSWORD = "correct-horse-battery"
 PHONE = {"width": 390, "height": 844}

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from shop.extensions import db
-from tests.b2b.papers_helpers import accepted_order
 from tests.factories import make_sentra
+from tests.orders.b2b.papers_helpers import accepted_order
 
 PASSWORD = "correct-horse-battery"
 A4_PT = (595.28, 841.89)

@@ -1,10 +1,6 @@
 """Shared set-up for the cart tests: sentras with products, a buyer, bearer tokens."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from shop.api.auth import issue_token
 from shop.extensions import db
 from tests.factories import make_product, make_sentra
@@ -26,20 +22,6 @@ def bearer_for(user) -> dict[str, str]:
     plain, _token = issue_token(user, "test", 1)
     db.session.commit()
     return {"Authorization": f"Bearer {plain}"}
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def made_to_order_product(sentra=None, *, price_idr: int = 50_000):

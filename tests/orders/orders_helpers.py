@@ -1,10 +1,7 @@
 """Small builders shared by the order-page, notification and API tests."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from flask import current_app
-from sqlalchemy import event
 
 from orders.payments.services import mark_paid
 from shop.extensions import db
@@ -43,19 +40,5 @@ def drain_all() -> int:
     return total
 
 
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
-__all__ = ["a_sentra", "add_member", "count_queries", "drain_all", "make_user", "paid_transfer_order",
+__all__ = ["a_sentra", "add_member", "drain_all", "make_user", "paid_transfer_order",
            "placed_order"]

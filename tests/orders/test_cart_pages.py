@@ -13,7 +13,8 @@ from orders.cart.models import Cart, CartLine
 from orders.cart.views import COOKIE_NAME
 from shop.extensions import db
 from tests.factories import make_partner, make_product, make_sentra, make_user
-from tests.orders.cart_helpers import KELURAHAN, count_queries, stocked_product, variant_of
+from tests.orders.cart_helpers import KELURAHAN, stocked_product, variant_of
+from tests.queries import count_queries
 
 
 @pytest.fixture(autouse=True)

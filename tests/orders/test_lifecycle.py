@@ -14,8 +14,8 @@ from orders.core.payments import PaymentState, Refund
 from orders.services import accept_order
 from orders.shipping.services import record_tracking_event
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import make_checkout
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.orders.orders_helpers import a_sentra, make_user, paid_transfer_order, placed_order
 
 

@@ -12,8 +12,9 @@ from orders.shipping import services as shipping
 from shop.api.auth import issue_token
 from shop.extensions import db
 from tests.factories import make_checkout, make_user
-from tests.orders.orders_helpers import a_sentra, count_queries, drain_all
+from tests.orders.orders_helpers import a_sentra, drain_all
 from tests.orders.shipping_helpers import WAYBILL, accepted_order
+from tests.queries import count_queries
 
 
 def test_a_sentra_cannot_cancel_a_parcel_that_is_already_with_the_courier(app):

@@ -15,8 +15,8 @@ from orders.core.signals import order_status_changed
 from orders.core.status import transition
 from orders.ledger.models import LedgerEntry
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
-from tests.money.money_helpers import completed_order
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.ledger.ledger_helpers import completed_order
 from tests.orders.orders_helpers import a_sentra, make_user, placed_order
 
 RECEIVERS = """

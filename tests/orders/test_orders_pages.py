@@ -8,7 +8,8 @@ from catalog.products.models import Variant
 from orders.core.models import Order
 from shop.extensions import db
 from tests.factories import make_checkout
-from tests.orders.orders_helpers import a_sentra, add_member, count_queries, make_user, placed_order
+from tests.orders.orders_helpers import a_sentra, add_member, make_user, placed_order
+from tests.queries import count_queries
 
 
 @pytest.fixture(autouse=True)

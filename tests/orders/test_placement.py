@@ -20,8 +20,8 @@ from orders.delivery.services import settings_for
 from orders.payments import bank_transfer
 from shop.db import utcnow
 from shop.extensions import db
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import BEKASI_ADDRESS, make_checkout
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.orders.orders_helpers import a_sentra, make_user
 
 HANDLING_DAYS = 3

@@ -7,7 +7,6 @@ from flask import Flask
 from orders.shipping.tracking import WITHOUT_PIN_NOTE
 from shop.extensions import db
 from tests.orders.conftest import configured
-from tests.orders.orders_helpers import count_queries
 from tests.orders.tracking_helpers import (
     BUYER_EMAIL,
     PHONE,
@@ -19,6 +18,7 @@ from tests.orders.tracking_helpers import (
     ready_pickup,
     shipped_by_sentra_courier,
 )
+from tests.queries import count_queries
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from orders.core import lifecycle
 from orders.core.models import Order, OrderEvent
@@ -25,20 +24,7 @@ from tests.factories import (
     make_user,
     png_bytes,
 )
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.queries import count_queries
 
 
 @pytest.fixture

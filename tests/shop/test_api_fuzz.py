@@ -40,8 +40,8 @@ from orders.b2b.invoices import today_wib
 from orders.cart.models import Cart
 from shop.api.auth import issue_token
 from shop.extensions import db, limiter
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import fill_cart, make_checkout, make_product, make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 
 # PASAR_API_FUZZ_EXAMPLES=200 for a longer hunt on a developer machine.
 EXAMPLES_PER_OPERATION = int(os.environ.get("PASAR_API_FUZZ_EXAMPLES", "25"))

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from orders.b2b.models import RfqComment
 from shop.extensions import db
-from tests.b2b.b2b_helpers import partner_team, send_rfq
 from tests.factories import make_sentra, make_user
+from tests.orders.b2b.b2b_helpers import partner_team, send_rfq
 from tests.orders.cart_helpers import bearer_for
 
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from shop.extensions import db
 from shop.seed.demo import seed_demo
 from shop.sentras.models import SentraStatus
 from tests.factories import add_member, make_sentra, make_user
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -76,16 +76,8 @@ def test_malformed_paging_is_a_400_in_the_error_shape(client, query):
 
 
 def test_list_query_count_does_not_grow_with_sentras(client, demo):
-    statements = []
-
-    def count(*_args, **_kwargs):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         client.get("/api/v1/sentras?per_page=100")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) <= 4
 
 

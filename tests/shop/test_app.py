@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from flask import render_template_string
 
 from shop import create_app
 from shop.config import ConfigError
@@ -87,6 +88,19 @@ def test_rupiah_filter_groups_thousands_with_dots(app):
         assert rupiah(150000) == "Rp150.000"
         assert rupiah(0) == "Rp0"
         assert rupiah(1250000) == "Rp1.250.000"
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize(("rate_bp", "shown"), [(500, "5"), (450, "4.5"), (525, "5.25"), (5, "0.05"), (0, "0"), (5000, "50")])
+def test_basis_points_show_as_a_percent_without_trailing_zeros(rate_bp, shown):
+    from shop.i18n import percent_of_bp
+
+    assert percent_of_bp(rate_bp) == shown
+
+
+def test_templates_format_basis_points_with_the_bp_percent_filter(app):
+    with app.test_request_context():
+        assert render_template_string("{{ 450|bp_percent }} %") == "4.5 %"
 
 
 def test_wib_filter_shows_jakarta_time(app):

@@ -52,7 +52,6 @@ from shop.api.auth import issue_token
 from shop.db import utcnow
 from shop.extensions import db, limiter
 from shop.sentras.approval import suspend_sentra
-from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.catalog.reviews_helpers import delivered_order, review_of
 from tests.conftest import _empty_tables
 from tests.factories import (
@@ -67,7 +66,8 @@ from tests.factories import (
     make_user,
     png_bytes,
 )
-from tests.money.money_helpers import completed_order
+from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.ledger.ledger_helpers import completed_order
 
 MUTATIONS = {
     "empty": "",

@@ -18,7 +18,6 @@ from shop.accounts.models import User
 from shop.api.auth import issue_token
 from shop.extensions import db
 from shop.sentras.models import Role, SentraMembership
-from tests.b2b.b2b_helpers import send_quote, send_rfq
 from tests.factories import (
     add_member,
     make_checkout,
@@ -29,6 +28,7 @@ from tests.factories import (
     make_user,
     png_bytes,
 )
+from tests.orders.b2b.b2b_helpers import send_quote, send_rfq
 
 SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
