@@ -106,7 +106,7 @@ def refund(order: Order, actor: Any | None, reason: str | None, config: Mapping[
     if order.payment_status not in PAID:
         return None
     pending = sum(r.amount_idr for r in payment.refunds if r.order_id == order.id and r.state == "pending")
-    amount = order.total_idr - order.refunded_idr - pending
+    amount = order.refundable_idr - pending
     if amount <= 0:
         return None
     provider = get_provider(payment.method)
