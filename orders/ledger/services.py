@@ -35,7 +35,6 @@ from orders.ledger.models import EntryKind, LedgerEntry
 from shop.extensions import db
 from shop.sentras.models import Sentra
 
-DEFAULT_COMMISSION_BP = 500
 PLATFORM_METHODS = frozenset({"stripe_card", "bank_transfer", "payment_terms"})
 AT_PICKUP = "pay_on_pickup"
 PAID = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED})
@@ -45,7 +44,7 @@ def commission_rate_bp(sentra: Sentra, config: Mapping[str, Any]) -> int:
     """The sentra's override, else the configured rate (basis points)."""
     if sentra.commission_rate_bp is not None:
         return sentra.commission_rate_bp
-    return int(config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP))
+    return int(config["PLATFORM_COMMISSION_BP"])  # its default lives in shop.config only
 
 
 def commission_of(goods_idr: int, rate_bp: int) -> int:

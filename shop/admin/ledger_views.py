@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from orders.ledger import payouts, statements
 from orders.ledger.forms import AdjustmentForm, CommissionForm, ExportForm, PayoutForm
-from orders.ledger.services import DEFAULT_COMMISSION_BP, balance_idr
+from orders.ledger.services import balance_idr
 from shop.admin.access import admin_required
 from shop.admin.views import bp
 from shop.db import WIB, utcnow
@@ -53,7 +53,7 @@ def ledger_sentra(sentra_id: int):
     return render_template(
         "shop/admin/ledger/sentra.html", sentra=sentra, balance=balance_idr(sentra.id),
         statement=statements.statement(sentra.id, page=page, per_page=PER_PAGE),
-        default_bp=int(current_app.config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP)),
+        default_bp=int(current_app.config["PLATFORM_COMMISSION_BP"]),
         has_bank_account=payouts.has_bank_account(sentra),
     )
 
@@ -190,6 +190,6 @@ def ledger_commission(sentra_id: int):
             return redirect(url_for("admin.ledger_sentra", sentra_id=sentra.id), 303)
     elif form.is_submitted():
         status = 422
-    default_bp = int(current_app.config.get("PLATFORM_COMMISSION_BP", DEFAULT_COMMISSION_BP))
+    default_bp = int(current_app.config["PLATFORM_COMMISSION_BP"])
     return render_template("shop/admin/ledger/commission.html", sentra=sentra, form=form,
                            default_bp=default_bp), status
