@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.factories import make_product, make_sentra
 

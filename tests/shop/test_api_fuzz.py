@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 from orders.b2b.invoices import today_wib
 from orders.b2b.quotes import accept_quote
 from orders.cart.models import Cart
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db, limiter
 from tests.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.factories import fill_cart, make_checkout, make_product, make_sentra, make_user
