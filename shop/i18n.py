@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, get_locale, get_translations
@@ -82,6 +84,16 @@ def rupiah(amount_idr: int | None) -> str:
     sign = "-" if amount < 0 else ""
     grouped = f"{abs(amount):,}".replace(",", _GROUP_SEPARATOR.get(current_language(), "."))
     return f"{sign}Rp{grouped}"
+
+
+@lru_cache(maxsize=8)
+def _decimal_symbol(locale: str) -> str:
+    return get_decimal_symbol(locale)
+
+
+def rating(average: float, locale: str | None = None) -> str:
+    """An average rating with one decimal: ``4,5`` (``4.5`` in English); ``locale`` defaults to the request's."""
+    return f"{average:.1f}".replace(".", _decimal_symbol(locale or current_language()))
 
 
 def wib(value: datetime | date | None, fmt: str = "medium") -> str:
