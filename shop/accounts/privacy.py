@@ -41,6 +41,29 @@ def register_memberships(memberships: Memberships) -> None:
     _MEMBERSHIPS[memberships.key] = memberships
 
 
+def membership_rows(key: str, position: int, *, membership: Any, organisation: Any, organisation_id: Any,
+                    owner_role: str, as_json: Callable[[Any, Any], dict[str, Any]]) -> Memberships:
+    """:class:`Memberships` kept as rows of the ``membership`` model (``user_id``, ``role``) that
+    point at an ``organisation`` (with a ``name``) through its ``organisation_id`` column."""
+    def export(user_id: int) -> list[dict[str, Any]]:
+        rows = db.session.execute(
+            select(membership, organisation).join(organisation, organisation.id == organisation_id)
+            .where(membership.user_id == user_id).order_by(membership.id)
+        )
+        return [as_json(member, org) for member, org in rows]
+
+    def owned(user_id: int) -> list[str]:
+        return list(db.session.scalars(
+            select(organisation.name).join(membership, organisation_id == organisation.id)
+            .where(membership.user_id == user_id, membership.role == owner_role)
+        ))
+
+    def delete_rows(user_id: int) -> None:
+        db.session.execute(delete(membership).where(membership.user_id == user_id))
+
+    return Memberships(key, position, export, owned, delete_rows)
+
+
 def _memberships() -> list[Memberships]:
     return sorted(_MEMBERSHIPS.values(), key=lambda kind: kind.position)
 

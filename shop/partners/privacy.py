@@ -1,32 +1,12 @@
 """What a partner keeps about its members, for the account's data export and deletion."""
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, select
-
-from shop.accounts.privacy import Memberships, iso, register_memberships
-from shop.extensions import db
+from shop.accounts.privacy import iso, membership_rows, register_memberships
 from shop.partners.models import Partner, PartnerMembership, PartnerRole
 
-
-def _export(user_id: int) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        select(PartnerMembership, Partner).join(Partner, Partner.id == PartnerMembership.partner_id)
-        .where(PartnerMembership.user_id == user_id).order_by(PartnerMembership.id)
-    )
-    return [{"partner": p.name, "nib": p.nib, "role": m.role, "since": iso(m.created_at)} for m, p in rows]
-
-
-def _owned(user_id: int) -> list[str]:
-    return list(db.session.scalars(
-        select(Partner.name).join(PartnerMembership, PartnerMembership.partner_id == Partner.id)
-        .where(PartnerMembership.user_id == user_id, PartnerMembership.role == PartnerRole.OWNER)
-    ))
-
-
-def _delete(user_id: int) -> None:
-    db.session.execute(delete(PartnerMembership).where(PartnerMembership.user_id == user_id))
-
-
-register_memberships(Memberships("partner_memberships", 20, _export, _owned, _delete))
+register_memberships(membership_rows(
+    "partner_memberships", 20, membership=PartnerMembership, organisation=Partner,
+    organisation_id=PartnerMembership.partner_id, owner_role=PartnerRole.OWNER,
+    as_json=lambda member, partner: {"partner": partner.name, "nib": partner.nib, "role": member.role,
+                                     "since": iso(member.created_at)},
+))
