@@ -40,7 +40,8 @@ def _ensure_database(url: str) -> None:
 
 
 def _setup(app):
-    from catalog.products.services import ProductDraft, VariantDraft, create_product
+    from catalog.listings.services import create_product
+    from catalog.products.services import ProductDraft, VariantDraft
     from shop.extensions import db
     from shop.places.services import seed_places
     from shop.sentras.models import Sentra, SentraStatus

@@ -377,7 +377,7 @@ def _measure(label: str, call) -> float:
 
 
 def _run(name: str, url: str) -> None:
-    from shop.api.auth import issue_token
+    from shop.accounts.tokens import issue_token
     from shop.extensions import db
 
     app = _make_app(url)

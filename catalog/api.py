@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from catalog import stock
 from catalog.images import image_urls
+from catalog.listings.services import create_product, update_product
 from catalog.pricing import RETAIL, strategy_for
 from catalog.products.models import Product, ProductStatus, StockReason, Variant
 from catalog.products.services import (
@@ -23,10 +24,8 @@ from catalog.products.services import (
     ProductValidationError,
     TierDraft,
     VariantDraft,
-    create_product,
     load_product,
     load_variant,
-    update_product,
 )
 from shop.api import bp
 from shop.api.auth import api_sentra_required, bearer_user

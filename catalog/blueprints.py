@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from catalog import api as catalog_api
-from catalog.products import csv_views
-from catalog.products.views import bp as products_bp
+from catalog.listings import csv_views
+from catalog.listings.views import bp as products_bp
 from catalog.reviews import api as reviews_api
 from catalog.reviews.views import bp as reviews_bp
 from catalog.search import api as search_api

@@ -12,10 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from blinker import Namespace
 from sqlalchemy import bindparam, insert, select, update
 
 from catalog.products.models import StockMovement, StockReason, Variant
 from shop.extensions import db
+
+_signals = Namespace()
+products_emptied = _signals.signal("products-emptied")
+"""Sent with ``product_ids`` when a bulk reservation took the last unit of a variant of these
+products. The bulk UPDATE bypasses the ORM, so the search index (which sits above the stock and
+listens) could not see the change otherwise."""
 
 
 class StockError(Exception):
@@ -117,15 +124,13 @@ def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int
     """Reserve ``(variant_id, quantity, order_id)`` lines for several orders at once (a checkout).
 
     One conditional UPDATE per line, in ascending variant id order (the lock order of every
-    checkout), then all their movements in one INSERT. A variant that runs out is reindexed
-    for search ("in stock" changed). Flushes.
+    checkout), then all their movements in one INSERT. Products with a variant that runs out
+    are announced through :data:`products_emptied` ("in stock" changed). Flushes.
 
     :raise InsufficientStockError: a line asks for more than its variant has; the caller
         rolls back what was already taken.
     :raise InvalidQuantityError: a quantity is not a positive integer.
     """
-    from catalog.search.indexing import reindex_products  # noqa: PLC0415  (search imports the catalog)
-
     items = sorted(((vid, _positive(qty), oid) for vid, qty, oid in lines), key=lambda item: item[0])
     if not items:
         return
@@ -154,7 +159,7 @@ def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int
         _refresh(variant_id)
     db.session.execute(insert(StockMovement), movements)
     if emptied:
-        reindex_products(emptied)
+        products_emptied.send(None, product_ids=emptied)
 
 
 def release(variant_id: int, quantity: int, *, reason: StockReason = StockReason.CANCEL,

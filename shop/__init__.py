@@ -105,5 +105,7 @@ def _import_models() -> None:
     import shop.audit.models  # noqa: F401
     import shop.outbox.models  # noqa: F401
     import shop.partners.models  # noqa: F401
+    import shop.partners.privacy  # noqa: F401  (a partner's memberships in the account export and deletion)
     import shop.places.models  # noqa: F401
     import shop.sentras.models  # noqa: F401
+    import shop.sentras.privacy  # noqa: F401  (a sentra's memberships in the account export and deletion)

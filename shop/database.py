@@ -1,7 +1,10 @@
-"""Engine tuning: SQLite in WAL mode with a busy timeout, foreign keys on, and reads kept in memory."""
+"""Engine tuning (SQLite in WAL mode with a busy timeout, foreign keys on, reads kept in memory), and prebuilt reads."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from flask.globals import _cv_request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -27,3 +30,19 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def prebuilt_rows(statement, **params: Any) -> list[Any]:
+    """Run a prebuilt Core statement on the session's connection (same transaction).
+
+    Callers build their statements once at import: building a select and going through the
+    ORM session cost more than the query itself on the public pages. The connection is
+    looked up once per request and kept on the request context.
+    """
+    ctx = _cv_request.get(None)
+    connection = getattr(ctx, "storefront_connection", None)
+    if connection is None:  # once per request: the session's lookup costs as much as a small query
+        connection = db.session.connection()
+        if ctx is not None:
+            ctx.storefront_connection = connection
+    return connection.execute(statement, params).all()

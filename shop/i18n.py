@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, get_locale, get_translations
@@ -88,6 +90,16 @@ def percent_of_bp(rate_bp: int) -> str:
     """Basis points as the percent people read and type, without trailing zeros: 500 -> ``5``, 450 -> ``4.5``."""
     whole, fraction = divmod(rate_bp, 100)
     return f"{whole}.{fraction:02d}".rstrip("0") if fraction else f"{whole}"
+
+
+@lru_cache(maxsize=8)
+def _decimal_symbol(locale: str) -> str:
+    return get_decimal_symbol(locale)
+
+
+def rating(average: float, locale: str | None = None) -> str:
+    """An average rating with one decimal: ``4,5`` (``4.5`` in English); ``locale`` defaults to the request's."""
+    return f"{average:.1f}".replace(".", _decimal_symbol(locale or current_language()))
 
 
 def wib(value: datetime | date | None, fmt: str = "medium") -> str:

@@ -189,18 +189,18 @@ def make_product(
     actor: User | None = None,
     **fields,
 ):
-    """A product made through catalog.products.services.create_product (stock via movements).
+    """A product made through catalog.listings.services.create_product (stock via movements).
 
     Each variant is a dict with ``sku``, ``price_idr``, ``stock``, ``options`` (text like
     ``"Ukuran=M"`` or pairs) and ``tiers`` (text like ``"10:45000"`` or (min_qty, price)
     pairs); any other key (weight_grams, min_wholesale_qty, low_stock_threshold) is passed on.
     Extra keyword ``fields`` go to ProductDraft (description, category, pirt_number, ...).
     """
+    from catalog.listings.services import create_product
     from catalog.products.services import (
         ProductDraft,
         TierDraft,
         VariantDraft,
-        create_product,
         parse_options,
         parse_tiers,
     )

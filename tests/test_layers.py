@@ -51,6 +51,13 @@ def test_the_project_keeps_its_layer_contracts():
     pytest.param("shop.sentras.scratch", "catalog.products.models", id="shell-imports-catalog"),
     pytest.param("shop.outbox.scratch", "orders.core.models", id="shell-imports-orders"),
     pytest.param("shop.accounts.scratch", "shop.admin.ledger_views", id="shell-reaches-orders-through-the-office"),
+    pytest.param("shop.accounts.scratch", "shop.sentras.models", id="accounts-imports-sentras"),
+    pytest.param("shop.accounts.scratch", "shop.api.auth", id="accounts-imports-the-api"),
+    pytest.param("shop.sentras.scratch", "shop.partners.models", id="sentras-import-partners"),
+    pytest.param("catalog.products.scratch", "catalog.stock", id="products-import-the-stock"),
+    pytest.param("catalog.storefront.scratch", "catalog.search.views", id="storefront-imports-search"),
+    pytest.param("catalog.reviews.scratch", "catalog.storefront.queries", id="reviews-import-the-storefront"),
+    pytest.param("catalog.csv.scratch", "catalog.listings.services", id="csv-imports-listings"),
 ])
 def test_a_back_edge_inside_a_function_breaks_a_contract_that_names_it(tmp_path, module, target):
     project = _project_with(tmp_path, module, _lazy_import(target))

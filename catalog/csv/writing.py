@@ -3,7 +3,7 @@
 New products, variants and tiers are inserted in a few statements; matched
 products are compared with the file first and only what changed is updated, by
 primary key, in batches. Column values come from the services' own field helpers
-(``_apply_fields``, ``_apply_variant``), so the rows are the ones they would write. Stock goes
+(``apply_fields``, ``apply_variant``), so the rows are the ones they would write. Stock goes
 through :func:`catalog.stock.set_stock_many`. Variants absent from the file are
 left as they are (``update_product`` would archive them).
 """
@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from catalog import stock
 from catalog.csv.format import ImportSummary, Plan
 from catalog.products.models import PriceTier, Product, ProductEvent, StockReason, Variant
-from catalog.products.services import VariantDraft, _apply_fields, _apply_variant
+from catalog.products.services import VariantDraft, apply_fields, apply_variant
 from catalog.search.indexing import reindex_products
 from shop.db import utcnow
 from shop.extensions import db
@@ -85,7 +85,7 @@ def _plan_changes(plan: Plan, actor_id: int | None, changes: _Changes, summary: 
     existing, draft = plan.existing, plan.draft
     assert existing is not None and draft is not None
     product = existing.product
-    values = _values(_apply_fields, draft)
+    values = _values(apply_fields, draft)
     values.pop("tiers")
     changed = any(getattr(product, name) != value for name, value in values.items())
     by_id = {v.id: v for v in existing.variants}
@@ -102,7 +102,7 @@ def _plan_changes(plan: Plan, actor_id: int | None, changes: _Changes, summary: 
         variant = by_id[vd.id]
         if stock_given[row_number] and vd.stock != variant.stock:
             changes.corrections[variant.id] = vd.stock
-        wanted = _values(_apply_variant, vd, variant.position)
+        wanted = _values(apply_variant, vd, variant.position)
         tiers = {t.min_qty: t.unit_price_idr for t in wanted.pop("tiers")}
         tiers_changed = _queue_tiers(variant.id, dict(existing.tiers.get(variant.id, [])), tiers, changes)
         if any(getattr(variant, name) != value for name, value in wanted.items()):
@@ -117,7 +117,7 @@ def _plan_changes(plan: Plan, actor_id: int | None, changes: _Changes, summary: 
 
 
 def _queue_tiers(variant_id: int, old: dict[int, int], new: dict[int, int], changes: _Changes) -> bool:
-    """Tiers are matched by minimum quantity, as ``_apply_variant`` does. True if any differs."""
+    """Tiers are matched by minimum quantity, as ``apply_variant`` does. True if any differs."""
     removed = [{"v": variant_id, "q": q} for q in old if q not in new]
     repriced = [{"v": variant_id, "q": q, "p": p} for q, p in new.items() if q in old and old[q] != p]
     added = [{"variant_id": variant_id, "min_qty": q, "unit_price_idr": p} for q, p in new.items() if q not in old]
@@ -153,7 +153,7 @@ def _insert_products(sentra_id: int, actor_id: int | None, plans: list[Plan]) ->
         return []
     rows = []
     for plan in plans:
-        values = _values(_apply_fields, plan.draft)
+        values = _values(apply_fields, plan.draft)
         values.pop("tiers")
         rows.append({**values, "sentra_id": sentra_id, "ref": plan.ref,
                      "created_by_id": actor_id, "updated_by_id": actor_id})
@@ -169,7 +169,7 @@ def _insert_variants(sentra_id: int, new: list[tuple[int, VariantDraft, int]]) -
         return {}
     rows, tiers = [], []
     for product_id, vd, position in new:
-        values = _values(_apply_variant, vd, position)
+        values = _values(apply_variant, vd, position)
         tiers.append(values.pop("tiers"))
         rows.append({**values, "product_id": product_id, "sentra_id": sentra_id, "stock": 0})
     db.session.execute(insert(Variant.__table__), rows)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from catalog.products.models import Product, ProductStatus
-from catalog.storefront.queries import ReviewView, product_reviews
+from catalog.reviews.queries import ReviewView, product_reviews
 from shop.api import bp
 from shop.api.paging import list_envelope, page_params
 from shop.errors import api_error

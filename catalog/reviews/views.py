@@ -12,8 +12,8 @@ from flask_login import current_user
 from catalog.reviews import services
 from catalog.reviews.forms import ReplyForm
 from catalog.reviews.services import AlreadyRepliedError, InvalidReviewError, ReviewNotFoundError
-from catalog.storefront.display import Texts
 from shop.extensions import db
+from shop.i18n import rating
 from shop.sentras.access import sentra_required
 from shop.storage import get_storage
 
@@ -43,7 +43,7 @@ def _render(page: int, form: ReplyForm | None = None, form_review_id: int | None
     return render_template(
         "catalog/reviews/sentra_list.html", sentra=g.sentra, reviews=reviews,
         photo_urls={r.id: storage.url(r.photo_key) for r in reviews.items if r.photo_key}, forms=forms,
-        rating_text=Texts().rating(g.sentra.rating_avg or 0.0),
+        rating_text=rating(g.sentra.rating_avg or 0.0),
     ), status
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
+from catalog import stock
 from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from catalog.search.documents import build_documents, iter_document_batches, product_ids_of_sentras
 from catalog.search.models import FACET_BITS, SearchDocument, SearchFacetKey, SearchTerm
@@ -103,6 +104,12 @@ def _add_terms(session: Session, rows: list[dict[str, Any]]) -> None:
     insert = _insert(session)
     for start in range(0, len(new), BATCH):  # sorted: two writers never wait on each other in a cycle
         session.execute(insert(SearchTerm).on_conflict_do_nothing(), new[start:start + BATCH])
+
+
+@stock.products_emptied.connect
+def _reindex_emptied(_sender: Any, *, product_ids: Iterable[int]) -> None:
+    """A checkout took the last unit of a variant: these products are no longer in stock."""
+    reindex_products(product_ids)
 
 
 def reindex_products(product_ids: Iterable[int], session: Session | None = None) -> None:

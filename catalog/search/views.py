@@ -16,8 +16,9 @@ from catalog.search import search
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
-from catalog.storefront.queries import Page, reference
+from catalog.storefront.queries import reference
 from shop.i18n import current_language
+from shop.paging import Page
 from shop.storage import get_storage
 
 bp = Blueprint("search", __name__)

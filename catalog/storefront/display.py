@@ -9,22 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.numbers import get_group_symbol
 from flask import request
 
 from catalog.storefront.queries import Photo, ProductCard
-from shop.i18n import current_language, ngettext
+from shop.i18n import current_language, ngettext, rating
 from shop.i18n import gettext as _
 
 
 @lru_cache(maxsize=8)
 def _group_symbol(locale: str) -> str:
     return get_group_symbol(locale)
-
-
-@lru_cache(maxsize=8)
-def _decimal_symbol(locale: str) -> str:
-    return get_decimal_symbol(locale)
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ class Texts:
 
     def rating(self, average: float) -> str:
         """An average rating with one decimal: ``4,5`` (``4.5`` in English)."""
-        return f"{average:.1f}".replace(".", _decimal_symbol(self.locale))
+        return rating(average, self.locale)
 
     def price(self, low: int, high: int | None = None) -> str:
         """One price, or a range ``Rp15.000 – Rp30.000`` when the variants' prices differ."""

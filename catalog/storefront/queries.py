@@ -9,37 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import groupby
-from math import ceil
 from typing import Any
 
 from flask import current_app
-from flask.globals import _cv_request
 from sqlalchemy import and_, bindparam, false, func, select
 
 from catalog.products.models import PriceTier, Product, ProductImage, ProductStatus, Variant
-from catalog.reviews.models import Review
-from shop.accounts.models import User
+from shop.database import prebuilt_rows
 from shop.extensions import db
+from shop.paging import Page
 from shop.places.models import Kecamatan, Kelurahan, Subsector
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_subsector
 
 PER_PAGE = 24
 MORE_FROM_SENTRA = 4
 
-
-def _rows(statement, **params: Any) -> list[Any]:
-    """Run a prebuilt Core statement on the session's connection (same transaction).
-
-    The statements below are built once at import: building a select and going
-    through the ORM session cost more than the query itself on these pages.
-    """
-    ctx = _cv_request.get(None)
-    connection = getattr(ctx, "storefront_connection", None)
-    if connection is None:  # once per request: the session's lookup costs as much as a small query
-        connection = db.session.connection()
-        if ctx is not None:
-            ctx.storefront_connection = connection
-    return connection.execute(statement, params).all()
 
 # --- reference data, cached per process ---------------------------------------------------
 
@@ -171,7 +155,7 @@ def _subsectors_by_sentra(ids: list[int]) -> dict[int, list[SubsectorRef]]:
         return {}
     ref = reference().subsectors
     out: dict[int, list[SubsectorRef]] = {}
-    for sentra_id, code in _rows(_SUBSECTORS_OF, ids=ids):
+    for sentra_id, code in prebuilt_rows(_SUBSECTORS_OF, ids=ids):
         out.setdefault(sentra_id, []).append(ref[code])
     for items in out.values():
         items.sort(key=lambda s: s.name_id)
@@ -194,7 +178,7 @@ def _sentra_views(rows: list[Any]) -> list[SentraView]:
 
 def public_sentras(subsector: str | None = None, text: str | None = None) -> list[SentraView]:
     """Active sentras ordered by kecamatan then kelurahan, with places and subsectors."""
-    rows = _rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else _rows(_ACTIVE)
+    rows = prebuilt_rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else prebuilt_rows(_ACTIVE)
     if text:
         rows = [row for row in rows if _matches(row, text)]
     views = _sentra_views(rows)
@@ -222,17 +206,17 @@ def group_by_kecamatan(sentras: list[SentraView]) -> list[tuple[KecamatanRef, li
 
 def public_sentra(slug: str) -> tuple[SentraView, int] | None:
     """An active sentra by slug with its number of members, or None."""
-    rows = _rows(_SENTRA_BY_SLUG, slug=slug)
+    rows = prebuilt_rows(_SENTRA_BY_SLUG, slug=slug)
     return (_sentra_views(rows)[0], rows[0].members) if rows else None
 
 
 def featured_sentras(limit: int = 6) -> list[SentraView]:
     """Newest active sentras first (a curated choice can replace this later)."""
-    return _sentra_views(_rows(_FEATURED, limit=limit))
+    return _sentra_views(prebuilt_rows(_FEATURED, limit=limit))
 
 
 def marketplace_counts() -> dict[str, int]:
-    codes = [row.kelurahan_code for row in _rows(_ACTIVE_KELURAHAN)]
+    codes = [row.kelurahan_code for row in prebuilt_rows(_ACTIVE_KELURAHAN)]
     kelurahan = reference().kelurahan
     return {
         "sentras": len(codes),
@@ -271,36 +255,6 @@ class ProductCard:
     photo: Photo | None
     sentra_name: str | None = None
     kelurahan: KelurahanRef | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page of items, with what the pagination() macro reads (``per_page`` 0: everything on one page)."""
-
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _first_image_id():
@@ -358,10 +312,10 @@ _CATEGORY_CARDS_IN = _card_query(
 
 
 def _cards(statement, page: int, per_page: int, with_sentra: bool = False, **params: Any) -> Page:
-    rows = _rows(statement, limit=per_page, offset=(page - 1) * per_page, **params)
+    rows = prebuilt_rows(statement, limit=per_page, offset=(page - 1) * per_page, **params)
     total = rows[0].total if rows else 0
     if not rows and page > 1:  # past the last page: still say how many there are
-        first = _rows(statement, limit=1, offset=0, **params)
+        first = prebuilt_rows(statement, limit=1, offset=0, **params)
         total = first[0].total if first else 0
     kelurahan = reference().kelurahan
     items = [
@@ -478,21 +432,21 @@ def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | N
 
     Tiers are read only when ``with_tiers`` (the partner strategy shows them).
     """
-    found = _rows(_PRODUCT, product_id=product_id)
+    found = prebuilt_rows(_PRODUCT, product_id=product_id)
     if not found:
         return None
     row = found[0]
     variants = [
         VariantView(v.id, v.sku, v.options or [], v.price_idr, v.stock, v.min_wholesale_qty)
-        for v in _rows(_VARIANTS, product_id=product_id)
+        for v in prebuilt_rows(_VARIANTS, product_id=product_id)
     ]
     if not variants:
         return None
     if with_tiers:
         by_id = {v.id: v for v in variants}
-        for variant_id, min_qty, price in _rows(_TIERS, ids=list(by_id)):
+        for variant_id, min_qty, price in prebuilt_rows(_TIERS, ids=list(by_id)):
             by_id[variant_id].tiers.append(TierView(min_qty, price))
-    photos = [Photo(*image) for image in _rows(_PHOTOS, product_id=product_id)]
+    photos = [Photo(*image) for image in prebuilt_rows(_PHOTOS, product_id=product_id)]
     ref = reference()
     sentra = SentraView(
         id=row.sentra_id, slug=row.sentra_slug, name=row.sentra_name,
@@ -506,57 +460,3 @@ def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | N
         shelf_life_days=row.shelf_life_days, sentra=sentra, variants=variants, photos=photos,
         rating_avg=row.rating_avg or 0.0, rating_count=row.rating_count or 0,
     )
-
-
-# --- reviews on the product page ---------------------------------------------------------------
-
-REVIEWS_PER_PAGE = 10
-
-
-@dataclass(frozen=True)
-class ReviewView:
-    """A visible review as the product page shows it: the author by first name only."""
-
-    id: int
-    rating: int
-    text: str
-    photo_key: str | None
-    author_first_name: str
-    created_at: Any
-    reply: str | None
-    replied_at: Any
-
-
-_REVIEWS = (
-    select(
-        Review.id, Review.rating, Review.text, Review.photo_key, Review.created_at, Review.reply,
-        Review.replied_at, User.name.label("author_name"), func.count().over().label("total"),
-    )
-    .outerjoin(User, User.id == Review.author_id)
-    .where(Review.product_id == bindparam("product_id"), Review.hidden_at.is_(None))
-    .order_by(Review.created_at.desc(), Review.id.desc())
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-)
-
-
-def first_name(name: str | None) -> str:
-    parts = (name or "").split()
-    return parts[0] if parts else ""
-
-
-def product_reviews(product_id: int, visible_count: int, page: int = 1, per_page: int = REVIEWS_PER_PAGE) -> Page:
-    """A page of a product's visible reviews, newest first: one query, none when ``visible_count`` is 0.
-
-    ``visible_count`` is the product's ``rating_count`` (kept with the reviews).
-    """
-    if not visible_count:
-        return Page([], 0, page, per_page)
-    rows = _rows(_REVIEWS, product_id=product_id, limit=per_page, offset=(page - 1) * per_page)
-    items = [
-        ReviewView(row.id, row.rating, row.text or "", row.photo_key, first_name(row.author_name),
-                   row.created_at, row.reply, row.replied_at)
-        for row in rows
-    ]
-    # Past the last page the count comes from the product's own column (kept with the reviews).
-    return Page(items, rows[0].total if rows else visible_count, page, per_page)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from catalog.pricing import strategy_for
+from catalog.reviews.queries import product_reviews
 from catalog.storefront import queries
 from catalog.storefront.display import Texts, media_prefix, photo_urls
 from shop.i18n import current_language
@@ -115,7 +116,7 @@ def product_detail(product_id: int, slug: str):
     tiers = {v.id: strategy.visible_tiers(v) for v in product.variants} if strategy.shows_tiers else {}
     page_url = url_for("storefront.product_detail", product_id=product.id, slug=product.slug, _external=True)
     more = queries.more_from_sentra(product.sentra.id, product.id)
-    reviews = queries.product_reviews(product.id, product.rating_count, _page_number("reviews_page"))
+    reviews = product_reviews(product.id, product.rating_count, _page_number("reviews_page"))
     storage = get_storage()
     media = media_prefix(storage)
     if chosen is not None:

@@ -20,7 +20,7 @@ from werkzeug.routing import BuildError
 from catalog.pricing import PARTNER
 from catalog.search.params import parse_search_args
 from catalog.storefront.display import media_prefix
-from catalog.storefront.queries import Page, reference
+from catalog.storefront.queries import reference
 from orders.b2b import reorder
 from orders.b2b.access import can_approve, verified_memberships
 from orders.b2b.cart_approval import request_cart_approval
@@ -32,6 +32,7 @@ from orders.checkout.services import destination_of
 from shop.accounts.models import Address
 from shop.extensions import db
 from shop.i18n import current_language, rupiah
+from shop.paging import Page
 from shop.partners.models import PartnerMembership
 from shop.storage import get_storage
 

@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from catalog.storefront.queries import Page
 from orders.core.models import Order
 from orders.ledger.errors import InvalidDateRangeError
 from orders.ledger.models import LedgerEntry, Payout
 from shop.db import WIB
 from shop.extensions import db
+from shop.paging import Page
 from shop.spreadsheet import csv_text
 
 STATEMENT_COLUMNS = ("date_wib", "kind", "order_number", "payout_reference", "note", "credit_idr", "debit_idr",

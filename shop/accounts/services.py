@@ -45,7 +45,7 @@ from shop.accounts.privacy import (
 )
 from shop.accounts.sign_ins import end_sign_ins
 from shop.accounts.signals import email_verified
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.db import utcnow
 from shop.extensions import db
 from shop.mail import send_mail

@@ -4,7 +4,7 @@ Every :class:`Item` becomes one product per style ("Keripik Tempe Balado",
 "Keripik Tempe Original"...). A sentra gets 10 to 25 of the products of its
 focus subsectors, chosen by a random generator seeded with its slug, so the demo
 is the same on every machine. Products go through
-``catalog.products.services.create_product`` and photos through
+``catalog.listings.services.create_product`` and photos through
 ``catalog.images.add_photo``: the demo follows the same rules as a sentra does.
 """
 from __future__ import annotations
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from catalog.demo_images import PALETTES, demo_photo
 from catalog.images import add_photo
+from catalog.listings.services import create_product
 from catalog.products.models import ProductStatus
 from catalog.products.services import (
     FOOD_SUBSECTOR,
     ProductDraft,
     TierDraft,
     VariantDraft,
-    create_product,
 )
 from shop.sentras.models import Sentra
 

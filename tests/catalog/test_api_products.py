@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.products.models import Product, ProductImage, StockMovement, Variant
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from shop.sentras.models import SentraStatus
 from tests.factories import add_member, make_partner, make_product, make_sentra, make_user

@@ -7,6 +7,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from catalog.listings.services import create_product, duplicate_product, update_product
 from catalog.products.models import (
     PriceTier,
     Product,
@@ -22,9 +23,7 @@ from catalog.products.services import (
     ProductValidationError,
     TierDraft,
     VariantDraft,
-    create_product,
     delete_product,
-    duplicate_product,
     format_options,
     format_tiers,
     load_product,
@@ -32,7 +31,6 @@ from catalog.products.services import (
     parse_options,
     parse_tiers,
     set_status,
-    update_product,
     validate,
 )
 from shop.extensions import db

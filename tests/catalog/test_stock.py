@@ -388,6 +388,32 @@ def test_reserve_lines_short_of_stock_raises_naming_the_variant(app):
     assert db.session.get(Variant, a).stock == 5
 
 
+def test_reserve_lines_announces_only_the_products_it_emptied(app):
+    sentra = make_sentra()
+    [emptied], [kept] = (make_product(sentra, variants=[{"sku": sku, "stock": count}]).variants
+                         for sku, count in (("E", 2), ("K", 5)))
+    db.session.commit()
+    announced: list[set[int]] = []
+
+    def listen(_sender, *, product_ids):
+        announced.append(set(product_ids))
+
+    with stock.products_emptied.connected_to(listen):
+        stock.reserve_lines([(emptied.id, 2, 1), (kept.id, 1, 1)])
+
+    assert announced == [{emptied.product_id}]
+
+
+def test_reserve_lines_that_empties_nothing_announces_nothing(app):
+    [variant] = _variants(5)
+    announced: list[object] = []
+
+    with stock.products_emptied.connected_to(lambda _sender, **kwargs: announced.append(kwargs)):
+        stock.reserve_lines([(variant, 1, 1)])
+
+    assert announced == []
+
+
 def test_reserve_lines_that_empties_a_variant_takes_it_out_of_in_stock_search(app):
     from catalog.search.models import SearchDocument
 

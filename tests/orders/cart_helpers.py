@@ -1,7 +1,7 @@
 """Shared set-up for the cart tests: sentras with products, a buyer, bearer tokens."""
 from __future__ import annotations
 
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.factories import make_product, make_sentra
 

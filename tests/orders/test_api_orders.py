@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.factories import make_checkout
 from tests.orders.orders_helpers import a_sentra, make_user, placed_order

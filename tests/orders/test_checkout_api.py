@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from orders.core.models import Order
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.factories import BEKASI_ADDRESS, fill_cart, make_product, make_sentra, make_user
 

@@ -9,7 +9,7 @@ from orders.core.errors import InvalidTransitionError
 from orders.core.payments import Refund
 from orders.services import cancel_by_buyer, cancel_by_sentra, sentra_may_cancel
 from orders.shipping import services as shipping
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.factories import make_checkout, make_user
 from tests.orders.orders_helpers import a_sentra, drain_all

@@ -1,7 +1,7 @@
 """POST /api/v1/kelola/<slug>/orders/<number>/tracking and .../handover."""
 from __future__ import annotations
 
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.orders.orders_helpers import a_sentra
 from tests.orders.shipping_helpers import accepted_order, advance, wrong_code

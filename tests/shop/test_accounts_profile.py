@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from shop.accounts import services
 from shop.accounts.models import Address, ApiToken, User
-from shop.api.auth import user_for_token
+from shop.accounts.tokens import user_for_token
 from shop.extensions import db
 from shop.partners.models import PartnerMembership
 from shop.sentras.models import SentraMembership

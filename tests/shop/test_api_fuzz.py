@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 from orders.b2b.acceptance import accept_quote
 from orders.b2b.invoices import today_wib
 from orders.cart.models import Cart
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db, limiter
 from tests.factories import fill_cart, make_checkout, make_product, make_sentra, make_user
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq

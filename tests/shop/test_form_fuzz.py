@@ -48,7 +48,7 @@ from orders.shipping import services as shipping
 from orders.shipping.problems import raise_problem
 from shop.accounts.models import Address
 from shop.accounts.services import make_reset_token
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.db import utcnow
 from shop.extensions import db, limiter
 from shop.sentras.approval import suspend_sentra

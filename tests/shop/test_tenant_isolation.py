@@ -15,7 +15,7 @@ from orders.b2b.models import Quote, RfqComment
 from orders.core.models import Order
 from orders.ledger.models import Payout
 from shop.accounts.models import User
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from shop.sentras.models import Role, SentraMembership
 from tests.factories import (

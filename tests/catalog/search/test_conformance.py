@@ -12,8 +12,9 @@ import pytest
 
 import catalog.search as search_api
 from catalog import stock
+from catalog.listings.services import update_product
 from catalog.products.models import ProductStatus
-from catalog.products.services import ProductDraft, VariantDraft, set_status, update_product
+from catalog.products.services import ProductDraft, VariantDraft, set_status
 from catalog.search.documents import build_documents
 from catalog.search.types import SearchQuery, Sort
 from shop.extensions import db

@@ -10,7 +10,7 @@ from orders.b2b import acceptance
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import ApprovalStatus, Invoice, Quote, QuoteStatus, Rfq, RfqStatus
 from orders.core.models import Order
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from shop.partners.models import PartnerStatus
 from tests.factories import make_partner, make_product, make_sentra, make_user

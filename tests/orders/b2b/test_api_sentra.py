@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from orders.b2b import rfqs as rfq_services
 from orders.b2b.invoices import today_wib
 from orders.b2b.models import Quote, QuoteStatus, RfqComment, RfqStatus
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from tests.factories import make_product, make_sentra, make_user, png_bytes
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq

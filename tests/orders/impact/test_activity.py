@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from catalog import images, stock
+from catalog.listings import services as listings
 from catalog.products import services as products
 from catalog.products.models import ProductEvent, ProductStatus, StockMovement
 from orders.b2b.models import Quote, Rfq, RfqComment
@@ -165,7 +166,7 @@ def test_an_edit_through_the_service_leaves_an_updated_event(shop):
     draft = products.ProductDraft(
         title="Tas baru", subsector_code=product.subsector_code, status="active",
         variants=(products.VariantDraft(sku=product.variants[0].sku, price_idr=60_000, id=product.variants[0].id),))
-    products.update_product(product, worker.id, draft)
+    listings.update_product(product, worker.id, draft)
     db.session.commit()
     assert db.session.scalar(db.select(ProductEvent.kind).where(ProductEvent.actor_id == worker.id)) == "updated"
 

@@ -21,7 +21,7 @@ from orders.impact.period import Period
 from orders.impact.queries import impact_report
 from orders.ledger.models import Payout, PayoutShare
 from orders.shipping.models import Shipment, TrackingEvent
-from shop.api.auth import issue_token
+from shop.accounts.tokens import issue_token
 from shop.extensions import db
 from shop.places.models import Kelurahan
 from shop.sentras.models import SentraMembership

@@ -4,7 +4,7 @@ List with search and filters; one page to create or edit a product with its
 variants and photos; stock changes; duplicate, archive, restore, publish and
 delete. Every view is decorated with :func:`sentra_required` (members manage
 listings, managers and owners delete); another sentra's product is a 404.
-The CSV routes live in :mod:`catalog.products.csv_views` on this blueprint.
+The CSV routes live in :mod:`catalog.listings.csv_views` on this blueprint.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from catalog import images, stock
+from catalog.listings import services as listings
 from catalog.products import queries, services
 from catalog.products.forms import (
     STATUS_LABELS,
@@ -139,9 +140,9 @@ def _save(form: ProductForm, product: Product | None) -> tuple[Product | None, i
     draft, rows = form.draft()
     try:
         if product is None:
-            product = services.create_product(g.sentra, current_user.id, draft)
+            product = listings.create_product(g.sentra, current_user.id, draft)
         else:
-            product = services.update_product(product, current_user.id, draft)
+            product = listings.update_product(product, current_user.id, draft)
         _add_photos(product, form)
     except services.ProductValidationError as error:
         db.session.rollback()
@@ -374,7 +375,7 @@ def duplicate(sentra_slug: str, product_id: int):
     """A draft copy with new SKUs, no stock and no photos."""
     product = _load(product_id)
     try:
-        copy = services.duplicate_product(product, current_user.id)
+        copy = listings.duplicate_product(product, current_user.id)
     except services.ProductValidationError as error:
         db.session.rollback()
         for message in error.fields.values():

@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
 from catalog import csv as product_csv
-from catalog.products.views import bp
+from catalog.listings.views import bp
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.forms import PageForm
