@@ -25,6 +25,7 @@ from orders.payments.services import PAID_STATES, mark_paid
 from shop.accounts.models import User
 from shop.admin.access import admin_required
 from shop.admin.b2b_forms import InvoicePaidForm, PartnerTermsForm, SentraTaxForm
+from shop.admin.b2b_services import set_partner_terms, set_sentra_tax
 from shop.admin.views import bp
 from shop.audit.services import record
 from shop.extensions import db
@@ -34,34 +35,6 @@ from shop.sentras.models import Sentra
 
 PER_PAGE = 20
 INVOICE_FILTERS = ("unpaid", "overdue", "paid")
-
-
-# --- what the forms change (flush, never commit) ------------------------------------------------------
-
-
-def set_partner_terms(partner: Partner, terms_days: int | None, credit_limit_idr: int, actor: User) -> None:
-    """Enable (14 or 30 days) or disable payment terms and set the credit limit. Flushes.
-
-    Invoices already issued keep their due dates; the limit applies to new orders on terms.
-    """
-    record(actor, "partner.terms", "partner", partner.id,
-           f"{partner.name}: terms {terms_days or 'none'} days, credit limit {credit_limit_idr} IDR "
-           f"(were {partner.terms_days or 'none'} days, {partner.credit_limit_idr} IDR)",
-           terms_days=terms_days, credit_limit_idr=credit_limit_idr,
-           was_terms_days=partner.terms_days, was_credit_limit_idr=partner.credit_limit_idr)
-    partner.terms_days = terms_days
-    partner.credit_limit_idr = credit_limit_idr
-    db.session.flush()
-
-
-def set_sentra_tax(sentra: Sentra, npwp: str | None, is_pkp: bool, actor: User) -> None:
-    """Record a sentra's NPWP and PKP status; its next quotes and invoices follow it. Flushes."""
-    record(actor, "sentra.tax", "sentra", sentra.id,
-           f"{sentra.name}: PKP {'yes' if is_pkp else 'no'} (was {'yes' if sentra.is_pkp else 'no'}), "
-           f"NPWP {'given' if npwp else 'none'}", is_pkp=is_pkp, was_pkp=sentra.is_pkp, has_npwp=bool(npwp))
-    sentra.npwp = npwp or None
-    sentra.is_pkp = is_pkp
-    db.session.flush()
 
 
 # --- partner terms ----------------------------------------------------------------------------------
