@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
 from shop.extensions import db
+from shop.places.models import PlacedAddress
 
 
 class RfqStatus(StrEnum):
@@ -65,7 +66,7 @@ class Side(StrEnum):
     SENTRA = "sentra"
 
 
-class Rfq(db.Model):
+class Rfq(PlacedAddress, db.Model):
     """A partner's request for quote to one sentra."""
 
     __tablename__ = "rfq"
@@ -103,16 +104,6 @@ class Rfq(db.Model):
     comments: Mapped[list[RfqComment]] = relationship(back_populates="rfq", cascade="all, delete-orphan",
                                                       order_by="RfqComment.id")
     quotes: Mapped[list[Quote]] = relationship(back_populates="rfq", order_by="Quote.revision")
-
-    @property
-    def in_bekasi(self) -> bool:
-        return self.kelurahan_code is not None
-
-    @property
-    def place_label(self) -> str:
-        if self.kelurahan is not None:
-            return f"{self.kelurahan.label}, Kota Bekasi {self.kelurahan.postal_code}"
-        return f"{self.city} {self.postal_code}"
 
     @property
     def current_quote(self) -> Quote | None:

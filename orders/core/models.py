@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
 from shop.extensions import db
+from shop.places.models import PlacedAddress
 
 
 class OrderStatus(StrEnum):
@@ -39,7 +40,7 @@ class DeliveryMethod(StrEnum):
     COURIER = "courier"
 
 
-class Checkout(db.Model):
+class Checkout(PlacedAddress, db.Model):
     """What one submit of the checkout made: the orders it paid for together, and the address."""
 
     __tablename__ = "checkout"
@@ -72,16 +73,6 @@ class Checkout(db.Model):
     kelurahan = relationship("Kelurahan")
     orders: Mapped[list[Order]] = relationship(back_populates="checkout", order_by="Order.id")
     payment = relationship("Payment", back_populates="checkout", uselist=False)
-
-    @property
-    def in_bekasi(self) -> bool:
-        return self.kelurahan_code is not None
-
-    @property
-    def place_label(self) -> str:
-        if self.kelurahan is not None:
-            return f"{self.kelurahan.label}, Kota Bekasi {self.kelurahan.postal_code}"
-        return f"{self.city} {self.postal_code}"
 
 
 class Order(db.Model):

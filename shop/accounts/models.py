@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
 from shop.extensions import db
+from shop.places.models import PlacedAddress
 
 
 class User(UserMixin, db.Model):
@@ -47,7 +48,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class Address(db.Model):
+class Address(PlacedAddress, db.Model):
     """A delivery address: a Kota Bekasi kelurahan, or a city and postal code outside it."""
 
     __tablename__ = "address"
@@ -72,10 +73,6 @@ class Address(db.Model):
 
     user: Mapped[User] = relationship(back_populates="addresses")
     kelurahan = relationship("Kelurahan", lazy="joined")
-
-    @property
-    def in_bekasi(self) -> bool:
-        return self.kelurahan_code is not None
 
 
 class ApiToken(db.Model):

@@ -56,3 +56,23 @@ class Subsector(db.Model):
 
     def name_for(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_id
+
+
+class PlacedAddress:
+    """What an address row (a Kota Bekasi ``kelurahan_code`` with its ``kelurahan``, or a ``city``
+    and ``postal_code`` outside the city) says about where it is; mixed into every address table."""
+
+    kelurahan_code: str | None
+    kelurahan: Kelurahan | None
+    city: str | None
+    postal_code: str | None
+
+    @property
+    def in_bekasi(self) -> bool:
+        return self.kelurahan_code is not None
+
+    @property
+    def place_label(self) -> str:
+        if self.kelurahan is not None:
+            return f"{self.kelurahan.label}, Kota Bekasi {self.kelurahan.postal_code}"
+        return f"{self.city} {self.postal_code}"
