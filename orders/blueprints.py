@@ -16,12 +16,14 @@ from orders import api as orders_api
 from orders.b2b import api as b2b_api
 from orders.b2b import partner_order_views, partner_quote_views, partner_views
 from orders.b2b import sentra_api as b2b_sentra_api
+from orders.b2b.cart_approval import PURCHASER as partner_purchaser
 from orders.b2b.catalogue_views import bp as b2b_catalogue_bp
 from orders.b2b.papers import bp as b2b_papers_bp
 from orders.b2b.sentra_views import bp as b2b_sentra_bp
 from orders.cart import api as cart_api
 from orders.cart.views import bp as cart_bp
 from orders.checkout import api as checkout_api
+from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
@@ -67,3 +69,4 @@ def init_app(app: Flask) -> None:
     csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     dashboards.provide(app, dashboards.PARTNER, partner_views.dashboard)
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
+    purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner

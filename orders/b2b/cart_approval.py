@@ -8,7 +8,8 @@ a ``PurchaseApproval`` of kind ``cart`` asked for by the buyer, whose ``fingerpr
 matches the cart's lines now and whose amount covers the total. Placing the checkout
 uses the approval up. Managers decide with :func:`orders.b2b.approvals.approve`.
 
-Services flush, never commit. Nothing here imports the checkout service (it imports this).
+Services flush, never commit. The checkout reaches this through its purchaser seam
+(:mod:`orders.checkout.purchasers`): :data:`PURCHASER`, provided when the app is built.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from orders.b2b.access import needs_approval, verified_memberships
 from orders.b2b.errors import B2bValidationError
 from orders.b2b.invoices import due_on_for, issue_invoice
 from orders.b2b.models import ApprovalStatus, PurchaseApproval
-from orders.checkout.errors import CheckoutError
+from orders.checkout.errors import ApprovalRequiredError
 from orders.core.models import Checkout, Order
 from shop.accounts.models import User
 from shop.db import utcnow
@@ -32,13 +33,6 @@ from shop.outbox.services import enqueue
 from shop.partners.models import Partner, PartnerMembership
 
 KIND = "cart"
-
-
-class ApprovalRequiredError(CheckoutError):
-    """The checkout is above the partner's approval threshold and no manager approved this cart."""
-
-    code = "approval_required"
-    status = 422
 
 
 def cart_fingerprint(pairs: Iterable[tuple[int, int]]) -> str:
@@ -166,3 +160,14 @@ def cart_approval_of(buyer: User, pairs: list[tuple[int, int]]) -> PurchaseAppro
             PurchaseApproval.status != ApprovalStatus.USED,
         ).order_by(PurchaseApproval.id.desc()).limit(1)
     )
+
+
+class _PartnerPurchaser:
+    """The partner's purchases, as the checkout's :class:`~orders.checkout.purchasers.Purchaser`."""
+
+    gate = staticmethod(partner_purchase)
+    complete = staticmethod(complete_partner_checkout)
+    approval_of = staticmethod(cart_approval_of)
+
+
+PURCHASER = _PartnerPurchaser()

@@ -59,3 +59,10 @@ class InsufficientStockCheckoutError(CheckoutError):
         super().__init__(f"not enough stock: {names}",
                          {f"variant_{s.variant_id}": f"{s.available} available" for s in shortages})
         self.shortages = shortages
+
+
+class ApprovalRequiredError(CheckoutError):
+    """The checkout is above the partner's approval threshold and no manager approved this cart."""
+
+    code = "approval_required"
+    status = 422

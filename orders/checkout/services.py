@@ -29,7 +29,6 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog import stock
 from catalog.pricing import PartnerStrategy, strategy_for
-from orders.b2b.cart_approval import complete_partner_checkout, partner_purchase
 from orders.cart.models import Cart, CartLine
 from orders.checkout.errors import (
     CheckoutError,
@@ -42,6 +41,7 @@ from orders.checkout.errors import (
     Shortage,
     UnavailableItemsError,
 )
+from orders.checkout.purchasers import provided as purchaser
 from orders.checkout.quote import Quote, QuotedLine, SentraQuote, cart_lines, is_unavailable, quote
 from orders.core import lifecycle, placement
 from orders.core.models import Checkout, Order
@@ -222,9 +222,9 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     total = result.total_idr
     _check_prices_seen(result, request.expected_total_idr)
     provider.check_amount(total, config)
-    purchase = None
-    if isinstance(strategy, PartnerStrategy):  # a verified partner's member buys for the partner
-        purchase = partner_purchase(buyer, [(line.variant.id, line.quantity) for line in lines], total)
+    purchase, on_behalf = None, purchaser()
+    if on_behalf is not None and isinstance(strategy, PartnerStrategy):  # a partner's member buys for it
+        purchase = on_behalf.gate(buyer, [(line.variant.id, line.quantity) for line in lines], total)
 
     now = utcnow()
     checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=request.idempotency_key,
@@ -251,7 +251,7 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
             [Shortage(short.variant_id, line.variant.product.title, short.requested, short.available)]
         ) from None
     if purchase is not None:
-        complete_partner_checkout(purchase, checkout, orders, now)
+        on_behalf.complete(purchase, checkout, orders, now)
 
     return checkout
 
@@ -360,7 +360,7 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
     :raise CheckoutError: (and its subclasses) the cart, address, deliveries, method or
         prices do not allow it; nothing was written.
     :raise InsufficientStockCheckoutError: names every variant short; nothing was reserved.
-    :raise ApprovalRequiredError: (``orders.b2b.cart_approval``) a partner member's checkout above the
+    :raise ApprovalRequiredError: a partner member's checkout above the
         partner's approval threshold without a manager's approval of this cart. A partner member's
         checkout otherwise belongs to the partner and each of its orders gets an invoice.
     :raise PaymentError: the provider refused to start; the orders are cancelled and the

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from catalog.pricing import PartnerStrategy, strategy_for
-from orders.b2b.cart_approval import ApprovalRequiredError, cart_approval_of
 from orders.checkout.errors import (
+    ApprovalRequiredError,
     CheckoutError,
     InsufficientStockCheckoutError,
     PriceChangedError,
 )
 from orders.checkout.forms import CheckoutForm, read_checkout_form
+from orders.checkout.purchasers import provided as purchaser
 from orders.checkout.quote import cart_lines, is_unavailable, quote
 from orders.checkout.services import (
     AddressInput,
@@ -109,9 +110,9 @@ def start():
                    strategy)
     form.expected_total_idr.data = result.total_idr
     unavailable = [line for line in lines if is_unavailable(line.variant)]
-    approval = None
-    if isinstance(strategy, PartnerStrategy):  # a partner member's cart may wait for a manager's approval
-        approval = cart_approval_of(current_user, [(line.variant.id, line.quantity) for line in lines])
+    approval, on_behalf = None, purchaser()
+    if on_behalf is not None and isinstance(strategy, PartnerStrategy):  # may wait for a manager's approval
+        approval = on_behalf.approval_of(current_user, [(line.variant.id, line.quantity) for line in lines])
     return render_template(
         "orders/checkout/start.html", form=form, quote=result, choices=choices, saved=saved, errors=errors,
         kelurahan_choices=kelurahan_choices(), unavailable=unavailable, approval=approval,
