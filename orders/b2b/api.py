@@ -59,7 +59,7 @@ from orders.core.errors import OrderError
 from orders.core.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required
-from shop.api.operations import ERROR_DESCRIPTION, operation
+from shop.api.operations import ERROR_DESCRIPTION, BodyError, Model, operation, read_body
 from shop.api.paging import list_envelope, page_params
 from shop.api.schemas import PAGE_PARAMS, status_filter
 from shop.errors import api_error
@@ -96,6 +96,16 @@ def json_body() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadBody({"body": "a JSON object is required"})
     return body
+
+
+def read(model: type[Model]) -> Model:
+    """The body (an empty one is ``{}``) through its model. :raise BadBody: not an object, a field of the wrong type."""
+    try:
+        return read_body(model, optional=True)
+    except BodyError as error:
+        if error.not_an_object:
+            raise BadBody({"body": "a JSON object is required"}) from None
+        raise BadBody({name: "a string" for name in error.problems}) from None
 
 
 def body_day(value: Any, name: str) -> date | None:
@@ -328,7 +338,7 @@ def partner_accept_quote(quote_id: int):
 @guarded
 def partner_decline_quote(quote_id: int):
     """Decline an open quote (the request closes): ``{"reason"?}``. :raise 404: :raise 409: not open."""
-    reason = body_text(json_body(), "reason")
+    reason = read(DeclineInput).reason
     membership, _ = _owning(lambda partner_id: quotes.load_partner_quote(partner_id, quote_id))
     quote = quotes.decline_quote(membership, g.api_user, quote_id, reason)
     db.session.commit()
@@ -355,7 +365,7 @@ def partner_list_approvals():
 
 
 def _decide(approval_id: int, decide: Callable[[PartnerMembership, str | None], PurchaseApproval]):
-    note = body_text(json_body(), "note")
+    note = read(NoteInput).note
     membership, _ = _owning(lambda partner_id: approvals.load_approval(partner_id, approval_id))
     approval = decide(membership, note)
     db.session.commit()

@@ -283,12 +283,13 @@ class AcceptInput(Body):
     payment: ApiPayment = "bank_transfer"
 
 
+# The services cut a longer reason or note to these lengths (the document asks for no more).
 class DeclineInput(Body):
-    reason: Annotated[StrictStr | None, Field(max_length=500)] = None
+    reason: Annotated[StrictStr | None, Field(json_schema_extra={"maxLength": 500})] = None
 
 
 class NoteInput(Body):
-    note: Annotated[StrictStr | None, Field(max_length=1000)] = None
+    note: Annotated[StrictStr | None, Field(json_schema_extra={"maxLength": 1000})] = None
 
 
 class CommentInput(Body):
