@@ -14,6 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from catalog import stock
+from catalog.api_schemas import (
+    STOCK_CHANGE_MESSAGES,
+    ProductInput,
+    ProductList,
+    StockChange,
+    StockResult,
+)
+from catalog.api_schemas import Product as ProductShape
 from catalog.images import image_urls
 from catalog.listings.services import create_product, update_product
 from catalog.pricing import RETAIL, strategy_for
@@ -29,15 +37,14 @@ from catalog.products.services import (
 )
 from shop.api import bp
 from shop.api.auth import api_sentra_required, bearer_user
+from shop.api.operations import ERROR_DESCRIPTION, operation, read_body
+from shop.api.operations import BodyError as RequestBodyError
 from shop.api.paging import list_envelope, page_params
 from shop.api.parsing import body_int
+from shop.api.schemas import PAGE_PARAMS
 from shop.errors import api_error
 from shop.extensions import db
 from shop.sentras.models import Sentra, SentraStatus
-
-# Reasons a member may give through the API; order and cancel movements belong to orders.
-MEMBER_STOCK_REASONS = {StockReason.RESTOCK, StockReason.CORRECTION, StockReason.RETURN}
-
 
 # --- JSON shapes -------------------------------------------------------------------------------
 
@@ -97,6 +104,8 @@ def _with_children(query):
 
 
 @bp.get("/products/<int:product_id>")
+@operation("A public product (active, of an active sentra); tiers only for a verified partner's token",
+           responses={200: (ProductShape, "The product"), 404: ERROR_DESCRIPTION})
 def get_product(product_id: int):
     """A public product; ``tiers`` only for a verified partner's member. :raise 404: not public."""
     product = db.session.scalar(
@@ -113,6 +122,8 @@ def get_product(product_id: int):
 
 
 @bp.get("/sentras/<slug>/products")
+@operation("An active sentra's public products, newest first", params=PAGE_PARAMS,
+           responses={200: (ProductList, "A page of products"), 400: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION})
 def list_sentra_products(slug: str):
     """A page of an active sentra's public products, newest first. :raise 404: no such active sentra."""
     page, per_page = page_params()
@@ -283,6 +294,11 @@ def _validation_error(error: ProductValidationError):
 
 
 @bp.post("/kelola/<sentra_slug>/products")
+@operation("Create a product of the sentra (a draft unless status says otherwise)", security=True,
+           body=ProductInput, body_description="The product with its variants",
+           responses={201: (ProductShape, "The product"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION,
+                      422: "Broken rules; fields are named like variants-0-sku"})
 @api_sentra_required("member")
 def create_sentra_product(sentra_slug: str):
     """Create a product (a draft unless ``status`` says otherwise) with its variants.
@@ -302,6 +318,10 @@ def create_sentra_product(sentra_slug: str):
 
 
 @bp.patch("/kelola/<sentra_slug>/products/<int:product_id>")
+@operation("Change a product of the sentra: only the fields given", security=True,
+           body=ProductInput, body_description="The fields to change",
+           responses={200: (ProductShape, "The product"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION, 422: ERROR_DESCRIPTION})
 @api_sentra_required("member")
 def update_sentra_product(sentra_slug: str, product_id: int):
     """Change the fields given; ``variants``, if given, replaces the list (left-out variants are archived).
@@ -325,6 +345,11 @@ def update_sentra_product(sentra_slug: str, product_id: int):
 
 
 @bp.post("/kelola/<sentra_slug>/variants/<int:variant_id>/stock")
+@operation("Add or remove units of a variant (writes a stock movement)", security=True,
+           body=StockChange, body_description="The change",
+           responses={200: (StockResult, "The new stock"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION,
+                      409: "insufficient_stock: the change would take stock below zero", 422: ERROR_DESCRIPTION})
 @api_sentra_required("member")
 def change_variant_stock(sentra_slug: str, variant_id: int):
     """Add or remove units: ``{"delta": int, "reason": "restock"|"correction"|"return", "note"?}``.
@@ -337,23 +362,15 @@ def change_variant_stock(sentra_slug: str, variant_id: int):
     except ProductNotFoundError:
         return api_error(404, "not_found", "No such variant in this sentra.")
     try:
-        body = _json_object()
-    except BodyError as error:
-        return api_error(400, "bad_request", str(error))
-    errors: dict[str, str] = {}
-    delta = body_int(body.get("delta"), "delta", errors, minimum=-stock.MAX_CHANGE, maximum=stock.MAX_CHANGE)
-    if delta == 0 or "delta" in errors:
-        errors["delta"] = f"A whole number other than 0, from {-stock.MAX_CHANGE} to {stock.MAX_CHANGE}."
-    reason = body.get("reason")
-    if reason not in {r.value for r in MEMBER_STOCK_REASONS}:
-        errors["reason"] = "One of: " + ", ".join(sorted(r.value for r in MEMBER_STOCK_REASONS)) + "."
-    note = body.get("note")
-    if note is not None and not isinstance(note, str):
-        errors["note"] = "Must be a string."
-    if errors:
-        return api_error(422, "invalid", "Some fields are not valid.", errors)
+        change = read_body(StockChange)
+    except RequestBodyError as error:
+        if error.not_an_object:
+            return api_error(400, "bad_request", "The body must be a JSON object.")
+        return api_error(422, "invalid", "Some fields are not valid.",
+                         {name: STOCK_CHANGE_MESSAGES[name] for name in error.problems})
     try:
-        movement = stock.adjust(variant.id, delta, StockReason(reason), actor_id=g.api_user.id, note=note)
+        movement = stock.adjust(variant.id, change.delta, StockReason(change.reason), actor_id=g.api_user.id,
+                                note=change.note)
     except stock.InsufficientStockError as error:
         db.session.rollback()
         return api_error(409, "insufficient_stock",

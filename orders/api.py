@@ -12,12 +12,16 @@ from typing import Any
 from flask import current_app, g, request
 
 from orders import services
+from orders.api_schemas import NUMBER, CancelInput, OrderList, StatusChange
+from orders.api_schemas import Order as OrderShape
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order, OrderStatus
 from orders.core.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required, api_sentra_required
+from shop.api.operations import ERROR_DESCRIPTION, BodyError, operation, read_body
 from shop.api.paging import list_envelope, page_params
+from shop.api.schemas import PAGE_PARAMS, status_filter
 from shop.errors import api_error
 from shop.extensions import db
 
@@ -89,6 +93,8 @@ def _note(body: dict[str, Any], name: str) -> tuple[str | None, bool]:
 
 
 @bp.get("/orders")
+@operation("The caller's orders, newest first (without events)", security=True, params=PAGE_PARAMS,
+           responses={200: (OrderList, "A page of orders"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION})
 @api_login_required
 def list_my_orders():
     """The caller's orders, newest first (without their events). :raise 400: bad paging."""
@@ -98,6 +104,8 @@ def list_my_orders():
 
 
 @bp.get("/orders/<number>")
+@operation("One of the caller's orders, with its history", security=True, params=[NUMBER],
+           responses={200: (OrderShape, "The order"), 401: ERROR_DESCRIPTION, 404: "No such order of the caller"})
 @api_login_required
 def get_my_order(number: str):
     """One of the caller's orders. :raise 404: not the caller's (or no such order)."""
@@ -109,6 +117,12 @@ def get_my_order(number: str):
 
 
 @bp.post("/orders/<number>/cancel")
+@operation("Cancel before the sentra starts on it (pending_payment or placed): stock goes back, a paid order is "
+           "refunded", security=True, params=[NUMBER],
+           body=CancelInput, body_description="An optional reason", body_required=False,
+           responses={200: (OrderShape, "The cancelled order"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      404: ERROR_DESCRIPTION,
+                      409: "not_allowed: the sentra has started on it, or it is cancelled", 422: ERROR_DESCRIPTION})
 @api_login_required
 def cancel_my_order(number: str):
     """Cancel before the sentra starts: ``{"reason"?}``.
@@ -120,11 +134,11 @@ def cancel_my_order(number: str):
         order = services.load_buyer_order(g.api_user, number)
     except OrderNotFoundError:
         return api_error(404, "not_found", "No such order.")
-    body = _body()
-    if body is None:
-        return api_error(400, "bad_request", "The body must be a JSON object.")
-    reason, ok = _note(body, "reason")
-    if not ok:
+    try:
+        reason = read_body(CancelInput, optional=True).reason
+    except BodyError as error:
+        if error.not_an_object:
+            return api_error(400, "bad_request", "The body must be a JSON object.")
         return api_error(422, "invalid", "Some fields are not valid.", {"reason": "Must be a string."})
     try:
         services.cancel_by_buyer(order, g.api_user, reason, current_app.config)
@@ -139,6 +153,11 @@ def cancel_my_order(number: str):
 
 
 @bp.get("/kelola/<sentra_slug>/orders")
+@operation("The sentra's orders (buyer and address, no pickup code), newest first; status=placed lists the oldest "
+           "new order first", security=True, params=[status_filter(OrderStatus), *PAGE_PARAMS],
+           responses={200: (OrderList, "A page of orders"),
+                      400: "invalid_filter: an unknown status; or bad paging", 401: ERROR_DESCRIPTION,
+                      403: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION})
 @api_sentra_required("member")
 def list_sentra_orders(sentra_slug: str):
     """The sentra's orders, all or of one ``status``, newest first (new ones oldest first).
@@ -155,6 +174,15 @@ def list_sentra_orders(sentra_slug: str):
 
 
 @bp.post("/kelola/<sentra_slug>/orders/<number>/status")
+@operation("Move an order on: processing (accept) or cancelled (with a note: the reason the buyer reads). "
+           "ready_for_pickup, shipped and delivered follow only from tracking events (POST .../tracking and "
+           ".../handover) and are refused here with 409 not_allowed", security=True, params=[NUMBER],
+           body=StatusChange, body_description="The new status",
+           responses={200: (OrderShape, "The order"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION,
+                      409: "invalid_transition: impossible from the order's status; not_allowed: not a status a "
+                           "sentra sets for this order",
+                      422: "note_required: cancelling without a note"})
 @api_sentra_required("member")
 def change_sentra_order_status(sentra_slug: str, number: str):
     """Move an order on: ``{"to", "note"?}``; ``cancelled`` needs a note (the reason for the buyer).

@@ -1,14 +1,18 @@
 """Public reviews in the JSON API: ``GET /api/v1/products/<id>/reviews`` (registered on shop.api's blueprint)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from catalog.products.models import Product, ProductStatus
 from catalog.reviews.queries import ReviewView, product_reviews
 from shop.api import bp
+from shop.api.operations import ERROR_DESCRIPTION, operation
 from shop.api.paging import list_envelope, page_params
+from shop.api.schemas import PAGE_PARAMS, When, described
 from shop.errors import api_error
 from shop.extensions import db
 from shop.sentras.models import Sentra, SentraStatus
@@ -29,7 +33,27 @@ def review_json(review: ReviewView, storage: Any) -> dict[str, Any]:
     }
 
 
+class Review(TypedDict):
+    id: int
+    rating: Annotated[int, Field(ge=1, le=5)]
+    text: str
+    author: described(str, "The buyer's first name only")
+    photo_url: str | None
+    created_at: When
+    reply: described(str | None, "The sentra's one reply")
+    replied_at: When | None
+
+
+class ReviewList(TypedDict):
+    items: list[Review]
+    total: int
+    page: int
+    per_page: int
+
+
 @bp.get("/products/<int:product_id>/reviews")
+@operation("A public product's visible reviews, newest first (hidden reviews are left out)", params=PAGE_PARAMS,
+           responses={200: (ReviewList, "A page of reviews"), 400: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION})
 def list_product_reviews(product_id: int):
     """A page of a public product's visible reviews, newest first. :raise 404: not a public product."""
     page, per_page = page_params()

@@ -12,10 +12,12 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from catalog.search import search, suggest
+from catalog.search.api_schemas import SEARCH_PARAMS, SearchResult, Suggestions
 from catalog.search.params import parse_search_args
 from catalog.search.types import FACETS, MAX_TEXT, Hit
 from catalog.storefront.display import media_prefix
 from shop.api import bp
+from shop.api.operations import operation, query
 from shop.errors import api_error
 from shop.storage import get_storage
 
@@ -23,6 +25,9 @@ SUGGESTIONS = 8
 
 
 @bp.get("/search")
+@operation("Search public products, with facet counts; the same parameters as the /search page",
+           params=SEARCH_PARAMS, responses={200: (SearchResult, "A page of hits"),
+                                            400: "A parameter that cannot be understood; fields names it"})
 def search_products():
     """A page of public products matching ``q`` and the filters, with facet counts. :raise 400: bad parameters."""
     parsed = parse_search_args(request.args)
@@ -44,6 +49,8 @@ def search_products():
 
 
 @bp.get("/search/suggest")
+@operation("Products and sentras for what was typed so far (fewer than 10), for search-as-you-type",
+           params=[query("q", str)], responses={200: (Suggestions, "Suggestions, products first")})
 def search_suggest():
     """Products and sentras for what was typed so far: fewer than 10 ``{type, label, url}``."""
     text = " ".join(request.args.get("q", "").split())[:MAX_TEXT]

@@ -21,9 +21,30 @@ from sqlalchemy import select
 
 from orders.b2b import acceptance, approvals, partner_orders, quotes, rfqs
 from orders.b2b.access import acting_membership, verified_memberships
+from orders.b2b.api_schemas import (
+    BAD_FILTER,
+    COMMENT_RESPONSES,
+    NOT_PARTNER,
+    PARTNER_ID,
+    AcceptInput,
+    ApprovalAnswer,
+    CommentInput,
+    DecisionAnswer,
+    DeclineInput,
+    InvoiceFilter,
+    InvoiceList,
+    NoteInput,
+    OrderAnswer,
+    PartnerOrderList,
+    PurchaseApprovalList,
+    QuoteAnswer,
+    RfqAnswer,
+    RfqInput,
+    RfqList,
+)
 from orders.b2b.errors import B2bValidationError, NotFoundError, NotPartnerError
 from orders.b2b.invoices import invoice_of, today_wib
-from orders.b2b.models import ApprovalStatus, Invoice, PurchaseApproval
+from orders.b2b.models import ApprovalStatus, Invoice, PurchaseApproval, RfqStatus
 from orders.b2b.serialize import (
     approval_json,
     comment_json,
@@ -38,7 +59,9 @@ from orders.core.errors import OrderError
 from orders.core.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required
+from shop.api.operations import ERROR_DESCRIPTION, BodyError, Model, operation, read_body
 from shop.api.paging import list_envelope, page_params
+from shop.api.schemas import PAGE_PARAMS, status_filter
 from shop.errors import api_error
 from shop.extensions import db
 from shop.partners.models import PartnerMembership
@@ -73,6 +96,16 @@ def json_body() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadBody({"body": "a JSON object is required"})
     return body
+
+
+def read(model: type[Model]) -> Model:
+    """The body (an empty one is ``{}``) through its model. :raise BadBody: not an object, a field of the wrong type."""
+    try:
+        return read_body(model, optional=True)
+    except BodyError as error:
+        if error.not_an_object:
+            raise BadBody({"body": "a JSON object is required"}) from None
+        raise BadBody({name: "a string" for name in error.problems}) from None
 
 
 def body_day(value: Any, name: str) -> date | None:
@@ -191,6 +224,15 @@ def _rfq_input(body: dict[str, Any]) -> rfqs.RfqInput:
 
 
 @bp.post("/mitra/rfqs")
+@operation("Send a request for quote to a sentra (reference images are sent from the web form only); the sentra's "
+           "members are emailed", security=True, body=RfqInput,
+           responses={201: (RfqAnswer, "The request, status open"),
+                      400: "bad_request: not a JSON object, needed_by not YYYY-MM-DD, no address object, lines not a "
+                           "list of objects, a field of the wrong type", 401: ERROR_DESCRIPTION, 403: NOT_PARTNER,
+                      422: "validation_error: unknown or inactive sentra, needed_by missing or in the past, an "
+                           "incomplete address, no lines, a line without description or quantity, another sentra's "
+                           "product, a quantity under the wholesale minimum (fields name each, e.g. "
+                           "lines.0.quantity)"})
 @api_login_required
 @guarded
 def partner_create_rfq():
@@ -208,6 +250,10 @@ def partner_create_rfq():
 
 
 @bp.get("/mitra/rfqs")
+@operation("The partner's requests for quote, most recently changed first, each with its latest quote",
+           security=True, params=[status_filter(RfqStatus), PARTNER_ID, *PAGE_PARAMS],
+           responses={200: (RfqList, "A page of requests"), 400: BAD_FILTER, 401: ERROR_DESCRIPTION,
+                      403: NOT_PARTNER})
 @api_login_required
 @guarded
 def partner_list_rfqs():
@@ -224,6 +270,9 @@ def partner_list_rfqs():
 
 
 @bp.get("/mitra/rfqs/<int:rfq_id>")
+@operation("One of the partner's requests with its lines, every quote revision (with lines) and the comments",
+           security=True, responses={200: (RfqAnswer, "The request"), 401: ERROR_DESCRIPTION, 403: NOT_PARTNER,
+                                     404: "not_found: no such request of the caller's partners"})
 @api_login_required
 @guarded
 def partner_get_rfq(rfq_id: int):
@@ -233,6 +282,8 @@ def partner_get_rfq(rfq_id: int):
 
 
 @bp.post("/mitra/rfqs/<int:rfq_id>/comments")
+@operation("Comment on the partner's request (the sentra is emailed)", security=True, body=CommentInput,
+           body_description="The comment", responses={**COMMENT_RESPONSES, 403: NOT_PARTNER})
 @api_login_required
 @guarded
 def partner_comment(rfq_id: int):
@@ -247,6 +298,17 @@ def partner_comment(rfq_id: int):
 
 
 @bp.post("/mitra/quotes/<int:quote_id>/accept")
+@operation("Accept a quote. Up to the partner's approval threshold the order is made at once at exactly the quoted "
+           "prices (201); above it a manager other than the caller must approve first (202; a repeat returns the "
+           "same pending approval)", security=True, body=AcceptInput, body_description="How to pay",
+           body_required=False,
+           responses={201: (OrderAnswer, "The order"), 202: (ApprovalAnswer, "Waiting for a manager's approval"),
+                      400: "bad_request: not a JSON object, payment not a string", 401: ERROR_DESCRIPTION,
+                      403: NOT_PARTNER, 404: "not_found: no such quote to the caller's partners",
+                      409: "already_accepted, quote_superseded, quote_expired, quote_declined, rfq_closed "
+                           "(withdrawn), insufficient_stock (nothing reserved)",
+                      422: "validation_error: unknown payment; terms_unavailable (not enabled), overdue_invoices, "
+                           "credit_limit_exceeded (fields.available_idr)"})
 @api_login_required
 @guarded
 def partner_accept_quote(quote_id: int):
@@ -267,11 +329,16 @@ def partner_accept_quote(quote_id: int):
 
 
 @bp.post("/mitra/quotes/<int:quote_id>/decline")
+@operation("Decline an open quote; the request closes (the sentra is emailed)", security=True, body=DeclineInput,
+           body_description="An optional reason for the sentra", body_required=False,
+           responses={200: (QuoteAnswer, "The quote"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: NOT_PARTNER, 404: ERROR_DESCRIPTION,
+                      409: "already_accepted, quote_superseded, quote_declined"})
 @api_login_required
 @guarded
 def partner_decline_quote(quote_id: int):
     """Decline an open quote (the request closes): ``{"reason"?}``. :raise 404: :raise 409: not open."""
-    reason = body_text(json_body(), "reason")
+    reason = read(DeclineInput).reason
     membership, _ = _owning(lambda partner_id: quotes.load_partner_quote(partner_id, quote_id))
     quote = quotes.decline_quote(membership, g.api_user, quote_id, reason)
     db.session.commit()
@@ -279,6 +346,10 @@ def partner_decline_quote(quote_id: int):
 
 
 @bp.get("/mitra/approvals")
+@operation("The partner's purchase approvals (quotes and carts above the threshold), newest first", security=True,
+           params=[status_filter(ApprovalStatus), PARTNER_ID, *PAGE_PARAMS],
+           responses={200: (PurchaseApprovalList, "A page of approvals"), 400: BAD_FILTER,
+                      401: ERROR_DESCRIPTION, 403: NOT_PARTNER})
 @api_login_required
 @guarded
 def partner_list_approvals():
@@ -294,7 +365,7 @@ def partner_list_approvals():
 
 
 def _decide(approval_id: int, decide: Callable[[PartnerMembership, str | None], PurchaseApproval]):
-    note = body_text(json_body(), "note")
+    note = read(NoteInput).note
     membership, _ = _owning(lambda partner_id: approvals.load_approval(partner_id, approval_id))
     approval = decide(membership, note)
     db.session.commit()
@@ -306,6 +377,16 @@ def _decide(approval_id: int, decide: Callable[[PartnerMembership, str | None], 
 
 
 @bp.post("/mitra/approvals/<int:approval_id>/approve")
+@operation("A manager (or the owner) approves a purchase someone else prepared; a quote approval places the order "
+           "for the person who prepared it", security=True, body=NoteInput, body_description="An optional note",
+           body_required=False,
+           responses={200: (DecisionAnswer, "Approved; order is present when a quote's order was placed"),
+                      400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: "not_partner; approval_not_allowed: not a manager, or the caller's own purchase",
+                      404: ERROR_DESCRIPTION,
+                      409: "approval_decided; the quote can no longer be accepted (quote_expired, quote_superseded, "
+                           "...); insufficient_stock",
+                      422: "terms_unavailable, overdue_invoices, credit_limit_exceeded"})
 @api_login_required
 @guarded
 def partner_approve(approval_id: int):
@@ -319,6 +400,10 @@ def partner_approve(approval_id: int):
 
 
 @bp.post("/mitra/approvals/<int:approval_id>/reject")
+@operation("A manager rejects a purchase someone else prepared; nothing is bought", security=True, body=NoteInput,
+           body_description="An optional note", body_required=False,
+           responses={200: (ApprovalAnswer, "Rejected"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: "not_partner; approval_not_allowed", 404: ERROR_DESCRIPTION, 409: "approval_decided"})
 @api_login_required
 @guarded
 def partner_reject(approval_id: int):
@@ -330,6 +415,10 @@ def partner_reject(approval_id: int):
 
 
 @bp.get("/mitra/orders")
+@operation("The partner's orders, newest first, with PPN and invoice number", security=True,
+           params=[PARTNER_ID, *PAGE_PARAMS],
+           responses={200: (PartnerOrderList, "A page of orders"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      403: NOT_PARTNER})
 @api_login_required
 @guarded
 def partner_list_orders():
@@ -345,6 +434,10 @@ def partner_list_orders():
 
 
 @bp.get("/mitra/invoices")
+@operation("The partner's invoices (faktur), newest first", security=True,
+           params=[status_filter(InvoiceFilter, "overdue: unpaid and past due_on"), PARTNER_ID, *PAGE_PARAMS],
+           responses={200: (InvoiceList, "A page of invoices"), 400: BAD_FILTER, 401: ERROR_DESCRIPTION,
+                      403: NOT_PARTNER})
 @api_login_required
 @guarded
 def partner_list_invoices():

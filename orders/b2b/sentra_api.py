@@ -12,13 +12,27 @@ from flask import current_app, g, request
 
 from orders.b2b import quotes, rfqs
 from orders.b2b.api import body_day, body_lines, body_text, filter_error, guarded, json_body
+from orders.b2b.api_schemas import (
+    BAD_FILTER,
+    COMMENT_RESPONSES,
+    CommentInput,
+    QuoteAnswer,
+    QuoteInput,
+    RfqAnswer,
+    RfqList,
+)
 from orders.b2b.errors import B2bValidationError
 from orders.b2b.invoices import today_wib
+from orders.b2b.models import RfqStatus
 from orders.b2b.serialize import comment_json, quote_json, rfq_json
 from shop.api import bp
 from shop.api.auth import api_sentra_required
+from shop.api.operations import ERROR_DESCRIPTION, operation
 from shop.api.paging import list_envelope, page_params
+from shop.api.schemas import PAGE_PARAMS, status_filter
 from shop.extensions import db
+
+NO_SUCH_RFQ = "not_found: no such request to this sentra"
 
 
 def _sentra_rfq(rfq_id: int, **options: Any):
@@ -26,6 +40,10 @@ def _sentra_rfq(rfq_id: int, **options: Any):
 
 
 @bp.get("/kelola/<sentra_slug>/rfqs")
+@operation("The sentra's quote inbox: open requests first by needed-by date, then the rest", security=True,
+           params=[status_filter(RfqStatus), *PAGE_PARAMS],
+           responses={200: (RfqList, "A page of requests"), 400: BAD_FILTER, 401: ERROR_DESCRIPTION,
+                      404: "not a member of this sentra"})
 @api_sentra_required("member")
 @guarded
 def sentra_list_rfqs(sentra_slug: str):
@@ -41,6 +59,8 @@ def sentra_list_rfqs(sentra_slug: str):
 
 
 @bp.get("/kelola/<sentra_slug>/rfqs/<int:rfq_id>")
+@operation("One request to the sentra with its address, every quote revision and the comments", security=True,
+           responses={200: (RfqAnswer, "The request"), 401: ERROR_DESCRIPTION, 404: NO_SUCH_RFQ})
 @api_sentra_required("member")
 @guarded
 def sentra_get_rfq(sentra_slug: str, rfq_id: int):
@@ -61,6 +81,16 @@ def _quote_input(body: dict[str, Any]) -> quotes.QuoteInput:
 
 
 @bp.post("/kelola/<sentra_slug>/rfqs/<int:rfq_id>/quotes")
+@operation("Quote a request, or revise the quote: the new revision supersedes the open one (and cancels approvals "
+           "waiting on it); PPN is added only for a PKP sentra; the partner is emailed", security=True,
+           body=QuoteInput, body_description="The quote",
+           responses={201: (QuoteAnswer, "The new revision"),
+                      400: "bad_request: not a JSON object, valid_until not YYYY-MM-DD, lines not a list of "
+                           "objects, a text field that is not a string", 401: ERROR_DESCRIPTION, 404: NO_SUCH_RFQ,
+                      409: "rfq_closed: accepted, declined or withdrawn",
+                      422: "validation_error: valid_until missing or past, a delivery method that cannot reach the "
+                           "address, a fee, price, quantity or lead time that is not a whole number in range, no "
+                           "lines, another sentra's product; fields name each, e.g. lines.0.unit_price_idr"})
 @api_sentra_required("member")
 @guarded
 def sentra_create_quote(sentra_slug: str, rfq_id: int):
@@ -77,6 +107,8 @@ def sentra_create_quote(sentra_slug: str, rfq_id: int):
 
 
 @bp.post("/kelola/<sentra_slug>/rfqs/<int:rfq_id>/comments")
+@operation("Comment on a request to the sentra (the partner is emailed)", security=True, body=CommentInput,
+           body_description="The comment", responses=COMMENT_RESPONSES)
 @api_sentra_required("member")
 @guarded
 def sentra_comment(sentra_slug: str, rfq_id: int):

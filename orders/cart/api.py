@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 
 from catalog.pricing import strategy_for
 from orders.cart import errors as cart_errors
 from orders.cart import services
 from orders.cart import summary as cart_summary
+from orders.cart.api_schemas import Cart, CartItemInput, CartQuantity
 from shop.api import bp
 from shop.api.auth import api_login_required
-from shop.api.parsing import body_int
+from shop.api.operations import ERROR_DESCRIPTION, BodyError, operation, path, read_body
+from shop.api.parsing import whole_number_problem
 from shop.errors import api_error
 from shop.extensions import db
 
@@ -55,25 +57,15 @@ def cart_json(summary: cart_summary.CartSummary) -> dict[str, Any]:
     }
 
 
-class _BadBody(Exception):
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.fields = fields or {}
+ITEM_ID = path("item_id", int, "the cart item's id (another buyer's is a 404)")
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise _BadBody("The body must be a JSON object.")
-    return body
-
-
-def _whole_number(body: dict[str, Any], name: str, errors: dict[str, str], default: int | None = None) -> Any:
-    value = body.get(name, default)
-    if value is None:
-        errors[name] = "Required."
-        return None
-    return body_int(value, name, errors)
+def _bad_body(error: BodyError):
+    if error.not_an_object:
+        return api_error(400, "bad_request", "The body must be a JSON object.")
+    fields = {name: "Required." if kind == "missing" else whole_number_problem(kind)
+              for name, kind in error.problems.items()}
+    return api_error(400, "bad_request", "Some fields are missing or of the wrong type.", fields)
 
 
 def _error(error: cart_errors.CartError):
@@ -100,6 +92,10 @@ def _answer(status: int = 200):
 
 
 @bp.get("/cart")
+@operation("The caller's cart: items grouped by sentra with today's prices and warnings", security=True,
+           description="Shows each changed price once (price_changed: true); from then on it counts as seen by the "
+                       "buyer, and POST /checkout charges it without a 409 price_changed.",
+           responses={200: (Cart, "The cart (empty when there is none)"), 401: ERROR_DESCRIPTION})
 @api_login_required
 def get_cart():
     """The caller's cart (empty when there is none).
@@ -117,21 +113,23 @@ def get_cart():
 
 
 @bp.post("/cart/items")
+@operation("Add a variant to the cart (the stock check applies to the item's new quantity)", security=True,
+           body=CartItemInput, body_description="The variant and quantity",
+           responses={201: (Cart, "The cart"), 400: "Not a JSON object, or a field missing or of the wrong type", 401: ERROR_DESCRIPTION,
+                      404: "No such variant, or no such item in your cart",
+                      409: "insufficient_stock: more than the stock (made-to-order excepted)",
+                      422: "invalid_quantity (not 1 to 999), or unavailable: the variant is archived or its product "
+                           "or sentra is not active"})
 @api_login_required
 def add_cart_item():
     """Add ``{"variant_id", "quantity"}`` (quantity defaults to 1); a variant already there grows. 201."""
     try:
-        body = _body()
-    except _BadBody as error:
-        return api_error(400, "bad_request", str(error))
-    errors: dict[str, str] = {}
-    variant_id = _whole_number(body, "variant_id", errors)
-    quantity = _whole_number(body, "quantity", errors, default=1)
-    if errors:
-        return api_error(400, "bad_request", "Some fields are missing or of the wrong type.", errors)
+        item = read_body(CartItemInput)
+    except BodyError as error:
+        return _bad_body(error)
     try:
         cart = services.cart_for_user(g.api_user, create=True)
-        services.add_item(cart, variant_id, quantity, strategy_for(g.api_user))
+        services.add_item(cart, item.variant_id, item.quantity, strategy_for(g.api_user))
     except cart_errors.CartError as error:
         return _error(error)
     db.session.commit()
@@ -139,17 +137,19 @@ def add_cart_item():
 
 
 @bp.patch("/cart/items/<int:item_id>")
+@operation("Set a cart item's quantity", security=True, params=[ITEM_ID],
+           body=CartQuantity, body_description="The new quantity",
+           responses={200: (Cart, "The cart"), 400: "Not a JSON object, or a field missing or of the wrong type", 401: ERROR_DESCRIPTION,
+                      404: "No such variant, or no such item in your cart",
+                      409: "insufficient_stock: more than the stock",
+                      422: "invalid_quantity, or unavailable (raising an unavailable item)"})
 @api_login_required
 def update_cart_item(item_id: int):
     """Set an item's quantity: ``{"quantity"}``."""
     try:
-        body = _body()
-    except _BadBody as error:
-        return api_error(400, "bad_request", str(error))
-    errors: dict[str, str] = {}
-    quantity = _whole_number(body, "quantity", errors)
-    if errors:
-        return api_error(400, "bad_request", "Some fields are missing or of the wrong type.", errors)
+        quantity = read_body(CartQuantity).quantity
+    except BodyError as error:
+        return _bad_body(error)
     cart = services.cart_for_user(g.api_user)
     if cart is None:
         return api_error(404, "not_found", "No such item in your cart.")
@@ -162,6 +162,8 @@ def update_cart_item(item_id: int):
 
 
 @bp.delete("/cart/items/<int:item_id>")
+@operation("Take an item out of the cart", security=True, params=[ITEM_ID],
+           responses={200: (Cart, "The cart"), 401: ERROR_DESCRIPTION, 404: ERROR_DESCRIPTION})
 @api_login_required
 def delete_cart_item(item_id: int):
     """Take an item out of the cart; answers with the cart."""

@@ -9,12 +9,15 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
+from orders.checkout.api_schemas import Checkout as CheckoutShape
+from orders.checkout.api_schemas import CheckoutInput
 from orders.checkout.errors import CheckoutError, InsufficientStockCheckoutError
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
 from orders.core.models import Checkout, Order
 from orders.core.providers import PaymentError, get_provider
 from shop.api import bp
 from shop.api.auth import api_login_required
+from shop.api.operations import ERROR_DESCRIPTION, header, operation
 from shop.api.parsing import body_int
 from shop.errors import api_error
 
@@ -87,6 +90,20 @@ def _parse(body: Any, key: str) -> tuple[CheckoutRequest | None, dict[str, str]]
 
 
 @bp.post("/checkout")
+@operation("Turn the caller's cart into one checkout (the payment) and one order per sentra", security=True,
+           params=[header("Idempotency-Key", "A repeat with the same key returns the first checkout (200)",
+                          required=True)],
+           body=CheckoutInput, body_description="Payment method, address and a delivery per sentra",
+           responses={
+               201: (CheckoutShape, "Checkout created"),
+               200: (CheckoutShape, "The checkout made by the first request with this key"),
+               400: "No Idempotency-Key, or a malformed body", 401: ERROR_DESCRIPTION,
+               409: "insufficient_stock (fields: variant id -> what is short) or price_changed: expected_total_idr "
+                    "is not today's total, or without it a cart item's price changed since GET /cart last showed "
+                    "it (fields: \"items.<cart item id>\" -> \"seen X, now Y\"); nothing is reserved or charged",
+               422: "empty_cart, unavailable, validation_error (address), delivery_unavailable, "
+                    "payment_method_unavailable, amount_too_small, approval_required (a partner member's cart above "
+                    "the partner's approval threshold, not approved by a manager)"})
 @api_login_required
 def api_checkout():
     """Place a checkout from the caller's cart.

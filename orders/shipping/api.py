@@ -15,16 +15,19 @@ from typing import Any
 from flask import g, request
 
 from orders import services as order_services
+from orders.api_schemas import NUMBER
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order
 from orders.core.providers import PaymentError
 from orders.shipping import errors as shipping_errors
 from orders.shipping import services
 from orders.shipping import timeline as shipping_timeline
+from orders.shipping.api_schemas import HandoverInput, TrackingInput, TrackingResult
 from orders.shipping.carriers import carrier_label, tracking_url
 from orders.shipping.models import Shipment, TrackingEvent, TrackingStatus
 from shop.api import bp
 from shop.api.auth import api_sentra_required
+from shop.api.operations import ERROR_DESCRIPTION, operation
 from shop.errors import api_error
 from shop.extensions import db
 
@@ -81,6 +84,21 @@ def _answer(order: Order, event: TrackingEvent, status: int):
 
 
 @bp.post("/kelola/<sentra_slug>/orders/<number>/tracking")
+@operation(
+    "Add a step to the order's timeline. Per delivery method: pickup: [packed] -> ready_for_pickup -> delivered "
+    "(handover only); sentra_courier: [packed] -> handed_to_courier (a courier must be assigned) -> [in_transit] -> "
+    "out_for_delivery <-> delivery_failed -> delivered (handover only) or returned; courier: [packed] -> "
+    "handed_to_courier (courier and waybill) -> in_transit (repeatable) -> out_for_delivery -> delivery_failed, "
+    "delivered or returned. Never backwards, nothing after delivered or returned; the order must be accepted "
+    "(processing). The order follows: ready_for_pickup, shipped (handed_to_courier), delivered, cancelled "
+    "(returned: stock back, paid orders refunded).", security=True, params=[NUMBER],
+    body=TrackingInput, body_description="The step",
+    responses={201: (TrackingResult, "The event and the shipment"),
+               400: "bad_request: not a JSON object, or status missing or unknown",
+               401: ERROR_DESCRIPTION, 403: ERROR_DESCRIPTION, 404: "not_found: no such order in this sentra",
+               409: "invalid_event: the timeline cannot take this step; handover_required: delivered needs the "
+                    "buyer's code; courier_required: assign a courier first",
+               422: "reason_required, invalid_waybill, invalid_carrier"})
 @api_sentra_required("member")
 def record_tracking_event(sentra_slug: str, number: str):
     """Add a step to the order's timeline: ``{"status", "note"?, "courier"?, "waybill"?, "carrier_name"?}``.
@@ -115,6 +133,18 @@ def record_tracking_event(sentra_slug: str, number: str):
 
 
 @bp.post("/kelola/<sentra_slug>/orders/<number>/handover")
+@operation(
+    "Hand the order to the buyer against their pickup code (pickup, ready_for_pickup) or delivery PIN (sentra "
+    "courier, handed over to the courier): records delivered. A pay-on-pickup order needs paid_with and is marked "
+    "paid at the same moment. A wrong code is counted and changes nothing else; after five in a row the handover "
+    "is locked (423) until a manager resets it in the order page.", security=True, params=[NUMBER],
+    body=HandoverInput, body_description="The buyer's code",
+    responses={200: (TrackingResult, "Delivered: the event and the shipment"),
+               400: "bad_request: not a JSON object or no code", 401: ERROR_DESCRIPTION, 403: ERROR_DESCRIPTION,
+               404: "not_found: no such order in this sentra",
+               409: "invalid_event: the order is not awaiting a handover",
+               422: "wrong_code (fields.attempts_left; the try is counted), paid_with_required, invalid",
+               423: "locked: five wrong codes in a row; a manager must reset it"})
 @api_sentra_required("member")
 def handover(sentra_slug: str, number: str):
     """Hand the order over: ``{"code", "paid_with"?}`` (``cash`` or ``qris`` for pay-on-pickup).

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from shop.accounts import services as accounts
 from shop.accounts.limits import login_rate_limits, record_failed_login
 from shop.accounts.models import User
 from shop.api import bp
 from shop.api.auth import api_login_required
+from shop.api.operations import ERROR_DESCRIPTION, BodyError, operation, read_body
+from shop.api.schemas import RegisterInput, Token, TokenInput
+from shop.api.schemas import User as UserShape
 from shop.errors import api_error
 from shop.extensions import db
 
@@ -27,40 +30,25 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
-def _json_object() -> dict[str, Any] | None:
-    payload = request.get_json(silent=True)
-    return payload if isinstance(payload, dict) else None
-
-
-def _string_fields(payload: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()):
-    """The named fields as strings, and problems for missing or non-string ones."""
-    values: dict[str, str | None] = {}
-    problems: dict[str, str] = {}
-    for name in (*required, *optional):
-        value = payload.get(name)
-        if value is None or (value == "" and name in optional):
-            values[name] = None
-            if name in required:
-                problems[name] = "required"
-        elif not isinstance(value, str):
-            problems[name] = "invalid"
-        else:
-            values[name] = value
-    return values, problems
+def _fields_problems(error: BodyError) -> dict[str, str]:
+    return {name: "required" if kind == "missing" else "invalid" for name, kind in error.problems.items()}
 
 
 @bp.post("/auth/register")
+@operation("Create an account (a verification email is sent)", body=RegisterInput, body_description="The new account",
+           responses={201: (UserShape, "The account"), 400: ERROR_DESCRIPTION, 409: ERROR_DESCRIPTION,
+                      422: ERROR_DESCRIPTION, 429: ERROR_DESCRIPTION})
 def auth_register():
     """Create an account from ``{email, password, name, phone?}``; a verification email is sent."""
-    payload = _json_object()
-    if payload is None:
-        return api_error(400, "bad_request", "Send a JSON object.")
-    values, problems = _string_fields(payload, ("email", "password", "name"), ("phone",))
-    if problems:
-        return api_error(422, "validation_failed", "Some fields are missing or not valid.", problems)
+    try:
+        values = read_body(RegisterInput)
+    except BodyError as error:
+        if error.not_an_object:
+            return api_error(400, "bad_request", "Send a JSON object.")
+        return api_error(422, "validation_failed", "Some fields are missing or not valid.", _fields_problems(error))
     try:
         user = accounts.register_user(
-            email=values["email"], password=values["password"], name=values["name"], phone=values["phone"]
+            email=values.email, password=values.password, name=values.name, phone=values.phone or None
         )
     except accounts.EmailTakenError:
         return api_error(409, "email_taken", "An account with this email already exists.", {"email": "taken"})
@@ -72,25 +60,30 @@ def auth_register():
 
 
 @bp.post("/auth/token")
+@operation("Exchange email and password for a bearer token", body=TokenInput, body_description="Credentials",
+           responses={201: (Token, "A token, shown once"), 400: ERROR_DESCRIPTION, 401: ERROR_DESCRIPTION,
+                      429: ERROR_DESCRIPTION})
 @login_rate_limits
 def auth_token():
     """Exchange ``{email, password}`` (and an optional token ``name``) for a bearer token."""
-    payload = _json_object()
-    if payload is None:
-        return api_error(400, "bad_request", "Send a JSON object.")
-    values, problems = _string_fields(payload, ("email", "password"), ("name",))
-    if problems:
-        return api_error(400, "bad_request", "email and password are required.", problems)
-    user = accounts.authenticate(values["email"], values["password"])
+    try:
+        values = read_body(TokenInput)
+    except BodyError as error:
+        if error.not_an_object:
+            return api_error(400, "bad_request", "Send a JSON object.")
+        return api_error(400, "bad_request", "email and password are required.", _fields_problems(error))
+    user = accounts.authenticate(values.email, values.password)
     if user is None:
         record_failed_login()
         return api_error(401, "invalid_credentials", "The email or password is not correct.")
-    plain, token = accounts.create_api_token(user, values["name"] or "API")
+    plain, token = accounts.create_api_token(user, values.name or "API")
     db.session.commit()
     return jsonify({"token": plain, "expires_at": token.expires_at.isoformat()}), 201
 
 
 @bp.get("/me")
+@operation("The account behind the bearer token", security=True,
+           responses={200: (UserShape, "The account"), 401: ERROR_DESCRIPTION})
 @api_login_required
 def me():
     """The account behind the bearer token."""

@@ -24,3 +24,10 @@ def body_int(value: Any, name: str, errors: dict[str, str], *, minimum: int = -M
         errors[name] = f"Must be a whole number from {minimum} to {maximum}."
         return None
     return value
+
+
+def whole_number_problem(kind: str) -> str:
+    """What :func:`body_int` says, for a pydantic error type of a whole number (``missing`` aside)."""
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"Must be a whole number from {-MAX_INT} to {MAX_INT}."
+    return "Must be a whole number."

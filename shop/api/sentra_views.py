@@ -8,7 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from shop.api import bp
+from shop.api.operations import ERROR_DESCRIPTION, operation, query
 from shop.api.paging import list_envelope, page_params
+from shop.api.schemas import PAGE_PARAMS, SentraList
+from shop.api.schemas import Sentra as SentraShape
 from shop.errors import api_error
 from shop.extensions import db
 from shop.i18n import current_language
@@ -40,6 +43,10 @@ def _sentra_json(sentra: Sentra, locale: str) -> dict[str, Any]:
 
 
 @bp.get("/sentras")
+@operation("Active sentras, by kecamatan then kelurahan",
+           params=[*PAGE_PARAMS, query("kecamatan", str, "kecamatan code, e.g. 32.75.08"),
+                   query("subsector", str, "subsector code, e.g. kriya")],
+           responses={200: (SentraList, "A page of sentras"), 400: ERROR_DESCRIPTION})
 def list_sentras():
     """Active sentras ordered by kecamatan and kelurahan; filters ``kecamatan`` and ``subsector``.
 
@@ -73,6 +80,7 @@ def list_sentras():
 
 
 @bp.get("/sentras/<slug>")
+@operation("One active sentra", responses={200: (SentraShape, "The sentra"), 404: ERROR_DESCRIPTION})
 def get_sentra(slug: str):
     """One active sentra with its members count. :raise 404: unknown or not active."""
     sentra = db.session.scalar(
