@@ -24,7 +24,7 @@ def stripe_event():
 
     :raise 400: a missing, forged or stale signature, or a body that is not an event.
     """
-    import stripe  # here, not at module level: only this request needs it (tests/shop/test_cli.py)
+    import stripe  # here, not at module level: only this request needs it (tests/shop/test_startup.py)
 
     payload = request.get_data()
     try:
