@@ -58,7 +58,17 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
 
+# wrk loads the pages (a C load generator, so it shares no interpreter with what it measures):
+# installed with apt when run as root, else named, and the page bench is skipped.
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing wrk for the page bench (apt-get install wrk)"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq wrk >/dev/null || echo "!! could not install wrk"; \
+		else \
+			echo "!! wrk is missing: the page bench will be skipped (enable it with: sudo apt-get install wrk)"; \
+		fi; }
 	$(BIN)/python -m bench
 
 clean:

@@ -4,7 +4,8 @@ import sys
 from bench import checkout, impact, import_csv, pages, search
 
 BENCHMARKS = {
-    "pages": ("pages (gunicorn, 2 sync workers, ratio to a bare WSGI hello app)", pages.main),
+    "pages": ("pages (wrk against gunicorn, 2 sync workers; ratio to a bare WSGI hello app in the same run)",
+              pages.main),
     "import_csv": ("CSV import", import_csv.main),
     "search": ("search (sql backend, 100,000 products)", search.main),
     "checkout": ("checkout (PostgreSQL)", checkout.main),

@@ -1,7 +1,7 @@
 """Search speed of the ``sql`` backend on SQLite: 100,000 products over the 56 sentras.
 
-Generates the catalogue with Core inserts into a fresh temporary database, builds the
-index (timed), then runs each query kind many times, in process and through
+Generates the catalogue (:mod:`bench.catalogue`, Core inserts) into a fresh temporary database,
+builds the index (timed), then runs each query kind many times, in process and through
 ``GET /api/v1/search`` (Flask test client), and prints the median and p95 latency.
 The target for text queries is a p95 under 20 ms in process and under 50 ms through the
 endpoint; the filter-only browse with facet counts is best effort, reported as measured.
@@ -9,7 +9,6 @@ endpoint; the filter-only browse with facet counts is best effort, reported as m
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import tempfile
 import time
@@ -17,48 +16,6 @@ from pathlib import Path
 
 PRODUCTS = 100_000
 RUNS = 60
-NOUNS = ["anyaman", "batik", "kaus", "keripik", "kopi", "sambal", "tas", "gantungan", "lukisan", "keramik",
-         "dompet", "topi", "kue", "madu", "sepatu", "kerajinan", "rotan", "bambu", "sablon", "tenun"]
-ADJECTIVES = ["cantik", "pedas", "manis", "klasik", "modern", "etnik", "premium", "murah", "unik", "asli",
-              "warna", "kecil", "besar", "kulit", "kayu", "kain", "kertas", "lokal", "khas", "bekasi"]
-SUBSECTORS = ["kriya", "kuliner", "fesyen", "seni_rupa", "desain_produk", "fotografi"]
-
-
-def _generate(seed: int = 7) -> None:
-    from sqlalchemy import insert, select
-
-    from catalog.products.models import Product, Variant
-    from shop.db import utcnow
-    from shop.extensions import db
-    from shop.places.models import Kelurahan
-    from shop.sentras.models import Sentra
-
-    rng = random.Random(seed)
-    kelurahan = db.session.execute(select(Kelurahan.code, Kelurahan.slug, Kelurahan.name)).all()
-    db.session.execute(insert(Sentra), [
-        {"slug": slug, "name": f"Sentra Kreatif {name}", "kelurahan_code": code, "applied_kelurahan_code": code,
-         "status": "active", "description": "", "whatsapp": "+6281234567890", "address": f"Jl. {name}"}
-        for code, slug, name in kelurahan
-    ])
-    sentra_ids = list(db.session.scalars(select(Sentra.id)))
-    now = utcnow()
-    products, variants = [], []
-    for n in range(1, PRODUCTS + 1):
-        noun, adjective = rng.choice(NOUNS), rng.choice(ADJECTIVES)
-        sentra_id = rng.choice(sentra_ids)
-        products.append({
-            "id": n, "sentra_id": sentra_id, "ref": f"P-{n:06d}", "title": f"{noun.title()} {adjective.title()} {n}",
-            "slug": f"{noun}-{adjective}-{n}", "subsector_code": rng.choice(SUBSECTORS), "category": noun.title(),
-            "description": f"{rng.choice(NOUNS)} {rng.choice(ADJECTIVES)} buatan tangan pemuda Bekasi, seri {n}.",
-            "status": "active" if n % 20 else "draft", "made_to_order": n % 10 == 0, "created_at": now,
-            "updated_at": now,
-        })
-        variants.append({"product_id": n, "sentra_id": sentra_id, "sku": f"S-{n}", "options": [],
-                         "price_idr": rng.randrange(5_000, 500_000, 500), "stock": rng.randrange(0, 30)})
-    for start in range(0, PRODUCTS, 5_000):
-        db.session.execute(insert(Product), products[start:start + 5_000])
-        db.session.execute(insert(Variant), variants[start:start + 5_000])
-    db.session.commit()
 
 
 def _measure(label: str, run) -> None:
@@ -76,7 +33,7 @@ def main() -> None:
     from sqlalchemy import func, select
 
     import catalog.search as search_api
-    from catalog.search.indexing import rebuild_sql_index
+    from bench.catalogue import build_search_index, generate_catalogue
     from catalog.search.models import SearchDocument
     from catalog.search.types import SearchQuery
     from shop import create_app
@@ -98,11 +55,10 @@ def main() -> None:
                 seed_places()
                 db.session.commit()
                 start = time.perf_counter()
-                _generate()
+                generate_catalogue(PRODUCTS)
                 print(f"generate {PRODUCTS:,} products (Core inserts)   {time.perf_counter() - start:7.2f} s")
                 start = time.perf_counter()
-                documents = rebuild_sql_index()
-                db.session.commit()
+                documents = build_search_index()
                 print(f"build the sql index ({documents:,} documents)   {time.perf_counter() - start:7.2f} s")
                 assert db.session.scalar(select(func.count()).select_from(SearchDocument)) == documents
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image
 
 from catalog.products.models import Product, ProductEvent, ProductImage
 from shop import imaging, storage
 from shop.extensions import db
+
+if TYPE_CHECKING:  # Pillow is imported where a photo is encoded: at module level it costs every app start
+    from PIL import Image
 
 MAX_PHOTOS = 8
 MAX_BYTES = 10 * 1024 * 1024
@@ -102,6 +104,8 @@ def encode_photo(image: Image.Image) -> ProcessedPhoto:
 
     For pictures the server draws itself (the demo); uploads go through :func:`process_photo`.
     """
+    from PIL import Image
+
     image = image.copy()
     image.info.clear()
     image.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:  # Pillow is imported where a picture is decoded: at module level it costs every app start
+    from PIL import Image
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_SIDE = 10_000  # px, either side
@@ -57,6 +60,8 @@ def decode_upload(data: bytes, *, max_pixels: int, keep: int | None = None) -> I
 
     :raise ImageRefusedError: see its reasons.
     """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # Pillow warns (then errors) on huge images; both are refusals here.

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from zxcvbn import zxcvbn
-
 _PHONE_DIGITS = re.compile(r"[\s\-().]")
 
 
@@ -115,6 +113,9 @@ def password_problem(password: str, context: Iterable[str] = ()) -> str | None:
         return "too_long"
     if password.lower().strip() in common_passwords() or _squashed(password) in map(_squashed, PUBLISHED_PASSWORDS):
         return "too_common"
+    # Imported here: its word lists would cost every start of the app a tenth of a second.
+    from zxcvbn import zxcvbn
+
     personal = _personal_words(context)
     rated = zxcvbn(password[:_RATED_PREFIX], user_inputs=[*personal, *SITE_WORDS], max_length=_RATED_PREFIX)
     if rated["score"] >= MIN_PASSWORD_SCORE:

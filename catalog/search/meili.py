@@ -12,10 +12,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import meilisearch
-import requests
 from flask import current_app
-from meilisearch.errors import MeilisearchError
 from sqlalchemy import select
 
 from catalog.search.errors import SearchUnavailableError
@@ -163,6 +160,13 @@ class MeiliBackend:
         self.url = str(url).rstrip("/")
         self.index_uid = config.get("MEILI_INDEX") or INDEX
         self.task_timeout_ms = task_timeout_ms or int(config.get("MEILI_TASK_TIMEOUT_MS") or TASK_TIMEOUT_MS)
+        # The client (and pydantic, aiohttp behind it) is imported only when a backend is made:
+        # at module level it would cost every start of the app a quarter of a second.
+        import meilisearch
+        import requests
+        from meilisearch.errors import MeilisearchError
+
+        self.unreachable: tuple[type[Exception], ...] = (MeilisearchError, requests.RequestException)
         self.client = meilisearch.Client(
             self.url, config.get("MEILI_API_KEY") or None, timeout=timeout or config.get("MEILI_TIMEOUT") or HTTP_TIMEOUT
         )
@@ -173,7 +177,7 @@ class MeiliBackend:
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (MeilisearchError, requests.RequestException) as exc:
+        except self.unreachable as exc:
             raise SearchUnavailableError(f"Meilisearch at {self.url}: {exc}") from exc
 
     def wait(self, task_info: Any) -> None:
@@ -227,7 +231,7 @@ class MeiliBackend:
     def healthy(self) -> bool:
         try:
             return self.client.health().get("status") == "available"
-        except (MeilisearchError, requests.RequestException):
+        except self.unreachable:
             return False
 
     # Search ---------------------------------------------------------------

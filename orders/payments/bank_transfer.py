@@ -23,13 +23,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image
 from sqlalchemy import select
 
 from orders.core.errors import OrderError
@@ -44,6 +43,9 @@ from shop.i18n import rupiah, wib
 from shop.mail import send_mail
 from shop.outbox.services import enqueue
 from shop.outbox.services import register as register_job
+
+if TYPE_CHECKING:  # Pillow is imported where a proof is re-encoded: at module level it costs every app start
+    from PIL import Image
 
 CODE_MIN, CODE_MAX = 1, 999
 WAITING = (PaymentState.PENDING, PaymentState.PROCESSING)
@@ -193,6 +195,8 @@ def process_proof(data: bytes) -> ProofFile:
         return ProofFile(data, "pdf", "application/pdf")
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidProofError("image_too_large")
+    from PIL import Image  # here, not at module level: it costs every start of the app
+
     image = _decode(data)
     image.thumbnail((PROOF_SIZE, PROOF_SIZE), Image.Resampling.LANCZOS)
     image.info.clear()

@@ -22,14 +22,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
-
-import stripe as stripe_lib
+from typing import TYPE_CHECKING, Any
 
 from orders.core.models import Order
 from orders.core.payments import Payment, PaymentMethod, Refund
 from orders.core.providers import PaymentError, PaymentProvider, Started, register
 from shop.extensions import db
+
+# Each function imports the Stripe library where it calls it: at module level it would cost
+# every start of the app (each CLI command, each worker) a tenth of a second, card or not.
+if TYPE_CHECKING:
+    import stripe as stripe_lib
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,8 @@ def from_stripe_amount(amount: int) -> int:
 
 @lru_cache(maxsize=8)
 def _client(secret_key: str, api_base: str | None) -> stripe_lib.StripeClient:
+    import stripe as stripe_lib
+
     options: dict[str, Any] = {"http_client": stripe_lib.new_default_http_client(timeout=HTTP_TIMEOUT_SECONDS)}
     if api_base:
         options["base_addresses"] = {"api": api_base.rstrip("/")}
@@ -71,6 +76,8 @@ def stripe_client(config: Mapping[str, Any]) -> stripe_lib.StripeClient:
 
 def _message(error: stripe_lib.StripeError) -> str:
     """What a buyer may read: Stripe's user message for card errors, a generic one otherwise."""
+    import stripe as stripe_lib
+
     if isinstance(error, stripe_lib.CardError):
         return error.user_message or "Your card was declined."
     return "The card payment service did not answer as expected; nothing was charged. Please try again."
@@ -142,6 +149,8 @@ class StripeCard(PaymentProvider):
 
         :raise PaymentError: Stripe refused.
         """
+        import stripe as stripe_lib
+
         checkout_id, amount_idr = payment.checkout_id, payment.amount_idr
         try:
             intent = stripe_client(config).v1.payment_intents.create(
@@ -163,6 +172,8 @@ class StripeCard(PaymentProvider):
 
         :raise PaymentError: Stripe is unreachable or refused the request itself.
         """
+        import stripe as stripe_lib
+
         client = stripe_client(config)
         checkout_id, amount_idr = payment.checkout_id, payment.amount_idr
         intent_id = payment.provider_ref
@@ -201,6 +212,8 @@ class StripeCard(PaymentProvider):
 
     def _replace_intent(self, client: stripe_lib.StripeClient, old: Any, checkout_id: int, amount_idr: int,
                         card: dict[str, str]) -> Any:
+        import stripe as stripe_lib
+
         try:
             client.v1.payment_intents.cancel(old.id)
         except stripe_lib.StripeError:
@@ -217,6 +230,8 @@ class StripeCard(PaymentProvider):
 
         :raise PaymentError: Stripe is unreachable.
         """
+        import stripe as stripe_lib
+
         if not payment.provider_ref:
             return None
         try:
@@ -226,6 +241,8 @@ class StripeCard(PaymentProvider):
 
     def cancel(self, payment: Payment | IntentRef, config: Mapping[str, Any]) -> bool:
         """Cancel the PaymentIntent, best effort (it may be paid or cancelled already). Network only."""
+        import stripe as stripe_lib
+
         if not payment.provider_ref:
             return False
         try:
@@ -247,6 +264,8 @@ class StripeCard(PaymentProvider):
 
         :raise PaymentError: Stripe refused (e.g. more than was charged).
         """
+        import stripe as stripe_lib
+
         # A retry after a refund Stripe failed must be a new refund there, not a replay of that one.
         failed_before = sum(1 for r in payment.refunds if r.order_id == order.id and r.state == "failed")
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 
-import stripe
 from flask import Blueprint, current_app, jsonify, request
 
 from orders.payments.stripe_events import handle_event
@@ -25,6 +24,8 @@ def stripe_event():
 
     :raise 400: a missing, forged or stale signature, or a body that is not an event.
     """
+    import stripe  # here, not at module level: only this request needs it (tests/shop/test_startup.py)
+
     payload = request.get_data()
     try:
         stripe.WebhookSignature.verify_header(

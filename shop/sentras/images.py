@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 
 from flask import current_app
-from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -47,6 +46,8 @@ def process_logo(data: bytes) -> bytes:
         image = imaging.decode_upload(data, max_pixels=MAX_LOGO_PIXELS, keep=LOGO_SIZE)
     except imaging.ImageRefusedError as error:
         raise InvalidImageError(_LOGO_REASONS.get(error.reason, error.reason)) from None
+    from PIL import Image  # here, not at module level: it costs every start of the app
+
     image.thumbnail((LOGO_SIZE, LOGO_SIZE), Image.Resampling.LANCZOS)
     image.info.clear()  # no EXIF, XMP or ICC profile travels into the new file
     out = io.BytesIO()

@@ -1,0 +1,102 @@
+"""The page bench's own parts: reading wrk's output and the generated catalogue (wrk itself is not run)."""
+from __future__ import annotations
+
+import pytest
+
+from bench import pages
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:5202/sentra
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    41.20ms   12.01ms 301.55ms   88.10%
+    Req/Sec   194.35     30.21   250.00     71.00%
+  Latency Distribution
+     50%   38.92ms
+     75%   44.10ms
+     90%   52.77ms
+     99%    1.25s
+  3885 requests in 10.01s, 66.70MB read
+Requests/sec:    388.12
+Transfer/sec:      6.66MB
+"""
+
+WRK_WITH_ERRORS = """\
+Running 2s test @ http://127.0.0.1:5202/p/1-x
+  2 threads and 16 connections
+  Latency Distribution
+     50%  850.00us
+     75%    1.10ms
+     90%    1.40ms
+     99%    2.00ms
+  9000 requests in 2.00s, 1.20MB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 8990
+Requests/sec:   4500.00
+Transfer/sec:    600.00KB
+"""
+
+
+@pytest.mark.nodb
+def test_wrk_output_gives_rate_and_latency_percentiles_in_milliseconds():
+    result = pages.parse_wrk(WRK_OUTPUT)
+    assert result.requests == 3885
+    assert result.requests_per_second == pytest.approx(388.12)
+    assert result.p50_ms == pytest.approx(38.92)
+    assert result.p99_ms == pytest.approx(1250.0)
+    assert result.failures is None
+
+
+@pytest.mark.nodb
+def test_wrk_run_with_error_answers_or_socket_errors_is_a_failure():
+    result = pages.parse_wrk(WRK_WITH_ERRORS)
+    assert result.p50_ms == pytest.approx(0.85)
+    assert (result.bad_status, result.socket_errors) == (8990, 5)
+    assert result.failures == "8990 non-2xx/3xx, 5 socket errors"
+
+
+@pytest.mark.nodb
+def test_output_without_latency_distribution_is_refused():
+    without = "\n".join(line for line in WRK_OUTPUT.splitlines() if "%" not in line or "Req/Sec" in line)
+    with pytest.raises(ValueError):
+        pages.parse_wrk(without)
+
+
+@pytest.mark.nodb
+def test_budget_verdict_follows_the_cache_mode():
+    assert pages._verdict("product", "on", 0.49).startswith("UNDER")
+    assert pages._verdict("product", "off", 0.13).startswith("within")
+    assert pages._verdict("category", "off", 0.04).startswith("UNDER")
+
+
+@pytest.mark.nodb
+def test_generated_catalogue_serves_every_measured_page(tmp_path):
+    from sqlalchemy import func, select
+
+    import catalog.search as search_api
+    from catalog.products.models import Product, ProductImage, Variant
+    from catalog.reviews.models import Review
+    from catalog.search.types import SearchQuery
+    from shop import create_app
+    from shop.extensions import db
+    from shop.sentras.models import Sentra
+
+    url, paths = pages._prepare(tmp_path, 400)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SEARCH_BACKEND": "sql"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Sentra).where(Sentra.status == "active")) == 56
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 400
+        assert db.session.scalar(select(func.count()).select_from(Variant)) > 400
+        assert db.session.scalar(select(func.count()).select_from(ProductImage)) > 0
+        reviewed = db.session.execute(
+            select(Product.rating_count, func.count(Review.id))
+            .join(Review, Review.product_id == Product.id).group_by(Product.id)
+        ).all()
+        assert reviewed and all(count == reviews for count, reviews in reviewed)
+        for word in ("keripik", "tas"):
+            assert search_api.search(SearchQuery(text=word)).total > 0
+        db.session.remove()
+    client = app.test_client()
+    assert set(paths) == set(pages.BUDGETS)
+    for path in paths.values():
+        assert client.get(path).status_code == 200, path
