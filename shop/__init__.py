@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask
 
 from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
+from shop import migrating
 from shop.config import ROOT, build_config
+from shop.routing import LazyBuildRule
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,6 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_rule_class = LazyBuildRule
     app.config.update(build_config(ROOT / "instance", config))
     _configure_logging(app)
     if app.config.get("PROXY_COUNT"):
@@ -30,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from shop import i18n
 
     ext.db.init_app(app)
-    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrating.init_app(app, ext.db)  # `flask db ...`, with Flask-Migrate loaded only when it runs
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=i18n.select_locale)
     ext.limiter.init_app(app)

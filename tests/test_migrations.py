@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from shop import create_app
 from shop.extensions import db
+from shop.migrating import migrations
 
 
 @pytest.fixture
@@ -33,6 +34,12 @@ def scratch_database_url(tmp_path, database_url):
         admin.dispose()
 
 
+def _migrating_app(url: str):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True})
+    migrations(app, db)  # flask_migrate's functions need it bound (the `flask db` commands bind it themselves)
+    return app
+
+
 def _include(obj, name, type_, reflected, compare_to) -> bool:
     # Search's full-text structures are made by hand (catalog.search.models), not from models.
     if type_ == "index" and name == "ix_search_document_tsv":  # PostgreSQL GIN expression index
@@ -41,7 +48,7 @@ def _include(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(scratch_database_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url, "SECRET_KEY": "x", "TESTING": True})
+    app = _migrating_app(scratch_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -55,7 +62,7 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(scratch_da
 
 def test_upgrading_a_database_with_data_keeps_every_row(scratch_database_url):
     """Altering a table on SQLite copies it into a new one: nothing that points at it may be lost."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url, "SECRET_KEY": "x", "TESTING": True})
+    app = _migrating_app(scratch_database_url)
     with app.app_context():
         upgrade(revision="5ea7c4000004")
         from shop.places.services import seed_places

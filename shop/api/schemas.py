@@ -56,7 +56,7 @@ BodyInt = Annotated[StrictInt, Field(ge=-MAX_INT, le=MAX_INT)]
 class Body(BaseModel):
     """A request body: JSON types as sent (no "5" for 5), unknown keys ignored."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, defer_build=True)  # built when first used, not at start-up
 
 
 # --- the error body ---------------------------------------------------------------------------

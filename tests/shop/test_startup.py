@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Clients that only some requests or commands need; each costs the start tens to hundreds of ms.
-HEAVY = ("stripe", "boto3", "botocore", "meilisearch", "requests", "aiohttp", "pydantic", "PIL", "zxcvbn")
+# (pydantic is not one: the API's declarations are its models, and its own import is lazy.)
+HEAVY = ("stripe", "boto3", "botocore", "meilisearch", "requests", "aiohttp", "PIL", "zxcvbn",
+         "alembic", "flask_migrate")
 
 
 def _modules_after(code: str, tmp_path: Path) -> set[str]:
@@ -42,3 +44,29 @@ def test_the_card_provider_still_reaches_its_library_when_used(tmp_path):
         "assert _message(stripe.CardError('declined', None, 'card_declined')) == 'declined'\n"
     )
     assert "stripe" in _modules_after(code, tmp_path)
+
+
+@pytest.mark.nodb
+def test_the_migration_commands_load_flask_migrate_when_they_run(tmp_path):
+    code = (
+        "import shop; app = shop.create_app()\n"
+        "result = app.test_cli_runner().invoke(args=['db', 'upgrade'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "result = app.test_cli_runner().invoke(args=['db', '--help'])\n"
+        "assert 'upgrade' in result.output and '--directory' in result.output, result.output\n"
+        "from sqlalchemy import inspect\n"
+        "from shop.extensions import db\n"
+        "with app.app_context():\n"
+        "    assert 'alembic_version' in inspect(db.engine).get_table_names()\n"
+    )
+    assert {"alembic", "flask_migrate"} <= _modules_after(code, tmp_path)
+
+
+@pytest.mark.nodb
+def test_a_url_is_built_by_a_rule_compiled_on_first_use(app):
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for("checkout.payment", checkout_id=7) == "/checkout/7/bayar"
+        assert url_for("checkout.payment", checkout_id=8, via="qr") == "/checkout/8/bayar?via=qr"
+        assert url_for("checkout.payment", checkout_id=9) == "/checkout/9/bayar"  # the compiled builder, kept
