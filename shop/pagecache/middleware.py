@@ -6,6 +6,8 @@ token or a guest cart's cookie means the page may be personal: Flask answers it)
 the release (a digest of the code, templates and translations, so a deploy starts afresh),
 the language, scheme, host, script root, path and query.
 
+Each process also keeps the pages it served last in memory (a read of the shared store costs
+as much as the rest of the hit path); they are checked against the versions all the same.
 A stored page is served when the sum of its scopes' versions is still current (one query,
 :class:`shop.pagecache.versions.VersionReader`); ``If-None-Match`` with its ETag gets a 304.
 Otherwise Flask builds the page, and :func:`shop.pagecache.offer` (called by the cache rule in
@@ -16,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,8 @@ OFFER = "pasar.page_cache.offer"  # environ: (scopes, version, etag) of a public
 _PUBLIC_PATH = re.compile(r"^/(?:sentra(?:/[^/]+)?|kategori/[^/]+|p/\d+-[^/]*|search)?$")
 MAX_QUERY = 1024  # longer queries are answered, never stored
 FILE_THRESHOLD = 50_000  # pages kept by the file store before it prunes (5,000 products x 2 languages fit)
+RECENT_PAGES = 256  # pages each process keeps in memory as well
+RECENT_SECONDS = 60.0  # at most this long (a cleared shared store is empty everywhere a minute later)
 _NOT_STORED = {"content-length", "set-cookie", "x-page-cache"}
 _NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary"}
 
@@ -75,6 +81,8 @@ class PageCache:
         self.root = root
         self._store: Any = None
         self._release: str | None = None
+        self._recent: dict[str, tuple[float, tuple]] = {}
+        self._recent_lock = threading.Lock()
 
     @property
     def store(self) -> Any:
@@ -84,7 +92,23 @@ class PageCache:
 
     def clear(self) -> None:
         """Forget every stored page (tests; an operator after restoring a database)."""
+        self._recent.clear()
         self.store.clear()
+
+    def _lookup(self, key: str) -> tuple | None:
+        recent = self._recent.get(key)
+        if recent is not None and recent[0] > time.monotonic():
+            return recent[1]
+        entry = self.store.get(key)
+        if entry is not None:
+            self._remember(key, entry)
+        return entry
+
+    def _remember(self, key: str, entry: tuple) -> None:
+        with self._recent_lock:
+            if len(self._recent) >= RECENT_PAGES:
+                self._recent.pop(next(iter(self._recent)))  # the oldest
+            self._recent[key] = (time.monotonic() + RECENT_SECONDS, entry)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         if not self.app.config["PAGE_CACHE"]:
@@ -93,7 +117,7 @@ class PageCache:
         if key is None:
             return self.wsgi_app(environ, start_response)
         try:
-            entry = self.store.get(key)
+            entry = self._lookup(key)
             if entry is not None and self.reader.version(entry[0]) == entry[1]:
                 return self._serve(entry, environ, start_response)
         except Exception:  # the store or the database is unreachable: Flask answers, nothing is kept
@@ -158,8 +182,10 @@ class PageCache:
                 close()
         scopes, version, etag = captured["offer"]
         kept = [(name, value) for name, value in captured["headers"] if name.lower() not in _NOT_STORED]
+        entry = (scopes, version, etag, kept, body)
+        self._remember(key, entry)
         try:
-            self.store.set(key, (scopes, version, etag, kept, body))
+            self.store.set(key, entry)
         except Exception:
             log.warning("page cache could not store %s", environ.get("PATH_INFO"), exc_info=True)
         start_response(captured["status"], [*kept, ("Content-Length", str(len(body))), ("X-Page-Cache", "miss")])
