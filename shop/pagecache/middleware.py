@@ -4,7 +4,9 @@ A request is a candidate when it is a GET or HEAD of a public catalogue path, wi
 ``Authorization`` header and without any cookie but the language one (a session, a remember
 token or a guest cart's cookie means the page may be personal: Flask answers it). The key is
 the release (a digest of the code, templates and translations, so a deploy starts afresh),
-the language, scheme, host, script root, path and query.
+the language, scheme, host, script root, path and query. The release also covers the
+configuration a process started with; the headers every response carries (CSP, ...) are not
+stored but added as the configuration says when a page is served (:func:`shop.security.current_headers`).
 
 Each process also keeps the pages it served last in memory (a read of the shared store costs
 as much as the rest of the hit path); they are checked against the versions all the same.
@@ -27,6 +29,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.http import parse_cookie, parse_etags
 
+from shop import security
 from shop.i18n import LANG_COOKIE
 from shop.pagecache.versions import VersionReader
 
@@ -41,13 +44,14 @@ MAX_QUERY = 1024  # longer queries are answered, never stored
 FILE_THRESHOLD = 50_000  # pages kept by the file store before it prunes (5,000 products x 2 languages fit)
 RECENT_PAGES = 256  # pages each process keeps in memory as well
 RECENT_SECONDS = 60.0  # at most this long (a cleared shared store is empty everywhere a minute later)
-_NOT_STORED = {"content-length", "set-cookie", "x-page-cache"}
+_NOT_STORED = {"content-length", "set-cookie", "x-page-cache", *(name.lower() for name in security.HEADER_NAMES)}
 _NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary"}
 
 
-def release_token(root: Path) -> str:
-    """A digest of what shapes a page besides the data: code, templates, translations."""
+def release_token(root: Path, config: dict[str, Any]) -> str:
+    """A digest of what shapes a page besides the data: code, templates, translations, configuration."""
     digest = hashlib.blake2b(digest_size=12)
+    digest.update(repr(sorted((key, repr(value)) for key, value in config.items())).encode())
     for folder, pattern in (("templates", "*.html"), ("shop/translations", "*.mo"),
                             ("shop", "*.py"), ("catalog", "*.py"), ("orders", "*.py")):
         for path in sorted((root / folder).rglob(pattern)):
@@ -144,7 +148,7 @@ class PageCache:
             if chosen in config["LANGUAGES"]:  # as shop.i18n.select_locale chooses
                 language = chosen
         if self._release is None:
-            self._release = release_token(self.root)
+            self._release = release_token(self.root, self.app.config)
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
         raw = "\0".join((self._release, language, environ.get("wsgi.url_scheme", "http"), host,
                          environ.get("SCRIPT_NAME", ""), path, query))
@@ -157,7 +161,8 @@ class PageCache:
             kept = [(name, value) for name, value in headers if name.lower() in _NOT_MODIFIED_HEADERS]
             start_response("304 Not Modified", [*kept, ("X-Page-Cache", "hit")])
             return []
-        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), ("X-Page-Cache", "hit")])
+        start_response("200 OK", [*headers, *security.current_headers(self.app), ("Content-Length", str(len(body))),
+                                  ("X-Page-Cache", "hit")])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     def _fill(self, key: str, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
@@ -188,7 +193,8 @@ class PageCache:
             self.store.set(key, entry)
         except Exception:
             log.warning("page cache could not store %s", environ.get("PATH_INFO"), exc_info=True)
-        start_response(captured["status"], [*kept, ("Content-Length", str(len(body))), ("X-Page-Cache", "miss")])
+        sent = [(name, value) for name, value in captured["headers"] if name.lower() != "content-length"]
+        start_response(captured["status"], [*sent, ("Content-Length", str(len(body))), ("X-Page-Cache", "miss")])
         return [body]
 
 

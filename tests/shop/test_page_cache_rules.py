@@ -261,3 +261,14 @@ def test_pages_kept_in_redis_are_served_and_follow_changes(client, world, redis_
     page = client.get(product_url(world))
     assert page.headers["X-Page-Cache"] == "miss"
     assert "Stok 5" in page.text
+
+
+def test_a_stored_page_is_sent_with_the_headers_the_configuration_says_now(app, client, world, monkeypatch):
+    assert "stripe" not in stored(client, product_url(world)).headers["Content-Security-Policy"]
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_x")
+    monkeypatch.setitem(app.config, "STRIPE_PUBLISHABLE_KEY", "pk_test_x")
+
+    page = client.get(product_url(world))
+
+    assert page.headers["X-Page-Cache"] == "hit"
+    assert "https://js.stripe.com" in page.headers["Content-Security-Policy"]
