@@ -17,6 +17,11 @@ from sqlalchemy import bindparam, insert, select, update
 
 from catalog.products.models import StockMovement, StockReason, Variant
 from shop.extensions import db
+from shop.pagecache.versions import EXPLAINED
+
+# The stock UPDATEs below change what the public pages show; the stock movements written with
+# them name their variants, and the page cache reads those (catalog.storefront.freshness).
+_MOVEMENTS_EXPLAIN = {"synchronize_session": False, EXPLAINED: True}
 
 _signals = Namespace()
 products_emptied = _signals.signal("products-emptied")
@@ -77,7 +82,7 @@ def _apply(variant_id: int, delta: int, reason: StockReason, *, actor_id: int | 
         .where(Variant.id == variant_id, Variant.stock + delta >= 0)
         .values(stock=Variant.stock + delta)
         .returning(Variant.stock, Variant.sentra_id)
-        .execution_options(synchronize_session=False)
+        .execution_options(**_MOVEMENTS_EXPLAIN)
     ).first()
     if result is None:
         available = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id))
@@ -143,7 +148,7 @@ def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int
             .where(Variant.id == variant_id, Variant.stock >= quantity)
             .values(stock=Variant.stock - quantity)
             .returning(Variant.stock, Variant.sentra_id, Variant.product_id)
-            .execution_options(synchronize_session=False)
+            .execution_options(**_MOVEMENTS_EXPLAIN)
         ).first()
         if result is None:
             available = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id))
@@ -251,7 +256,8 @@ def set_stock_many(targets: Mapping[int, int], *, reason: StockReason = StockRea
     table = Variant.__table__
     # Relative updates, as _apply does: a movement's delta is what the row really moved by.
     db.session.execute(
-        update(table).where(table.c.id == bindparam("vid")).values(stock=table.c.stock + bindparam("delta")),
+        update(table).where(table.c.id == bindparam("vid")).values(stock=table.c.stock + bindparam("delta"))
+        .execution_options(**{EXPLAINED: True}),
         [{"vid": vid, "delta": delta} for vid, delta in changes],
     )
     note = (note or None) and note[:200]

@@ -42,13 +42,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from shop import caching, cli, database, errors, security, templating
+    from shop import caching, cli, database, errors, pagecache, security, templating
 
     database.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     caching.init_app(app)
+    pagecache.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _wire_search_health(app)
@@ -86,6 +87,7 @@ def _import_models() -> None:
     import catalog.reviews.models  # noqa: F401
     import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)
     import catalog.search.models  # noqa: F401
+    import catalog.storefront.freshness  # noqa: F401  (notes what each change means for the page cache)
     import orders.b2b.invoices  # noqa: F401  (voids or pays an order's invoice: order signal receivers)
     import orders.b2b.models  # noqa: F401
     import orders.b2b.terms  # noqa: F401  (registers the payment_terms provider)
@@ -107,6 +109,7 @@ def _import_models() -> None:
     import shop.accounts.models  # noqa: F401
     import shop.audit.models  # noqa: F401
     import shop.outbox.models  # noqa: F401
+    import shop.pagecache.models  # noqa: F401
     import shop.partners.models  # noqa: F401
     import shop.partners.privacy  # noqa: F401  (a partner's memberships in the account export and deletion)
     import shop.places.models  # noqa: F401

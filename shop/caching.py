@@ -17,13 +17,21 @@ Everything else, the public catalogue seen by an anonymous visitor without a
 session, keeps whatever the view said (nothing, or ``public, max-age=...``).
 Static files and public media never depend on who asks and are left alone.
 
-A public page cache (issue 16) must store only what :func:`is_private` calls public.
+A view that builds a public page says so with :func:`public_page` and names the scopes
+its content depends on (:mod:`catalog.storefront.freshness`). When the response is not
+private it gets ``Cache-Control: public, max-age=..., stale-while-revalidate=...``,
+``Vary: Cookie`` (the language cookie) and an ETag, answers ``If-None-Match`` with a 304,
+and is offered to the page cache (:mod:`shop.pagecache`), which stores only what this rule
+calls public. A private response never carries an ETag or Last-Modified: nothing personal
+is ever answered with a 304.
 """
 from __future__ import annotations
 
 import re
 
-from flask import Flask, Request, Response, g, request, session
+from flask import Flask, Request, Response, current_app, g, request, session
+
+from shop import pagecache
 
 PRIVATE_AREAS = (
     # personal or sentra-internal pages, and their /api/v1 twins
@@ -40,11 +48,18 @@ PRIVATE = "private, no-store"
 _PRIVATE_PATH = re.compile(r"^(?:/api/v1)?/(?:" + "|".join(map(re.escape, PRIVATE_AREAS)) + r")(?:/|$)")
 _SHARED_FILE_PATH = re.compile(r"^/(?:" + "|".join(SHARED_FILES) + r")/")
 _MARK = "_private_response"
+_PUBLIC_SCOPES = "pasar.public_page_scopes"
 
 
 def mark_private() -> None:
     """Say that the response being built shows something personal (call it where that is read)."""
     g.setdefault(_MARK, True)
+
+
+def public_page(*scopes: str) -> None:
+    """Say that the page being built is the same for every anonymous visitor in one language,
+    and changes only when one of ``scopes`` moves (call it once the scopes are known)."""
+    request.environ[_PUBLIC_SCOPES] = scopes
 
 
 def is_private(req: Request, response: Response) -> bool:
@@ -66,7 +81,22 @@ def init_app(app: Flask) -> None:
     def set_cache_control(response: Response) -> Response:
         if is_private(request, response):
             response.headers["Cache-Control"] = PRIVATE
-            response.headers.pop("Expires", None)
+            for name in ("Expires", "ETag", "Last-Modified"):
+                response.headers.pop(name, None)
+            return response
+        scopes = request.environ.get(_PUBLIC_SCOPES)
+        if scopes is not None and response.status_code == 200 and request.method in ("GET", "HEAD"):
+            _public(response, scopes)
         return response
 
     app.after_request(set_cache_control)
+
+
+def _public(response: Response, scopes: tuple[str, ...]) -> None:
+    config = current_app.config
+    response.headers["Cache-Control"] = (f"public, max-age={config['PAGE_CACHE_MAX_AGE']}, "
+                                         f"stale-while-revalidate={config['PAGE_CACHE_STALE_WHILE_REVALIDATE']}")
+    response.vary.add("Cookie")
+    response.add_etag()
+    pagecache.offer(request.environ, scopes, response.get_etag()[0])
+    response.make_conditional(request)

@@ -93,6 +93,16 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
         "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Pasar Sentra <no-reply@pasarsentra.test>"),
+        # The public page cache (README, "Page cache"): on unless PAGE_CACHE=0/off/false; Redis when
+        # CACHE_REDIS_URL is set (shared by every app server), else files under instance/.
+        "PAGE_CACHE": _env_bool("PAGE_CACHE", True),
+        "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL"),
+        "PAGE_CACHE_DIR": env.get("PAGE_CACHE_DIR") or str(instance_path / "page-cache"),
+        "PAGE_CACHE_KEY_PREFIX": env.get("PAGE_CACHE_KEY_PREFIX", "pasar:page:"),
+        "PAGE_CACHE_TIMEOUT": int(env.get("PAGE_CACHE_TIMEOUT", "600")),  # seconds a stored page is kept at most
+        # What browsers and a CDN are told about public pages (seconds).
+        "PAGE_CACHE_MAX_AGE": int(env.get("PAGE_CACHE_MAX_AGE", "60")),
+        "PAGE_CACHE_STALE_WHILE_REVALIDATE": int(env.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "300")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -55,16 +55,32 @@ def _security_headers(app: Flask) -> list[tuple[str, str]]:
     return headers
 
 
+def current_headers(app: Flask) -> list[tuple[str, str]]:
+    """The headers every response carries, as the configuration says now.
+
+    The page cache adds these to a stored page when it serves it (it never stores them).
+    """
+    defaults = app.extensions.get("security_headers")
+    if defaults is None:
+        defaults = app.extensions["security_headers"] = _security_headers(app)
+    stripe_js = _stripe_js_url(app)  # read per response: tests switch Stripe on and off
+    if not stripe_js:
+        return defaults
+    return [(name, csp_with_stripe(value, stripe_js) if name == "Content-Security-Policy" else value)
+            for name, value in defaults]
+
+
+HEADER_NAMES = frozenset(("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                          "Permissions-Policy", "Strict-Transport-Security"))
+
+
 def init_app(app: Flask) -> None:
-    defaults = _security_headers(app)
+    app.extensions["security_headers"] = _security_headers(app)
 
     def set_headers(response: Response) -> Response:
         headers = response.headers
-        stripe_js = _stripe_js_url(app)  # read per response: tests switch Stripe on and off
-        for name, value in defaults:
+        for name, value in current_headers(app):
             if name not in headers:  # a view may set its own (e.g. a stricter CSP)
-                if name == "Content-Security-Policy" and stripe_js:
-                    value = csp_with_stripe(value, stripe_js)
                 headers.add(name, value)
         return response
 

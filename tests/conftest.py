@@ -97,6 +97,7 @@ def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
             "RATELIMIT_STORAGE_URI": "memory://",
             "MAIL_SERVER": None,
             "SERVER_NAME": None,
+            "PAGE_CACHE_DIR": str(tmp_path_factory.mktemp("page-cache")),
         }
     )
 

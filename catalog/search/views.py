@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from catalog.search import search
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
+from catalog.storefront.freshness import SEARCH
 from catalog.storefront.queries import reference
+from shop.caching import public_page
 from shop.i18n import current_language
 from shop.paging import Page
 from shop.storage import get_storage
@@ -48,6 +50,10 @@ class Link:
 @bp.get("/search")
 def results():
     parsed = parse_search_args(request.args)
+    if current_app.config["SEARCH_BACKEND"] == "sql":
+        # The sql index changes in the transaction of each change (SEARCH moves with it); Meilisearch
+        # is brought up to date by the worker, after the commit, so its answers are not kept.
+        public_page(SEARCH)
     result = search(parsed.query)
     popular = [] if result.hits else search(SearchQuery(in_stock=True, sort=Sort.NEWEST, per_page=POPULAR)).hits
     texts = Texts()

@@ -8,6 +8,8 @@ from catalog.pricing import strategy_for
 from catalog.reviews.queries import product_reviews
 from catalog.storefront import queries
 from catalog.storefront.display import Texts, media_prefix, photo_urls
+from catalog.storefront.freshness import SENTRAS, category_scope, sentra_scope
+from shop.caching import public_page
 from shop.i18n import current_language
 from shop.i18n import gettext as _
 from shop.storage import get_storage
@@ -24,6 +26,7 @@ def _page_number(name: str = "page") -> int:
 
 @bp.get("/")
 def home():
+    public_page(SENTRAS)
     return render_template(
         "catalog/storefront/home.html",
         featured=queries.featured_sentras(),
@@ -41,6 +44,7 @@ def directory():
         chosen = None
     text = (request.args.get("q") or "").strip()[:80] or None
     sentras = queries.public_sentras(subsector=chosen, text=text)
+    public_page(SENTRAS)
     return render_template(
         "catalog/storefront/directory.html",
         groups=queries.group_by_kecamatan(sentras),
@@ -59,6 +63,7 @@ def sentra_detail(slug: str):
     if found is None:
         abort(404)
     sentra, members = found
+    public_page(sentra_scope(sentra.id))
     products = queries.sentra_products(sentra.id, _page_number())
     texts = Texts()
     return render_template(
@@ -85,6 +90,7 @@ def category(code: str):
     kecamatan = ref.kecamatan.get(request.args.get("kecamatan", ""))
     codes = ref.kelurahan_codes_of(kecamatan.code) if kecamatan else None
     products = queries.category_products(code, codes, _page_number())
+    public_page(category_scope(code))
     return render_template(
         "catalog/storefront/category.html",
         subsector=subsector,
@@ -109,6 +115,7 @@ def product_detail(product_id: int, slug: str):
     if slug != product.slug:
         return redirect(url_for("storefront.product_detail", product_id=product.id, slug=product.slug,
                                 **request.args), code=301)
+    public_page(sentra_scope(product.sentra.id))
     texts = Texts()
     chosen = _chosen_variant(product.variants)
     prices = {v.id: strategy.price(v).unit_price_idr for v in product.variants}

@@ -33,6 +33,7 @@ from orders.core.payments import Refund
 from orders.core.signals import order_dispute_lost, order_paid, order_refunded, order_status_changed
 from orders.ledger.models import EntryKind, LedgerEntry
 from shop.extensions import db
+from shop.pagecache.versions import EXPLAINED
 from shop.sentras.models import Sentra
 
 PLATFORM_METHODS = frozenset({"stripe_card", "bank_transfer", "payment_terms"})
@@ -177,7 +178,7 @@ def lock_sentra(sentra_id: int) -> Sentra:
     second payout waits here and then reads the balance the first one left.
     """
     db.session.execute(update(Sentra).where(Sentra.id == sentra_id).values(id=Sentra.id)
-                       .execution_options(synchronize_session=False))
+                       .execution_options(synchronize_session=False, **{EXPLAINED: True}))  # shows nothing new
     return db.session.scalar(select(Sentra).where(Sentra.id == sentra_id).with_for_update(of=Sentra)
                              .execution_options(populate_existing=True))
 
