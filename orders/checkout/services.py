@@ -205,7 +205,8 @@ def _line_spec(line: QuotedLine) -> LineSpec:
     )
 
 
-def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> Checkout:
+def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> tuple[int, list[int]]:
+    """Step 1. Commits; returns the checkout's id and the variants its reservation emptied."""
     try:
         provider = get_provider(request.payment_method)
     except KeyError:
@@ -242,18 +243,37 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
             CartLine.variant_id.in_(bought),
         )
     )
-    # Last, so the variant rows stay locked for as short a time as possible.
+    # Last, so the variant rows stay locked for as short a time as possible: a retail purchase
+    # commits with its reservation; a partner's numbers its invoices after the stock (as an
+    # accepted quote does: one lock order for stock and invoice counters), then commits.
+    checkout_id = checkout.id
+    titles = {line.variant.id: line.variant.product.title for line in lines}  # read before a rollback
     try:
-        placement.reserve_stock(orders, actor_id=buyer.id)
+        emptied = placement.reserve_stock(orders, actor_id=buyer.id, commit=purchase is None)
     except stock.InsufficientStockError as short:
-        line = next(q for q in lines if q.variant.id == short.variant_id)
         raise InsufficientStockCheckoutError(
-            [Shortage(short.variant_id, line.variant.product.title, short.requested, short.available)]
+            [Shortage(short.variant_id, titles[short.variant_id], short.requested, short.available)]
         ) from None
     if purchase is not None:
         complete_partner_checkout(purchase, checkout, orders, now)
+        db.session.commit()
+    return checkout_id, emptied
 
-    return checkout
+
+def _announce_emptied(variant_ids: list[int]) -> None:
+    """After the commit: the variants a checkout emptied leave "in stock" search. Commits.
+
+    A failure here leaves the checkout standing; the search index says "in stock" until
+    the product next changes (or ``search reindex``), which is logged.
+    """
+    if not variant_ids:
+        return
+    try:
+        stock.announce_emptied(variant_ids)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not take emptied variants %s out of in-stock search", variant_ids)
 
 
 # --- steps 2 and 3 --------------------------------------------------------------------------------
@@ -378,8 +398,7 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is not None:
             return CheckoutResult(_wait_for_start(existing, config), created=False)
         try:
-            checkout = _step_one(buyer, request, config)
-            db.session.commit()
+            checkout_id, emptied = _step_one(buyer, request, config)
             break
         except IntegrityError:
             # The key was claimed by a parallel request (found on the next turn), or a random
@@ -402,6 +421,9 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is None:
             raise CheckoutError("the checkout could not be saved; please try again")
         return CheckoutResult(_wait_for_start(existing, config), created=False)
+    _announce_emptied(emptied)
+    checkout = db.session.get(Checkout, checkout_id)
     if get_provider(checkout.payment_method).needs_start:
         start_payment(checkout, config)
-    return CheckoutResult(db.session.get(Checkout, checkout.id), created=True)
+        checkout = db.session.get(Checkout, checkout_id)
+    return CheckoutResult(checkout, created=True)

@@ -174,17 +174,20 @@ def record_payment(checkout: Checkout, config: Mapping[str, Any]) -> Payment:
     raise AssertionError("unreachable")
 
 
-def reserve_stock(orders: Iterable[Order], actor_id: int | None) -> None:
+def reserve_stock(orders: Iterable[Order], actor_id: int | None, *, commit: bool = False) -> list[int]:
     """Reserve the stocked lines of ``orders`` (made-to-order lines wait for their lead time). Flushes.
 
     :func:`catalog.stock.reserve_lines` takes the variants in ascending id order, the lock
     order of every purchase, so two never deadlock; call it last, to hold the rows briefly.
+    With ``commit`` it also commits the caller's transaction, in the same round trip on
+    PostgreSQL (the rows are locked only while the database runs it), and returns the
+    variants it emptied for :func:`catalog.stock.announce_emptied` in the next transaction.
 
     :raise catalog.stock.InsufficientStockError: a line is short; the caller rolls back.
     """
     wanted = [(line.variant_id, line.quantity, order.id) for order in orders for line in order.lines
               if line.variant_id is not None and not line.made_to_order]
-    stock.reserve_lines(wanted, actor_id=actor_id)
+    return stock.reserve_lines(wanted, actor_id=actor_id, commit=commit)
 
 
 def load_checkout(buyer: User, checkout_id: int) -> Checkout:
