@@ -232,7 +232,7 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
                                        payment_method=provider.name, total_idr=total, address=address,
                                        now=now, config=config)
     in_city = checkout.kelurahan_code is not None
-    orders = [placement.place_order(checkout, _order_spec(part, buyer, in_city)) for part in result.parts]
+    orders = placement.place_orders(checkout, [_order_spec(part, buyer, in_city) for part in result.parts])
     # The creator runs step 2 itself; the payment's start mark keeps a parallel repeat from starting a second.
     placement.record_payment(checkout, config)
 
