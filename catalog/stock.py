@@ -5,7 +5,9 @@ AND stock >= :n``), so two buyers can never take the same last unit, on SQLite a
 PostgreSQL alike, without a global lock. Several variants are taken in ascending
 id order so two checkouts cannot deadlock on PostgreSQL.
 
-The functions flush through the session's connection and never commit.
+The functions flush through the session's connection and never commit, except
+:func:`reserve_lines` when asked to (a retail checkout), which ends the caller's
+transaction so the reserved rows are locked only while the database commits them.
 """
 from __future__ import annotations
 
@@ -192,9 +194,10 @@ def _reserve_and_commit_in_one_round_trip(items: list[tuple[int, int, int | None
     """:func:`reserve_lines` with ``commit`` on PostgreSQL: one statement per line (the update and
     its movement), then COMMIT, sent together through psycopg's pipeline.
 
-    A line that asks for more than its variant has breaks the variant's ``stock >= 0`` check:
-    the database refuses that statement and skips the rest, COMMIT included, so the
-    reservation is all or nothing as the conditional updates are.
+    A line that asks for more than its variant has breaks the variant's ``stock >= 0`` check
+    (a variant that is gone, its movement's NOT NULL): the database refuses that statement and
+    skips the rest, COMMIT included, so the reservation is all or nothing as the conditional
+    updates are.
     """
     import psycopg  # the PostgreSQL driver: only imported where it is the one in use
 
@@ -212,12 +215,14 @@ def _reserve_and_commit_in_one_round_trip(items: list[tuple[int, int, int | None
                                            "order_id": order_id, "created_at": now})
                 cursors.append(cursor)
             driver.commit()
-    except psycopg.errors.CheckViolation as error:
+    except (psycopg.errors.CheckViolation, psycopg.errors.NotNullViolation) as error:
         db.session.rollback()
-        if error.diag.constraint_name != _STOCK_CHECK:
-            raise
         # The first statement without a result is the one the database refused.
-        variant_id, quantity, _order_id = items[next(i for i, c in enumerate(cursors) if c.pgresult is None)]
+        refused = next((item for item, cursor in zip(items, cursors, strict=False) if cursor.pgresult is None),
+                       None)
+        if refused is None or error.diag.constraint_name not in (_STOCK_CHECK, None):
+            raise
+        variant_id, quantity, _order_id = refused
         available = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id))
         if available is None:
             raise StockError(f"no variant {variant_id}") from None
@@ -226,14 +231,8 @@ def _reserve_and_commit_in_one_round_trip(items: list[tuple[int, int, int | None
         db.session.rollback()
         raise
     db.session.commit()  # the session's own bookkeeping: the database has already committed
-    emptied = []
-    for (variant_id, _quantity, _order_id), cursor in zip(items, cursors, strict=True):
-        row = cursor.fetchone()
-        if row is None:
-            raise StockError(f"no variant {variant_id}")
-        if row[0] == 0:
-            emptied.append(variant_id)
-    return sorted(set(emptied))
+    return sorted({variant_id for (variant_id, _q, _o), cursor in zip(items, cursors, strict=True)
+                   if cursor.fetchone()[0] == 0})
 
 
 _STOCK_CHECK = "ck_variant_stock_not_negative"
@@ -241,8 +240,12 @@ _STOCK_CHECK = "ck_variant_stock_not_negative"
 
 @functools.cache
 def _take_and_record_sql(dialect: Dialect) -> str:
-    """``WITH taken AS (UPDATE variant ... RETURNING ...) INSERT INTO stock_movement ... RETURNING
-    stock_after``, compiled once for the pipeline (psycopg's ``%(name)s`` parameters)."""
+    """``WITH taken AS (UPDATE variant ... RETURNING ...) INSERT INTO stock_movement VALUES (...)
+    RETURNING stock_after``, compiled once for the pipeline (psycopg's ``%(name)s`` parameters).
+
+    The movement reads the updated row through scalar subqueries: a variant that no longer
+    exists leaves them NULL, which the movement's NOT NULL columns refuse (no silent skip).
+    """
     taken = (
         update(Variant)
         .where(Variant.id == bindparam("variant_id", type_=Integer))
@@ -251,12 +254,16 @@ def _take_and_record_sql(dialect: Dialect) -> str:
         .cte("taken")
     )
     movement = StockMovement.__table__
-    statement = insert(movement).from_select(
-        ["variant_id", "sentra_id", "delta", "stock_after", "reason", "actor_id", "order_id", "created_at"],
-        select(taken.c.id, taken.c.sentra_id, bindparam("delta", type_=Integer), taken.c.stock,
-               bindparam("reason", type_=movement.c.reason.type), bindparam("actor_id", type_=Integer),
-               bindparam("order_id", type_=Integer), bindparam("created_at", type_=movement.c.created_at.type)),
-    ).returning(movement.c.stock_after)
+    statement = insert(movement).values(
+        variant_id=select(taken.c.id).scalar_subquery(),
+        sentra_id=select(taken.c.sentra_id).scalar_subquery(),
+        delta=bindparam("delta", type_=Integer),
+        stock_after=select(taken.c.stock).scalar_subquery(),
+        reason=bindparam("reason", type_=movement.c.reason.type),
+        actor_id=bindparam("actor_id", type_=Integer),
+        order_id=bindparam("order_id", type_=Integer),
+        created_at=bindparam("created_at", type_=movement.c.created_at.type),
+    ).add_cte(taken).returning(movement.c.stock_after)
     return str(statement.compile(dialect=dialect))
 
 

@@ -5,9 +5,16 @@ This is the one service that manages its own transactions, in saleor's three ste
 1. In one transaction: validate the cart, prices, deliveries and the payment
    method; insert the checkout first (its unique ``(buyer_id, idempotency_key)``
    makes a parallel repeat wait here, then find the first checkout); create the
-   orders; let the provider prepare the payment (no network); last, reserve stock
-   for every line in ascending variant id order across all orders (two checkouts
-   never deadlock, and the variant rows stay locked only until the commit). Commit.
+   orders; let the provider prepare the payment (no network: a bank transfer draws
+   its unique amount); empty the bought cart lines. Nothing so far locks a row that
+   other buyers need. Last, reserve stock for every line in ascending variant id
+   order across all orders (two checkouts never deadlock) and commit with it: on
+   PostgreSQL the updates, their movements and the COMMIT go in one round trip, so a
+   hot variant is locked only while the database runs them, never while this process
+   waits for a CPU (ten buyers of the same variants do not queue behind each other's
+   whole transaction). All or nothing: a short line rolls everything back. After the
+   commit, products that ran out leave "in stock" search. A partner's checkout also
+   numbers its invoices after the stock, then commits.
 2. Outside any transaction, ask the provider to create the payment (Stripe's
    PaymentIntent). A failure there cancels the orders and returns the stock.
 3. Record the provider's reference in a short transaction.

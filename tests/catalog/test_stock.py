@@ -476,3 +476,14 @@ def test_reserve_lines_with_commit_returns_the_emptied_variants_and_announces_on
     assert emptied == [a]
     assert announced == [{product_id}]
     assert db.session.scalar(select(SearchDocument.in_stock).where(SearchDocument.product_id == product_id)) is False
+
+
+def test_reserve_lines_with_commit_takes_nothing_when_a_variant_is_gone(app):
+    [a] = _variants(5)
+    gone = a + 1000
+    with pytest.raises(stock.StockError, match=f"no variant {gone}"):
+        stock.reserve_lines([(a, 1, 1), (gone, 1, 1)], commit=True)
+    db.session.rollback()
+    assert db.session.get(Variant, a).stock == 5
+    assert db.session.scalar(select(func.count()).select_from(StockMovement)
+                             .where(StockMovement.reason == "order")) == 0
