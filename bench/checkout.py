@@ -1,4 +1,4 @@
-"""Checkout on PostgreSQL: checkouts per second and p95 latency with 1, 10 and 50 buyers at once.
+"""Checkout on PostgreSQL: checkouts per second and p50/p95/max latency with 1, 10 and 50 buyers at once.
 
 Each buyer is a process (as gunicorn's workers are) with its own connection that
 fills its cart (two sentras, two or three variants, the same for every buyer: the
@@ -13,8 +13,8 @@ per second, p50/p95/max latency of ``place_checkout``, checkouts placed and refu
 scarce stock), scarce units sold, the CPU each checkout cost (the buyer's process, filling its
 cart included, and its PostgreSQL backend, read from /proc), the machine's load average (on
 a shared 2-core machine the latencies move with the load), and, sampled every 20 ms, how many
-buyers were inside a transaction and how many of those were queued on a lock. The budget (DESIGN.md): p95 <= 150 ms at 10 buyers and
-<= 1 s at 50, no oversell.
+buyers were inside a transaction and how many of those were queued on a lock. The budget
+(DESIGN.md): p95 <= 150 ms at 10 buyers and <= 1 s at 50, no oversell.
 
 Database: ``BENCH_DATABASE_URL`` (default postgresql://postgres@127.0.0.1:5432/bench_checkout,
 created when missing and emptied first). ``BENCH_CHECKOUT_LEVELS`` (e.g. ``10,50``) and
@@ -30,7 +30,7 @@ import time
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_checkout"
 SECONDS_PER_LEVEL = 8.0
 LEVELS = (1, 10, 50)
-SCARCE_STOCK = 40  # per level: runs out at every level, so buyers race for the last units
+SCARCE_STOCK = 40  # per level: a level of 160 checkouts or more races for the last units
 ADDRESS_FIELDS = {"recipient": "Sari Pembeli", "phone": "081234567890", "street": "Jl. Melati No. 5",
                   "kelurahan_code": "32.75.08.1001"}
 
