@@ -5,19 +5,24 @@ AND stock >= :n``), so two buyers can never take the same last unit, on SQLite a
 PostgreSQL alike, without a global lock. Several variants are taken in ascending
 id order so two checkouts cannot deadlock on PostgreSQL.
 
-The functions flush through the session's connection and never commit.
+The functions flush through the session's connection and never commit, except
+:func:`reserve_lines` when asked to (a retail checkout), which ends the caller's
+transaction so the reserved rows are locked only while the database commits them.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from blinker import Namespace
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Integer, bindparam, insert, select, update
+from sqlalchemy.engine import Dialect
 
 from catalog.products.models import StockMovement, StockReason, Variant
+from shop.db import utcnow
 from shop.extensions import db
-from shop.pagecache.versions import EXPLAINED
+from shop.pagecache.versions import EXPLAINED, bump_for_driver_commit, note_ids
 
 # The stock UPDATEs below change what the public pages show; the stock movements written with
 # them name their variants, and the page cache reads those (catalog.storefront.freshness).
@@ -125,23 +130,32 @@ def reserve_many(lines: Iterable[Line], *, order_id: int | None = None,
     return [reserve(vid, qty, order_id=order_id, actor_id=actor_id) for vid, qty in sorted(merged.items())]
 
 
-def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int | None = None) -> None:
+def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int | None = None,
+                  commit: bool = False) -> list[int]:
     """Reserve ``(variant_id, quantity, order_id)`` lines for several orders at once (a checkout).
 
     One conditional UPDATE per line, in ascending variant id order (the lock order of every
-    checkout), then all their movements in one INSERT. Products with a variant that runs out
-    are announced through :data:`products_emptied` ("in stock" changed). Flushes.
+    checkout), each with its movement. Returns the ids of the variants it emptied. Flushes.
 
-    :raise InsufficientStockError: a line asks for more than its variant has; the caller
-        rolls back what was already taken.
+    Without ``commit``, products with a variant that runs out are announced through
+    :data:`products_emptied` ("in stock" changed) at once.
+
+    With ``commit=True`` the reservation ends the caller's transaction: it commits, so the
+    variant rows stay locked only while the database runs the updates and the commit. On
+    PostgreSQL the updates, their movements and the COMMIT go in one round trip (a pipeline):
+    the rows are never locked while this process waits for a CPU. Nothing is announced; the
+    caller passes the returned ids to :func:`announce_emptied` in its next transaction.
+
+    :raise InsufficientStockError: a line asks for more than its variant has; nothing is
+        reserved (with ``commit``, the transaction is rolled back; else the caller rolls back).
     :raise InvalidQuantityError: a quantity is not a positive integer.
     """
     items = sorted(((vid, _positive(qty), oid) for vid, qty, oid in lines), key=lambda item: item[0])
-    if not items:
-        return
     db.session.flush()
+    if commit and items and db.session.connection().dialect.name == "postgresql":
+        return _reserve_and_commit_in_one_round_trip(items, actor_id)
     movements: list[dict] = []
-    emptied: set[int] = set()
+    emptied: dict[int, int] = {}
     for variant_id, quantity, order_id in items:
         result = db.session.execute(
             update(Variant)
@@ -158,13 +172,110 @@ def reserve_lines(lines: Iterable[tuple[int, int, int | None]], *, actor_id: int
         stock_after, sentra_id, product_id = result
         movements.append({"variant_id": variant_id, "sentra_id": sentra_id, "delta": -quantity,
                           "stock_after": stock_after, "reason": StockReason.ORDER.value, "actor_id": actor_id,
-                          "order_id": order_id, "note": None})
+                          "order_id": order_id, "note": None, "created_at": utcnow()})
         if stock_after == 0:
-            emptied.add(product_id)
+            emptied[variant_id] = product_id
         _refresh(variant_id)
-    db.session.execute(insert(StockMovement), movements)
-    if emptied:
-        products_emptied.send(None, product_ids=emptied)
+    if movements:
+        db.session.execute(insert(StockMovement.__table__), movements)
+    if commit:
+        db.session.commit()
+    elif emptied:
+        products_emptied.send(None, product_ids=set(emptied.values()))
+    return sorted(emptied)
+
+
+def announce_emptied(variant_ids: Iterable[int]) -> None:
+    """Announce through :data:`products_emptied` the products of these variants, which a
+    reservation emptied (see :func:`reserve_lines` with ``commit``). Flushes; never commits."""
+    ids = sorted(set(variant_ids))
+    if ids:
+        products_emptied.send(None, product_ids=set(db.session.scalars(
+            select(Variant.product_id).where(Variant.id.in_(ids)))))
+
+
+def _reserve_and_commit_in_one_round_trip(items: list[tuple[int, int, int | None]],
+                                          actor_id: int | None) -> list[int]:
+    """:func:`reserve_lines` with ``commit`` on PostgreSQL: one statement per line (the update and
+    its movement), then COMMIT, sent together through psycopg's pipeline.
+
+    A line that asks for more than its variant has breaks the variant's ``stock >= 0`` check
+    (a variant that is gone, its movement's NOT NULL): the database refuses that statement and
+    skips the rest, COMMIT included, so the reservation is all or nothing as the conditional
+    updates are.
+    """
+    import psycopg  # the PostgreSQL driver: only imported where it is the one in use
+
+    # The movements below bypass the session, so the page cache is told here; its version bump
+    # rides in the pipeline, after the stock (the last rows locked) and before the COMMIT.
+    note_ids(db.session, "variant", [variant_id for variant_id, _q, _o in items])
+    bump = bump_for_driver_commit(db.session)
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    statement = _take_and_record_sql(connection.dialect)
+    now = utcnow()
+    cursors = []
+    try:
+        with driver.pipeline():
+            for variant_id, quantity, order_id in items:
+                cursor = driver.cursor()
+                cursor.execute(statement, {"variant_id": variant_id, "quantity": quantity, "delta": -quantity,
+                                           "reason": StockReason.ORDER.value, "actor_id": actor_id,
+                                           "order_id": order_id, "created_at": now})
+                cursors.append(cursor)
+            if bump is not None:
+                driver.cursor().execute(*bump)
+            driver.commit()
+    except (psycopg.errors.CheckViolation, psycopg.errors.NotNullViolation) as error:
+        db.session.rollback()
+        # The first statement without a result is the one the database refused.
+        refused = next((item for item, cursor in zip(items, cursors, strict=False) if cursor.pgresult is None),
+                       None)
+        if refused is None or error.diag.constraint_name not in (_STOCK_CHECK, None):
+            raise
+        variant_id, quantity, _order_id = refused
+        available = db.session.scalar(select(Variant.stock).where(Variant.id == variant_id))
+        if available is None:
+            raise StockError(f"no variant {variant_id}") from None
+        raise InsufficientStockError(variant_id, quantity, available) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()  # the session's own bookkeeping: the database has already committed
+    return sorted({variant_id for (variant_id, _q, _o), cursor in zip(items, cursors, strict=True)
+                   if cursor.fetchone()[0] == 0})
+
+
+_STOCK_CHECK = "ck_variant_stock_not_negative"
+
+
+@functools.cache
+def _take_and_record_sql(dialect: Dialect) -> str:
+    """``WITH taken AS (UPDATE variant ... RETURNING ...) INSERT INTO stock_movement VALUES (...)
+    RETURNING stock_after``, compiled once for the pipeline (psycopg's ``%(name)s`` parameters).
+
+    The movement reads the updated row through scalar subqueries: a variant that no longer
+    exists leaves them NULL, which the movement's NOT NULL columns refuse (no silent skip).
+    """
+    taken = (
+        update(Variant)
+        .where(Variant.id == bindparam("variant_id", type_=Integer))
+        .values(stock=Variant.stock - bindparam("quantity", type_=Integer))
+        .returning(Variant.id, Variant.sentra_id, Variant.stock)
+        .cte("taken")
+    )
+    movement = StockMovement.__table__
+    statement = insert(movement).values(
+        variant_id=select(taken.c.id).scalar_subquery(),
+        sentra_id=select(taken.c.sentra_id).scalar_subquery(),
+        delta=bindparam("delta", type_=Integer),
+        stock_after=select(taken.c.stock).scalar_subquery(),
+        reason=bindparam("reason", type_=movement.c.reason.type),
+        actor_id=bindparam("actor_id", type_=Integer),
+        order_id=bindparam("order_id", type_=Integer),
+        created_at=bindparam("created_at", type_=movement.c.created_at.type),
+    ).add_cte(taken).returning(movement.c.stock_after)
+    return str(statement.compile(dialect=dialect))
 
 
 def release(variant_id: int, quantity: int, *, reason: StockReason = StockReason.CANCEL,

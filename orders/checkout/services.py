@@ -5,9 +5,16 @@ This is the one service that manages its own transactions, in saleor's three ste
 1. In one transaction: validate the cart, prices, deliveries and the payment
    method; insert the checkout first (its unique ``(buyer_id, idempotency_key)``
    makes a parallel repeat wait here, then find the first checkout); create the
-   orders; let the provider prepare the payment (no network); last, reserve stock
-   for every line in ascending variant id order across all orders (two checkouts
-   never deadlock, and the variant rows stay locked only until the commit). Commit.
+   orders; let the provider prepare the payment (no network: a bank transfer draws
+   its unique amount); empty the bought cart lines. Nothing so far locks a row that
+   other buyers need. Last, reserve stock for every line in ascending variant id
+   order across all orders (two checkouts never deadlock) and commit with it: on
+   PostgreSQL the updates, their movements and the COMMIT go in one round trip, so a
+   hot variant is locked only while the database runs them, never while this process
+   waits for a CPU (ten buyers of the same variants do not queue behind each other's
+   whole transaction). All or nothing: a short line rolls everything back. After the
+   commit, products that ran out leave "in stock" search. A partner's checkout also
+   numbers its invoices after the stock, then commits.
 2. Outside any transaction, ask the provider to create the payment (Stripe's
    PaymentIntent). A failure there cancels the orders and returns the stock.
 3. Record the provider's reference in a short transaction.
@@ -205,7 +212,8 @@ def _line_spec(line: QuotedLine) -> LineSpec:
     )
 
 
-def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> Checkout:
+def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> tuple[int, list[int]]:
+    """Step 1. Commits; returns the checkout's id and the variants its reservation emptied."""
     try:
         provider = get_provider(request.payment_method)
     except KeyError:
@@ -231,7 +239,7 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
                                        payment_method=provider.name, total_idr=total, address=address,
                                        now=now, config=config)
     in_city = checkout.kelurahan_code is not None
-    orders = [placement.place_order(checkout, _order_spec(part, buyer, in_city)) for part in result.parts]
+    orders = placement.place_orders(checkout, [_order_spec(part, buyer, in_city) for part in result.parts])
     # The creator runs step 2 itself; the payment's start mark keeps a parallel repeat from starting a second.
     placement.record_payment(checkout, config)
 
@@ -242,18 +250,37 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
             CartLine.variant_id.in_(bought),
         )
     )
-    # Last, so the variant rows stay locked for as short a time as possible.
+    # Last, so the variant rows stay locked for as short a time as possible: a retail purchase
+    # commits with its reservation; a partner's numbers its invoices after the stock (as an
+    # accepted quote does: one lock order for stock and invoice counters), then commits.
+    checkout_id = checkout.id
+    titles = {line.variant.id: line.variant.product.title for line in lines}  # read before a rollback
     try:
-        placement.reserve_stock(orders, actor_id=buyer.id)
+        emptied = placement.reserve_stock(orders, actor_id=buyer.id, commit=purchase is None)
     except stock.InsufficientStockError as short:
-        line = next(q for q in lines if q.variant.id == short.variant_id)
         raise InsufficientStockCheckoutError(
-            [Shortage(short.variant_id, line.variant.product.title, short.requested, short.available)]
+            [Shortage(short.variant_id, titles[short.variant_id], short.requested, short.available)]
         ) from None
     if purchase is not None:
         on_behalf.complete(purchase, checkout, orders, now)
+        db.session.commit()
+    return checkout_id, emptied
 
-    return checkout
+
+def _announce_emptied(variant_ids: list[int]) -> None:
+    """After the commit: the variants a checkout emptied leave "in stock" search. Commits.
+
+    A failure here leaves the checkout standing; the search index says "in stock" until
+    the product next changes (or ``search reindex``), which is logged.
+    """
+    if not variant_ids:
+        return
+    try:
+        stock.announce_emptied(variant_ids)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not take emptied variants %s out of in-stock search", variant_ids)
 
 
 # --- steps 2 and 3 --------------------------------------------------------------------------------
@@ -378,8 +405,7 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is not None:
             return CheckoutResult(_wait_for_start(existing, config), created=False)
         try:
-            checkout = _step_one(buyer, request, config)
-            db.session.commit()
+            checkout_id, emptied = _step_one(buyer, request, config)
             break
         except IntegrityError:
             # The key was claimed by a parallel request (found on the next turn), or a random
@@ -402,6 +428,9 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is None:
             raise CheckoutError("the checkout could not be saved; please try again")
         return CheckoutResult(_wait_for_start(existing, config), created=False)
+    _announce_emptied(emptied)
+    checkout = db.session.get(Checkout, checkout_id)
     if get_provider(checkout.payment_method).needs_start:
         start_payment(checkout, config)
-    return CheckoutResult(db.session.get(Checkout, checkout.id), created=True)
+        checkout = db.session.get(Checkout, checkout_id)
+    return CheckoutResult(checkout, created=True)

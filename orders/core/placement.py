@@ -7,8 +7,9 @@ per sentra and one payment record. The caller describes each order as an :class:
 built the same way:
 
 - :func:`open_checkout`: the payment group, with the payment method's expiry;
-- :func:`place_order`: the order, its lines, totals, codes, promised date, opening event, and
-  the ``order_placed`` signal (shipping gives the order its shipment there);
+- :func:`place_orders` (:func:`place_order` for one): the orders, their lines, totals, codes,
+  promised dates, opening events, and the ``order_placed`` signal (shipping gives each order
+  its shipment there), in one flush;
 - :func:`record_payment`: the payment record; a bank transfer draws its unique amount here,
   and a collision with a parallel transfer is drawn again inside a savepoint (the one
   collision policy: the rest of the purchase stays, whichever caller placed it);
@@ -106,36 +107,46 @@ def open_checkout(*, buyer_id: int, idempotency_key: str, payment_method: str, t
 
 
 def place_order(checkout: Checkout, spec: OrderSpec) -> Order:
-    """Build one order of ``checkout`` as ``spec`` describes it. Flushes; sends ``order_placed``.
+    """Build one order of ``checkout`` as ``spec`` describes it: :func:`place_orders` of one."""
+    return place_orders(checkout, [spec])[0]
 
-    It starts where the payment method says (waiting for the money, or placed), unpaid, with
+
+def place_orders(checkout: Checkout, specs: Iterable[OrderSpec]) -> list[Order]:
+    """Build the orders of ``checkout`` as ``specs`` describe them, in one flush. Sends ``order_placed``.
+
+    Each starts where the payment method says (waiting for the money, or placed), unpaid, with
     its order number, tracking code, pickup code (pickup only), promised date and the opening
     event; a placed order is announced to the sentra through the outbox. Reserves nothing:
     see :func:`reserve_stock`.
     """
     provider = get_provider(checkout.payment_method)
     placed = checkout.created_at
-    method = spec.delivery_method
-    order = Order(
-        number=codes.order_number(placed), checkout=checkout, sentra_id=spec.sentra_id, buyer_id=spec.buyer_id,
-        partner_id=spec.partner_id, status=provider.initial_status, payment_status=PaymentStatus.UNPAID,
-        payment_method=provider.name, delivery_method=method, subtotal_idr=spec.subtotal_idr,
-        delivery_fee_idr=spec.delivery_fee_idr, tax_idr=spec.tax_idr, total_idr=spec.total_idr,
-        weight_grams=min(sum(line.weight_grams * line.quantity for line in spec.lines), MAX_WEIGHT_GRAMS),
-        distance_km=spec.distance_km, tracking_code=codes.tracking_code(),
-        pickup_code=codes.pickup_code() if method == "pickup" else None, created_at=placed,
-        promised_at=promised_at(placed, handling_days=spec.handling_days, method=method, in_city=spec.in_city,
-                                lead_times=[line.lead_time_days for line in spec.lines]),
-    )
-    order.lines = [_order_line(line) for line in spec.lines]
-    order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
-                                   actor_id=spec.actor_id, note=spec.note))
-    db.session.add(order)
-    order_placed.send(order)
-    db.session.flush()
-    if order.status == OrderStatus.PLACED:
-        enqueue(PLACED_JOB, {"order_id": order.id})
-    return order
+    orders = []
+    for spec in specs:
+        method = spec.delivery_method
+        order = Order(
+            number=codes.order_number(placed), checkout=checkout, sentra_id=spec.sentra_id,
+            buyer_id=spec.buyer_id, partner_id=spec.partner_id, status=provider.initial_status,
+            payment_status=PaymentStatus.UNPAID, payment_method=provider.name, delivery_method=method,
+            subtotal_idr=spec.subtotal_idr, delivery_fee_idr=spec.delivery_fee_idr, tax_idr=spec.tax_idr,
+            total_idr=spec.total_idr,
+            weight_grams=min(sum(line.weight_grams * line.quantity for line in spec.lines), MAX_WEIGHT_GRAMS),
+            distance_km=spec.distance_km, tracking_code=codes.tracking_code(),
+            pickup_code=codes.pickup_code() if method == "pickup" else None, created_at=placed,
+            promised_at=promised_at(placed, handling_days=spec.handling_days, method=method,
+                                    in_city=spec.in_city, lead_times=[line.lead_time_days for line in spec.lines]),
+        )
+        order.lines = [_order_line(line) for line in spec.lines]
+        order.events.append(OrderEvent(kind="status", from_status=None, to_status=order.status,
+                                       actor_id=spec.actor_id, note=spec.note))
+        db.session.add(order)
+        order_placed.send(order)
+        orders.append(order)
+    db.session.flush()  # one flush: each table's rows go in one INSERT for all the orders
+    for order in orders:
+        if order.status == OrderStatus.PLACED:
+            enqueue(PLACED_JOB, {"order_id": order.id})
+    return orders
 
 
 def _order_line(line: LineSpec) -> OrderLine:
@@ -174,17 +185,20 @@ def record_payment(checkout: Checkout, config: Mapping[str, Any]) -> Payment:
     raise AssertionError("unreachable")
 
 
-def reserve_stock(orders: Iterable[Order], actor_id: int | None) -> None:
+def reserve_stock(orders: Iterable[Order], actor_id: int | None, *, commit: bool = False) -> list[int]:
     """Reserve the stocked lines of ``orders`` (made-to-order lines wait for their lead time). Flushes.
 
     :func:`catalog.stock.reserve_lines` takes the variants in ascending id order, the lock
     order of every purchase, so two never deadlock; call it last, to hold the rows briefly.
+    With ``commit`` it also commits the caller's transaction, in the same round trip on
+    PostgreSQL (the rows are locked only while the database runs it), and returns the
+    variants it emptied for :func:`catalog.stock.announce_emptied` in the next transaction.
 
     :raise catalog.stock.InsufficientStockError: a line is short; the caller rolls back.
     """
     wanted = [(line.variant_id, line.quantity, order.id) for order in orders for line in order.lines
               if line.variant_id is not None and not line.made_to_order]
-    stock.reserve_lines(wanted, actor_id=actor_id)
+    return stock.reserve_lines(wanted, actor_id=actor_id, commit=commit)
 
 
 def load_checkout(buyer: User, checkout_id: int) -> Checkout:

@@ -94,7 +94,8 @@ def _upsert(session: Session):
     return insert
 
 
-def _bump(session: Session, notes: _Notes) -> None:
+def _bump_statement(session: Session, notes: _Notes) -> Any | None:
+    """The statement that bumps every noted scope (None: nothing to bump); clears the notes."""
     scopes = set(notes.scopes)
     for kind, ids in notes.ids.items():
         if ids:
@@ -102,14 +103,37 @@ def _bump(session: Session, notes: _Notes) -> None:
     notes.scopes.clear()
     notes.ids.clear()
     if not scopes or not _has_table(session):
-        return
+        return None
     rows = [{"scope": scope, "version": random.randrange(*_START)} for scope in sorted(scopes)]
     statement = _upsert(session)(PageVersion).values(rows)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[PageVersion.scope],
         set_={"version": PageVersion.version + statement.excluded.version % _STEP + 1},
     )
-    session.connection().execute(statement)
+
+
+def _bump(session: Session, notes: _Notes) -> None:
+    statement = _bump_statement(session, notes)
+    if statement is not None:
+        session.connection().execute(statement)
+
+
+def bump_for_driver_commit(session: Session) -> tuple[str, dict[str, Any]] | None:
+    """The noted bump as the driver's SQL and parameters, for a COMMIT sent past the session.
+
+    ``catalog.stock`` commits a checkout's reservation through the driver's pipeline; it sends
+    this (when not None) after its own statements and before that COMMIT, so the versions still
+    move in the change's transaction, locked last. Flushes first; the notes are then spent, and
+    the session's own commit afterwards has nothing left to bump.
+    """
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    notes = session.info.get(_NOTES)
+    statement = None if notes is None else _bump_statement(session, notes)
+    if statement is None:
+        return None
+    compiled = statement.compile(dialect=session.get_bind().dialect)
+    return str(compiled), dict(compiled.params)
 
 
 _databases_with_table: set[str] = set()

@@ -422,3 +422,68 @@ def test_reserve_lines_that_empties_a_variant_takes_it_out_of_in_stock_search(ap
     stock.reserve_lines([(a, 2, 1)])
     db.session.commit()
     assert db.session.scalar(select(SearchDocument.in_stock).where(SearchDocument.product_id == product_id)) is False
+
+
+# --- reserve_lines with commit (a retail checkout: the reservation ends its transaction) ---------
+
+
+def test_reserve_lines_with_commit_commits_the_reservation_with_the_callers_changes(app):
+    a, b = _variants(5, 7)
+    product = db.session.get(Variant, a).product
+    product.title = "Batik tulis, dipesan"
+    emptied = stock.reserve_lines([(b, 2, 11), (a, 1, 10)], actor_id=None, commit=True)
+    db.session.rollback()  # nothing left to roll back: it committed
+    assert emptied == []
+    assert (db.session.get(Variant, a).stock, db.session.get(Variant, b).stock) == (4, 5)
+    assert db.session.get(Variant, a).product.title == "Batik tulis, dipesan"
+    moves = db.session.execute(select(StockMovement.variant_id, StockMovement.delta, StockMovement.order_id,
+                                      StockMovement.stock_after, StockMovement.reason)
+                               .where(StockMovement.reason == "order")).all()
+    assert sorted(moves) == [(a, -1, 10, 4, "order"), (b, -2, 11, 5, "order")]
+
+
+def test_reserve_lines_with_commit_takes_nothing_and_keeps_nothing_when_a_middle_line_is_short(app):
+    a, b, c = _variants(5, 1, 5)
+    db.session.get(Variant, a).product.title = "not to be kept"
+    with pytest.raises(InsufficientStockError) as error:
+        stock.reserve_lines([(c, 1, 1), (b, 2, 1), (a, 1, 1)], commit=True)
+    assert (error.value.variant_id, error.value.requested, error.value.available) == (b, 2, 1)
+    db.session.rollback()
+    assert [db.session.get(Variant, v).stock for v in (a, b, c)] == [5, 1, 5]
+    assert db.session.get(Variant, a).product.title != "not to be kept"
+    assert db.session.scalar(select(func.count()).select_from(StockMovement)
+                             .where(StockMovement.reason == "order")) == 0
+
+
+def test_reserve_lines_with_commit_returns_the_emptied_variants_and_announces_only_when_asked(app):
+    from catalog.search.models import SearchDocument
+
+    sentra = make_sentra()
+    a, b = (make_product(sentra, variants=[{"sku": sku, "stock": count}]).variants[0].id
+            for sku, count in (("E", 2), ("K", 5)))
+    db.session.commit()
+    product_id = db.session.get(Variant, a).product_id
+    announced: list[set[int]] = []
+
+    def listen(_sender, *, product_ids):
+        announced.append(set(product_ids))
+
+    with stock.products_emptied.connected_to(listen):
+        emptied = stock.reserve_lines([(a, 2, 1), (b, 1, 1)], commit=True)
+        assert announced == []  # nothing is announced while the rows are locked
+        stock.announce_emptied(emptied)
+        db.session.commit()
+    assert emptied == [a]
+    assert announced == [{product_id}]
+    assert db.session.scalar(select(SearchDocument.in_stock).where(SearchDocument.product_id == product_id)) is False
+
+
+def test_reserve_lines_with_commit_takes_nothing_when_a_variant_is_gone(app):
+    [a] = _variants(5)
+    gone = a + 1000
+    with pytest.raises(stock.StockError, match=f"no variant {gone}"):
+        stock.reserve_lines([(a, 1, 1), (gone, 1, 1)], commit=True)
+    db.session.rollback()
+    assert db.session.get(Variant, a).stock == 5
+    assert db.session.scalar(select(func.count()).select_from(StockMovement)
+                             .where(StockMovement.reason == "order")) == 0

@@ -128,3 +128,35 @@ def test_two_checkouts_taking_the_same_variants_in_opposite_order_do_not_deadloc
     assert errors == []
     assert _stock_and_ledger(a) == (1000 - 2 * rounds, 1000 - 2 * rounds)
     assert _stock_and_ledger(b) == (1000 - 2 * rounds, 1000 - 2 * rounds)
+
+
+def test_committed_reservations_listing_the_same_variants_in_any_order_do_not_deadlock(app):
+    ids = _committed_variants(1000, 1000, 1000, 1000)
+    workers, rounds = 12, 15
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(workers)
+
+    def checkout(seed: int) -> None:
+        shuffled = random.Random(seed)
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                for order_id in range(rounds):
+                    lines = [(vid, 1, order_id) for vid in shuffled.sample(ids, len(ids))]
+                    stock.reserve_lines(lines, commit=True)
+            except BaseException as error:  # a deadlock shows up here
+                errors.append(error)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=checkout, args=(seed,)) for seed in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    for variant_id in ids:
+        assert _stock_and_ledger(variant_id) == (1000 - workers * rounds, 1000 - workers * rounds)

@@ -82,6 +82,38 @@ def test_checkout_naming_every_short_variant_reserves_nothing(app):
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
 
 
+def test_stock_taken_by_a_parallel_buyer_after_the_cart_check_leaves_no_trace_of_the_checkout(app, monkeypatch):
+    from orders.checkout import services
+    from orders.core.models import Checkout
+    from orders.core.payments import Payment
+
+    buyer = make_user()
+    va, vb = _two_sentras()  # 5 and 3 in stock
+    fill_cart(buyer, [(va, 2), (vb, 4)])
+    db.session.commit()
+    # The cart check read enough stock; a parallel buyer took it before this checkout's reservation.
+    monkeypatch.setattr(services, "_check_lines", lambda lines: None)
+    with pytest.raises(InsufficientStockCheckoutError) as error:
+        place_checkout(buyer, _request([va.product.sentra.slug, vb.product.sentra.slug]), app.config)
+    assert [(s.variant_id, s.requested, s.available) for s in error.value.shortages] == [(vb.id, 4, 3)]
+    db.session.expire_all()
+    assert (va.stock, vb.stock) == (5, 3)
+    for model in (Checkout, Order, Payment):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    assert db.session.scalar(select(func.count()).select_from(StockMovement).where(StockMovement.reason == "order")) == 0
+    assert db.session.scalar(select(func.count()).select_from(CartLine)) == 2
+
+
+def test_checkout_that_takes_the_last_unit_takes_the_product_out_of_in_stock_search(app):
+    from catalog.search.models import SearchDocument
+
+    buyer = make_user()
+    va, vb = _two_sentras()
+    make_checkout(buyer, [(vb, 3), (va, 1)])
+    in_stock = dict(db.session.execute(select(SearchDocument.product_id, SearchDocument.in_stock)).all())
+    assert in_stock == {va.product_id: True, vb.product_id: False}
+
+
 def test_empty_cart_cannot_check_out(app):
     with pytest.raises(EmptyCartError):
         place_checkout(make_user(), _request([]), app.config)

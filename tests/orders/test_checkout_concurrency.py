@@ -89,3 +89,42 @@ def test_20_parallel_submits_with_one_key_make_one_checkout(app):
     assert db.session.scalar(select(func.count()).select_from(Checkout)) == 1
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
     assert db.session.get(Variant, variant_id).stock == 8
+
+
+def test_buyers_taking_the_same_variants_in_different_cart_orders_neither_deadlock_nor_oversell(app):
+    # Three variants over two sentras, each buyer's cart lists them in another order: whatever
+    # the cart's order, every checkout locks them in one order, so none waits in a cycle.
+    east, west = make_sentra(kelurahan_code="32.75.08.1001"), make_sentra(kelurahan_code="32.75.01.1001")
+    variants = [make_product(sentra, variants=[{"sku": sku, "price_idr": 20_000, "stock": 12}]).variants[0]
+                for sentra, sku in ((east, "E1"), (west, "W1"), (east, "E2"))]
+    orders_of_lines = [(0, 1, 2), (2, 1, 0), (1, 0, 2), (2, 0, 1), (0, 2, 1), (1, 2, 0)]
+    buyers = [make_user() for _ in range(MAX_PARALLEL)]
+    for i, buyer in enumerate(buyers):
+        fill_cart(buyer, [(variants[v], 1) for v in orders_of_lines[i % len(orders_of_lines)]])
+    db.session.commit()
+    slugs, ids = [east.slug, west.slug], [v.id for v in variants]
+    barrier = threading.Barrier(len(buyers))
+
+    def attempt(buyer_id: int) -> str:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=60)
+                request = CheckoutRequest(f"k-{buyer_id}", "pay_on_pickup", AddressInput(**BEKASI_ADDRESS),
+                                          {slug: "pickup" for slug in slugs})
+                place_checkout(db.session.get(User, buyer_id), request, app.config)
+                return "created"
+            except CheckoutError as error:
+                return error.code
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=len(buyers)) as pool:  # a deadlock would raise here, not return
+        outcomes = list(pool.map(attempt, [b.id for b in buyers]))
+    db.session.expire_all()
+    assert outcomes.count("created") == 12
+    assert outcomes.count("insufficient_stock") == len(buyers) - 12
+    for variant_id in ids:
+        assert db.session.get(Variant, variant_id).stock == 0
+        assert db.session.scalar(select(func.sum(OrderLine.quantity)).where(OrderLine.variant_id == variant_id)) == 12
+        assert db.session.scalar(select(func.sum(StockMovement.delta)).where(
+            StockMovement.variant_id == variant_id, StockMovement.reason == "order")) == -12
