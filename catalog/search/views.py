@@ -16,7 +16,7 @@ from catalog.search import search
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
-from catalog.storefront.queries import reference
+from catalog.storefront.queries import SentraView, public_sentras, reference
 from shop.i18n import current_language
 from shop.paging import Page
 from shop.storage import get_storage
@@ -24,6 +24,7 @@ from shop.storage import get_storage
 bp = Blueprint("search", __name__)
 
 POPULAR = 8
+SENTRA_MATCHES = 4
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def results():
         result=result,
         cards=_cards(result.hits, texts, media),
         popular=_cards(popular, texts, media),
+        sentras=_matching_sentras(query, result),
         facets=_facet_links(query, result),
         chips=_chips(parsed),
         problems=parsed.errors,
@@ -68,6 +70,13 @@ def results():
         suggestion_url=url_for("search.results", **query_args(query, q=result.suggestion, page=None))
         if result.suggestion else None,
     )
+
+
+def _matching_sentras(query: SearchQuery, result: SearchResult) -> list[SentraView]:
+    """Sentras whose name or place holds the text, shown above the products on the first page."""
+    if not query.text or result.page != 1:
+        return []
+    return public_sentras(text=query.text)[:SENTRA_MATCHES]
 
 
 def _cards(hits: list[Hit], texts: Texts, media: str) -> list[HitCard]:
