@@ -49,3 +49,49 @@ def test_the_home_search_box_shows_matching_sentras_beside_products(phone: Page,
     expect(matches.get_by_role("link")).to_have_count(1)
     matches.get_by_role("link", name=re.compile("Sentra Kreatif Jatiwaringin")).click()
     expect(phone).to_have_url(re.compile(r"/sentra/jatiwaringin$"))
+
+
+@pytest.fixture
+def sizes():
+    sentra = make_sentra("32.75.08.1001", name="Sentra Kreatif Jatiwaringin")
+    product = make_product(sentra, title="Kaos Batik Bekasi", subsector="fesyen", variants=[
+        {"options": "Ukuran=S", "price_idr": 85_000, "stock": 3},
+        {"options": "Ukuran=M", "price_idr": 90_000, "stock": 2},
+        {"options": "Ukuran=L", "price_idr": 95_000, "stock": 0},
+    ])
+    db.session.commit()
+    return product
+
+
+def test_tapping_a_variant_chip_chooses_it_for_the_cart(phone: Page, live_server: str, sizes):
+    phone.goto(f"{live_server}/p/{sizes.id}-{sizes.slug}")
+    expect(phone.locator("select")).to_have_count(0)  # one picker for one choice
+    phone.locator(".variant-chip", has_text="Ukuran: M").click()
+    expect(phone.locator(".product-price .price")).to_have_text("Rp90.000")
+    expect(phone.locator(".product-stock")).to_contain_text("2")
+    phone.locator("form.add-to-cart button[type=submit]").click()
+    phone.goto(f"{live_server}/cart")
+    expect(phone.locator("main")).to_contain_text("Ukuran: M")
+    expect(phone.locator("main")).not_to_contain_text("Ukuran: S")
+
+
+def test_a_sold_out_variant_chip_is_disabled(phone: Page, live_server: str, sizes):
+    phone.goto(f"{live_server}/p/{sizes.id}-{sizes.slug}")
+    large = phone.locator(".variant-chip", has_text="Ukuran: L")
+    expect(large.locator("input")).to_be_disabled()
+    expect(large).to_have_css("opacity", "0.55")
+    large.click(force=True)
+    expect(large.locator("input")).not_to_be_checked()
+
+
+def test_the_variant_chips_add_to_cart_without_javascript(browser, live_server: str, sizes):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/p/{sizes.id}-{sizes.slug}")
+        page.locator(".variant-chip", has_text="Ukuran: S").click()
+        page.locator("form.add-to-cart button[type=submit]").click()
+        page.goto(f"{live_server}/cart")
+        expect(page.locator("main")).to_contain_text("Ukuran: S")
+    finally:
+        context.close()
