@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shop.extensions import db
-from tests.factories import make_product, make_sentra
+from tests.factories import PASSWORD, make_product, make_sentra, make_user
 
 PHONE = {"width": 360, "height": 740}
 
@@ -95,3 +95,39 @@ def test_the_variant_chips_add_to_cart_without_javascript(browser, live_server: 
         expect(page.locator("main")).to_contain_text("Ukuran: S")
     finally:
         context.close()
+
+
+LONG_EMAIL = "sri.wahyuningsih.rahmawati.pengrajin.batik.bekasi@contoh-sentra-ekonomi-kreatif.example.test"
+
+# The element boxes that reach past the right edge, named so a failure says what to fix.
+WIDER_THAN_SCREEN = """() => {
+  const width = window.innerWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 0.5 && el.getClientRects().length)
+    .slice(0, 8)
+    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\\s+/g, ".") : ""));
+}"""
+
+
+def assert_no_sideways_scroll(page: Page, url: str) -> None:
+    page.goto(url)
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, (url, scroll_width, page.evaluate(WIDER_THAN_SCREEN))
+
+
+def test_search_pages_do_not_scroll_sideways_on_a_phone(phone: Page, live_server: str, shelf):
+    for path in ("/search", "/search?q=keripik", "/search?q=keripik&subsector=kuliner&in_stock=1&min_price=10000",
+                 "/search?q=jatiwaringin", "/search?q=tidakadayangcocok", f"/p/{shelf.id}-{shelf.slug}", "/"):
+        assert_no_sideways_scroll(phone, f"{live_server}{path}")
+
+
+def test_account_pages_with_a_long_email_do_not_scroll_sideways_on_a_phone(phone: Page, live_server: str):
+    make_user(LONG_EMAIL, name="Sri Wahyuningsih Rahmawati")
+    db.session.commit()
+    phone.goto(f"{live_server}/login")
+    phone.fill("#email", LONG_EMAIL)
+    phone.fill("#password", PASSWORD)
+    phone.locator("main form button[type=submit]").click()
+    expect(phone.locator("form[action='/logout']")).to_have_count(1)
+    for path in ("/akun", "/akun/sandi", "/akun/alamat", "/akun/alamat/baru", "/orders", "/cart"):
+        assert_no_sideways_scroll(phone, f"{live_server}{path}")
