@@ -103,6 +103,19 @@ def test_templates_format_basis_points_with_the_bp_percent_filter(app):
         assert render_template_string("{{ 450|bp_percent }} %") == "4.5 %"
 
 
+@pytest.mark.nodb
+@pytest.mark.parametrize(("share", "locale", "shown"), [(1, "id", "100,0%"), (0.456, "id", "45,6%"), (1, "en", "100.0%")])
+def test_shares_show_as_a_percent_with_the_locales_decimal_sign(share, locale, shown):
+    from shop.i18n import share_percent
+
+    assert share_percent(share, locale) == shown
+
+
+def test_templates_format_shares_with_the_share_percent_filter_in_indonesian(app):
+    with app.test_request_context():
+        assert render_template_string("{{ 0.5|share_percent }}") == "50,0%"
+
+
 def test_wib_filter_shows_jakarta_time(app):
     from shop.i18n import wib
 
