@@ -10,6 +10,14 @@ from shop import create_app
 from shop.config import ConfigError
 
 
+def test_favicon_ico_is_served_from_static(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    assert response.cache_control.max_age > 0
+
+
 def test_healthz_reports_ok_with_database_and_search(client):
     response = client.get("/healthz")
     assert response.status_code == 200
