@@ -48,7 +48,7 @@ def test_buyer_sees_a_form_for_each_line_of_a_delivered_order(client, buyer, pro
 def test_the_review_photo_input_asks_the_phone_for_an_image(client, buyer, product):
     order = delivered_order(buyer, product.variants[0])
     body = client.get(f"/orders/{order.number}/ulasan").get_data(as_text=True)
-    photo_input = re.search(r'<input[^>]*name="photo"[^>]*>', body).group(0)
+    photo_input = re.search(r'<input[^>]*name="line-[0-9]+-photo"[^>]*>', body).group(0)
     assert 'type="file"' in photo_input and 'accept="image/*"' in photo_input
 
 
