@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from shop.extensions import db
 from tests.factories import PASSWORD, make_product, make_sentra, make_user
+from tests.orders.tracking_helpers import new_order, ready_pickup
 
 PHONE = {"width": 360, "height": 740}
 
@@ -131,3 +132,16 @@ def test_account_pages_with_a_long_email_do_not_scroll_sideways_on_a_phone(phone
     expect(phone.locator("form[action='/logout']")).to_have_count(1)
     for path in ("/akun", "/akun/sandi", "/akun/alamat", "/akun/alamat/baru", "/orders", "/cart"):
         assert_no_sideways_scroll(phone, f"{live_server}{path}")
+
+
+def test_a_wrong_tracking_code_says_so_and_the_retry_finds_the_order(phone: Page, live_server: str):
+    order = ready_pickup(new_order())
+    phone.goto(f"{live_server}/track/{order.number}?code=SALAH123")
+    expect(phone.locator("[role=alert]")).to_contain_text("Kode pelacakan salah")
+    expect(phone.locator("#number")).to_have_value(order.number)
+    phone.fill("#code", order.tracking_code)
+    phone.locator("main form button[type=submit]").click()
+    expect(phone).to_have_url(re.compile(rf"/track/{order.number}\?code="))
+    expect(phone.locator("h1")).to_contain_text(order.number)
+    expect(phone.locator("[role=alert]")).to_have_count(0)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
