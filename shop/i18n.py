@@ -102,6 +102,11 @@ def rating(average: float, locale: str | None = None) -> str:
     return f"{average:.1f}".replace(".", _decimal_symbol(locale or current_language()))
 
 
+def share_percent(share: float, locale: str | None = None) -> str:
+    """A share (0..1) as a percent with one decimal: ``100,0%`` (``100.0%`` in English)."""
+    return f"{share * 100:.1f}".replace(".", _decimal_symbol(locale or current_language())) + "%"
+
+
 def wib(value: datetime | date | None, fmt: str = "medium") -> str:
     """A UTC timestamp shown in Asia/Jakarta time, marked WIB."""
     if value is None:
@@ -115,4 +120,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["bp_percent"] = percent_of_bp
+    app.jinja_env.filters["share_percent"] = share_percent
     app.jinja_env.globals["current_language"] = current_language

@@ -1,4 +1,4 @@
-"""Cross-cutting pages: the language switch and the health check."""
+"""Cross-cutting pages: the language switch, the health check and the favicon."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -61,6 +61,15 @@ def healthz():
     return jsonify({"status": status, "db": db_state, "search": search_state}), (
         200 if db_state == "ok" else 503
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root whatever the page says (static/img/favicon.ico)."""
+    response = current_app.send_static_file("img/favicon.ico")
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/media/<path:key>")

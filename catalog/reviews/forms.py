@@ -25,7 +25,8 @@ class ReviewForm(PageForm):
     )
     text = TextAreaField(_l("Your review (optional)"), filters=[_strip],
                          validators=[Length(max=MAX_TEXT)])
-    photo = FileField(_l("Photo (optional)"), description=_l("JPEG, PNG or WebP, at most 10 MB."))
+    photo = FileField(_l("Photo (optional)"), description=_l("JPEG, PNG or WebP, at most 10 MB."),
+                      render_kw={"accept": "image/*"})  # phones offer the camera and the gallery
 
 
 class ReplyForm(PageForm):

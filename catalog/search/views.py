@@ -16,8 +16,8 @@ from catalog.search import search
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
-from catalog.storefront.freshness import SEARCH
-from catalog.storefront.queries import reference
+from catalog.storefront.freshness import SEARCH, SENTRAS
+from catalog.storefront.queries import SentraView, public_sentras, reference
 from shop.caching import public_page
 from shop.i18n import current_language
 from shop.paging import Page
@@ -26,6 +26,7 @@ from shop.storage import get_storage
 bp = Blueprint("search", __name__)
 
 POPULAR = 8
+SENTRA_MATCHES = 4
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ def results():
     parsed = parse_search_args(request.args)
     if current_app.config["SEARCH_BACKEND"] == "sql":
         # The sql index changes in the transaction of each change (SEARCH moves with it); Meilisearch
-        # is brought up to date by the worker, after the commit, so its answers are not kept.
-        public_page(SEARCH)
+        # is brought up to date by the worker, after the commit, so its answers are not kept. The
+        # sentras that match the text (above the products) are the directory's: SENTRAS.
+        public_page(SEARCH, SENTRAS)
     result = search(parsed.query)
     popular = [] if result.hits else search(SearchQuery(in_stock=True, sort=Sort.NEWEST, per_page=POPULAR)).hits
     texts = Texts()
@@ -65,6 +67,7 @@ def results():
         result=result,
         cards=_cards(result.hits, texts, media),
         popular=_cards(popular, texts, media),
+        sentras=_matching_sentras(query, result),
         facets=_facet_links(query, result),
         chips=_chips(parsed),
         problems=parsed.errors,
@@ -74,6 +77,13 @@ def results():
         suggestion_url=url_for("search.results", **query_args(query, q=result.suggestion, page=None))
         if result.suggestion else None,
     )
+
+
+def _matching_sentras(query: SearchQuery, result: SearchResult) -> list[SentraView]:
+    """Sentras whose name or place holds the text, shown above the products on the first page."""
+    if not query.text or result.page != 1:
+        return []
+    return public_sentras(text=query.text)[:SENTRA_MATCHES]
 
 
 def _cards(hits: list[Hit], texts: Texts, media: str) -> list[HitCard]:

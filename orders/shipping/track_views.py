@@ -1,7 +1,7 @@
 """Tracking pages and problems after delivery (blueprint ``tracking``).
 
 - ``GET /track`` (a lookup form) and ``GET /track/<number>?code=``: public tracking, no personal data;
-  a missing or wrong code is a 404. Rate-limited per address together with the API's /track.
+  a missing or wrong code is a 404 that shows the lookup form again to retry. Rate-limited per address together with the API's /track.
 - ``POST /orders/<number>/masalah``: the buyer raises a problem with a delivered order (their own:
   loaded by (buyer, number), someone else's is a 404).
 - ``GET /kelola/<slug>/pesanan/<number>/masalah`` and
@@ -74,11 +74,17 @@ def lookup():
 @bp.get("/track/<number>")
 @track_rate_limit
 def track(number: str):
-    """Where the order is, for anyone holding its tracking code (no personal data). :raise 404:"""
+    """Where the order is, for anyone holding its tracking code (no personal data).
+
+    :raise 404: a missing or wrong code, or an unknown number: the lookup form again, filled in with
+        the number, saying the code is wrong (the same answer for both, so numbers cannot be probed).
+    """
+    code = request.args.get("code")
     try:
-        order = tracking.load_tracked_order(number, request.args.get("code"))
+        order = tracking.load_tracked_order(number, code)
     except OrderNotFoundError:
-        abort(404)
+        form = TrackLookupForm(formdata=None, number=number[:40])
+        return render_template("orders/track_lookup.html", form=form, wrong_code=bool(code)), 404
     return render_template("orders/track.html", tracked=tracking.public_tracking(order))
 
 

@@ -1,6 +1,8 @@
 """The public product page /p/<id>-<slug>."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from catalog.products.models import ProductImage
@@ -70,7 +72,7 @@ def test_variants_with_different_prices_show_a_range_and_a_picker(client, sentra
     english(client)
     html = page_of(client, product)
     assert "Rp15,000 – Rp30,000" in html
-    assert html.count('type="radio" name="variant"') == 2
+    assert html.count('type="radio" name="variant_id"') == 2
     assert "Ukuran: S" in html and "Ukuran: L" in html
     assert "Stock 2" in html and "Out of stock" in html
 
@@ -86,6 +88,30 @@ def test_choosing_a_variant_without_javascript_shows_its_price(client, sentra):
     assert f'value="{large.id}" checked' in html
     assert '<p class="product-price">' in html
     assert "Rp15,000 – Rp30,000" not in html
+
+
+def test_the_variant_chips_are_the_one_add_to_cart_choice(client, sentra):
+    product = make_product(sentra, variants=[
+        {"options": "Ukuran=S", "stock": 2}, {"options": "Ukuran=L", "stock": 3},
+    ])
+    db.session.commit()
+    html = page_of(client, product)
+    form = re.search(r'<form class="add-to-cart.*?</form>', html, re.S).group(0)
+    assert form.count('type="radio" name="variant_id"') == 2
+    assert "<select" not in form
+    assert 'name="variant"' not in html
+
+
+def test_a_sold_out_variant_chip_cannot_be_chosen(client, sentra):
+    product = make_product(sentra, variants=[
+        {"options": "Ukuran=S", "stock": 2}, {"options": "Ukuran=L", "stock": 0},
+    ])
+    db.session.commit()
+    large = product.variants[1]
+    html = client.get(f"/p/{product.id}-{product.slug}?variant={large.id}").get_data(as_text=True)
+    chip = re.search(rf'<input type="radio" name="variant_id" value="{large.id}"[^>]*>', html).group(0)
+    assert "disabled" in chip
+    assert "checked" not in chip
 
 
 def test_archived_variants_are_not_offered(client, sentra):

@@ -1,6 +1,8 @@
 """Public pages: home, the sentra directory and storefronts."""
 from __future__ import annotations
 
+import re
+
 from shop.extensions import db
 from shop.seed.demo import seed_demo
 from shop.sentras.models import SentraStatus
@@ -74,6 +76,13 @@ def test_home_shows_featured_sentras_and_a_search_box(client):
     html = client.get("/").get_data(as_text=True)
     assert "/sentra/jatiwaringin" in html
     assert 'type="search"' in html
+
+
+def test_home_search_box_searches_products(client):
+    html = client.get("/").get_data(as_text=True)
+    form = re.search(r'<form class="hero-search"[^>]*>.*?</form>', html, re.S).group(0)
+    assert 'action="/search"' in form
+    assert 'name="q"' in form
 
 
 def test_home_without_sentras_has_an_empty_state(client):

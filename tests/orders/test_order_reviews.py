@@ -1,6 +1,8 @@
 """The buyer reviews the lines of their own delivered or completed order, once each."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from catalog.products.models import Product
@@ -41,6 +43,13 @@ def test_buyer_sees_a_form_for_each_line_of_a_delivered_order(client, buyer, pro
     order = delivered_order(buyer, product.variants[0])
     body = client.get(f"/orders/{order.number}/ulasan").get_data(as_text=True)
     assert "Batik Tulis" in body and f"/orders/{order.number}/ulasan/{order.lines[0].id}" in body
+
+
+def test_the_review_photo_input_asks_the_phone_for_an_image(client, buyer, product):
+    order = delivered_order(buyer, product.variants[0])
+    body = client.get(f"/orders/{order.number}/ulasan").get_data(as_text=True)
+    photo_input = re.search(r'<input[^>]*name="line-[0-9]+-photo"[^>]*>', body).group(0)
+    assert 'type="file"' in photo_input and 'accept="image/*"' in photo_input
 
 
 def test_buyer_reviews_a_line_of_a_delivered_order(client, buyer, product):

@@ -118,6 +118,29 @@ def test_a_missing_or_wrong_code_is_404_on_the_page_and_the_api(client, query):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
+def test_a_wrong_code_shows_the_lookup_form_again_with_the_number_filled_in(client):
+    order = ready_pickup(new_order())
+    response = client.get(f"/track/{order.number}?code=WRONG123")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Wrong tracking code" in body
+    assert f'value="{order.number}"' in body
+    assert 'action="/track"' in body
+    assert "Siap di meja depan" not in body
+
+
+def test_a_wrong_code_for_an_unknown_number_reads_the_same(client):
+    body = client.get("/track/PS-0000-NOPE?code=ABCDEFGH").get_data(as_text=True)
+    assert "Wrong tracking code" in body and 'value="PS-0000-NOPE"' in body
+
+
+def test_a_missing_code_asks_for_it_without_calling_it_wrong(client):
+    order = ready_pickup(new_order())
+    body = client.get(f"/track/{order.number}").get_data(as_text=True)
+    assert 'name="code"' in body
+    assert "Wrong tracking code" not in body
+
+
 def test_an_unknown_order_number_is_404(client):
     assert client.get("/track/PS-0000-NOPE?code=ABCDEFGH").status_code == 404
     assert client.get("/api/v1/track/PS-0000-NOPE?code=ABCDEFGH").status_code == 404

@@ -10,6 +10,14 @@ from shop import create_app
 from shop.config import ConfigError
 
 
+def test_favicon_ico_is_served_from_static(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    assert response.cache_control.max_age > 0
+
+
 def test_healthz_reports_ok_with_database_and_search(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -101,6 +109,19 @@ def test_basis_points_show_as_a_percent_without_trailing_zeros(rate_bp, shown):
 def test_templates_format_basis_points_with_the_bp_percent_filter(app):
     with app.test_request_context():
         assert render_template_string("{{ 450|bp_percent }} %") == "4.5 %"
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize(("share", "locale", "shown"), [(1, "id", "100,0%"), (0.456, "id", "45,6%"), (1, "en", "100.0%")])
+def test_shares_show_as_a_percent_with_the_locales_decimal_sign(share, locale, shown):
+    from shop.i18n import share_percent
+
+    assert share_percent(share, locale) == shown
+
+
+def test_templates_format_shares_with_the_share_percent_filter_in_indonesian(app):
+    with app.test_request_context():
+        assert render_template_string("{{ 0.5|share_percent }}") == "50,0%"
 
 
 def test_wib_filter_shows_jakarta_time(app):
