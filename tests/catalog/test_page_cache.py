@@ -285,9 +285,11 @@ def test_a_change_rolled_back_moves_nothing(client, shop_world):
 
 
 def test_a_sentra_that_matches_a_search_appears_above_its_products(client, shop_world):
+    other = make_sentra("32.75.01.1001", name="Sentra Kreatif Bintara")  # no product: only its name can match
+    db.session.commit()
     assert "Sentra Anyaman Bintara" not in stored(client, "/search?q=anyaman").text
 
-    make_sentra("32.75.01.1001", name="Sentra Anyaman Bintara")  # no product yet: only the sentra matches
+    other.name = "Sentra Anyaman Bintara"
     db.session.commit()
 
     assert "Sentra Anyaman Bintara" in fresh(client, "/search?q=anyaman").text
