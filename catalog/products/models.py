@@ -43,8 +43,10 @@ class Product(db.Model):
         UniqueConstraint("sentra_id", "ref"),
         CheckConstraint("lead_time_days IS NULL OR lead_time_days >= 0", name="lead_time_not_negative"),
         CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life_positive"),
-        Index("ix_product_public", "status", "sentra_id"),
-        Index("ix_product_subsector_status", "subsector_code", "status"),
+        # The public lists (catalog.storefront.queries): capped counts by sentra, pages newest first.
+        Index("ix_product_public", "status", "sentra_id", "subsector_code"),
+        Index("ix_product_subsector_newest", "subsector_code", "status", "created_at", "id"),
+        Index("ix_product_sentra_newest", "sentra_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
