@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,16 +71,24 @@ FACET_MASK = (1 << FACET_BITS) - 1
 
 
 class SearchFacetKey(db.Model):
-    """One combination of facet values a document has (never pruned): its id goes into the FTS5 rowid."""
+    """One combination of facet values a document has (never pruned): its id goes into the FTS5 rowid.
+
+    With the two flags a text search filtered "in stock" or "made to order" is answered from
+    FTS5 alone too (a document's row is rewritten whenever they change, so is its rowid).
+    """
 
     __tablename__ = "search_facet_key"
-    __table_args__ = (UniqueConstraint("subsector", "kecamatan", "kelurahan", "sentra"),)
+    __table_args__ = (
+        UniqueConstraint("subsector", "kecamatan", "kelurahan", "sentra", "in_stock", "made_to_order"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subsector: Mapped[str] = mapped_column(String(40))
     kecamatan: Mapped[str] = mapped_column(String(8))
     kelurahan: Mapped[str] = mapped_column(String(13))
     sentra: Mapped[str] = mapped_column(String(80))
+    in_stock: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    made_to_order: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SearchTerm(db.Model):

@@ -9,11 +9,11 @@ Every term reaches the database as a quoted string in a bound parameter: user te
 never becomes syntax.
 
 On SQLite a text search by relevance, filtered at most by subsector, kecamatan,
-kelurahan or sentra (the usual search), never reads ``search_document`` but for the
-page's rows: the FTS5 rowid carries the product id and its facet values (see
-``SearchDocument.fts_rowid``), so FTS5 alone counts the facets and pages through the
-relevance tiers. Other searches (price, stock, made-to-order filters, other sorts, no
-text, PostgreSQL) filter and sort ``search_document`` itself.
+kelurahan, sentra, in stock or made to order (the usual search), never reads
+``search_document`` but for the page's rows: the FTS5 rowid carries the product id and
+its facet values and flags (see ``SearchDocument.fts_rowid``), so FTS5 alone counts the
+facets and pages through the relevance tiers. Other searches (price filters, other
+sorts, no text, PostgreSQL) filter and sort ``search_document`` itself.
 """
 from __future__ import annotations
 
@@ -272,7 +272,7 @@ class SqlBackend:
         if any(p.correction for p in plans):
             suggestion = " ".join(p.correction or p.word for p in plans)
         if (plans and not sql.postgres and query.sort == Sort.RELEVANCE and query.min_price is None
-                and query.max_price is None and not query.in_stock and query.made_to_order is None):
+                and query.max_price is None):
             return self._search_fts_only(query, plans, suggestion, page, per_page)
 
         text_conditions: list[str] = []
@@ -322,7 +322,7 @@ class SqlBackend:
 
     def _search_fts_only(self, query: SearchQuery, plans: list[WordPlan], suggestion: str | None,
                          page: int, per_page: int) -> SearchResult:
-        """A text search by relevance on SQLite, filtered by places, sentras or subsectors, from FTS5 alone.
+        """A text search by relevance on SQLite, filtered by places, sentras, subsectors or flags, from FTS5 alone.
 
         The FTS5 rowid carries the product id and its facet values' combination
         (``search_facet_key``), so the facet counts are one grouped pass over the matching
@@ -362,17 +362,23 @@ class SqlBackend:
 
         wanted = {name: {str(v) for v in getattr(query, name) if str(v)}
                   for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
+        flags = {"in_stock": True} if query.in_stock else {}
+        if query.made_to_order is not None:
+            flags["made_to_order"] = bool(query.made_to_order)
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         allowed: list[int] = []
         total = 0
-        for key, subsector, kecamatan, kelurahan, sentra, n in session.execute(text(
-            "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, g.n "
+        for key, subsector, kecamatan, kelurahan, sentra, in_stock, made_to_order, n in session.execute(text(
+            "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, k.in_stock, k.made_to_order, g.n "
             f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}) GROUP BY 1) AS g "
             "JOIN search_facet_key k ON k.id = g.key"
         ), sql.params):
             values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
             if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
                 continue
+            if ("in_stock" in flags and not in_stock) or flags.get("made_to_order", bool(made_to_order)) != bool(
+                    made_to_order):
+                continue  # not facets: they narrow every count
             missed = [name for name in FACETS if wanted[name] and values[name] not in wanted[name]]
             if not missed:
                 allowed.append(key)
@@ -384,7 +390,7 @@ class SqlBackend:
         if not total:
             return dataclasses.replace(empty, facets=facets)
         narrowed = " AND (rowid & {}) IN ({})".format(FACET_MASK, ", ".join(str(int(k)) for k in allowed)) \
-            if any(wanted.values()) else ""
+            if any(wanted.values()) or flags else ""
         offset, limit = (page - 1) * per_page, per_page
         rowids: list[int] = []
         if base is not None and len(plans) <= MAX_TIER_WORDS:
