@@ -362,26 +362,25 @@ class SqlBackend:
 
         wanted = {name: {str(v) for v in getattr(query, name) if str(v)}
                   for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
-        flags = {"in_stock": True} if query.in_stock else {}
+        flags = []  # not facets: they narrow every count, so they go into the grouped read
+        if query.in_stock:
+            flags.append("k.in_stock")
         if query.made_to_order is not None:
-            flags["made_to_order"] = bool(query.made_to_order)
+            flags.append("k.made_to_order" if query.made_to_order else "NOT k.made_to_order")
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        allowed: list[int] = []
+        allowed: list[str] = []
         total = 0
-        for key, subsector, kecamatan, kelurahan, sentra, in_stock, made_to_order, n in session.execute(text(
-            "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, k.in_stock, k.made_to_order, g.n "
+        for subsector, kecamatan, kelurahan, sentra, keys, n in session.execute(text(
+            "SELECT k.subsector, k.kecamatan, k.kelurahan, k.sentra, group_concat(k.id), sum(g.n) "
             f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}) GROUP BY 1) AS g "
-            "JOIN search_facet_key k ON k.id = g.key"
+            f"JOIN search_facet_key k ON k.id = g.key{_where(flags)} GROUP BY 1, 2, 3, 4"
         ), sql.params):
             values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
             if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
                 continue
-            if ("in_stock" in flags and not in_stock) or flags.get("made_to_order", bool(made_to_order)) != bool(
-                    made_to_order):
-                continue  # not facets: they narrow every count
             missed = [name for name in FACETS if wanted[name] and values[name] not in wanted[name]]
             if not missed:
-                allowed.append(key)
+                allowed.append(keys)
                 total += n
             for name in FACETS:  # each facet applies every active filter but its own
                 if not missed or missed == [name]:
@@ -389,8 +388,9 @@ class SqlBackend:
         facets = _facet_values(counts_by)
         if not total:
             return dataclasses.replace(empty, facets=facets)
-        narrowed = " AND (rowid & {}) IN ({})".format(FACET_MASK, ", ".join(str(int(k)) for k in allowed)) \
-            if any(wanted.values()) or flags else ""
+        narrowed = " AND (rowid & {}) IN ({})".format(  # key ids from the database: integers joined by commas
+            FACET_MASK, ", ".join(str(int(k)) for keys in allowed for k in keys.split(","))
+        ) if any(wanted.values()) or flags else ""
         offset, limit = (page - 1) * per_page, per_page
         rowids: list[int] = []
         if base is not None and len(plans) <= MAX_TIER_WORDS:
