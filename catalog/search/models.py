@@ -18,7 +18,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
-    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,34 +60,31 @@ class SearchDocument(db.Model):
     thumb_key: Mapped[str | None] = mapped_column(String(255))
     title_terms: Mapped[str] = mapped_column(Text, default=" ")
     body_terms: Mapped[str] = mapped_column(Text, default=" ")
-    # The FTS5 rowid: ``product_id << FACET_BITS | search_facet_key.id``. Text matches then carry
-    # their facet values, and order by product id, without reading this table.
+    # The FTS5 rowid: ``product_id << PRODUCT_SHIFT | flags | search_facet_key.id``, the flags
+    # being IN_STOCK_BIT and MADE_TO_ORDER_BIT. Text matches then carry their facet values and
+    # flags, and order by product id, without reading this table. (The row is rewritten
+    # whenever a flag changes, and its rowid with it.)
     fts_rowid: Mapped[int] = mapped_column(BigInteger, unique=True)
 
 
 FACET_BITS = 20
 FACET_MASK = (1 << FACET_BITS) - 1
+IN_STOCK_BIT = 1 << FACET_BITS
+MADE_TO_ORDER_BIT = 1 << (FACET_BITS + 1)
+PRODUCT_SHIFT = FACET_BITS + 2
 
 
 class SearchFacetKey(db.Model):
-    """One combination of facet values a document has (never pruned): its id goes into the FTS5 rowid.
-
-    With the two flags a text search filtered "in stock" or "made to order" is answered from
-    FTS5 alone too (a document's row is rewritten whenever they change, so is its rowid).
-    """
+    """One combination of facet values a document has (never pruned): its id goes into the FTS5 rowid."""
 
     __tablename__ = "search_facet_key"
-    __table_args__ = (
-        UniqueConstraint("subsector", "kecamatan", "kelurahan", "sentra", "in_stock", "made_to_order"),
-    )
+    __table_args__ = (UniqueConstraint("subsector", "kecamatan", "kelurahan", "sentra"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subsector: Mapped[str] = mapped_column(String(40))
     kecamatan: Mapped[str] = mapped_column(String(8))
     kelurahan: Mapped[str] = mapped_column(String(13))
     sentra: Mapped[str] = mapped_column(String(80))
-    in_stock: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    made_to_order: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SearchTerm(db.Model):

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from catalog.search.models import FACET_BITS, FACET_MASK
+from catalog.search.models import FACET_MASK, IN_STOCK_BIT, MADE_TO_ORDER_BIT, PRODUCT_SHIFT
 from catalog.search.synonyms import synonym_groups, synonyms_of
 from catalog.search.text import query_words
 from catalog.search.types import (
@@ -324,9 +324,9 @@ class SqlBackend:
                          page: int, per_page: int) -> SearchResult:
         """A text search by relevance on SQLite, filtered by places, sentras, subsectors or flags, from FTS5 alone.
 
-        The FTS5 rowid carries the product id and its facet values' combination
-        (``search_facet_key``), so the facet counts are one grouped pass over the matching
-        rowids, and the page is read tier by tier (products with every word in the title
+        The FTS5 rowid carries the product id, its flags (in stock, made to order) and its facet
+        values' combination (``search_facet_key``), so the facet counts are one grouped pass over
+        the matching rowids, and the page is read tier by tier (products with every word in the title
         first) in FTS5's own rowid order, newest first. Only the page's rows are read in full.
         """
         session = db.session
@@ -362,25 +362,26 @@ class SqlBackend:
 
         wanted = {name: {str(v) for v in getattr(query, name) if str(v)}
                   for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
-        flags = []  # not facets: they narrow every count, so they go into the grouped read
+        flags = []  # not facets: they narrow every count, read from the rowid's flag bits
         if query.in_stock:
-            flags.append("k.in_stock")
+            flags.append(f"(rowid & {IN_STOCK_BIT}) != 0")
         if query.made_to_order is not None:
-            flags.append("k.made_to_order" if query.made_to_order else "NOT k.made_to_order")
+            flags.append(f"(rowid & {MADE_TO_ORDER_BIT}) {'!=' if query.made_to_order else '='} 0")
+        flagged = _where([flag.replace("rowid", "r") for flag in flags])
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        allowed: list[str] = []
+        allowed: list[int] = []
         total = 0
-        for subsector, kecamatan, kelurahan, sentra, keys, n in session.execute(text(
-            "SELECT k.subsector, k.kecamatan, k.kelurahan, k.sentra, group_concat(k.id), sum(g.n) "
-            f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}) GROUP BY 1) AS g "
-            f"JOIN search_facet_key k ON k.id = g.key{_where(flags)} GROUP BY 1, 2, 3, 4"
-        ), sql.params):
+        for key, subsector, kecamatan, kelurahan, sentra, n in session.execute(text(
+            "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, g.n "
+            f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}){flagged} GROUP BY 1) AS g "
+            "JOIN search_facet_key k ON k.id = g.key"
+        ), sql.params).all():
             values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
             if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
                 continue
             missed = [name for name in FACETS if wanted[name] and values[name] not in wanted[name]]
             if not missed:
-                allowed.append(keys)
+                allowed.append(key)
                 total += n
             for name in FACETS:  # each facet applies every active filter but its own
                 if not missed or missed == [name]:
@@ -388,9 +389,9 @@ class SqlBackend:
         facets = _facet_values(counts_by)
         if not total:
             return dataclasses.replace(empty, facets=facets)
-        narrowed = " AND (rowid & {}) IN ({})".format(  # key ids from the database: integers joined by commas
-            FACET_MASK, ", ".join(str(int(k)) for keys in allowed for k in keys.split(","))
-        ) if any(wanted.values()) or flags else ""
+        narrowed = " AND (rowid & {}) IN ({})".format(FACET_MASK, ", ".join(str(int(k)) for k in allowed)) \
+            if any(wanted.values()) else ""
+        narrowed += "".join(f" AND {flag}" for flag in flags)
         offset, limit = (page - 1) * per_page, per_page
         rowids: list[int] = []
         if base is not None and len(plans) <= MAX_TIER_WORDS:
@@ -414,7 +415,7 @@ class SqlBackend:
             rowids = session.scalars(text(
                 f"SELECT r FROM ({source}) WHERE 1{narrowed.replace('rowid', 'r')} ORDER BY {score} DESC, r DESC "
                 f"LIMIT {limit} OFFSET {offset}"), sql.params).all()
-        hits = [_hit(row) for row in _rows_of([int(r) >> FACET_BITS for r in rowids])]
+        hits = [_hit(row) for row in _rows_of([int(r) >> PRODUCT_SHIFT for r in rowids])]
         return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
                             suggestion=suggestion, backend=self.name)
 
