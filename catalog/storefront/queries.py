@@ -270,29 +270,46 @@ def _first_image_id():
     )
 
 
-def _public_products(*where: Any, in_order: bool = True):
-    """The ids of the public products that match ``where`` (those with an active variant).
+def _has_active_variant():
+    return select(Variant.id).where(Variant.product_id == Product.id, Variant.archived == false()).exists()
 
-    ``in_order``: newest first, walking an index in that order (``ix_product_subsector_newest``,
-    ``ix_product_sentra_newest``), so a page reads its own rows and stops. Otherwise (to count)
-    SQLite may start from the sentras (``ix_product_public``), which suits a kecamatan filter.
-    Either way the cost follows the rows asked for, not the size of the catalogue.
+
+def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
+    """The ids of the public products that match, newest first, walking an index in that order.
+
+    ``where`` is on the product, ``sentra_where`` on its sentra. The walk
+    (``ix_product_subsector_newest`` or ``ix_product_sentra_newest``) reads a page's rows
+    and stops, however large the catalogue.
     """
-    has_variant = (
-        select(Variant.id).where(Variant.product_id == Product.id, Variant.archived == false()).exists()
-    )
-    # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of
-    # every active sentra, then a sort): it takes them in the index's order, each sentra by key.
-    sentra_id = Product.sentra_id + 0 if in_order else Product.sentra_id
-    statement = (
+    return (
         select(Product.id)
-        .join(Sentra, Sentra.id == sentra_id)
-        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, has_variant, *where)
+        # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of
+        # every active sentra, then a sort): it takes them in the index's order, each sentra by key.
+        .join(Sentra, Sentra.id == Product.sentra_id + 0)
+        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _has_active_variant(),
+               *where, *sentra_where)
+        .order_by(Product.created_at.desc(), Product.id.desc())
     )
-    return statement.order_by(Product.created_at.desc(), Product.id.desc()) if in_order else statement
 
 
-def _card_query(*where: Any, with_sentra: bool = False, counted: bool = True):
+def _count_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
+    """How many public products match, counted no further than ``count_limit``.
+
+    The sentras are chosen first, so ``ix_product_public`` (status, sentra, subsector) finds
+    exactly the matching products, with or without a kecamatan filter, and the count stops
+    at the limit: its cost follows the limit, not the catalogue.
+    """
+    sentras = select(Sentra.id).where(Sentra.status == SentraStatus.ACTIVE, *sentra_where)
+    matching = (
+        select(Product.id)
+        .where(Product.status == ProductStatus.ACTIVE, Product.sentra_id.in_(sentras), _has_active_variant(), *where)
+        .limit(bindparam("count_limit"))
+        .subquery("capped")
+    )
+    return select(func.count()).select_from(matching).scalar_subquery()
+
+
+def _card_query(*where: Any, sentra_where: tuple[Any, ...] = (), with_sentra: bool = False, counted: bool = True):
     """One row per public product of a page: retail price range, total stock and first photo.
 
     The page's ids are chosen first (an index walk, ``limit``/``offset``), then only those
@@ -304,7 +321,7 @@ def _card_query(*where: Any, with_sentra: bool = False, counted: bool = True):
     strategy agrees on (wholesale tiers start at 2 units), so a list needs no
     per-variant strategy call.
     """
-    page = _public_products(*where).limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
+    page = _page_of_products(where, sentra_where).limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
     columns = [
         Product.id, Product.title, Product.slug, Product.made_to_order, Product.lead_time_days,
         func.min(Variant.price_idr).label("price_min"), func.max(Variant.price_idr).label("price_max"),
@@ -313,8 +330,7 @@ def _card_query(*where: Any, with_sentra: bool = False, counted: bool = True):
         ProductImage.width, ProductImage.height, ProductImage.alt_text,
     ]
     if counted:
-        capped = _public_products(*where, in_order=False).limit(bindparam("count_limit")).subquery("capped")
-        columns.append(select(func.count()).select_from(capped).scalar_subquery().label("total"))
+        columns.append(_count_of_products(where, sentra_where).label("total"))
     group = [Product.id, ProductImage.id]
     if with_sentra:
         columns += [Sentra.name.label("sentra_name"), Sentra.applied_kelurahan_code]
@@ -337,7 +353,7 @@ _MORE_CARDS = _card_query(Product.sentra_id == bindparam("sentra_id"), Product.i
 _CATEGORY_CARDS = _card_query(Product.subsector_code == bindparam("subsector"), with_sentra=True)
 _CATEGORY_CARDS_IN = _card_query(
     Product.subsector_code == bindparam("subsector"),
-    Sentra.kelurahan_code.in_(bindparam("kelurahan", expanding=True)),
+    sentra_where=(Sentra.kelurahan_code.in_(bindparam("kelurahan", expanding=True)),),
     with_sentra=True,
 )
 

@@ -5,6 +5,8 @@ within a subsector or a sentra (``ix_product_subsector_newest``, ``ix_product_se
 instead of sorting every match. Their capped counts start from the active sentras, so
 ``ix_product_public`` also carries the subsector (a kecamatan's category count reads only
 its matches). ``ix_product_subsector_status`` is a prefix of the new subsector index.
+``ix_variant_product_archived`` (replacing ``ix_variant_product_id``, its prefix) answers
+"has an active variant" for each product counted without reading the variant.
 
 The FTS5 rowid of a search document also carries its "in stock" and "made to order" flags
 (``product_id << 22 | flags << 20 | facet key``), so a text search filtered by them is
@@ -46,9 +48,15 @@ def upgrade():
         batch_op.create_index('ix_product_subsector_newest', ['subsector_code', 'status', 'created_at', 'id'],
                               unique=False)
         batch_op.create_index('ix_product_sentra_newest', ['sentra_id', 'status', 'created_at', 'id'], unique=False)
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.drop_index('ix_variant_product_id')
+        batch_op.create_index('ix_variant_product_archived', ['product_id', 'archived'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.drop_index('ix_variant_product_archived')
+        batch_op.create_index('ix_variant_product_id', ['product_id'], unique=False)
     _rewrite_rowids(20, '0')
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.drop_index('ix_product_sentra_newest')
