@@ -89,3 +89,35 @@ def test_upgrading_a_database_with_data_keeps_every_row(scratch_database_url):
             assert conn.execute(text("SELECT count(*) FROM sentra")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM product")).scalar() == 1
         db.engine.dispose()
+
+
+def test_search_rowids_take_the_stock_flags_and_give_them_back(scratch_database_url):
+    """5ea7c4000012 moves the flags into every FTS5 rowid (the text index follows); its downgrade takes them out."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url, "SECRET_KEY": "x", "TESTING": True})
+    columns = ("product_id, title, slug, subsector, category, sentra, sentra_name, kelurahan, kelurahan_name, "
+               "kecamatan, kecamatan_name, price_min_idr, price_max_idr, in_stock, made_to_order, created_at, rating, "
+               "title_terms, body_terms, fts_rowid")
+    with app.app_context():
+        upgrade(revision="5ea7c4000010")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO search_facet_key (id, subsector, kecamatan, kelurahan, sentra) "
+                              "VALUES (7, 'kriya', '32.75.08', '32.75.08.1001', 'jatiwaringin')"))
+            for product_id, in_stock, made_to_order in ((1, True, False), (2, False, False), (3, True, True)):
+                conn.execute(text(
+                    f"INSERT INTO search_document ({columns}) VALUES (:id, 'Tas', 'tas', 'kriya', '', 'jatiwaringin', "
+                    "'Sentra', '32.75.08.1001', 'Jatiwaringin', '32.75.08', 'Pondokgede', 1000, 1000, :stock, :mto, "
+                    "0, 0, ' tas ', ' anyaman ', :rowid)"),
+                    {"id": product_id, "stock": in_stock, "mto": made_to_order, "rowid": (product_id << 20) | 7})
+
+        def rowids() -> list[int]:
+            with db.engine.connect() as conn:
+                if db.engine.dialect.name == "sqlite":  # the text index answers with the new rowids
+                    return list(conn.scalars(text(
+                        "SELECT rowid FROM search_fts WHERE search_fts MATCH 'anyaman' ORDER BY rowid")))
+                return list(conn.scalars(text("SELECT fts_rowid FROM search_document ORDER BY product_id")))
+
+        upgrade()
+        assert rowids() == [(1 << 22) | (1 << 20) | 7, (2 << 22) | 7, (3 << 22) | (3 << 20) | 7]
+        downgrade(revision="5ea7c4000010")
+        assert rowids() == [(1 << 20) | 7, (2 << 20) | 7, (3 << 20) | 7]
+        db.engine.dispose()

@@ -43,8 +43,10 @@ class Product(db.Model):
         UniqueConstraint("sentra_id", "ref"),
         CheckConstraint("lead_time_days IS NULL OR lead_time_days >= 0", name="lead_time_not_negative"),
         CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life_positive"),
-        Index("ix_product_public", "status", "sentra_id"),
-        Index("ix_product_subsector_status", "subsector_code", "status"),
+        # The public lists (catalog.storefront.queries): capped counts by sentra, pages newest first.
+        Index("ix_product_public", "status", "sentra_id", "subsector_code"),
+        Index("ix_product_subsector_newest", "subsector_code", "status", "created_at", "id"),
+        Index("ix_product_sentra_newest", "sentra_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,10 +104,13 @@ class Variant(db.Model):
         CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
         CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
         CheckConstraint("min_wholesale_qty IS NULL OR min_wholesale_qty >= 1", name="moq_positive"),
+        # A product's variants; with ``archived`` it answers "has an active variant" (the public
+        # lists ask it of every product they count) from the index alone.
+        Index("ix_variant_product_archived", "product_id", "archived"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
     # Denormalised from the product so a SKU is unique within its sentra.
     sentra_id: Mapped[int] = mapped_column(ForeignKey("sentra.id", ondelete="CASCADE"), index=True)
     sku: Mapped[str] = mapped_column(String(64))

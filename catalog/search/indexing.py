@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from catalog import stock
 from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from catalog.search.documents import build_documents, iter_document_batches, product_ids_of_sentras
-from catalog.search.models import FACET_BITS, SearchDocument, SearchFacetKey, SearchTerm
+from catalog.search.models import (
+    IN_STOCK_BIT,
+    MADE_TO_ORDER_BIT,
+    PRODUCT_SHIFT,
+    SearchDocument,
+    SearchFacetKey,
+    SearchTerm,
+)
 from catalog.search.text import padded, words
 from shop.extensions import db
 from shop.sentras.models import Sentra
@@ -71,7 +78,7 @@ def _insert(session: Session):
 
 
 def _set_fts_rowids(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Give each row its FTS rowid: the product id with the id of its facet values' combination."""
+    """Give each row its FTS rowid: the product id with its flags and the id of its facet values' combination."""
     def combo(row: dict[str, Any]) -> tuple[str, str, str, str]:
         return (row["subsector"], row["kecamatan"], row["kelurahan"], row["sentra"])
     wanted = {combo(row) for row in rows}
@@ -85,7 +92,8 @@ def _set_fts_rowids(session: Session, rows: list[dict[str, Any]]) -> None:
         known.update({(r.subsector, r.kecamatan, r.kelurahan, r.sentra): r.id for r in session.execute(
             select(table).where(SearchFacetKey.sentra.in_(sorted({c[3] for c in missing}))))})
     for row in rows:
-        row["fts_rowid"] = (row["product_id"] << FACET_BITS) | known[combo(row)]
+        flags = (IN_STOCK_BIT if row["in_stock"] else 0) | (MADE_TO_ORDER_BIT if row["made_to_order"] else 0)
+        row["fts_rowid"] = (row["product_id"] << PRODUCT_SHIFT) | flags | known[combo(row)]
 
 
 def _add_terms(session: Session, rows: list[dict[str, Any]]) -> None:

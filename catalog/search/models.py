@@ -60,13 +60,18 @@ class SearchDocument(db.Model):
     thumb_key: Mapped[str | None] = mapped_column(String(255))
     title_terms: Mapped[str] = mapped_column(Text, default=" ")
     body_terms: Mapped[str] = mapped_column(Text, default=" ")
-    # The FTS5 rowid: ``product_id << FACET_BITS | search_facet_key.id``. Text matches then carry
-    # their facet values, and order by product id, without reading this table.
+    # The FTS5 rowid: ``product_id << PRODUCT_SHIFT | flags | search_facet_key.id``, the flags
+    # being IN_STOCK_BIT and MADE_TO_ORDER_BIT. Text matches then carry their facet values and
+    # flags, and order by product id, without reading this table. (The row is rewritten
+    # whenever a flag changes, and its rowid with it.)
     fts_rowid: Mapped[int] = mapped_column(BigInteger, unique=True)
 
 
 FACET_BITS = 20
 FACET_MASK = (1 << FACET_BITS) - 1
+IN_STOCK_BIT = 1 << FACET_BITS
+MADE_TO_ORDER_BIT = 1 << (FACET_BITS + 1)
+PRODUCT_SHIFT = FACET_BITS + 2
 
 
 class SearchFacetKey(db.Model):

@@ -9,11 +9,11 @@ Every term reaches the database as a quoted string in a bound parameter: user te
 never becomes syntax.
 
 On SQLite a text search by relevance, filtered at most by subsector, kecamatan,
-kelurahan or sentra (the usual search), never reads ``search_document`` but for the
-page's rows: the FTS5 rowid carries the product id and its facet values (see
-``SearchDocument.fts_rowid``), so FTS5 alone counts the facets and pages through the
-relevance tiers. Other searches (price, stock, made-to-order filters, other sorts, no
-text, PostgreSQL) filter and sort ``search_document`` itself.
+kelurahan, sentra, in stock or made to order (the usual search), never reads
+``search_document`` but for the page's rows: the FTS5 rowid carries the product id and
+its facet values and flags (see ``SearchDocument.fts_rowid``), so FTS5 alone counts the
+facets and pages through the relevance tiers. Other searches (price filters, other
+sorts, no text, PostgreSQL) filter and sort ``search_document`` itself.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from catalog.search.models import FACET_BITS, FACET_MASK
+from catalog.search.models import FACET_MASK, IN_STOCK_BIT, MADE_TO_ORDER_BIT, PRODUCT_SHIFT
 from catalog.search.synonyms import synonym_groups, synonyms_of
 from catalog.search.text import query_words
 from catalog.search.types import (
@@ -272,7 +272,7 @@ class SqlBackend:
         if any(p.correction for p in plans):
             suggestion = " ".join(p.correction or p.word for p in plans)
         if (plans and not sql.postgres and query.sort == Sort.RELEVANCE and query.min_price is None
-                and query.max_price is None and not query.in_stock and query.made_to_order is None):
+                and query.max_price is None):
             return self._search_fts_only(query, plans, suggestion, page, per_page)
 
         text_conditions: list[str] = []
@@ -322,11 +322,11 @@ class SqlBackend:
 
     def _search_fts_only(self, query: SearchQuery, plans: list[WordPlan], suggestion: str | None,
                          page: int, per_page: int) -> SearchResult:
-        """A text search by relevance on SQLite, filtered by places, sentras or subsectors, from FTS5 alone.
+        """A text search by relevance on SQLite, filtered by places, sentras, subsectors or flags, from FTS5 alone.
 
-        The FTS5 rowid carries the product id and its facet values' combination
-        (``search_facet_key``), so the facet counts are one grouped pass over the matching
-        rowids, and the page is read tier by tier (products with every word in the title
+        The FTS5 rowid carries the product id, its flags (in stock, made to order) and its facet
+        values' combination (``search_facet_key``), so the facet counts are one grouped pass over
+        the matching rowids, and the page is read tier by tier (products with every word in the title
         first) in FTS5's own rowid order, newest first. Only the page's rows are read in full.
         """
         session = db.session
@@ -362,14 +362,20 @@ class SqlBackend:
 
         wanted = {name: {str(v) for v in getattr(query, name) if str(v)}
                   for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
+        flags = []  # not facets: they narrow every count, read from the rowid's flag bits
+        if query.in_stock:
+            flags.append(f"(rowid & {IN_STOCK_BIT}) != 0")
+        if query.made_to_order is not None:
+            flags.append(f"(rowid & {MADE_TO_ORDER_BIT}) {'!=' if query.made_to_order else '='} 0")
+        flagged = _where([flag.replace("rowid", "r") for flag in flags])
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         allowed: list[int] = []
         total = 0
         for key, subsector, kecamatan, kelurahan, sentra, n in session.execute(text(
             "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, g.n "
-            f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}) GROUP BY 1) AS g "
+            f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}){flagged} GROUP BY 1) AS g "
             "JOIN search_facet_key k ON k.id = g.key"
-        ), sql.params):
+        ), sql.params).all():
             values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
             if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
                 continue
@@ -385,6 +391,7 @@ class SqlBackend:
             return dataclasses.replace(empty, facets=facets)
         narrowed = " AND (rowid & {}) IN ({})".format(FACET_MASK, ", ".join(str(int(k)) for k in allowed)) \
             if any(wanted.values()) else ""
+        narrowed += "".join(f" AND {flag}" for flag in flags)
         offset, limit = (page - 1) * per_page, per_page
         rowids: list[int] = []
         if base is not None and len(plans) <= MAX_TIER_WORDS:
@@ -408,7 +415,7 @@ class SqlBackend:
             rowids = session.scalars(text(
                 f"SELECT r FROM ({source}) WHERE 1{narrowed.replace('rowid', 'r')} ORDER BY {score} DESC, r DESC "
                 f"LIMIT {limit} OFFSET {offset}"), sql.params).all()
-        hits = [_hit(row) for row in _rows_of([int(r) >> FACET_BITS for r in rowids])]
+        hits = [_hit(row) for row in _rows_of([int(r) >> PRODUCT_SHIFT for r in rowids])]
         return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
                             suggestion=suggestion, backend=self.name)
 

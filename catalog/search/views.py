@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import gettext as _
+from werkzeug.datastructures import iter_multi_items
 
 from catalog.search import search
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
@@ -20,6 +21,7 @@ from catalog.storefront.freshness import SEARCH, SENTRAS
 from catalog.storefront.queries import SentraView, public_sentras, reference
 from shop.caching import public_page
 from shop.i18n import current_language
+from shop.i18n import gettext as _
 from shop.paging import Page
 from shop.storage import get_storage
 
@@ -108,8 +110,23 @@ def _stock(hit: Hit) -> Stock:
     return Stock("out", _("Out of stock"))
 
 
+# What Werkzeug leaves unescaped in a query string (werkzeug.urls._urlencode), so links read as url_for's.
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def _search_url(base: str, args: dict[str, Any]) -> str:
+    """``url_for("search.results", **args)``, given that URL without arguments as ``base``.
+
+    A search page links to itself about a hundred times (every facet value, every chip);
+    building each through the URL map cost more than the search.
+    """
+    items = [(key, value) for key, value in iter_multi_items(args) if value is not None]
+    return f"{base}?{urlencode(items, safe=_QUERY_SAFE)}" if items else base
+
+
 def _facet_links(query: SearchQuery, result: SearchResult) -> dict[str, list[Link]]:
     """Each facet value links to the search with it added, or (when chosen) removed."""
+    base = url_for("search.results")
     links: dict[str, list[Link]] = {}
     for name in FACETS:
         chosen = list(getattr(query, name))
@@ -117,7 +134,7 @@ def _facet_links(query: SearchQuery, result: SearchResult) -> dict[str, list[Lin
         for facet in result.facets.get(name, []):
             active = facet.value in chosen
             values = [v for v in chosen if v != facet.value] if active else [*chosen, facet.value]
-            url = url_for("search.results", **query_args(query, **{name: values or None}, page=None))
+            url = _search_url(base, query_args(query, **{name: values or None}, page=None))
             links[name].append(Link(facet.label, url, facet.count, active))
     return links
 
@@ -153,7 +170,7 @@ def _chips(parsed: ParsedSearch) -> list[Link]:
 
 
 def _url(query: SearchQuery, **changes: Any) -> str:
-    return url_for("search.results", **query_args(query, **changes, page=None))
+    return _search_url(url_for("search.results"), query_args(query, **changes, page=None))
 
 
 def _sorts() -> list[tuple[str, str]]:

@@ -23,6 +23,8 @@ from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_s
 
 PER_PAGE = 24
 MORE_FROM_SENTRA = 4
+# A list counts its products this far past the page's first one; beyond, it says "more than".
+COUNT_AHEAD = 500
 
 
 # --- reference data, cached per process ---------------------------------------------------
@@ -268,68 +270,125 @@ def _first_image_id():
     )
 
 
-def _card_query(*where: Any, with_sentra: bool = False):
-    """One row per public product: retail price range, total stock and first photo.
+def _has_active_variant():
+    return select(Variant.id).where(Variant.product_id == Product.id, Variant.archived == false()).exists()
+
+
+def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
+    """The ids of the public products that match, newest first, walking an index in that order.
+
+    ``where`` is on the product, ``sentra_where`` on its sentra. The walk
+    (``ix_product_subsector_newest`` or ``ix_product_sentra_newest``) reads a page's rows
+    and stops, however large the catalogue.
+    """
+    return (
+        select(Product.id)
+        # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of
+        # every active sentra, then a sort): it takes them in the index's order, each sentra by key.
+        .join(Sentra, Sentra.id == Product.sentra_id + 0)
+        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _has_active_variant(),
+               *where, *sentra_where)
+        .order_by(Product.created_at.desc(), Product.id.desc())
+    )
+
+
+def _count_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
+    """How many public products match, counted no further than ``count_limit``.
+
+    The sentras are chosen first, so ``ix_product_public`` (status, sentra, subsector) finds
+    exactly the matching products, with or without a kecamatan filter, and the count stops
+    at the limit: its cost follows the limit, not the catalogue.
+    """
+    sentras = select(Sentra.id).where(Sentra.status == SentraStatus.ACTIVE, *sentra_where)
+    matching = (
+        select(Product.id)
+        .where(Product.status == ProductStatus.ACTIVE, Product.sentra_id.in_(sentras), _has_active_variant(), *where)
+        .limit(bindparam("count_limit"))
+        .subquery("capped")
+    )
+    return select(func.count()).select_from(matching).scalar_subquery()
+
+
+def _card_query(*where: Any, sentra_where: tuple[Any, ...] = (), with_sentra: bool = False, counted: bool = True):
+    """One row per public product of a page: retail price range, total stock and first photo.
+
+    The page's ids are chosen first (an index walk, ``limit``/``offset``), then only those
+    products are joined to their variants and photos. With ``counted``, every row also
+    carries ``total``: how many match, counted no further than ``count_limit`` (the caller
+    asks for a little more than the page needs, see :data:`COUNT_AHEAD`).
 
     Prices here are the retail unit prices at quantity 1, which every pricing
     strategy agrees on (wholesale tiers start at 2 units), so a list needs no
     per-variant strategy call.
     """
+    page = _page_of_products(where, sentra_where).limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
     columns = [
         Product.id, Product.title, Product.slug, Product.made_to_order, Product.lead_time_days,
         func.min(Variant.price_idr).label("price_min"), func.max(Variant.price_idr).label("price_max"),
         func.sum(Variant.stock).label("stock"),
         ProductImage.key.label("image_key"), ProductImage.thumb_320_key, ProductImage.thumb_960_key,
         ProductImage.width, ProductImage.height, ProductImage.alt_text,
-        func.count().over().label("total"),
     ]
+    if counted:
+        columns.append(_count_of_products(where, sentra_where).label("total"))
     group = [Product.id, ProductImage.id]
     if with_sentra:
         columns += [Sentra.name.label("sentra_name"), Sentra.applied_kelurahan_code]
         group.append(Sentra.id)
-    return (
+    statement = (
         select(*columns)
-        .select_from(Product)
+        .select_from(page)
+        .join(Product, Product.id == page.c.id)
         .join(Variant, and_(Variant.product_id == Product.id, Variant.archived == false()))
-        .join(Sentra, Sentra.id == Product.sentra_id)
         .outerjoin(ProductImage, ProductImage.id == _first_image_id())
-        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, *where)
-        .group_by(*group)
-        .order_by(Product.created_at.desc(), Product.id.desc())
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
     )
+    if with_sentra:
+        statement = statement.join(Sentra, Sentra.id == Product.sentra_id)
+    return statement.group_by(*group).order_by(Product.created_at.desc(), Product.id.desc())
 
 
 _SENTRA_CARDS = _card_query(Product.sentra_id == bindparam("sentra_id"))
-_MORE_CARDS = _card_query(Product.sentra_id == bindparam("sentra_id"), Product.id != bindparam("product_id"))
+_MORE_CARDS = _card_query(Product.sentra_id == bindparam("sentra_id"), Product.id != bindparam("product_id"),
+                          counted=False)
 _CATEGORY_CARDS = _card_query(Product.subsector_code == bindparam("subsector"), with_sentra=True)
 _CATEGORY_CARDS_IN = _card_query(
     Product.subsector_code == bindparam("subsector"),
-    Sentra.kelurahan_code.in_(bindparam("kelurahan", expanding=True)),
+    sentra_where=(Sentra.kelurahan_code.in_(bindparam("kelurahan", expanding=True)),),
     with_sentra=True,
 )
 
 
+def _card(row: Any, kelurahan: dict[str, KelurahanRef] | None = None) -> ProductCard:
+    """A card from a :func:`_card_query` row (with its sentra when ``kelurahan`` is given)."""
+    return ProductCard(
+        id=row.id, title=row.title, slug=row.slug, price_min_idr=row.price_min, price_max_idr=row.price_max,
+        stock=int(row.stock or 0), made_to_order=row.made_to_order, lead_time_days=row.lead_time_days,
+        photo=Photo(row.image_key, row.thumb_320_key, row.thumb_960_key, row.width, row.height, row.alt_text)
+        if row.image_key else None,
+        sentra_name=row.sentra_name if kelurahan is not None else None,
+        kelurahan=kelurahan.get(row.applied_kelurahan_code) if kelurahan is not None else None,
+    )
+
+
 def _cards(statement, page: int, per_page: int, with_sentra: bool = False, **params: Any) -> Page:
-    rows = prebuilt_rows(statement, limit=per_page, offset=(page - 1) * per_page, **params)
+    """A page of cards; its total is exact up to :data:`COUNT_AHEAD` products past the page's start.
+
+    Beyond that the page says "more than" (``Page.total_is_lower_bound``): an exact count
+    would read every matching product, and the category pages would slow down as the
+    catalogue grows.
+    """
+    offset = (page - 1) * per_page
+    count_limit = offset + max(COUNT_AHEAD, per_page) + 1  # enough to know whether a next page exists
+    rows = prebuilt_rows(statement, limit=per_page, offset=offset, count_limit=count_limit, **params)
     total = rows[0].total if rows else 0
     if not rows and page > 1:  # past the last page: still say how many there are
-        first = prebuilt_rows(statement, limit=1, offset=0, **params)
+        count_limit = max(COUNT_AHEAD, per_page) + 1
+        first = prebuilt_rows(statement, limit=1, offset=0, count_limit=count_limit, **params)
         total = first[0].total if first else 0
-    kelurahan = reference().kelurahan
-    items = [
-        ProductCard(
-            id=row.id, title=row.title, slug=row.slug, price_min_idr=row.price_min, price_max_idr=row.price_max,
-            stock=int(row.stock or 0), made_to_order=row.made_to_order, lead_time_days=row.lead_time_days,
-            photo=Photo(row.image_key, row.thumb_320_key, row.thumb_960_key, row.width, row.height, row.alt_text)
-            if row.image_key else None,
-            sentra_name=row.sentra_name if with_sentra else None,
-            kelurahan=kelurahan.get(row.applied_kelurahan_code) if with_sentra else None,
-        )
-        for row in rows
-    ]
-    return Page(items, total, page, per_page)
+    more = total >= count_limit
+    kelurahan = reference().kelurahan if with_sentra else None
+    items = [_card(row, kelurahan) for row in rows]
+    return Page(items, total - 1 if more else total, page, per_page, total_is_lower_bound=more)
 
 
 def sentra_products(sentra_id: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -349,7 +408,9 @@ def category_products(subsector_code: str, kelurahan_codes: list[str] | None = N
 
 
 def more_from_sentra(sentra_id: int, product_id: int, limit: int = MORE_FROM_SENTRA) -> list[ProductCard]:
-    return _cards(_MORE_CARDS, 1, limit, sentra_id=sentra_id, product_id=product_id).items
+    """The sentra's newest other public products (no total: the product page shows none)."""
+    rows = prebuilt_rows(_MORE_CARDS, limit=limit, offset=0, sentra_id=sentra_id, product_id=product_id)
+    return [_card(row) for row in rows]
 
 
 # --- the product page --------------------------------------------------------------------------

@@ -203,3 +203,18 @@ def test_an_empty_marketplace_shows_an_empty_state(client):
     response = client.get("/search?q=anything")
     assert response.status_code == 200
     assert 'class="empty search-empty"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("args", [
+    {},
+    {"q": "kaos sablon"},
+    {"q": "kue & \"lapis\" 100% / enak?", "subsector": ["kuliner", "kriya"], "in_stock": 1},
+    {"q": "café ñ 漢字", "kecamatan": ["32.75.08"], "min_price": 5000, "sort": "price_asc", "page": 2},
+    {"sentra": ["jati-waringin"], "made_to_order": 0, "per_page": 40},
+])
+def test_facet_and_chip_links_are_the_urls_url_for_builds(app, args):
+    from flask import url_for
+
+    from catalog.search.views import _search_url
+    with app.test_request_context("/search"):
+        assert _search_url(url_for("search.results"), args) == url_for("search.results", **args)

@@ -203,3 +203,54 @@ def test_a_facet_filter_on_a_text_search_still_counts_its_own_facet(sentra):
     result = search_api.search(SearchQuery(text="anyaman", sentra=(sentra.slug,), subsector=("nope",)))
     assert result.total == 0
     assert {f.value: f.count for f in result.facets["subsector"]} == {"kriya": 4}
+
+
+def _flagged_shelf(sentra) -> dict[str, int]:
+    """Anyaman products: two in stock, one sold out, one made to order (in another kecamatan)."""
+    other = make_sentra("32.75.01.1001")
+    made = {
+        "stocked": make_product(sentra, title="Anyaman Bambu", variants=[{"price_idr": 20_000, "stock": 3}]),
+        "sold_out": make_product(sentra, title="Anyaman Pandan", variants=[{"price_idr": 30_000, "stock": 0}]),
+        "to_order": make_product(other, title="Tas Anyaman", made_to_order=True, lead_time_days=7,
+                                 variants=[{"price_idr": 40_000, "stock": 0}]),
+        "also": make_product(other, title="Tikar", description="Anyaman rotan.", subsector="desain_produk",
+                             variants=[{"price_idr": 50_000, "stock": 1}]),
+    }
+    db.session.commit()
+    return {key: product.id for key, product in made.items()}
+
+
+def _answer(**filters) -> tuple[list[int], int, dict]:
+    result = search_api.search(SearchQuery(text="anyaman", per_page=100, **filters))
+    facets = {name: {f.value: f.count for f in values} for name, values in result.facets.items()}
+    return [h.product_id for h in result.hits], result.total, facets
+
+
+@pytest.mark.parametrize("flags", [{"in_stock": True}, {"made_to_order": True}, {"made_to_order": False},
+                                   {"in_stock": True, "kecamatan": ("32.75.01",)}])
+def test_a_text_search_filtered_by_stock_flags_answers_as_the_document_scan_does(sentra, flags):
+    _flagged_shelf(sentra)
+    # A price filter takes the scan of search_document; without it the flags are answered from FTS5.
+    fts_ids, fts_total, fts_facets = _answer(**flags)
+    scan_ids, scan_total, scan_facets = _answer(max_price=10_000_000, **flags)
+    assert (fts_ids, fts_total, fts_facets) == (scan_ids, scan_total, scan_facets)
+
+
+def test_a_text_search_in_stock_leaves_out_the_sold_out_and_keeps_made_to_order(sentra):
+    shelf = _flagged_shelf(sentra)
+    found, total, facets = _answer(in_stock=True)
+    assert set(found) == {shelf["stocked"], shelf["to_order"], shelf["also"]} and total == 3
+    assert facets["subsector"] == {"kriya": 2, "desain_produk": 1}
+
+
+def test_a_product_that_sells_out_leaves_a_text_search_in_stock_at_once(sentra):
+    from catalog import stock
+    from catalog.products.models import Variant
+    shelf = _flagged_shelf(sentra)
+    variant = db.session.scalar(select(Variant).where(Variant.product_id == shelf["stocked"]))
+    stock.set_stock(variant.id, 0)
+    db.session.commit()
+    assert shelf["stocked"] not in _answer(in_stock=True)[0]
+    stock.set_stock(variant.id, 5)
+    db.session.commit()
+    assert shelf["stocked"] in _answer(in_stock=True)[0]
