@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, bindparam, false, func, select
 
-from catalog.products.models import PriceTier, Product, ProductImage, ProductStatus, Variant
+from catalog.products.models import Product, ProductImage, ProductStatus, Variant
 from shop.database import prebuilt_rows
 from shop.extensions import db
 from shop.paging import Page
@@ -122,7 +122,7 @@ class SentraView:
     rating_count: int = 0
 
 
-_SENTRA_COLUMNS = (
+SENTRA_COLUMNS = (
     Sentra.id, Sentra.slug, Sentra.name, Sentra.applied_kelurahan_code, Sentra.description,
     Sentra.whatsapp, Sentra.address, Sentra.opening_hours, Sentra.logo_key, Sentra.rating_avg, Sentra.rating_count,
 )
@@ -136,16 +136,16 @@ _MEMBERS = (
     .scalar_subquery()
     .label("members")
 )
-_SENTRA_BY_SLUG = select(*_SENTRA_COLUMNS, _MEMBERS).where(
+_SENTRA_BY_SLUG = select(*SENTRA_COLUMNS, _MEMBERS).where(
     Sentra.slug == bindparam("slug"), Sentra.status == SentraStatus.ACTIVE
 )
 _FEATURED = (
-    select(*_SENTRA_COLUMNS)
+    select(*SENTRA_COLUMNS)
     .where(Sentra.status == SentraStatus.ACTIVE)
     .order_by(Sentra.decided_at.desc().nulls_last(), Sentra.id.desc())
     .limit(bindparam("limit"))
 )
-_ACTIVE = select(*_SENTRA_COLUMNS).where(Sentra.status == SentraStatus.ACTIVE)
+_ACTIVE = select(*SENTRA_COLUMNS).where(Sentra.status == SentraStatus.ACTIVE)
 _ACTIVE_IN_SUBSECTOR = _ACTIVE.where(
     Sentra.id.in_(select(sentra_subsector.c.sentra_id).where(sentra_subsector.c.subsector_code == bindparam("subsector")))
 )
@@ -411,113 +411,3 @@ def more_from_sentra(sentra_id: int, product_id: int, limit: int = MORE_FROM_SEN
     """The sentra's newest other public products (no total: the product page shows none)."""
     rows = prebuilt_rows(_MORE_CARDS, limit=limit, offset=0, sentra_id=sentra_id, product_id=product_id)
     return [_card(row) for row in rows]
-
-
-# --- the product page --------------------------------------------------------------------------
-
-
-@dataclass
-class VariantView:
-    """A variant as the product page and the pricing strategy read it."""
-
-    id: int
-    sku: str
-    options: list[Any]
-    price_idr: int
-    stock: int
-    min_wholesale_qty: int | None
-    tiers: list[TierView] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return ", ".join(f"{name}: {value}" for name, value in self.options or [])
-
-
-@dataclass(frozen=True)
-class TierView:
-    min_qty: int
-    unit_price_idr: int
-
-
-@dataclass
-class ProductPage:
-    id: int
-    slug: str
-    title: str
-    description: str
-    category: str
-    subsector: SubsectorRef
-    made_to_order: bool
-    lead_time_days: int | None
-    pirt_number: str | None
-    halal_number: str | None
-    shelf_life_days: int | None
-    sentra: SentraView
-    variants: list[VariantView]
-    photos: list[Photo]
-    rating_avg: float = 0.0
-    rating_count: int = 0
-
-
-_PRODUCT = (
-    select(
-        Product.id, Product.slug, Product.title, Product.description, Product.category,
-        Product.subsector_code, Product.made_to_order, Product.lead_time_days, Product.pirt_number,
-        Product.halal_number, Product.shelf_life_days, Product.rating_avg, Product.rating_count,
-        *(column.label(f"sentra_{column.key}") for column in _SENTRA_COLUMNS),
-    )
-    .join(Sentra, Sentra.id == Product.sentra_id)
-    .where(Product.id == bindparam("product_id"), Product.status == ProductStatus.ACTIVE,
-           Sentra.status == SentraStatus.ACTIVE)
-)
-_VARIANTS = (
-    select(Variant.id, Variant.sku, Variant.options, Variant.price_idr, Variant.stock, Variant.min_wholesale_qty)
-    .where(Variant.product_id == bindparam("product_id"), Variant.archived == false())
-    .order_by(Variant.position, Variant.id)
-)
-_TIERS = (
-    select(PriceTier.variant_id, PriceTier.min_qty, PriceTier.unit_price_idr)
-    .where(PriceTier.variant_id.in_(bindparam("ids", expanding=True)))
-    .order_by(PriceTier.min_qty)
-)
-_PHOTOS = (
-    select(ProductImage.key, ProductImage.thumb_320_key, ProductImage.thumb_960_key, ProductImage.width,
-           ProductImage.height, ProductImage.alt_text)
-    .where(ProductImage.product_id == bindparam("product_id"))
-    .order_by(ProductImage.position, ProductImage.id)
-)
-
-
-def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | None:
-    """A public product (active, of an active sentra) with its active variants and photos, or None.
-
-    Tiers are read only when ``with_tiers`` (the partner strategy shows them).
-    """
-    found = prebuilt_rows(_PRODUCT, product_id=product_id)
-    if not found:
-        return None
-    row = found[0]
-    variants = [
-        VariantView(v.id, v.sku, v.options or [], v.price_idr, v.stock, v.min_wholesale_qty)
-        for v in prebuilt_rows(_VARIANTS, product_id=product_id)
-    ]
-    if not variants:
-        return None
-    if with_tiers:
-        by_id = {v.id: v for v in variants}
-        for variant_id, min_qty, price in prebuilt_rows(_TIERS, ids=list(by_id)):
-            by_id[variant_id].tiers.append(TierView(min_qty, price))
-    photos = [Photo(*image) for image in prebuilt_rows(_PHOTOS, product_id=product_id)]
-    ref = reference()
-    sentra = SentraView(
-        id=row.sentra_id, slug=row.sentra_slug, name=row.sentra_name,
-        kelurahan=ref.kelurahan[row.sentra_applied_kelurahan_code], whatsapp=row.sentra_whatsapp,
-        address=row.sentra_address, opening_hours=row.sentra_opening_hours, logo_key=row.sentra_logo_key,
-    )
-    return ProductPage(
-        id=row.id, slug=row.slug, title=row.title, description=row.description, category=row.category,
-        subsector=ref.subsectors[row.subsector_code], made_to_order=row.made_to_order,
-        lead_time_days=row.lead_time_days, pirt_number=row.pirt_number, halal_number=row.halal_number,
-        shelf_life_days=row.shelf_life_days, sentra=sentra, variants=variants, photos=photos,
-        rating_avg=row.rating_avg or 0.0, rating_count=row.rating_count or 0,
-    )

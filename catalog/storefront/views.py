@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from catalog.pricing import strategy_for
 from catalog.reviews.queries import product_reviews
-from catalog.storefront import queries
+from catalog.storefront import product_page, queries
 from catalog.storefront.display import Texts, media_prefix, photo_urls
 from catalog.storefront.freshness import SENTRAS, category_scope, sentra_scope
 from shop.caching import public_page
@@ -109,7 +109,7 @@ def product_detail(product_id: int, slug: str):
     :raise 404: unknown, draft or archived product, or its sentra is not active.
     """
     strategy = strategy_for(current_user)
-    product = queries.public_product(product_id, with_tiers=strategy.shows_tiers)
+    product = product_page.public_product(product_id, with_tiers=strategy.shows_tiers)
     if product is None:
         abort(404)
     if slug != product.slug:
@@ -156,7 +156,7 @@ def product_detail(product_id: int, slug: str):
     )
 
 
-def _chosen_variant(variants: list[queries.VariantView]) -> queries.VariantView | None:
+def _chosen_variant(variants: list[product_page.VariantView]) -> product_page.VariantView | None:
     """The variant picked with ``?variant=`` (the picker works without JavaScript); else the only one."""
     wanted = request.args.get("variant", "")
     for variant in variants:
