@@ -93,7 +93,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(scratch_database_url):
 
 def test_search_rowids_take_the_stock_flags_and_give_them_back(scratch_database_url):
     """5ea7c4000012 moves the flags into every FTS5 rowid (the text index follows); its downgrade takes them out."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url, "SECRET_KEY": "x", "TESTING": True})
+    app = _migrating_app(scratch_database_url)
     columns = ("product_id, title, slug, subsector, category, sentra, sentra_name, kelurahan, kelurahan_name, "
                "kecamatan, kecamatan_name, price_min_idr, price_max_idr, in_stock, made_to_order, created_at, rating, "
                "title_terms, body_terms, fts_rowid")
