@@ -31,7 +31,8 @@ from shop.i18n import wib
 from tests.factories import PASSWORD, add_member, make_checkout, make_product, make_sentra, make_user, png_bytes
 
 PO_FILE = Path(__file__).resolve().parents[2] / "shop" / "translations" / "id" / "LC_MESSAGES" / "messages.po"
-KNOWN_ENGLISH = ("This field is required", "Not a valid", "Invalid", "revision", "initial stock")
+KNOWN_ENGLISH = ("This field is required", "Not a valid", "Invalid", "revision", "initial stock", "handed over",
+                 "tracking:", "problem raised")
 SKIPPED_PATHS = re.compile(
     r"^/(logout|bahasa|static/|media/|favicon|api/|healthz|webhooks/)"
     r"|\.(csv|pdf|json|png|jpe?g|webp|zip)$|/(gambar|bukti|ekspor|data$|unduh)"
@@ -167,6 +168,7 @@ def crawl(client, starts: Iterable[str]) -> tuple[int, dict[str, list[str]]]:
 def _world() -> dict:
     """One of each kind of thing, made through the services. Commits."""
     from orders.b2b.acceptance import accept_quote
+    from orders.core.status import transition
     from orders.payments import bank_transfer
     from orders.payments.services import mark_paid
     from orders.review_services import review_order_line
@@ -206,6 +208,7 @@ def _world() -> dict:
     shipping.handover(collected, collected.pickup_code, owner, paid_with="cash")
     db.session.commit()
     review_order_line(collected, collected.lines[0].id, buyer, 5, "Rapi sekali anyamannya")
+    transition(collected, "completed", None, "completed automatically")  # a ledger credit for the sentra
     delivered = make_checkout(buyer, [(variant, 1)], method="bank_transfer", delivery="sentra_courier")
     mark_paid(delivered.payment, None, "transfer confirmed", config)
     delivered = delivered.orders[0]
