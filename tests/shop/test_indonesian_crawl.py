@@ -28,7 +28,15 @@ from flask import current_app
 
 from shop.extensions import db
 from shop.i18n import wib
-from tests.factories import PASSWORD, add_member, make_checkout, make_product, make_sentra, make_user, png_bytes
+from tests.factories import (
+    PASSWORD,
+    add_member,
+    make_checkout,
+    make_product,
+    make_sentra,
+    make_user,
+    png_bytes,
+)
 
 PO_FILE = Path(__file__).resolve().parents[2] / "shop" / "translations" / "id" / "LC_MESSAGES" / "messages.po"
 KNOWN_ENGLISH = ("This field is required", "Not a valid", "Invalid", "revision", "initial stock", "handed over",
@@ -138,7 +146,7 @@ def crawl(client, starts: Iterable[str]) -> tuple[int, dict[str, list[str]]]:
     while queue and pages < PAGES_PER_ROLE:
         url = queue.popleft()
         response = client.get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         pages += 1
         parser = _VisibleText()
