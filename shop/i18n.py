@@ -107,13 +107,20 @@ def share_percent(share: float, locale: str | None = None) -> str:
     return f"{share * 100:.1f}".replace(".", _decimal_symbol(locale or current_language())) + "%"
 
 
-def wib(value: datetime | date | None, fmt: str = "medium") -> str:
-    """A UTC timestamp shown in Asia/Jakarta time, marked WIB."""
+WIB_DATETIME = "d MMM yyyy HH.mm"  # 6 Des 2026 14.05: Babel's medium date, the time without seconds
+WIB_DATE = "d MMM yyyy"
+
+
+def wib(value: datetime | date | None) -> str:
+    """A UTC timestamp shown in Asia/Jakarta time, marked WIB: ``6 Des 2026 14.05 WIB``; a date: ``6 Des 2026``.
+
+    One format for every page, so a list, a timeline and a paper read the same moment the same way.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return f"{format_datetime(value, fmt)} WIB"
-    return format_date(value, fmt)
+        return f"{format_datetime(value, WIB_DATETIME)} WIB"
+    return format_date(value, WIB_DATE)
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from orders.ledger import payouts, statements
 from orders.ledger.forms import AdjustmentForm, CommissionForm, ExportForm, PayoutForm
 from orders.ledger.services import balance_idr
+from orders.ledger.views import KIND_LABELS
 from shop.admin.access import admin_required
 from shop.admin.views import bp
 from shop.db import WIB, utcnow
@@ -54,7 +55,7 @@ def ledger_sentra(sentra_id: int):
         "shop/admin/ledger/sentra.html", sentra=sentra, balance=balance_idr(sentra.id),
         statement=statements.statement(sentra.id, page=page, per_page=PER_PAGE),
         default_bp=int(current_app.config["PLATFORM_COMMISSION_BP"]),
-        has_bank_account=payouts.has_bank_account(sentra),
+        has_bank_account=payouts.has_bank_account(sentra), kind_labels=KIND_LABELS,
     )
 
 

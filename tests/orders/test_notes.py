@@ -22,3 +22,21 @@ def test_indonesian_reader_sees_indonesian_notes(app):
     with app.test_request_context():
         assert display_note("accepted by the sentra") != "Accepted by the sentra"
         assert display_note("cancelled by the sentra: tutup").endswith(": tutup")
+
+
+@pytest.mark.parametrize(("note", "english"), [
+    ("tracking: ready_for_pickup", "Ready for pickup"),
+    ("tracking: handed_to_courier (JNE pagi)", "Handed to the courier (JNE pagi)"),
+    ("handed over with the buyer's pickup code", "Handed over with the buyer's pickup code"),
+    ("quote 3 revision 1", "Quote 3, version 1"),
+    ("problem raised by the buyer (wrong_item): warnanya beda", "Problem raised by the buyer (Wrong item): warnanya beda"),
+    ("paid at pickup: qris", "Paid at pickup: QRIS"),
+])
+def test_system_notes_with_a_step_or_a_number_are_translated(app, note, english):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert display_note(note) == english
+
+
+def test_indonesian_reader_sees_no_step_code_in_a_tracking_note(app):
+    with app.test_request_context():
+        assert display_note("tracking: ready_for_pickup") == "Siap diambil"

@@ -209,7 +209,7 @@ def test_manage_nav_links_my_deliveries(client, auth):
     ("courier", ["handed_to_courier", "out_for_delivery"], ["Delivery failed", "Parcel returned", 'value="delivered"']),
     ("sentra_courier", ["handed_to_courier", "out_for_delivery"],
      ["Delivery failed", "Delivery PIN from the buyer", "/tanpa-pin", 'enctype="multipart/form-data"']),
-    ("pickup", ["ready_for_pickup", "delivered"], ["Delivered", "handed over with the buyer"]),
+    ("pickup", ["ready_for_pickup", "delivered"], ["Delivered", "Handed over with the buyer"]),
 ])
 def test_fulfilment_panel_offers_what_the_timeline_takes_next(client, auth, method, steps, expected):
     order, owner, courier, _ = accepted_order(method)
