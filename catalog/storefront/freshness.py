@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.util import identity_key
 
 from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from catalog.reviews.models import Review
@@ -70,12 +71,31 @@ def _product_scopes(session: Session, ids: set[int]) -> set[str]:
 
 def _variant_scopes(session: Session, ids: set[int]) -> set[str]:
     scopes: set[str] = set()
-    for chunk in _batches(ids):
+    unknown = set()
+    for variant_id in ids:  # a checkout has read its variants and their products: no query for those
+        known = _loaded_scopes(session, variant_id)
+        if known is None:
+            unknown.add(variant_id)
+        else:
+            scopes.update(known)
+    for chunk in _batches(unknown):
         for sentra_id, code in session.execute(
                 select(Variant.sentra_id, Product.subsector_code)
                 .join(Product, Product.id == Variant.product_id).where(Variant.id.in_(chunk))):
             scopes.update((sentra_scope(sentra_id), category_scope(code)))
     return scopes
+
+
+def _loaded_scopes(session: Session, variant_id: int) -> tuple[str, str] | None:
+    """The variant's sentra and category scopes from the session's loaded rows, else None."""
+    variant = session.identity_map.get(identity_key(Variant, variant_id))
+    if variant is None:
+        return None
+    state = inspect(variant)
+    product = state.dict.get("product")
+    if "sentra_id" in state.unloaded or product is None or "subsector_code" in inspect(product).unloaded:
+        return None
+    return sentra_scope(variant.sentra_id), category_scope(product.subsector_code)
 
 
 def _sentra_scopes(session: Session, ids: set[int]) -> set[str]:

@@ -19,16 +19,18 @@ connection per process and thread, outside SQLAlchemy's pool.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, event, inspect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
 
 from shop.pagecache.models import PageVersion
@@ -94,8 +96,8 @@ def _upsert(session: Session):
     return insert
 
 
-def _bump_statement(session: Session, notes: _Notes) -> Any | None:
-    """The statement that bumps every noted scope (None: nothing to bump); clears the notes."""
+def _scopes_to_bump(session: Session, notes: _Notes) -> list[str]:
+    """Every noted scope, resolved and in lock order (empty: nothing to bump); clears the notes."""
     scopes = set(notes.scopes)
     for kind, ids in notes.ids.items():
         if ids:
@@ -103,13 +105,39 @@ def _bump_statement(session: Session, notes: _Notes) -> Any | None:
     notes.scopes.clear()
     notes.ids.clear()
     if not scopes or not _has_table(session):
+        return []
+    return sorted(scopes)
+
+
+def _bump_statement(session: Session, notes: _Notes) -> Any | None:
+    """The statement that bumps every noted scope (None: nothing to bump); clears the notes."""
+    scopes = _scopes_to_bump(session, notes)
+    if not scopes:
         return None
-    rows = [{"scope": scope, "version": random.randrange(*_START)} for scope in sorted(scopes)]
-    statement = _upsert(session)(PageVersion).values(rows)
+    return _upsert_versions(_upsert(session), [{"scope": scope, "version": _start()} for scope in scopes])
+
+
+def _start() -> int:
+    return random.randrange(*_START)
+
+
+def _upsert_versions(insert: Any, rows: Any) -> Any:
+    statement = insert(PageVersion).values(rows)
     return statement.on_conflict_do_update(
         index_elements=[PageVersion.scope],
         set_={"version": PageVersion.version + statement.excluded.version % _STEP + 1},
     )
+
+
+@functools.cache
+def _driver_bump_sql(dialect: Dialect, count: int) -> tuple[str, dict[str, Any]]:
+    """The bump of ``count`` scopes as the driver's SQL, with parameters ``bump_scope_<i>``/``bump_version_<i>``:
+    compiled once per size (a checkout bumps two to four scopes), not once per checkout."""
+    rows = [{"scope": bindparam(f"bump_scope_{i}", type_=PageVersion.scope.type),
+             "version": bindparam(f"bump_version_{i}", type_=PageVersion.version.type)} for i in range(count)]
+    insert = import_module(f"sqlalchemy.dialects.{dialect.name}").insert
+    compiled = _upsert_versions(insert, rows).compile(dialect=dialect)
+    return str(compiled), dict(compiled.params)  # the params hold the statement's own constants
 
 
 def _bump(session: Session, notes: _Notes) -> None:
@@ -129,11 +157,14 @@ def bump_for_driver_commit(session: Session) -> tuple[str, dict[str, Any]] | Non
     if session.new or session.dirty or session.deleted:
         session.flush()
     notes = session.info.get(_NOTES)
-    statement = None if notes is None else _bump_statement(session, notes)
-    if statement is None:
+    scopes = [] if notes is None else _scopes_to_bump(session, notes)
+    if not scopes:
         return None
-    compiled = statement.compile(dialect=session.get_bind().dialect)
-    return str(compiled), dict(compiled.params)
+    sql, constants = _driver_bump_sql(session.get_bind().dialect, len(scopes))
+    params = dict(constants)
+    for i, scope in enumerate(scopes):
+        params[f"bump_scope_{i}"], params[f"bump_version_{i}"] = scope, _start()
+    return sql, params
 
 
 _databases_with_table: set[str] = set()

@@ -293,3 +293,33 @@ def test_a_sentra_that_matches_a_search_appears_above_its_products(client, shop_
     db.session.commit()
 
     assert "Sentra Anyaman Bintara" in fresh(client, "/search?q=anyaman").text
+
+
+def test_a_variant_the_session_has_read_with_its_product_is_resolved_without_a_query(shop_world):
+    from catalog.storefront.freshness import _variant_scopes
+    from tests.queries import count_queries
+
+    sentra, product = shop_world
+    variant = product.variants[0]
+    assert variant.product.subsector_code == "kriya"  # read, as a checkout's cart lines are
+
+    with count_queries() as statements:
+        scopes = _variant_scopes(db.session, {variant.id})
+
+    assert scopes == {f"sentra:{sentra.id}", "subsector:kriya"}
+    assert statements == []
+
+
+def test_a_variant_the_session_has_not_read_is_resolved_from_the_database(shop_world):
+    from catalog.storefront.freshness import _variant_scopes
+    from tests.queries import count_queries
+
+    sentra, product = shop_world
+    variant_id = product.variants[0].id
+    db.session.expire_all()
+
+    with count_queries() as statements:
+        scopes = _variant_scopes(db.session, {variant_id})
+
+    assert scopes == {f"sentra:{sentra.id}", "subsector:kriya"}
+    assert len(statements) == 1
