@@ -1,14 +1,17 @@
 """Language choice (Indonesian by default, English on request) and display formats."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 
 LANG_COOKIE = "lang"
 
@@ -111,16 +114,29 @@ WIB_DATETIME = "d MMM yyyy HH.mm"  # 6 Des 2026 14.05: Babel's medium date, the 
 WIB_DATE = "d MMM yyyy"
 
 
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@lru_cache(maxsize=8)
+def _month_abbreviations(language: str) -> Mapping[int, str]:
+    return dict(get_month_names("abbreviated", context="format", locale=language))
+
+
 def wib(value: datetime | date | None) -> str:
     """A UTC timestamp shown in Asia/Jakarta time, marked WIB: ``6 Des 2026 14.05 WIB``; a date: ``6 Des 2026``.
 
     One format for every page, so a list, a timeline and a paper read the same moment the same way.
+    Babel's ``d MMM yyyy HH.mm`` (:data:`WIB_DATETIME`), written out by hand with Babel's month names:
+    a product page shows a date per review, and Babel's pattern formatting was a tenth of its time.
+    A naive datetime is UTC, as everywhere in the database.
     """
     if value is None:
         return ""
+    months = _month_abbreviations(current_language())
     if isinstance(value, datetime):
-        return f"{format_datetime(value, WIB_DATETIME)} WIB"
-    return format_date(value, WIB_DATE)
+        local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(JAKARTA)
+        return f"{local.day} {months[local.month]} {local.year:04d} {local.hour:02d}.{local.minute:02d} WIB"
+    return f"{value.day} {months[value.month]} {value.year:04d}"
 
 
 def init_app(app: Flask) -> None:
