@@ -13,21 +13,36 @@ from catalog.listings import staging
 from catalog.products.models import ProductImage
 from shop.accounts.models import User
 from shop.extensions import db
-from tests.catalog.test_product_management import (  # noqa: F401  (fixtures)
+from shop.sentras.models import Role
+from tests.catalog.test_product_management import (
     MEMBER,
     count,
-    media_root,
-    member,
     product_data,
-    sentra,
     stored_files,
     url,
     variant_row,
 )
-from tests.factories import make_product, make_sentra, png_bytes
+from tests.factories import add_member, make_product, make_sentra, make_user, png_bytes
 
 OTHER_KELURAHAN = "32.75.04.1001"
 TOKEN = re.compile(r'name="staged_photos" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def media_root(app, monkeypatch, tmp_path):
+    root = tmp_path / "media"
+    monkeypatch.setitem(app.config, "MEDIA_ROOT", str(root))
+    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
+    return root
+
+
+@pytest.fixture
+def member(client, auth):
+    sentra = make_sentra("32.75.08.1001")
+    add_member(sentra, make_user(MEMBER), Role.MEMBER)
+    db.session.commit()
+    auth.login(MEMBER)
+    return sentra
 
 
 def _add_row_with_photo(client, sentra) -> tuple[str, object]:
