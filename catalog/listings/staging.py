@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from catalog import images
 from catalog.images import StagedPhoto
+from catalog.products.forms import ProductForm
 from shop.storage import StorageError, check_key
 
 MAX_AGE_SECONDS = 2 * 24 * 3600
@@ -43,3 +46,39 @@ def read_photo_token(token: str, sentra_id: int, user_id: int) -> StagedPhoto | 
     except (BadSignature, KeyError, TypeError, StorageError):
         return None
     return photo
+
+
+def ticked_photos(form: ProductForm, sentra_id: int, user_id: int) -> list[tuple[str, StagedPhoto]]:
+    """The staged photos still ticked on ``form``, with their tokens (forged, expired or foreign ones dropped)."""
+    found = []
+    for token in dict.fromkeys(form.staged_photos.data or []):
+        photo = read_photo_token(token, sentra_id, user_id)
+        if photo is not None:
+            found.append((token, photo))
+    return found[: images.MAX_PHOTOS]
+
+
+def keep_uploads(form: ProductForm, sentra_id: int, user_id: int) -> None:
+    """Stage the photos of a form that comes back unsaved and add their tokens to it.
+
+    A refused file gets its message on the photo field and the others are kept; when the save
+    itself failed over a photo, none is kept (the files stay in step with the rolled-back rows)
+    and the message says which file to leave out.
+    """
+    if form.photos.errors:
+        return
+    tokens = list(form.staged_photos.data or [])
+    for upload in form.uploads():
+        upload.seek(0)  # a failed save may have read it already
+        try:
+            photo = images.stage_photo(upload.read())
+        except images.InvalidImageError as error:
+            message = _("%(file)s: %(message)s", file=upload.filename, message=error.message)
+            form.photos.errors = [*form.photos.errors, message]
+            continue
+        except StorageError:
+            current_app.logger.exception("could not stage product photos")
+            form.photos.errors = [*form.photos.errors, _("The photos could not be stored just now. Please try again.")]
+            break
+        tokens.append(photo_token(photo, sentra_id, user_id))
+    form.staged_photos.data = tokens

@@ -122,50 +122,13 @@ def _show_errors(form: ProductForm, rows: list, fields: dict[str, Any]) -> None:
         target.errors = [*target.errors, message]
 
 
-def _staged(form: ProductForm) -> list[tuple[str, images.StagedPhoto]]:
-    """The photos already uploaded that are still ticked, with their tokens (forged or expired ones dropped)."""
-    found = []
-    for token in dict.fromkeys(form.staged_photos.data or []):
-        photo = staging.read_photo_token(token, g.sentra.id, current_user.id)
-        if photo is not None:
-            found.append((token, photo))
-    return found[: images.MAX_PHOTOS]
-
-
-def _stage_uploads(form: ProductForm) -> None:
-    """Store the photos of a form that comes back unsaved, so the page can send them again.
-
-    A refused file gets its message on the photo field and the others are kept; when the save
-    itself failed over a photo, none is kept (the files stay in step with the rolled-back rows)
-    and the message says which file to leave out.
-    """
-    tokens = list(form.staged_photos.data or [])
-    if form.photos.errors:
-        return
-    for upload in form.uploads():
-        upload.seek(0)  # a failed save may have read it already
-        try:
-            photo = images.stage_photo(upload.read())
-        except images.InvalidImageError as error:
-            message = _("%(file)s: %(message)s", file=upload.filename, message=error.message)
-            if message not in form.photos.errors:
-                form.photos.errors = [*form.photos.errors, message]
-            continue
-        except StorageError:
-            current_app.logger.exception("could not stage product photos")
-            form.photos.errors = [*form.photos.errors, _("The photos could not be stored just now. Please try again.")]
-            break
-        tokens.append(staging.photo_token(photo, g.sentra.id, current_user.id))
-    form.staged_photos.data = tokens
-
-
 def _add_photos(product: Product, form: ProductForm) -> None:
     """Store the uploaded photos; the first bad one raises (the caller rolls everything back).
 
     Photos staged on an earlier showing of the form come first, in the order they were chosen.
     """
     alt_text = (form.photo_alt.data or "").strip()
-    for _token, staged in _staged(form):
+    for _token, staged in staging.ticked_photos(form, g.sentra.id, current_user.id):
         try:
             images.add_staged_photo(product, staged, alt_text, actor_id=current_user.id)
         except images.InvalidImageError as error:
@@ -236,7 +199,8 @@ def _product_page(form: ProductForm, product: Product | None, status: int = 200,
         "max_photos": images.MAX_PHOTOS,
         # The row that static/js/products.js copies to add a variant without a round trip.
         "blank_row": VariantForm(formdata=None, prefix="variants-__i__-"),
-        "staged": [(token, images.image_urls(photo)) for token, photo in _staged(form)],
+        "staged": [(token, images.image_urls(photo))
+                   for token, photo in staging.ticked_photos(form, g.sentra.id, current_user.id)],
     }
     if product is not None:
         stock_forms = stock_forms or {}
@@ -293,17 +257,17 @@ def create(sentra_slug: str):
     form = _new_form()
     if request.method == "POST" and "add_variant" in request.form:
         _add_row(form)
-        _stage_uploads(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None)
     if form.validate_on_submit():
         product, status = _save(form, None)
         if product is not None:
             flash(_("Product saved. Publish it when it is ready."), "success")
             return redirect(_edit_url(product))
-        _stage_uploads(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None, status)
     if form.is_submitted():
-        _stage_uploads(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None, 422)
     return _product_page(form, None)
 
@@ -316,17 +280,17 @@ def edit(sentra_slug: str, product_id: int):
     form = _new_form(product)
     if request.method == "POST" and "add_variant" in request.form:
         _add_row(form)
-        _stage_uploads(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, product)
     if form.validate_on_submit():
         saved, status = _save(form, product)
         if saved is not None:
             flash(_("Changes saved."), "success")
             return redirect(_edit_url(saved))
-        _stage_uploads(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, _load(product_id), status)
     if form.is_submitted():
-        _stage_uploads(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, product, 422)
     return _product_page(form, product)
 
