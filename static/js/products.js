@@ -407,4 +407,47 @@
       }
     });
   }
+
+  // --- saved photos: move and describe them in place ---------------------------------------
+  // Their forms post on their own; a full reload would drop the product form's unsaved changes and
+  // its chosen photos, so these posts go through fetch and the list is reordered in the page.
+  var saved = document.querySelector("[data-photo-list]");
+  if (saved && window.fetch && window.FormData) {
+    var refreshButtons = function () {
+      var items = saved.querySelectorAll(".photo-item");
+      each(items, function (item, i) {
+        item.querySelector("button[value=up]").hidden = i === 0;
+        item.querySelector("button[value=down]").hidden = i === items.length - 1;
+      });
+    };
+    var plainly = function (form, submitter) { // the ordinary post, when fetch could not do it
+      form.setAttribute("data-plain", "");
+      form.requestSubmit(submitter);
+    };
+    saved.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      var action = submitter && submitter.value;
+      if (event.target.hasAttribute("data-plain")) { return; }
+      if (["up", "down", "alt"].indexOf(action) < 0) { return; } // removing reloads, after its confirm
+      event.preventDefault();
+      var data = new FormData(event.target);
+      data.append(submitter.name, action);
+      var item = event.target.closest(".photo-item");
+      submitter.disabled = true;
+      fetch(event.target.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (response) {
+        submitter.disabled = false;
+        if (!response.ok) { plainly(event.target, submitter); return; } // the page shows the problem
+        if (action === "up" && item.previousElementSibling) { saved.insertBefore(item, item.previousElementSibling); }
+        if (action === "down" && item.nextElementSibling) { saved.insertBefore(item.nextElementSibling, item); }
+        if (action === "alt") {
+          var note = item.querySelector(".photo-saved") || make("span", "hint photo-saved");
+          note.textContent = saved.getAttribute("data-t-saved");
+          note.setAttribute("role", "status");
+          submitter.parentNode.appendChild(note);
+        }
+        refreshButtons();
+        submitter.focus();
+      }, function () { submitter.disabled = false; plainly(event.target, submitter); });
+    });
+  }
 })();

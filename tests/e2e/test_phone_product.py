@@ -77,9 +77,9 @@ def test_a_variant_chip_shows_the_photo_its_seller_linked_to_it(phone: Page, liv
     log_in(phone, live_server, owner)
     phone.goto(f"{live_server}/kelola/jatiwaringin/produk/{product.id}/ubah")
     phone.select_option(f"#photo-{red_photo.id}-variant_id", label="Warna: Merah")
-    phone.locator(f"#photo-{red_photo.id}-variant_id").locator("xpath=ancestor::form").locator(
-        "button[value=alt]").click()
-    expect(phone.locator(".flash-success")).to_be_visible()
+    item = phone.locator(".photo-item").nth(1)
+    item.get_by_role("button", name="Simpan", exact=True).click()
+    expect(item.locator(".photo-saved")).to_have_text("Tersimpan.")  # saved in place, no reload
 
     phone.goto(f"{live_server}/p/{product.id}-{product.slug}")
     main_photo = phone.locator(".gallery-main img")
@@ -284,6 +284,29 @@ def test_a_large_photo_is_made_smaller_in_the_browser_before_upload(phone: Page,
     body = product_json(phone, live_server, phone.url)
     # The server alone keeps 2000 px; 1600 px shows the browser shrank it first.
     assert stored_size(phone, body["images"][0]["url"]) == (1600, 1067)
+
+
+def test_saved_photos_move_in_place_and_the_chosen_new_photo_stays(phone: Page, live_server: str, shirt, tmp_path):
+    product, owner = shirt
+    extra = tmp_path / "baru.png"
+    extra.write_bytes(png_bytes(500, 500))
+    log_in(phone, live_server, owner)
+    phone.goto(f"{live_server}/kelola/jatiwaringin/produk/{product.id}/ubah")
+    phone.set_input_files("#photos", str(extra))
+    phone.evaluate("window.stillTheSamePage = true")
+
+    saved = phone.locator("[data-photo-list] .photo-item img")
+    expect(saved.nth(0)).to_have_attribute("alt", "Kaos hijau")
+    phone.locator("[data-photo-list] .photo-item").first.get_by_role("button", name="Pindah ke bawah").click()
+    expect(saved.nth(0)).to_have_attribute("alt", "Kaos merah")
+    expect(phone.locator("[data-photo-list] .photo-item").first.get_by_role("button", name="Pindah ke atas")).to_be_hidden()
+    assert phone.evaluate("window.stillTheSamePage === true")
+    assert phone.evaluate("document.getElementById('photos').files.length") == 1
+
+    phone.locator(".save-bar button[type=submit]").click()
+    expect(phone.locator(".flash-success")).to_be_visible()
+    body = product_json(phone, live_server, phone.url)
+    assert [image["alt"] for image in body["images"]] == ["Kaos merah", "Kaos hijau", ""]
 
 
 def test_without_javascript_adding_a_variant_keeps_the_chosen_photo(browser, live_server: str, tmp_path):
