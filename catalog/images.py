@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from catalog.products.models import Product, ProductEvent, ProductImage
 from shop import imaging, storage
@@ -209,14 +210,18 @@ def stage_photo(data: bytes) -> StagedPhoto:
 
 
 def add_staged_photo(product: Product, staged: StagedPhoto, alt_text: str = "", *,
-                     actor_id: int | None = None) -> ProductImage:
+                     actor_id: int | None = None) -> ProductImage | None:
     """Make a staged photo the product's last photo. Flushes.
 
+    Returns None, adding nothing, when its files already belong to a photo (the same form sent
+    twice): two rows on one file would lose it for both when either is removed.
     Its files stay if the transaction rolls back: the form that staged them may send them again.
 
     :raise TooManyPhotosError: the product already has 8 photos.
     :raise InvalidImageError: the alt text is too long.
     """
+    if db.session.scalar(select(ProductImage.id).where(ProductImage.key == staged.key).limit(1)) is not None:
+        return None
     if len(product.images) >= MAX_PHOTOS:
         raise TooManyPhotosError()
     image = ProductImage(

@@ -68,6 +68,19 @@ def test_adding_a_row_without_javascript_keeps_the_chosen_photo_until_the_save(c
     assert len(stored_files(media_root)) == 3
 
 
+def test_a_staged_photo_sent_twice_is_attached_once(client, member):
+    token, _response = _add_row_with_photo(client, member)
+    responses = [
+        client.post(url(member, "/baru"), data=product_data(variant_row(0, sku=sku, price_idr="5000"),
+                                                           staged_photos=token),
+                    content_type="multipart/form-data")
+        for sku in ("KAOS-1", "KAOS-2")  # the page sent again, as a second product
+    ]
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert count(ProductImage) == 1
+
+
 def test_a_form_with_a_field_to_fix_keeps_the_photo_for_the_next_try(client, member):
     data = product_data(variant_row(0, price_idr="50000"), title="")
     data["photos"] = [(io.BytesIO(png_bytes(300, 200)), "kaos.png")]
