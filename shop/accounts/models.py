@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     # remember-me cookies carry the old value and stop working.
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Where updates reach the user: "email", "whatsapp" or "both"; None until chosen (shop.whatsapp).
+    notify_channel: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 
