@@ -30,7 +30,7 @@ from typing import Any
 
 from flask import current_app
 
-from shop.accounts.models import User
+from shop.accounts.models import NOTIFY_BOTH, NOTIFY_CHANNELS, NOTIFY_EMAIL, NOTIFY_WHATSAPP, User
 from shop.db import utcnow
 from shop.mail import send_mail
 from shop.outbox.services import PermanentJobError, enqueue, register
@@ -38,8 +38,7 @@ from shop.validation import InvalidPhoneError, normalize_phone
 
 log = logging.getLogger("shop.whatsapp")
 
-EMAIL, WHATSAPP, BOTH = "email", "whatsapp", "both"
-CHANNELS = (EMAIL, WHATSAPP, BOTH)
+EMAIL, WHATSAPP, BOTH, CHANNELS = NOTIFY_EMAIL, NOTIFY_WHATSAPP, NOTIFY_BOTH, NOTIFY_CHANNELS
 
 JOB = "whatsapp.send"
 DEFAULT_API_BASE = "https://graph.facebook.com/v21.0"

@@ -11,6 +11,10 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.places.models import PlacedAddress
 
+# Where a user's updates go (User.notify_channel); shop.whatsapp applies the choice.
+NOTIFY_EMAIL, NOTIFY_WHATSAPP, NOTIFY_BOTH = "email", "whatsapp", "both"
+NOTIFY_CHANNELS = (NOTIFY_EMAIL, NOTIFY_WHATSAPP, NOTIFY_BOTH)
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
