@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 
 from shop.accounts.models import NOTIFY_BOTH, NOTIFY_CHANNELS, NOTIFY_EMAIL, NOTIFY_WHATSAPP, User
 from shop.db import utcnow
@@ -91,10 +92,14 @@ def notify(user: User, subject: Callable[[], str], body: Callable[[], str],
            whatsapp: Callable[[], tuple[str, Params] | None] | None = None) -> None:
     """Tell ``user`` by email, WhatsApp or both, as they chose. The caller sets the language.
 
-    ``whatsapp`` returns the template name and its body parameters, or None; without a template
-    (a message with no WhatsApp version) the email is always sent.
+    ``whatsapp`` returns the template name and its body parameters, or None; it is called in
+    Indonesian, the templates' language. Without a template (a message with no WhatsApp
+    version) the email is always sent.
     """
-    message = whatsapp() if whatsapp is not None else None
+    message = None
+    if whatsapp is not None:
+        with force_locale(LANGUAGE):  # the parameters fill an Indonesian template: Rp50.000, 6 Des 2026
+            message = whatsapp()
     if message is None or by_email(user):
         send_mail(user.email, subject(), body())
     if message is not None and by_whatsapp(user):
