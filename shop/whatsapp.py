@@ -97,12 +97,12 @@ def notify(user: User, subject: Callable[[], str], body: Callable[[], str],
     version) the email is always sent.
     """
     message = None
-    if whatsapp is not None:
+    if whatsapp is not None and by_whatsapp(user):  # (someone not on WhatsApp gets email anyway)
         with force_locale(LANGUAGE):  # the parameters fill an Indonesian template: Rp50.000, 6 Des 2026
             message = whatsapp()
     if message is None or by_email(user):
         send_mail(user.email, subject(), body())
-    if message is not None and by_whatsapp(user):
+    if message is not None:
         queue(user, *message)
 
 
