@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from catalog.products.models import Product, ProductEvent, ProductImage
 from shop import imaging, storage
@@ -183,6 +184,61 @@ def add_photo(product: Product, data: bytes | ProcessedPhoto, alt_text: str = ""
     return image
 
 
+@dataclass(frozen=True)
+class StagedPhoto:
+    """A photo stored before its product is saved (the form came back to add a row or fix a field)."""
+
+    key: str
+    thumb_320_key: str
+    thumb_960_key: str
+    width: int
+    height: int
+
+
+def stage_photo(data: bytes) -> StagedPhoto:
+    """Validate, re-encode and store an upload that has no product yet; writes no row.
+
+    The listing form calls this when it is shown again before saving, so the photos chosen
+    are not lost; :func:`add_staged_photo` attaches one when the product is saved.
+
+    :raise InvalidImageError: the file is refused (see :func:`process_photo`).
+    :raise shop.storage.StorageError: the files could not be stored (nothing is left behind).
+    """
+    photo = process_photo(data)
+    key, thumb_320, thumb_960 = _store(photo)
+    return StagedPhoto(key, thumb_320, thumb_960, photo.width, photo.height)
+
+
+def add_staged_photo(product: Product, staged: StagedPhoto, alt_text: str = "", *,
+                     actor_id: int | None = None) -> ProductImage | None:
+    """Make a staged photo the product's last photo. Flushes.
+
+    Returns None, adding nothing, when its files already belong to a photo (the same form sent
+    twice): two rows on one file would lose it for both when either is removed.
+    Its files stay if the transaction rolls back: the form that staged them may send them again.
+
+    :raise TooManyPhotosError: the product already has 8 photos.
+    :raise InvalidImageError: the alt text is too long.
+    """
+    if db.session.scalar(select(ProductImage.id).where(ProductImage.key == staged.key).limit(1)) is not None:
+        return None
+    if len(product.images) >= MAX_PHOTOS:
+        raise TooManyPhotosError()
+    image = ProductImage(
+        position=max((i.position for i in product.images), default=-1) + 1,
+        alt_text=_check_alt_text(alt_text),
+        key=staged.key,
+        thumb_320_key=staged.thumb_320_key,
+        thumb_960_key=staged.thumb_960_key,
+        width=staged.width,
+        height=staged.height,
+    )
+    product.images.append(image)
+    db.session.flush()
+    _photo_event(product, actor_id)
+    return image
+
+
 def _store(photo: ProcessedPhoto) -> list[str]:
     """Save the three files; if one fails, delete the ones already saved and raise StorageError."""
     backend = storage.get_storage()
@@ -259,6 +315,23 @@ def set_alt_text(product: Product, image_id: int, text: str, *, actor_id: int | 
     image = _load(product, image_id)
     image.alt_text = _check_alt_text(text)
     _photo_event(product, actor_id)
+    db.session.flush()
+    return image
+
+
+def set_photo_variant(product: Product, image_id: int, variant_id: int | None, *,
+                      actor_id: int | None = None) -> ProductImage:
+    """Say which variant a photo shows (its chip on the product page shows the photo), or None. Flushes.
+
+    :raise PhotoNotFoundError: no such photo on this product, or ``variant_id`` is not one of its
+        active variants.
+    """
+    image = _load(product, image_id)
+    if variant_id is not None and variant_id not in {v.id for v in product.active_variants}:
+        raise PhotoNotFoundError(image_id)
+    if image.variant_id != variant_id:
+        image.variant_id = variant_id
+        _photo_event(product, actor_id)
     db.session.flush()
     return image
 

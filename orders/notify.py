@@ -1,5 +1,9 @@
 """Emails about orders, sent by outbox handlers (one registered function per job kind).
 
+Some messages also have a WhatsApp version (a template, see :data:`WHATSAPP_TEMPLATES`): each
+recipient gets email, WhatsApp or both as they chose (:func:`shop.whatsapp.notify`); the
+WhatsApp message is its own outbox job, so its retries never send the email again.
+
 Every job's payload is ``{"order_id": int}`` (``order.cancelled`` adds ``"by"``: ``buyer``
 or ``sentra``). Each message is plain text in its recipient's language (``User.locale``,
 else the site default) and links to the order with an absolute URL.
@@ -29,9 +33,12 @@ from orders.core.models import Checkout, DeliveryMethod, Order
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.i18n import rupiah
-from shop.mail import send_mail
 from shop.outbox.services import register
 from shop.sentras.models import SentraMembership
+from shop.whatsapp import notify
+
+# A recipient -> (template name, body parameters), or None when this message has no WhatsApp version.
+WhatsApp = Callable[[User], tuple[str, list[Any]] | None]
 
 log = logging.getLogger(__name__)
 
@@ -118,18 +125,49 @@ def _inbox_link(order: Order) -> str:
     return external_url("orders_kelola.detail", sentra_slug=order.sentra.slug, number=order.number)
 
 
-def _mail_buyer(order: Order, subject: Callable[[], str], body: Callable[[], str]) -> None:
+def tell(user: User, subject: Callable[[], str], body: Callable[[], str], whatsapp: WhatsApp | None = None) -> None:
+    """Email and/or WhatsApp ``user`` in their language, as they chose (email only without ``whatsapp``)."""
+    with _language_of(user):
+        notify(user, subject, body, (lambda: whatsapp(user)) if whatsapp is not None else None)
+
+
+def _mail_buyer(order: Order, subject: Callable[[], str], body: Callable[[], str],
+                whatsapp: WhatsApp | None = None) -> None:
     buyer = order.buyer
     if buyer is None or buyer.deleted_at is not None:
         return
-    with _language_of(buyer):
-        send_mail(buyer.email, subject(), body())
+    tell(buyer, subject, body, whatsapp)
 
 
-def _mail_members(order: Order, subject: Callable[[], str], body: Callable[[], str]) -> None:
+def _mail_members(order: Order, subject: Callable[[], str], body: Callable[[], str],
+                  whatsapp: WhatsApp | None = None) -> None:
     for member in _members(order):
-        with _language_of(member):
-            send_mail(member.email, subject(), body())
+        tell(member, subject, body, whatsapp)
+
+
+# --- WhatsApp templates ------------------------------------------------------------------------------
+# Each must be registered (category "utility", language "id") in the WhatsApp Business account under
+# this name, with these body parameters {{1}}, {{2}}... in this order (README, "WhatsApp").
+
+WHATSAPP_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "pesanan_dibuat": ("name", "order number", "sentra", "total", "order link"),
+    "pembayaran_diterima": ("name", "order number", "amount", "order link"),
+    "pesanan_siap_diambil": ("name", "order number", "sentra", "pickup code", "sentra address", "order link"),
+    "pesanan_diantar_pin": ("name", "order number", "delivery PIN", "order link"),
+    "pesanan_diantar": ("name", "order number", "order link"),
+    "pesanan_sampai": ("name", "order number", "sentra", "order link"),
+    "masalah_dijawab": ("name", "order number", "sentra", "the sentra's answer", "order link"),
+    "pesanan_baru_sentra": ("name", "order number", "sentra", "buyer", "total", "inbox link"),
+    "permintaan_penawaran_baru": ("name", "partner", "sentra", "needed by", "request link"),
+}
+
+
+def whatsapp_template(name: str, *params: Any) -> tuple[str, list[Any]]:
+    """``(name, params)``, checked against :data:`WHATSAPP_TEMPLATES` (a template's parameter count is fixed)."""
+    expected = WHATSAPP_TEMPLATES[name]
+    if len(params) != len(expected):
+        raise ValueError(f"template {name} takes {len(expected)} parameters, not {len(params)}")
+    return name, list(params)
 
 
 def _greeting(user: User | None) -> str:
@@ -155,6 +193,8 @@ def order_placed(payload: dict[str, Any]) -> None:
             _summary(order, with_pickup_code=True),
             _("Your order: %(link)s", link=_order_link(order)),
         ]),
+        lambda buyer: whatsapp_template("pesanan_dibuat", buyer.name, order.number, order.sentra.name,
+                                        rupiah(order.total_idr), _order_link(order)),
     )
     _mail_members(
         order,
@@ -165,6 +205,8 @@ def order_placed(payload: dict[str, Any]) -> None:
             _summary(order, with_pickup_code=False),
             _("Accept it in the order inbox: %(link)s", link=_inbox_link(order)),
         ]),
+        lambda member: whatsapp_template("pesanan_baru_sentra", member.name, order.number, order.sentra.name,
+                                         order.checkout.recipient, rupiah(order.total_idr), _inbox_link(order)),
     )
 
 
@@ -182,6 +224,8 @@ def order_paid(payload: dict[str, Any]) -> None:
               amount=rupiah(order.total_idr), number=order.number, sentra=order.sentra.name),
             _("Your order: %(link)s", link=_order_link(order)),
         ]),
+        lambda buyer: whatsapp_template("pembayaran_diterima", buyer.name, order.number, rupiah(order.total_idr),
+                                        _order_link(order)),
     )
 
 

@@ -95,6 +95,7 @@ def init_app(app: Flask) -> None:
     from orders.impact.cli import impact_group
     from orders.ledger.cli import ledger_group
     from orders.payments.cli import expire_payments_command
+    from shop import whatsapp  # noqa: F401  (registers the whatsapp.send outbox handler)
     from shop.outbox import cli as outbox_cli
 
     for command in (seed_places_command, seed_demo_command, create_admin_command, import_products_command,

@@ -93,6 +93,11 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
         "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Pasar Sentra <no-reply@pasarsentra.test>"),
+        # WhatsApp Business Cloud API (README, "WhatsApp"): without the token and the phone number id,
+        # WhatsApp messages go to the log; the base can point at a stand-in.
+        "WHATSAPP_TOKEN": env.get("WHATSAPP_TOKEN"),
+        "WHATSAPP_PHONE_NUMBER_ID": env.get("WHATSAPP_PHONE_NUMBER_ID"),
+        "WHATSAPP_API_BASE": env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"),
         # The public page cache (README, "Page cache"): on unless PAGE_CACHE=0/off/false; Redis when
         # CACHE_REDIS_URL is set (shared by every app server), else files under instance/.
         "PAGE_CACHE": _env_bool("PAGE_CACHE", True),

@@ -13,6 +13,8 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 
+from shop.terbilang import terbilang_rupiah
+
 LANG_COOKIE = "lang"
 
 
@@ -144,4 +146,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["bp_percent"] = percent_of_bp
     app.jinja_env.filters["share_percent"] = share_percent
+    app.jinja_env.filters["terbilang"] = terbilang_rupiah
     app.jinja_env.globals["current_language"] = current_language

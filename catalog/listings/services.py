@@ -22,6 +22,7 @@ from catalog.products.services import (
     apply_fields,
     apply_variant,
     check_skus,
+    fill_missing_skus,
     next_ref,
     record_event,
     validate,
@@ -34,8 +35,11 @@ from shop.sentras.models import Sentra
 def create_product(sentra: Sentra, actor_id: int | None, draft: ProductDraft) -> Product:
     """Create a product with its variants; initial stock goes through restock movements. Flushes.
 
+    A variant without an SKU gets one made from the title and options (unique in the sentra).
+
     :raise ProductValidationError: with every broken rule, nothing written.
     """
+    draft = fill_missing_skus(sentra.id, draft)
     errors = {**check_skus(sentra.id, draft, None), **validate(draft)}
     ref = (draft.ref or "").strip() or next_ref(sentra.id)
     if not errors and db.session.scalar(select(Product.id).where(Product.sentra_id == sentra.id, Product.ref == ref)):
@@ -64,8 +68,11 @@ def update_product(product: Product, actor_id: int | None, draft: ProductDraft) 
     variants without one are created with their initial stock; variants left
     out are archived, not deleted, because orders may point at them.
 
+    A variant without an SKU gets one made, as :func:`create_product` does.
+
     :raise ProductValidationError: with every broken rule, nothing written.
     """
+    draft = fill_missing_skus(product.sentra_id, draft)
     errors = {**check_skus(product.sentra_id, draft, product.id), **validate(draft)}
     existing = {v.id: v for v in product.variants}
     # Variants left out keep their SKU (archived, for orders), so no other variant may take it.

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog import images, stock
 from catalog.listings import services as listings
+from catalog.listings import staging
 from catalog.products import queries, services
 from catalog.products.forms import (
     STATUS_LABELS,
@@ -35,9 +36,10 @@ from catalog.products.forms import (
     ProductForm,
     ProductStatusForm,
     StockForm,
+    VariantForm,
     product_initial_data,
 )
-from catalog.products.models import Product, ProductStatus, Variant
+from catalog.products.models import Product, ProductImage, ProductStatus, Variant
 from shop.extensions import db
 from shop.i18n import current_language
 from shop.places.services import subsector_choices
@@ -121,8 +123,17 @@ def _show_errors(form: ProductForm, rows: list, fields: dict[str, Any]) -> None:
 
 
 def _add_photos(product: Product, form: ProductForm) -> None:
-    """Store the uploaded photos; the first bad one raises (the caller rolls everything back)."""
+    """Store the uploaded photos; the first bad one raises (the caller rolls everything back).
+
+    Photos staged on an earlier showing of the form come first, in the order they were chosen.
+    """
     alt_text = (form.photo_alt.data or "").strip()
+    for _token, staged in staging.ticked_photos(form, g.sentra.id, current_user.id):
+        try:
+            images.add_staged_photo(product, staged, alt_text, actor_id=current_user.id)
+        except images.InvalidImageError as error:
+            form.photos.errors = [*form.photos.errors, error.message]
+            raise
     for upload in form.uploads():
         try:
             images.add_photo(product, upload.read(), alt_text, actor_id=current_user.id)
@@ -164,6 +175,18 @@ def _save(form: ProductForm, product: Product | None) -> tuple[Product | None, i
     return product, 200
 
 
+def _variant_choices(product: Product) -> list[tuple[str, str]]:
+    return [("", _("The whole product"))] + [(str(v.id), v.label or v.sku) for v in product.active_variants]
+
+
+def _photo_form(product: Product, image: ProductImage) -> PhotoForm:
+    """An existing photo's form: its description and the variant it shows."""
+    form = PhotoForm(prefix=f"photo-{image.id}", formdata=None,
+                     data={"alt_text": image.alt_text, "variant_id": str(image.variant_id or "")})
+    form.variant_id.choices = _variant_choices(product)
+    return form
+
+
 def _product_page(form: ProductForm, product: Product | None, status: int = 200,
                   stock_forms: dict[int, StockForm] | None = None):
     """The create page (``product`` None) or the edit page with photos, stock and history."""
@@ -174,13 +197,17 @@ def _product_page(form: ProductForm, product: Product | None, status: int = 200,
         "invalid": status >= 400,
         "status_labels": STATUS_LABELS,
         "max_photos": images.MAX_PHOTOS,
+        # The row that static/js/products.js copies to add a variant without a round trip.
+        "blank_row": VariantForm(formdata=None, prefix="variants-__i__-"),
+        "staged": [(token, images.image_urls(photo))
+                   for token, photo in staging.ticked_photos(form, g.sentra.id, current_user.id)],
     }
     if product is not None:
         stock_forms = stock_forms or {}
         context.update(
             variants_by_id={v.id: v for v in product.variants},
             photos=[
-                (image, images.image_urls(image), PhotoForm(prefix=f"photo-{image.id}", formdata=None, data={"alt_text": image.alt_text}))
+                (image, images.image_urls(image), _photo_form(product, image))
                 for image in product.images
             ],
             stock_forms=[
@@ -230,14 +257,17 @@ def create(sentra_slug: str):
     form = _new_form()
     if request.method == "POST" and "add_variant" in request.form:
         _add_row(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None)
     if form.validate_on_submit():
         product, status = _save(form, None)
         if product is not None:
             flash(_("Product saved. Publish it when it is ready."), "success")
             return redirect(_edit_url(product))
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None, status)
     if form.is_submitted():
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None, 422)
     return _product_page(form, None)
 
@@ -250,14 +280,17 @@ def edit(sentra_slug: str, product_id: int):
     form = _new_form(product)
     if request.method == "POST" and "add_variant" in request.form:
         _add_row(form)
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, product)
     if form.validate_on_submit():
         saved, status = _save(form, product)
         if saved is not None:
             flash(_("Changes saved."), "success")
             return redirect(_edit_url(saved))
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, _load(product_id), status)
     if form.is_submitted():
+        staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, product, 422)
     return _product_page(form, product)
 
@@ -308,6 +341,10 @@ def photo(sentra_slug: str, product_id: int, image_id: int):
     try:
         if form.action.data == "alt":
             images.set_alt_text(product, image_id, (form.alt_text.data or "").strip(), actor_id=current_user.id)
+            if form.variant_id.raw_data:  # a form from before photos had a variant sends none
+                variant_id = form.variant_id.data or ""
+                images.set_photo_variant(product, image_id, int(variant_id) if variant_id.isdigit() else None,
+                                         actor_id=current_user.id)
             message = _("Photo description saved.")
         elif form.action.data == "remove":
             images.delete_files_after_commit(images.remove_photo(product, image_id, actor_id=current_user.id))

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    Field,
     FieldList,
     FormField,
     HiddenField,
@@ -139,6 +140,16 @@ class VariantForm(SubForm):
         )
 
 
+class TokenListField(Field):
+    """Every value posted under the field's name (checkboxes of the photos already uploaded)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [str(value) for value in valuelist if value][:20]  # the view keeps at most 8
+
+    def _value(self) -> str:
+        return ""
+
+
 class ProductForm(PageForm):
     """The product page: fields, variant rows and new photos (existing photos have their own forms)."""
 
@@ -158,6 +169,8 @@ class ProductForm(PageForm):
     shelf_life_days = WholeNumberField(_l("Shelf life (days)"))
     variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=MAX_VARIANTS)
     photos = MultipleFileField(_l("Add photos"))
+    # Photos chosen before the form came back (see catalog.listings.staging), kept when ticked.
+    staged_photos = TokenListField(default=list)
     photo_alt = StringField(
         _l("Describe the new photos (optional)"),
         validators=[Length(max=200)],
@@ -243,6 +256,8 @@ class PhotoForm(PageForm):
     """Alt text, move and remove for one existing photo."""
 
     alt_text = StringField(_l("Photo description (alt text)"), validators=[Optional(), Length(max=200)])
+    # Choices are the product's active variants, set by the view; "" is the whole product.
+    variant_id = SelectField(_l("This photo shows"), validate_choice=False)
     action = SelectField(
         choices=[("alt", "alt"), ("up", "up"), ("down", "down"), ("remove", "remove")],
         validate_choice=True,

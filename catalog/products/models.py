@@ -168,6 +168,8 @@ class ProductImage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The variant this photo shows (its chip on the product page shows it); None: the whole product.
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variant.id", ondelete="SET NULL"))
     alt_text: Mapped[str] = mapped_column(String(200), default="")
     key: Mapped[str] = mapped_column(String(255))  # the full-size WebP
     thumb_320_key: Mapped[str] = mapped_column(String(255))

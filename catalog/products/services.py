@@ -10,7 +10,7 @@ JSON API and the CSV import share one set of rules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -241,6 +241,49 @@ def check_skus(sentra_id: int, draft: ProductDraft, product_id: int | None) -> d
         for i, sku in enumerate(skus)
         if sku in taken
     }
+
+
+# --- SKUs made for the seller ---------------------------------------------------------------
+
+SKU_BASE_WORDS, SKU_WORD_LENGTH, SKU_BASE_LENGTH = 3, 8, 30
+
+
+def _sku_part(text: str, length: int) -> str:
+    return slugify(text)[:length].strip("-").upper()
+
+
+def suggest_sku(title: str, options: tuple[tuple[str, str], ...] = ()) -> str:
+    """A readable SKU from the title's first words and the option values: ``KAOS-BATIK-BEKASI-M``."""
+    words = [_sku_part(word, SKU_WORD_LENGTH) for word in slugify(title).split("-")[:SKU_BASE_WORDS]]
+    values = [_sku_part(value, 12) for _name, value in options]
+    base = "-".join(part for part in words if part)[:SKU_BASE_LENGTH].strip("-") or "SKU"
+    return "-".join([base, *(value for value in values if value)])[:56].strip("-")
+
+
+def fill_missing_skus(sentra_id: int, draft: ProductDraft) -> ProductDraft:
+    """``draft`` with an SKU made for every variant left without one, unique within the sentra.
+
+    Made from the title and the options (:func:`suggest_sku`); when that is taken by any
+    variant of the sentra (archived ones too) or by another row of the draft, ``-2``, ``-3``...
+    is added. Reads the sentra's SKUs; writes nothing. Two saves racing for the same new SKU
+    meet the unique constraint, which the caller reports as a conflict.
+    """
+    if all(v.sku.strip() for v in draft.variants):
+        return draft
+    taken = {sku.upper() for sku in db.session.scalars(select(Variant.sku).where(Variant.sentra_id == sentra_id))}
+    taken |= {v.sku.strip().upper() for v in draft.variants if v.sku.strip()}
+    variants = []
+    for variant in draft.variants:
+        if not variant.sku.strip():
+            base = suggest_sku(draft.title, variant.options)
+            sku, number = base, 1
+            while sku.upper() in taken:
+                number += 1
+                sku = f"{base}-{number}"
+            taken.add(sku.upper())
+            variant = replace(variant, sku=sku)
+        variants.append(variant)
+    return replace(draft, variants=tuple(variants))
 
 
 # --- operations -----------------------------------------------------------------------------

@@ -55,6 +55,8 @@ class ProductPage:
     sentra: SentraView
     variants: list[VariantView]
     photos: list[Photo]
+    # The photo a variant shows: variant id -> index in ``photos`` (its first photo linked to it).
+    variant_photos: dict[int, int] = field(default_factory=dict)
     rating_avg: float = 0.0
     rating_count: int = 0
 
@@ -82,7 +84,7 @@ _TIERS = (
 )
 _PHOTOS = (
     select(ProductImage.key, ProductImage.thumb_320_key, ProductImage.thumb_960_key, ProductImage.width,
-           ProductImage.height, ProductImage.alt_text)
+           ProductImage.height, ProductImage.alt_text, ProductImage.variant_id)
     .where(ProductImage.product_id == bindparam("product_id"))
     .order_by(ProductImage.position, ProductImage.id)
 )
@@ -107,7 +109,13 @@ def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | N
         by_id = {v.id: v for v in variants}
         for variant_id, min_qty, price in prebuilt_rows(_TIERS, ids=list(by_id)):
             by_id[variant_id].tiers.append(TierView(min_qty, price))
-    photos = [Photo(*image) for image in prebuilt_rows(_PHOTOS, product_id=product_id)]
+    photos: list[Photo] = []
+    variant_photos: dict[int, int] = {}
+    active = {v.id for v in variants}
+    for *image, variant_id in prebuilt_rows(_PHOTOS, product_id=product_id):
+        if variant_id in active:
+            variant_photos.setdefault(variant_id, len(photos))
+        photos.append(Photo(*image))
     ref = reference()
     sentra = SentraView(
         id=row.sentra_id, slug=row.sentra_slug, name=row.sentra_name,
@@ -119,5 +127,6 @@ def public_product(product_id: int, with_tiers: bool = False) -> ProductPage | N
         subsector=ref.subsectors[row.subsector_code], made_to_order=row.made_to_order,
         lead_time_days=row.lead_time_days, pirt_number=row.pirt_number, halal_number=row.halal_number,
         shelf_life_days=row.shelf_life_days, sentra=sentra, variants=variants, photos=photos,
+        variant_photos=variant_photos,
         rating_avg=row.rating_avg or 0.0, rating_count=row.rating_count or 0,
     )

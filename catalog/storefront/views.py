@@ -126,6 +126,7 @@ def product_detail(product_id: int, slug: str):
     reviews = product_reviews(product.id, product.rating_count, _page_number("reviews_page"))
     storage = get_storage()
     media = media_prefix(storage)
+    photos, variant_photos = _photos_for(product, chosen)
     if chosen is not None:
         headline_stock = stocks[chosen.id]
     elif product.made_to_order:
@@ -143,7 +144,8 @@ def product_detail(product_id: int, slug: str):
         prices={vid: texts.idr(amount) for vid, amount in prices.items()},
         stocks=stocks,
         tiers=tiers if any(tiers.values()) else None,
-        photos=[(photo, photo_urls(photo, media)) for photo in product.photos],
+        photos=[(photo, photo_urls(photo, media)) for photo in photos],
+        variant_photos=variant_photos,
         whatsapp=whatsapp_link(
             product.sentra.whatsapp,
             _("Hello %(sentra)s, I am interested in %(product)s: %(url)s",
@@ -154,6 +156,21 @@ def product_detail(product_id: int, slug: str):
         media=media,
         locale=texts.locale,
     )
+
+
+def _photos_for(product: product_page.ProductPage, chosen: product_page.VariantView | None):
+    """The photos, the chosen variant's own photo first, and the photo each variant shows (its index there).
+
+    A variant without a photo of its own shows the cover; with no photos at all nothing changes.
+    """
+    photos = list(product.photos)
+    if not photos:
+        return photos, {}
+    first = product.variant_photos.get(chosen.id) if chosen is not None else None
+    if first:
+        photos.insert(0, photos.pop(first))
+    order = {id(photo): index for index, photo in enumerate(photos)}
+    return photos, {v.id: order[id(product.photos[product.variant_photos.get(v.id, 0)])] for v in product.variants}
 
 
 def _chosen_variant(variants: list[product_page.VariantView]) -> product_page.VariantView | None:

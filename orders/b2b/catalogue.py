@@ -125,3 +125,37 @@ def browse(text: str = "", subsector: tuple[str, ...] = (), kecamatan: tuple[str
     } if hits else {}
     offers = [_offer(hit, products[hit.product_id]) for hit in hits if hit.product_id in products]
     return CataloguePage(offers, len(matched), page, per_page, truncated)
+
+
+@dataclass(frozen=True)
+class PickableProduct:
+    id: int
+    title: str
+    min_qty: int | None  # the wholesale minimum when every live variant has one
+
+
+@dataclass(frozen=True)
+class SentraShelf:
+    slug: str
+    name: str
+    products: list[PickableProduct]
+
+
+def pickable_products(first_sentra: str | None = None) -> list[SentraShelf]:
+    """The wholesale catalogue for the request form's product pickers: every sentra's products by
+    title, sentras by name with ``first_sentra`` (a slug) first. Two reads, whatever the size."""
+    wholesale = wholesale_products()
+    if not wholesale:
+        return []
+    products = db.session.scalars(
+        select(Product).where(Product.id.in_(list(wholesale)))
+        .options(selectinload(Product.variants)).order_by(Product.title, Product.id)
+    ).all()
+    shelves: dict[str, SentraShelf] = {}
+    for product in products:
+        sentra = product.sentra
+        shelf = shelves.setdefault(sentra.slug, SentraShelf(sentra.slug, sentra.name, []))
+        minimums = [v.min_wholesale_qty for v in product.variants if not v.archived]
+        shelf.products.append(PickableProduct(
+            product.id, product.title, min(minimums) if minimums and all(minimums) else None))
+    return sorted(shelves.values(), key=lambda shelf: (shelf.slug != first_sentra, shelf.name.casefold()))

@@ -12,7 +12,8 @@ Who hears of what:
   the program office (users with the admin flag).
 
 Payloads carry ids only; a row that is gone sends nothing. Each message is plain text in its
-recipient's language, with absolute links. Idempotency as in :mod:`orders.notify`: a job runs
+recipient's language, with absolute links. A new request also reaches the sentra's members on
+WhatsApp, as each chose (:mod:`orders.notify`). Idempotency as in :mod:`orders.notify`: a job runs
 once; a rare duplicate email after a crash is harmless.
 """
 from __future__ import annotations
@@ -30,11 +31,10 @@ from werkzeug.routing import BuildError
 from orders.b2b.jobs import OVERDUE_JOB
 from orders.b2b.models import Invoice, PurchaseApproval, Quote, Rfq, RfqComment, Side
 from orders.core.models import Order
-from orders.notify import _language_of, external_url
+from orders.notify import WhatsApp, external_url, tell, whatsapp_template
 from shop.accounts.models import User
 from shop.extensions import db
-from shop.i18n import rupiah
-from shop.mail import send_mail
+from shop.i18n import rupiah, wib
 from shop.outbox.services import Handler, register
 from shop.partners.models import PartnerMembership, PartnerRole
 from shop.sentras.models import SentraMembership
@@ -114,13 +114,14 @@ def _office() -> list[User]:
     return _live(db.session.scalars(select(User).where(User.is_admin.is_(True))))
 
 
-def _mail(users: Iterable[User], subject: Callable[[], str], paragraphs: Callable[[], list[str]]) -> None:
+def _mail(users: Iterable[User], subject: Callable[[], str], paragraphs: Callable[[], list[str]],
+          whatsapp: WhatsApp | None = None) -> None:
     """Send each user the message in their own language: ``subject`` and ``paragraphs`` are called
-    under the user's locale, and the body is a greeting followed by the paragraphs."""
+    under the user's locale, and the body is a greeting followed by the paragraphs. With
+    ``whatsapp`` (a template for a recipient) it goes by email, WhatsApp or both as each chose."""
     for user in users:
-        with _language_of(user):
-            body = "\n\n".join([_("Hello %(name)s,", name=user.name), *paragraphs()])
-            send_mail(user.email, subject(), body)
+        tell(user, subject,
+             lambda user=user: "\n\n".join([_("Hello %(name)s,", name=user.name), *paragraphs()]), whatsapp)
 
 
 def _get(model: type, key: Any) -> Any:
@@ -168,7 +169,9 @@ def rfq_created(rfq: Rfq, payload: dict[str, Any]) -> None:
                 partner=rfq.partner.name, sentra=rfq.sentra.name, date=rfq.needed_by.isoformat()),
               "\n".join(f"- {line.quantity} × {line.description}" for line in rfq.lines),
               _("Answer with a quote: %(link)s", link=_sentra_rfq_link(rfq)),
-          ])
+          ],
+          lambda member: whatsapp_template("permintaan_penawaran_baru", member.name, rfq.partner.name,
+                                           rfq.sentra.name, wib(rfq.needed_by), _sentra_rfq_link(rfq)))
 
 
 @_handler("b2b.rfq_cancelled", Rfq, "rfq_id")

@@ -18,7 +18,7 @@ from orders.b2b.rfqs import COMMENT_MAX, DESCRIPTION_MAX, NOTES_MAX
 from shop.forms import PageForm, SubForm
 from shop.partners.forms import IN_BEKASI, OUTSIDE
 
-FORM_LINES = 10  # rows on the request form; rows left blank are ignored
+FORM_LINES = 20  # rows the request form grows to ("Add a line"); rows left blank are ignored
 REASON_MAX = 500
 
 
@@ -29,9 +29,11 @@ def _strip(value: str | None) -> str | None:
 class RfqLineForm(SubForm):
     """One row of the request (a sub-form: the request form carries the CSRF token)."""
 
-    description = StringField(_l("What you need"), filters=[_strip], validators=[Length(max=DESCRIPTION_MAX)])
+    # Picked from the wholesale catalogue (a select drawn by the template); empty for an item in words.
+    product_id = StringField(_l("Product from the wholesale catalogue"), filters=[_strip])
+    description = StringField(_l("Or describe what you need"), filters=[_strip],
+                              validators=[Length(max=DESCRIPTION_MAX)])
     quantity = StringField(_l("Quantity"), filters=[_strip])
-    product_id = StringField(_l("Product number (optional)"), filters=[_strip])
 
     @property
     def is_blank(self) -> bool:
@@ -53,16 +55,22 @@ class RfqForm(PageForm):
     city = StringField(_l("City or regency"), filters=[_strip])
     postal_code = StringField(_l("Postal code"), filters=[_strip])
     notes = TextAreaField(_l("Notes for the sentra"), filters=[_strip], validators=[Length(max=NOTES_MAX)])
-    # Posted rows are renumbered from 0 (rows left blank in between drop out); blank rows pad it to 10.
-    lines = FieldList(FormField(RfqLineForm), max_entries=FORM_LINES)
+    # Posted rows are renumbered from 0 (rows left blank in between drop out); a new form has one row
+    # and "Add a line" adds one (in the browser, or as a submit without JavaScript).
+    lines = FieldList(FormField(RfqLineForm), min_entries=1, max_entries=FORM_LINES)
 
     def __init__(self, *args, sentra_choices: list[tuple[str, str]], kelurahan_choices: list[tuple[str, str]],
                  **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sentra.choices = [("", _l("Choose a sentra"))] + sentra_choices
         self.kelurahan_code.choices = [("", _l("Choose a kelurahan"))] + kelurahan_choices
-        while len(self.lines) < FORM_LINES:
-            self.lines.append_entry()
+
+    def add_line(self) -> bool:
+        """One more empty row; False when the form already has ``FORM_LINES``."""
+        if len(self.lines) >= FORM_LINES:
+            return False
+        self.lines.append_entry()
+        return True
 
     @property
     def in_bekasi(self) -> bool:

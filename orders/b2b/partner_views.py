@@ -28,7 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from catalog.images import MAX_BYTES
 from catalog.products.models import Product, ProductStatus
-from orders.b2b import rfqs
+from orders.b2b import catalogue, rfqs
 from orders.b2b.access import acting_membership
 from orders.b2b.errors import B2bError, NotFoundError
 from orders.b2b.models import (
@@ -47,6 +47,7 @@ from orders.b2b.partner_common import (
 )
 from orders.b2b.partner_dashboard import dashboard_for
 from orders.b2b.partner_forms import (
+    FORM_LINES,
     CommentForm,
     ReasonForm,
     RfqForm,
@@ -179,9 +180,34 @@ def _rfq_errors(form: RfqForm, rows: list[int], error: B2bError | CheckoutValida
     return other
 
 
+def _picked_elsewhere(form: RfqForm, shelves: list[catalogue.SentraShelf]) -> dict[str, str]:
+    """Products on the form that the pickers do not list (a retail product linked with ``?product=``,
+    or a number typed into an older form): product id -> title, so the picker still shows the choice."""
+    listed = {str(product.id) for shelf in shelves for product in shelf.products}
+    wanted = {row.form.product_id.data for row in form.lines} - listed - {None, ""}
+    ids = {value: int(value) for value in wanted if value.isascii() and value.isdigit() and len(value) < 10}
+    titles = dict(db.session.execute(
+        select(Product.id, Product.title).where(Product.id.in_(list(ids.values())))).tuples().all()) if ids else {}
+    return {value: titles.get(ids.get(value), "") for value in sorted(wanted)}
+
+
+def _infer_sentra(form: RfqForm) -> None:
+    """No sentra chosen but products picked from one sentra's shelf: that sentra (a picker lists all)."""
+    if form.sentra.data:
+        return
+    ids = [int(value) for value in (row.form.product_id.data or "" for row in form.lines)
+           if value.isascii() and value.isdigit() and len(value) < 10]
+    slugs = set(db.session.scalars(select(Sentra.slug).join(Product, Product.sentra_id == Sentra.id)
+                                   .where(Product.id.in_(ids)))) if ids else set()
+    if len(slugs) == 1:
+        form.sentra.data = slugs.pop()
+
+
 def _render_rfq_form(form: RfqForm, status: int = 200, other_errors: dict[str, str] | None = None):
+    shelves = catalogue.pickable_products(form.sentra.data or None)
     return render("b2b/partner/rfq_new.html", status, form=form, other_errors=other_errors or {},
-                   max_images=rfqs.MAX_IMAGES)
+                  max_images=rfqs.MAX_IMAGES, shelves=shelves, picked_elsewhere=_picked_elsewhere(form, shelves),
+                  max_lines=FORM_LINES)
 
 
 @bp.get("/permintaan/baru")
@@ -196,8 +222,15 @@ def rfq_new():
 @bp.post("/permintaan/baru")
 @partner_required
 def rfq_create():
-    """Send the request (with up to three reference images). Errors: the form again with 422."""
+    """Send the request (with up to three reference images). Errors: the form again with 422.
+
+    "Add a line" (``add_line``, the no-JavaScript way) shows the form again with one more row, unsent.
+    """
     form = _rfq_form()
+    if "add_line" in request.form:  # not validated: no errors while the partner is still writing
+        form.add_line()
+        return _render_rfq_form(form)
+    _infer_sentra(form)
     if not form.validate_on_submit():
         return _render_rfq_form(form, 422)
     rows = [index for index, row in enumerate(form.lines) if not row.form.is_blank]

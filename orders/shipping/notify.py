@@ -5,6 +5,8 @@ Jobs (queued by :mod:`orders.shipping.services` with ``{"order_id", "event_id"}`
 ``shipment.handed_to_courier`` (with the delivery PIN for the sentra's courier, or the
 courier's tracking link), ``shipment.out_for_delivery``, ``shipment.delivered`` and
 ``shipment.delivery_failed``. Only the buyer is emailed; the codes never go to the sentra.
+Ready for pickup (with the code), on its way with the sentra's courier and out for delivery
+(with the PIN), and delivered also have a WhatsApp version (:mod:`orders.notify`).
 Idempotency as in :mod:`orders.notify`: a job normally runs once, and a rare repeat email
 is harmless.
 """
@@ -16,9 +18,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from orders.core.models import Order
-from orders.notify import _greeting, _load, _mail_buyer, _order_link
+from orders.notify import _greeting, _load, _mail_buyer, _order_link, whatsapp_template
 from orders.shipping.carriers import carrier_label, tracking_url
 from orders.shipping.models import TrackingEvent
+from shop.accounts.models import User
 from shop.extensions import db
 from shop.outbox.services import register
 
@@ -28,8 +31,11 @@ def _event(payload: dict[str, Any]) -> TrackingEvent | None:
     return db.session.get(TrackingEvent, event_id) if event_id is not None else None
 
 
+WhatsAppOf = Callable[[Order, User], tuple[str, list[Any]] | None]
+
+
 def _send(payload: dict[str, Any], subject: Callable[[Order], str],
-          body: Callable[[Order, TrackingEvent | None], list[str]]) -> None:
+          body: Callable[[Order, TrackingEvent | None], list[str]], whatsapp: WhatsAppOf | None = None) -> None:
     order = _load(payload["order_id"])
     if order is None:
         return
@@ -39,7 +45,16 @@ def _send(payload: dict[str, Any], subject: Callable[[Order], str],
         lambda: subject(order),
         lambda: "\n\n".join([_greeting(order.buyer), *body(order, event),
                              _("Your order: %(link)s", link=_order_link(order))]),
+        (lambda buyer: whatsapp(order, buyer)) if whatsapp is not None else None,
     )
+
+
+def _on_its_way(order: Order, buyer: User) -> tuple[str, list[Any]] | None:
+    """The WhatsApp "on its way" message: with the PIN for the sentra's courier, plain for a courier."""
+    if order.shipment.method == "sentra_courier":
+        return whatsapp_template("pesanan_diantar_pin", buyer.name, order.number, order.shipment.delivery_pin,
+                                 _order_link(order))
+    return whatsapp_template("pesanan_diantar", buyer.name, order.number, _order_link(order))
 
 
 def _note(event: TrackingEvent | None) -> list[str]:
@@ -61,7 +76,9 @@ def ready_for_pickup(payload: dict[str, Any]) -> None:
             lines.append(_("Pay at the sentra in cash or by QRIS when you collect it."))
         return lines + _note(event)
 
-    _send(payload, lambda order: _("Order %(number)s is ready for pickup", number=order.number), body)
+    _send(payload, lambda order: _("Order %(number)s is ready for pickup", number=order.number), body,
+          lambda order, buyer: whatsapp_template("pesanan_siap_diambil", buyer.name, order.number, order.sentra.name,
+                                                 order.pickup_code, order.sentra.address, _order_link(order)))
 
 
 @register("shipment.handed_to_courier")
@@ -81,7 +98,10 @@ def handed_to_courier(payload: dict[str, Any]) -> None:
                 lines.append(_("Track it at the courier: %(link)s", link=link))
         return lines + _note(event)
 
-    _send(payload, lambda order: _("Order %(number)s is on its way", number=order.number), body)
+    # On WhatsApp only the sentra's courier (the PIN is needed at the door); a courier's parcel is
+    # announced there when it is out for delivery.
+    _send(payload, lambda order: _("Order %(number)s is on its way", number=order.number), body,
+          lambda order, buyer: _on_its_way(order, buyer) if order.shipment.method == "sentra_courier" else None)
 
 
 @register("shipment.out_for_delivery")
@@ -92,7 +112,7 @@ def out_for_delivery(payload: dict[str, Any]) -> None:
             lines.append(_("Have your delivery PIN ready: %(pin)s", pin=order.shipment.delivery_pin))
         return lines + _note(event)
 
-    _send(payload, lambda order: _("Order %(number)s is out for delivery", number=order.number), body)
+    _send(payload, lambda order: _("Order %(number)s is out for delivery", number=order.number), body, _on_its_way)
 
 
 @register("shipment.delivered")
@@ -106,7 +126,9 @@ def delivered(payload: dict[str, Any]) -> None:
                            "did not receive it, report a problem on your order page.", name=shipment.recipient_name))
         return lines
 
-    _send(payload, lambda order: _("Order %(number)s delivered", number=order.number), body)
+    _send(payload, lambda order: _("Order %(number)s delivered", number=order.number), body,
+          lambda order, buyer: whatsapp_template("pesanan_sampai", buyer.name, order.number, order.sentra.name,
+                                                 _order_link(order)))
 
 
 @register("shipment.delivery_failed")

@@ -1,7 +1,8 @@
 """Emails about problems after delivery and about pickups nobody collects (outbox handlers).
 
 - ``problem.raised`` ``{"problem_id"}``: to every member of the sentra, with a link to answer.
-- ``problem.answered`` / ``problem.settled`` ``{"problem_id"}``: to the buyer.
+- ``problem.answered`` / ``problem.settled`` ``{"problem_id"}``: to the buyer (the answer also on
+  WhatsApp, as the buyer chose: :mod:`orders.notify`).
 - ``pickup.reminder`` ``{"order_id", "deadline"}``: to the buyer, the order still waits at the sentra.
 - ``pickup.cancelled`` ``{"order_id"}``: to the buyer, the uncollected order was cancelled.
 
@@ -15,19 +16,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from orders.core.models import Order
-from orders.notify import external_url
+from orders.notify import WhatsApp, external_url, tell, whatsapp_template
 from orders.shipping.models import OrderProblem, ProblemKind, ProblemStatus
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.i18n import wib
-from shop.mail import send_mail
 from shop.outbox.services import register
 from shop.sentras.models import SentraMembership
 
@@ -43,11 +41,11 @@ def kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
-def _send(user: User | None, subject: Callable[[], str], body: Callable[[], str]) -> None:
+def _send(user: User | None, subject: Callable[[], str], body: Callable[[], str],
+          whatsapp: WhatsApp | None = None) -> None:
     if user is None or user.deleted_at is not None:
         return
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        send_mail(user.email, subject(), body())
+    tell(user, subject, body, whatsapp)
 
 
 def _greeting(user: User) -> str:
@@ -123,6 +121,8 @@ def problem_answered(payload: dict[str, Any]) -> None:
             _("The program office will now settle it, and we will email you when it does."),
             _("Your order: %(link)s", link=_order_link(order)),
         ]),
+        lambda buyer: whatsapp_template("masalah_dijawab", buyer.name, order.number, order.sentra.name,
+                                        problem.sentra_reply or "", _order_link(order)),
     )
 
 

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from shop.accounts.checks import is_valid_email, normalize_email
+from shop.accounts.models import NOTIFY_BOTH, NOTIFY_EMAIL, NOTIFY_WHATSAPP
 from shop.forms import PageForm
 from shop.validation import (
     MAX_PASSWORD_LENGTH,
@@ -32,6 +33,7 @@ PROBLEMS = {
     "email_taken": _l("An account with this email already exists. Log in or reset your password."),
     "phone_invalid": _l("Enter an Indonesian phone number, such as 0812-3456-7890."),
     "postal_code_invalid": _l("A postal code has 5 digits."),
+    "notify_channel_needs_phone": _l("Enter your WhatsApp number above to get updates on WhatsApp."),
 }
 
 
@@ -116,6 +118,15 @@ class ChangePasswordForm(PageForm):
 class ProfileForm(PageForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone / WhatsApp"), validators=[Optional(), Length(max=30), _valid_phone])
+    notify_channel = RadioField(
+        _l("Send me order updates by"),
+        choices=[
+            SelectChoice(NOTIFY_WHATSAPP, _l("WhatsApp")),
+            SelectChoice(NOTIFY_EMAIL, _l("Email")),
+            SelectChoice(NOTIFY_BOTH, _l("WhatsApp and email")),
+        ],
+        validators=[DataRequired()],
+    )
 
 
 class ApiTokenForm(PageForm):

@@ -11,6 +11,10 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.places.models import PlacedAddress
 
+# Where a user's updates go (User.notify_channel); shop.whatsapp applies the choice.
+NOTIFY_EMAIL, NOTIFY_WHATSAPP, NOTIFY_BOTH = "email", "whatsapp", "both"
+NOTIFY_CHANNELS = (NOTIFY_EMAIL, NOTIFY_WHATSAPP, NOTIFY_BOTH)
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
@@ -26,6 +30,8 @@ class User(UserMixin, db.Model):
     # remember-me cookies carry the old value and stop working.
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Where updates reach the user: "email", "whatsapp" or "both"; None until chosen (shop.whatsapp).
+    notify_channel: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 

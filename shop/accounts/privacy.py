@@ -86,6 +86,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             "name": user.name,
             "phone": user.phone,
             "locale": user.locale,
+            "notify_channel": user.notify_channel,
             "created_at": iso(user.created_at),
         },
         "addresses": [

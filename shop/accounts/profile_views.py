@@ -33,6 +33,7 @@ from shop.accounts.views import bp
 from shop.db import utcnow
 from shop.extensions import db
 from shop.places.services import kelurahan_choices
+from shop.whatsapp import channel_of
 
 PER_PAGE = 20
 
@@ -44,6 +45,14 @@ def _form_status(form) -> int:
 def _tokens_page():
     query = select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     return db.paginate(query, per_page=PER_PAGE, error_out=False)
+
+
+def _profile_form() -> ProfileForm:
+    """The profile form, its channel showing the user's choice or the default they get until they choose."""
+    form = ProfileForm(obj=current_user)
+    if form.notify_channel.data is None:  # not chosen yet, or a post of another form on the page
+        form.notify_channel.data = channel_of(current_user)
+    return form
 
 
 def _render_profile(form: ProfileForm, status: int = 200, token_form: ApiTokenForm | None = None):
@@ -59,11 +68,13 @@ def _render_profile(form: ProfileForm, status: int = 200, token_form: ApiTokenFo
 @bp.route("/akun", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Name and phone; shows the email's verified state and the API tokens."""
-    form = ProfileForm(obj=current_user)
+    """Name, phone and where updates go (WhatsApp, email or both); shows the email's verified state
+    and the API tokens."""
+    form = _profile_form()
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, name=form.name.data, phone=form.phone.data)
+            services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+                                    notify_channel=form.notify_channel.data)
         except services.AccountValidationError as error:
             apply_problems(form, error.fields)
         else:
@@ -207,7 +218,7 @@ def create_token():
     """Create an API token and show it once."""
     form = ApiTokenForm()
     if not form.validate_on_submit():
-        return _render_profile(ProfileForm(obj=current_user), 400, token_form=form)
+        return _render_profile(_profile_form(), 400, token_form=form)
     plain, token = services.create_api_token(current_user, form.name.data)
     db.session.commit()
     response = Response(render_template("shop/accounts/token_created.html", plain=plain, token=token), 201)

@@ -36,7 +36,7 @@ from shop.accounts.errors import (
     WeakPasswordError,
     WrongPasswordError,
 )
-from shop.accounts.models import ApiToken, User
+from shop.accounts.models import NOTIFY_CHANNELS, NOTIFY_EMAIL, ApiToken, User
 from shop.accounts.privacy import (
     DELETED_NAME,
     delete_account,
@@ -276,17 +276,26 @@ def change_password(user: User, current_password: str, new_password: str) -> int
 # -- profile ---------------------------------------------------------------------------------
 
 
-def update_profile(user: User, *, name: str, phone: str | None) -> None:
-    """Change the display name and phone (normalised to +62...). Flushes.
+def update_profile(user: User, *, name: str, phone: str | None, notify_channel: str | None = None) -> None:
+    """Change the display name, phone (normalised to +62...) and, when given, where updates go
+    (``email``, ``whatsapp`` or ``both``; WhatsApp needs a phone number). Flushes.
 
-    :raise AccountValidationError: for an empty or long name or an invalid phone.
+    :raise AccountValidationError: for an empty or long name, an invalid phone, an unknown channel
+        (``invalid``) or WhatsApp without a phone (``notify_channel``: ``needs_phone``).
     """
     fields: dict[str, str] = {}
     name = check_name(name, fields)
     normalized = check_phone(phone, fields)
+    if notify_channel is not None:
+        if notify_channel not in NOTIFY_CHANNELS:
+            fields["notify_channel"] = "invalid"
+        elif notify_channel != NOTIFY_EMAIL and normalized is None and "phone" not in fields:
+            fields["notify_channel"] = "needs_phone"
     if fields:
         raise AccountValidationError(fields)
     user.name, user.phone = name, normalized
+    if notify_channel is not None:
+        user.notify_channel = notify_channel
     db.session.flush()
 
 

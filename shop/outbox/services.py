@@ -38,6 +38,14 @@ class UnknownJobKindError(LookupError):
     """A job of a kind no handler is registered for (kept and retried: a later deploy may know it)."""
 
 
+class PermanentJobError(Exception):
+    """Raised by a handler when trying again cannot help (e.g. an API refused the request with a 4xx).
+
+    The job is closed as failed: its work is rolled back, ``done_at`` is set and the error is kept
+    in ``last_error`` (a failed job is one that is done with an error), and it is never retried.
+    """
+
+
 def register(kind: str) -> Callable[[Handler], Handler]:
     """Register ``fn(payload)`` as the handler of jobs of ``kind`` (the last registration wins)."""
 
@@ -139,6 +147,17 @@ def _run(job_id: int) -> bool:
         job.last_error = None
         db.session.commit()
         return True
+    except PermanentJobError as exc:  # retrying cannot help: closed as failed, with its error
+        db.session.rollback()
+        log.error("outbox job %s (%s) failed for good, attempt %s: %s", job_id, kind, attempts, exc)
+        db.session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == job_id)
+            .values(done_at=utcnow(), locked_until=None, last_error=f"{type(exc).__name__}: {exc}"[:ERROR_CHARS])
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        return False
     except Exception as exc:  # any failure of a handler is recorded and retried later
         db.session.rollback()
         delay = backoff(attempts)
@@ -162,7 +181,8 @@ def drain(limit: int = 100) -> int:
 
     Manages its own transactions (like checkout): it commits the lease, then each job's
     work together with its ``done_at``. A failing job is rolled back, gets its error
-    recorded and a later ``run_after`` (exponential backoff) and stays undone.
+    recorded and a later ``run_after`` (exponential backoff) and stays undone; one that
+    raised :class:`PermanentJobError` is closed with its error instead.
     Never raises for a failing handler.
     """
     ids = claim(limit)
