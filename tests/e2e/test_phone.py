@@ -103,8 +103,14 @@ LONG_EMAIL = "sri.wahyuningsih.rahmawati.pengrajin.batik.bekasi@contoh-sentra-ek
 # The element boxes that reach past the right edge, named so a failure says what to fix.
 WIDER_THAN_SCREEN = """() => {
   const width = window.innerWidth;
+  const clipped = (el) => {  // inside a box that scrolls or clips sideways: it does not widen the page
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
   return [...document.querySelectorAll("body *")]
-    .filter((el) => el.getBoundingClientRect().right > width + 0.5 && el.getClientRects().length)
+    .filter((el) => el.getBoundingClientRect().right > width + 0.5 && el.getClientRects().length && !clipped(el))
     .slice(0, 8)
     .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\\s+/g, ".") : ""));
 }"""
