@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from catalog.pricing import PartnerStrategy, strategy_for
+from catalog.thumbnails import cover_thumbnails
 from orders.checkout.errors import (
     ApprovalRequiredError,
     CheckoutError,
@@ -116,7 +117,9 @@ def start():
     return render_template(
         "orders/checkout/start.html", form=form, quote=result, choices=choices, saved=saved, errors=errors,
         kelurahan_choices=kelurahan_choices(), unavailable=unavailable, approval=approval,
-        approval_needed=approval_needed,
+        approval_needed=approval_needed, thumbs=cover_thumbnails(line.variant.product_id for line in lines),
+        # A new address starts as the buyer: most people send to themselves.
+        profile={"recipient": current_user.name, "phone": current_user.phone or ""},
     ), status
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
+from catalog.images import add_photo
 from orders.core.models import Order
 from shop.extensions import db
 from tests.e2e.test_phone import PHONE, assert_no_sideways_scroll
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, fill_cart, make_product, make_sentra, make_user, png_bytes
 from tests.orders.tracking_helpers import new_order
 
 
@@ -142,4 +144,150 @@ def test_the_sentras_order_pages_do_not_scroll_sideways_on_a_phone(phone: Page, 
     log_in(phone, live_server, "pengelola@example.test")
     for path in (f"/kelola/{sentra.slug}/pesanan", f"/kelola/{sentra.slug}/pesanan/{order.number}",
                  f"/kelola/{sentra.slug}/pesanan/{order.number}/batal", f"/kelola/{sentra.slug}/"):
+        assert_no_sideways_scroll(phone, f"{live_server}{path}")
+
+
+# --- 6. the checkout -----------------------------------------------------------------------------
+
+BUYER = "pembeli.hp@example.test"
+
+
+@pytest.fixture
+def two_sentra_cart():
+    """A buyer with a name and phone on their profile, and a cart from two sentras (one with a photo)."""
+    buyer = make_user(BUYER, name="Sari Pembeli", phone="+6281234567890")
+    tas_sentra = make_sentra("32.75.08.1001")
+    tas_sentra.opening_hours = "Senin-Sabtu 09.00-17.00"
+    tas = make_product(tas_sentra, title="Tas Anyaman Eceng", variants=[{"price_idr": 85_000, "stock": 4}])
+    add_photo(tas, png_bytes(200, 200))
+    keripik = make_product(make_sentra("32.75.08.1002"), title="Keripik Tempe Pedas", subsector="kuliner",
+                           variants=[{"price_idr": 18_000, "stock": 30, "weight_grams": 200}])
+    fill_cart(buyer, [(tas.variants[0], 1), (keripik.variants[0], 2)])
+    db.session.commit()
+    return tas.sentra.slug, keripik.sentra.slug
+
+
+def _settled(page: Page) -> None:
+    """The checkout's in-place update (static/js/checkout.js) has come back."""
+    expect(page.locator("form.checkout-form[aria-busy=true]")).to_have_count(0)
+
+
+def test_the_new_address_starts_with_the_name_and_phone_of_the_profile(phone: Page, live_server: str,
+                                                                       two_sentra_cart):
+    log_in(phone, live_server, BUYER)
+    phone.goto(f"{live_server}/checkout")
+    expect(phone.locator("#recipient")).to_have_value("Sari Pembeli")
+    expect(phone.locator("#phone")).to_have_value("+6281234567890")
+
+
+def test_city_and_postcode_show_only_for_an_address_outside_kota_bekasi(phone: Page, live_server: str,
+                                                                        two_sentra_cart):
+    log_in(phone, live_server, BUYER)
+    phone.goto(f"{live_server}/checkout")
+    expect(phone.locator("#loc-bekasi")).to_be_checked()
+    expect(phone.locator("#kelurahan_code")).to_be_visible()
+    expect(phone.locator("#city")).to_be_hidden()
+    expect(phone.locator("#postal_code")).to_be_hidden()
+    phone.check("#loc-outside")
+    expect(phone.locator("#city")).to_be_visible()
+    expect(phone.locator("#postal_code")).to_be_visible()
+    expect(phone.locator("#kelurahan_code")).to_be_hidden()
+
+
+def test_the_pickup_choice_shows_where_and_when_to_collect(phone: Page, live_server: str, two_sentra_cart):
+    tas_slug, _ = two_sentra_cart
+    log_in(phone, live_server, BUYER)
+    phone.goto(f"{live_server}/checkout")
+    phone.select_option("#kelurahan_code", "32.75.08.1001")
+    _settled(phone)
+    pickup = phone.locator(f"label[for=d-{tas_slug}-pickup]")
+    expect(pickup).to_contain_text("Jl. Contoh No. 1")
+    expect(pickup).to_contain_text("Senin-Sabtu 09.00-17.00")
+
+
+def test_each_choice_reprices_in_place_without_reloading_the_page(phone: Page, live_server: str, two_sentra_cart):
+    tas_slug, keripik_slug = two_sentra_cart
+    log_in(phone, live_server, BUYER)
+    phone.goto(f"{live_server}/checkout")
+    expect(phone.locator("button[value=refresh]").first).to_be_hidden()  # no button needed
+    phone.evaluate("window.samePage = true")
+    phone.fill("#street", "Jl. Melati No. 5 RT 02/RW 03")
+    phone.select_option("#kelurahan_code", "32.75.08.1001")
+    _settled(phone)
+    phone.check(f"#d-{tas_slug}-pickup")
+    _settled(phone)
+    phone.check(f"#d-{keripik_slug}-pickup")
+    _settled(phone)
+    expect(phone.locator("#checkout-total")).to_have_text("Rp121.000")
+    phone.check(f"#d-{keripik_slug}-sentra_courier")
+    _settled(phone)
+    expect(phone.locator("#checkout-total")).not_to_have_text("Rp121.000")
+    expect(phone.locator(f"#d-{keripik_slug}-sentra_courier")).to_be_checked()
+    assert phone.evaluate("window.samePage === true")  # the page was never reloaded
+    phone.check(f"#d-{keripik_slug}-pickup")
+    _settled(phone)
+    expect(phone.locator("#checkout-total")).to_have_text("Rp121.000")
+    phone.check("#pm-pay_on_pickup")
+    phone.locator("button[value=place]").click()
+    expect(phone).to_have_url(re.compile(r"/checkout/\d+/selesai$"))
+    orders = db.session.scalars(select(Order).order_by(Order.id)).all()
+    assert sorted(o.total_idr for o in orders) == [36_000, 85_000]
+
+
+def test_the_checkout_works_without_javascript(browser: Browser, live_server: str, two_sentra_cart):
+    tas_slug, keripik_slug = two_sentra_cart
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, BUYER)
+        page.goto(f"{live_server}/checkout")
+        expect(page.locator("#city")).to_be_hidden()  # CSS alone folds city and postcode away
+        page.fill("#street", "Jl. Melati No. 5 RT 02/RW 03")
+        page.select_option("#kelurahan_code", "32.75.08.1001")
+        with page.expect_navigation():
+            page.locator("button[value=refresh]").first.click()
+        page.check(f"#d-{tas_slug}-pickup")
+        page.check(f"#d-{keripik_slug}-sentra_courier")
+        with page.expect_navigation():
+            page.locator("#checkout-delivery button[value=refresh]").click()
+        expect(page.locator(f"#d-{keripik_slug}-sentra_courier")).to_be_checked()
+        expect(page.locator("#checkout-total")).not_to_have_text("Rp121.000")
+        page.check("#pm-bank_transfer")
+        page.locator("button[value=place]").click()
+        expect(page).to_have_url(re.compile(r"/checkout/\d+/bayar$"))
+    finally:
+        context.close()
+
+
+def test_the_total_and_the_order_button_stay_in_sight_on_a_phone(phone: Page, live_server: str, two_sentra_cart):
+    tas_slug, keripik_slug = two_sentra_cart
+    log_in(phone, live_server, BUYER)
+    phone.goto(f"{live_server}/checkout")
+    phone.select_option("#kelurahan_code", "32.75.08.1001")
+    _settled(phone)
+    phone.check(f"#d-{tas_slug}-pickup")
+    _settled(phone)
+    phone.check(f"#d-{keripik_slug}-pickup")
+    _settled(phone)
+    for target in ("h1", "#street", f"#d-{keripik_slug}-pickup"):
+        phone.locator(target).scroll_into_view_if_needed()
+        assert fully_on_screen(phone, "#checkout-total"), target
+        assert fully_on_screen(phone, "button[value=place]"), target
+
+
+def test_the_cart_and_the_checkout_show_each_products_photo(phone: Page, live_server: str, two_sentra_cart):
+    log_in(phone, live_server, BUYER)
+    for path, line in (("/cart", ".cart-line"), ("/checkout", ".checkout-lines li")):
+        phone.goto(f"{live_server}{path}")
+        photo = phone.locator(line, has_text="Tas Anyaman Eceng").locator("img.line-thumb")
+        expect(photo).to_have_count(1)
+        assert phone.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
+        # A product without a photo keeps its place in the line, without a broken image.
+        expect(phone.locator(line, has_text="Keripik Tempe Pedas").locator(".line-thumb-none")).to_have_count(1)
+
+
+def test_the_cart_and_the_checkout_do_not_scroll_sideways_on_a_phone(phone: Page, live_server: str,
+                                                                     two_sentra_cart):
+    log_in(phone, live_server, BUYER)
+    for path in ("/cart", "/checkout"):
         assert_no_sideways_scroll(phone, f"{live_server}{path}")
