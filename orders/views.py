@@ -110,6 +110,12 @@ def _cancel_message(error: Exception) -> str:
     return _("This order can no longer be cancelled here. Contact the sentra.")
 
 
+@bp.app_template_global("may_confirm_received")
+def may_confirm_received(order: Order) -> bool:
+    """For pages outside this module (the payment page): may the buyer press "Order received" now?"""
+    return services.buyer_may_confirm_received(order)
+
+
 @bp.app_template_filter("order_note")
 def order_note(note: str | None) -> str:
     """System notes of an order's history, in the reader's language (see orders.notes)."""

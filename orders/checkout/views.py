@@ -6,6 +6,7 @@ chosen address (works without JavaScript); ``action=place`` places the checkout.
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -32,6 +33,7 @@ from orders.core.errors import CheckoutNotFoundError
 from orders.core.placement import load_checkout
 from orders.core.providers import PaymentError, get_provider
 from shop.accounts.models import Address
+from shop.db import utcnow
 from shop.extensions import db
 from shop.places.services import kelurahan_choices
 
@@ -140,7 +142,17 @@ def payment(checkout_id: int):
     return render_template(
         "orders/checkout/payment.html", checkout=checkout, payment=payment,
         instructions=provider.instructions(payment, current_app.config),
+        seconds_left=_seconds_left(checkout.expires_at),
     )
+
+
+def _seconds_left(expires_at: datetime | None) -> int | None:
+    """Whole seconds until ``expires_at`` (0 once past), for the countdown; None without a deadline."""
+    if expires_at is None:
+        return None
+    if expires_at.tzinfo is None:  # SQLite gives back naive UTC
+        expires_at = expires_at.replace(tzinfo=UTC)
+    return max(0, int((expires_at - utcnow()).total_seconds()))
 
 
 @bp.get("/checkout/<int:checkout_id>/selesai")

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from catalog.images import add_photo
 from orders.core.models import Order
+from orders.shipping import problems
 from shop.extensions import db
 from tests.e2e.test_phone import PHONE, assert_no_sideways_scroll
 from tests.factories import PASSWORD, fill_cart, make_product, make_sentra, make_user, png_bytes
-from tests.orders.tracking_helpers import new_order
+from tests.orders.tracking_helpers import BUYER_EMAIL, delivered_pickup, new_order
 
 
 @pytest.fixture
@@ -291,3 +292,109 @@ def test_the_cart_and_the_checkout_do_not_scroll_sideways_on_a_phone(phone: Page
     log_in(phone, live_server, BUYER)
     for path in ("/cart", "/checkout"):
         assert_no_sideways_scroll(phone, f"{live_server}{path}")
+
+
+# --- 7. the payment page -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def transfer_to_pay():
+    """A bank-transfer checkout waiting for its money, for the buyer of tracking_helpers."""
+    setup = new_order(method="bank_transfer", delivery="pickup")
+    return setup.order.checkout
+
+
+def test_the_amount_and_its_copy_buttons_come_first_on_the_payment_page(phone: Page, live_server: str,
+                                                                        transfer_to_pay):
+    log_in(phone, live_server, BUYER_EMAIL)
+    phone.goto(f"{live_server}/checkout/{transfer_to_pay.id}/bayar")
+    amount = f"Rp{transfer_to_pay.payment.amount_idr:,}".replace(",", ".")
+    expect(phone.locator("#transfer-amount")).to_have_text(amount)
+    assert fully_on_screen(phone, "#transfer-amount")
+    copy_amount = phone.get_by_role("button", name="Salin nominal")
+    copy_account = phone.get_by_role("button", name="Salin nomor rekening")
+    for button in (copy_amount, copy_account):
+        expect(button).to_be_visible()
+        box = button.bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"]
+        assert box["height"] >= 44
+    # Nothing but the title comes before the amount: it is the first text of the page's content.
+    assert phone.evaluate("""() => {
+      const amount = document.querySelector("#transfer-amount");
+      return [...document.querySelectorAll("main p, main li, main dd, main section")]
+        .filter((el) => el.compareDocumentPosition(amount) & Node.DOCUMENT_POSITION_FOLLOWING)
+        .filter((el) => !el.contains(amount) && el.textContent.trim()).length;
+    }""") == 0
+
+
+def test_the_copy_button_puts_the_exact_amount_on_the_clipboard(phone: Page, live_server: str, transfer_to_pay):
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(phone, live_server, BUYER_EMAIL)
+    phone.goto(f"{live_server}/checkout/{transfer_to_pay.id}/bayar")
+    phone.get_by_role("button", name="Salin nominal").click()
+    expect(phone.get_by_role("button", name="Disalin")).to_be_visible()
+    assert phone.evaluate("navigator.clipboard.readText()") == str(transfer_to_pay.payment.amount_idr)
+
+
+def test_the_payment_page_counts_down_to_the_deadline(phone: Page, live_server: str, transfer_to_pay):
+    log_in(phone, live_server, BUYER_EMAIL)
+    phone.goto(f"{live_server}/checkout/{transfer_to_pay.id}/bayar")
+    clock = phone.locator("[data-countdown-time]")
+    expect(phone.locator(".countdown")).to_contain_text("Bayar sebelum")
+    first = clock.inner_text()
+    assert re.fullmatch(r"2[0-3]:[0-5]\d:[0-5]\d", first), first  # a bank transfer has 24 hours
+    expect(clock).not_to_have_text(first)  # it ticks
+
+
+def test_the_countdown_is_on_the_page_without_javascript(browser: Browser, live_server: str, transfer_to_pay):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, BUYER_EMAIL)
+        page.goto(f"{live_server}/checkout/{transfer_to_pay.id}/bayar")
+        expect(page.locator("[data-countdown-time]")).to_have_text(re.compile(r"^2[0-3]:[0-5]\d:[0-5]\d$"))
+    finally:
+        context.close()
+
+
+def test_the_buyer_confirms_a_delivered_order_from_the_payment_page(phone: Page, live_server: str):
+    setup = new_order(method="bank_transfer", delivery="pickup", paid=True)
+    order = delivered_pickup(setup)
+    log_in(phone, live_server, BUYER_EMAIL)
+    page_url = f"{live_server}/checkout/{order.checkout_id}/bayar"
+    phone.goto(page_url)
+    phone.get_by_role("button", name="Pesanan diterima").click()
+    expect(phone).to_have_url(page_url)
+    expect(phone.locator(".flashes")).to_contain_text(f"Pesanan {order.number} selesai")
+    expect(phone.get_by_role("button", name="Pesanan diterima")).to_have_count(0)
+    assert reload_order(order.id).status == "completed"
+
+
+def test_the_buyer_confirms_a_delivered_order_from_the_order_page(phone: Page, live_server: str):
+    setup = new_order()
+    order = delivered_pickup(setup)
+    log_in(phone, live_server, BUYER_EMAIL)
+    phone.goto(f"{live_server}/orders/{order.number}")
+    button = phone.get_by_role("button", name="Pesanan diterima")
+    assert fully_on_screen(phone, ".received-form button")
+    button.click()
+    expect(phone.locator(".flashes")).to_contain_text(f"Pesanan {order.number} selesai")
+    expect(phone.locator("main")).to_contain_text("Selesai")
+    expect(button).to_have_count(0)
+    assert reload_order(order.id).status == "completed"
+
+
+def test_no_button_while_a_problem_waits_to_be_settled(phone: Page, live_server: str):
+    setup = new_order()
+    order = delivered_pickup(setup)
+    problems.raise_problem(order, setup.buyer, "damaged", "Toplesnya retak waktu sampai di rumah.")
+    db.session.commit()
+    log_in(phone, live_server, BUYER_EMAIL)
+    phone.goto(f"{live_server}/orders/{order.number}")
+    expect(phone.locator("main")).to_contain_text("Toplesnya retak")
+    expect(phone.get_by_role("button", name="Pesanan diterima")).to_have_count(0)
+
+
+def test_the_payment_page_does_not_scroll_sideways_on_a_phone(phone: Page, live_server: str, transfer_to_pay):
+    log_in(phone, live_server, BUYER_EMAIL)
+    assert_no_sideways_scroll(phone, f"{live_server}/checkout/{transfer_to_pay.id}/bayar")
