@@ -12,7 +12,15 @@ from orders.core.models import Order
 from orders.shipping import problems
 from shop.extensions import db
 from tests.e2e.test_phone import PHONE, assert_no_sideways_scroll
-from tests.factories import PASSWORD, fill_cart, make_product, make_sentra, make_user, png_bytes
+from tests.factories import (
+    PASSWORD,
+    add_member,
+    fill_cart,
+    make_product,
+    make_sentra,
+    make_user,
+    png_bytes,
+)
 from tests.orders.tracking_helpers import BUYER_EMAIL, delivered_pickup, new_order
 
 
@@ -88,6 +96,27 @@ def test_the_next_step_comes_first_on_the_sentras_order_page(phone: Page, live_s
     phone.locator(".next-step form.handover-form button[type=submit]").click()
     expect(phone.locator(".next-step")).to_contain_text("Sudah diterima")
     assert reload_order(order.id).status == "delivered"
+
+
+def test_a_sentra_courier_order_asks_for_its_courier_first(phone: Page, live_server: str):
+    setup = new_order(method="bank_transfer", delivery="sentra_courier", paid=True)
+    setup.owner.email = "pengelola@example.test"
+    add_member(setup.sentra, make_user(name="Raka Kurir"))
+    db.session.commit()
+    log_in(phone, live_server, "pengelola@example.test")
+    phone.goto(f"{live_server}/kelola/{setup.sentra.slug}/pesanan/{setup.order.number}")
+    phone.locator(".next-step").get_by_role("button", name="Terima pesanan").click()
+
+    # No parcel goes to nobody: choosing the courier is the next step, and no "handed to courier" yet.
+    expect(phone.locator(".next-step select#courier")).to_be_visible()
+    assert fully_on_screen(phone, ".next-step form.assign-courier button")
+    expect(phone.locator(".next-step").get_by_role("button", name="Diserahkan ke kurir")).to_have_count(0)
+    phone.select_option("#courier", label="Raka Kurir")
+    phone.locator(".next-step form.assign-courier button").click()
+
+    expect(phone.locator(".next-step button.primary")).to_have_text("Diserahkan ke kurir")
+    assert _first_button_in_main(phone) == "Diserahkan ke kurir"
+    expect(phone.locator("#pengiriman")).to_contain_text("Raka Kurir")
 
 
 def test_the_cancel_button_is_folded_away_and_asks_for_a_reason_first(phone: Page, live_server: str,
