@@ -427,3 +427,30 @@ def test_no_button_while_a_problem_waits_to_be_settled(phone: Page, live_server:
 def test_the_payment_page_does_not_scroll_sideways_on_a_phone(phone: Page, live_server: str, transfer_to_pay):
     log_in(phone, live_server, BUYER_EMAIL)
     assert_no_sideways_scroll(phone, f"{live_server}/checkout/{transfer_to_pay.id}/bayar")
+
+
+# --- weight ----------------------------------------------------------------------------------------
+
+SCRIPT_BYTES = """async () => {
+  const sources = [...document.querySelectorAll("script[src]")].map((s) => s.src);
+  const sizes = await Promise.all(sources.map((src) => fetch(src).then((r) => r.arrayBuffer()).then((b) => b.byteLength)));
+  return sizes.reduce((a, b) => a + b, 0);
+}"""
+
+
+def test_the_order_pages_carry_under_30_kb_of_javascript(phone: Page, live_server: str, two_sentra_cart):
+    setup = new_order(method="bank_transfer", delivery="pickup", kelurahan_code="32.75.01.1001")
+    setup.owner.email = "pengelola@example.test"
+    db.session.commit()
+    log_in(phone, live_server, BUYER)
+    for path in ("/cart", "/checkout"):
+        phone.goto(f"{live_server}{path}")
+        assert phone.evaluate(SCRIPT_BYTES) < 30 * 1024, path
+    phone.context.clear_cookies()
+    log_in(phone, live_server, BUYER_EMAIL)
+    phone.goto(f"{live_server}/checkout/{setup.order.checkout_id}/bayar")
+    assert phone.evaluate(SCRIPT_BYTES) < 30 * 1024
+    phone.context.clear_cookies()
+    log_in(phone, live_server, "pengelola@example.test")
+    phone.goto(f"{live_server}/kelola/{setup.sentra.slug}/pesanan/{setup.order.number}")
+    assert phone.evaluate(SCRIPT_BYTES) < 30 * 1024
