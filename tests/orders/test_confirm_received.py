@@ -5,10 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from orders import services
+from orders.core import lifecycle
 from orders.core.errors import InvalidTransitionError, NotAllowedError
 from orders.core.models import Order, OrderEvent
 from orders.shipping import problems
 from orders.shipping import services as shipping
+from shop.db import utcnow
 from shop.extensions import db
 from tests.factories import make_user
 from tests.orders.tracking_helpers import BUYER_EMAIL, delivered_pickup, new_order, ready_pickup
@@ -122,3 +124,15 @@ def test_the_button_needs_the_csrf_token(client, auth, csrf_enabled):
     auth.login(BUYER_EMAIL)
     assert client.post(f"/orders/{order.number}/diterima").status_code == 400
     assert _reload(order.id).status == "delivered"
+
+
+def test_completing_twice_changes_nothing_the_second_time():
+    setup = new_order()
+    order = delivered_pickup(setup)
+    now = utcnow()
+    assert lifecycle.complete(order, setup.buyer, "confirmed received by the buyer", now) is True
+    events = len(order.events)
+    assert lifecycle.complete(order, setup.buyer, "confirmed received by the buyer", now) is False
+    db.session.flush()
+    db.session.refresh(order)
+    assert len(order.events) == events
