@@ -25,3 +25,7 @@ class SentraCancelForm(PageForm):
 
 class AcceptForm(PageForm):
     """Only the CSRF token: accepting takes no input."""
+
+
+class ReceivedForm(PageForm):
+    """Only the CSRF token: the buyer confirms an order arrived."""

@@ -24,6 +24,7 @@ WHOLE = {
     "paid after the checkout expired; stock is gone, refunding":
         _l("Paid after the deadline; the items are gone, so the money is refunded"),
     "completed automatically": _l("Completed automatically"),
+    "confirmed received by the buyer": _l("The buyer confirmed the order arrived"),
     "card dispute opened": _l("Card payment disputed"),
     "handover locked after too many wrong codes": _l("Handover locked after too many wrong codes"),
     "handover lock reset": _l("Handover lock reset"),

@@ -30,6 +30,8 @@ from orders.core.locks import lock_order
 from orders.core.models import Checkout, Order, OrderStatus
 from orders.core.promises import may_cancel_late
 from orders.core.status import BUYER_CANCELLABLE, can_transition, transition
+from orders.shipping.models import OrderProblem
+from orders.shipping.problems import UNSETTLED
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db
@@ -216,6 +218,37 @@ def cancel_by_buyer(order: Order, buyer: User, reason: str | None, config: Mappi
         raise NotAllowedError("the sentra has already started on this order; contact the sentra to cancel it")
     note = "cancelled by the buyer" + (" (late)" if late else "") + (f": {reason}" if reason else "")
     lifecycle.cancel(order, buyer, note, config, reason=reason, by="buyer")
+    return order
+
+
+def buyer_may_confirm_received(order: Order) -> bool:
+    """Delivered, and no problem about it waits to be settled (a problem holds the order open)."""
+    return order.status == S.DELIVERED and not _has_unsettled_problem(order)
+
+
+def _has_unsettled_problem(order: Order) -> bool:
+    return db.session.scalar(
+        select(func.count(OrderProblem.id)).where(OrderProblem.order_id == order.id,
+                                                  OrderProblem.status.in_(UNSETTLED))
+    ) > 0
+
+
+def confirm_received_by_buyer(order: Order, buyer: User, now: datetime | None = None) -> Order:
+    """The buyer says the order arrived well: ``delivered`` -> ``completed`` now, instead of after
+    the days left to raise a problem (:func:`orders.core.lifecycle.complete`; the ledger then
+    credits the sentra). Locks; flushes.
+
+    :raise NotAllowedError: someone else's order, or a problem about it waits to be settled.
+    :raise InvalidTransitionError: the order is not delivered (not yet, or completed already).
+    """
+    if order.buyer_id != buyer.id:
+        raise NotAllowedError("this is not your order")
+    order = lock_order(order)
+    if order.status != S.DELIVERED:
+        raise InvalidTransitionError(order.status, S.COMPLETED)
+    if _has_unsettled_problem(order):
+        raise NotAllowedError("a problem about this order waits to be settled by the program office")
+    lifecycle.complete(order, buyer, "confirmed received by the buyer", now or utcnow())
     return order
 
 

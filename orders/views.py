@@ -12,9 +12,10 @@ from orders import services
 from orders.core.errors import OrderError, OrderNotFoundError
 from orders.core.models import Order
 from orders.core.providers import PaymentError
-from orders.forms import BuyerCancelForm
+from orders.forms import BuyerCancelForm, ReceivedForm
 from orders.notes import display_note
 from shop.extensions import db
+from shop.main import safe_next
 
 bp = Blueprint("orders", __name__)
 
@@ -47,7 +48,29 @@ def detail(number: str):
     """One order: lines, money, delivery, pickup code, history; pay or cancel while it can. :raise 404:"""
     order = _load(number)
     return render_template("orders/detail.html", order=order, checkout=order.checkout,
-                           payment=order.checkout.payment, may_cancel=services.buyer_may_cancel(order))
+                           payment=order.checkout.payment, may_cancel=services.buyer_may_cancel(order),
+                           may_confirm_received=services.buyer_may_confirm_received(order))
+
+
+@bp.post("/orders/<number>/diterima")
+@login_required
+def confirm_received(number: str):
+    """The buyer confirms the delivered order arrived: it completes. Back to ``next`` (the payment
+    page) when it is one of ours, else to the order. :raise 404: :raise 400: no CSRF token."""
+    order = _load(number)
+    if not ReceivedForm().validate_on_submit():
+        abort(400)
+    back = safe_next(request.form.get("next"), url_for("orders.detail", number=number))
+    try:
+        services.confirm_received_by_buyer(order, current_user)
+    except OrderError:
+        db.session.rollback()
+        flash(_("This order cannot be confirmed as received now: it is not delivered yet, it is "
+                "completed already, or a problem about it is still open."), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Thank you! Order %(number)s is completed.", number=number), "success")
+    return redirect(back)
 
 
 @bp.get("/orders/<number>/cancel")
@@ -85,6 +108,12 @@ def _cancel_message(error: Exception) -> str:
         return _("The refund could not be started, so the order was not cancelled: %(message)s",
                  message=error.message)
     return _("This order can no longer be cancelled here. Contact the sentra.")
+
+
+@bp.app_template_global("may_confirm_received")
+def may_confirm_received(order: Order) -> bool:
+    """For pages outside this module (the payment page): may the buyer press "Order received" now?"""
+    return services.buyer_may_confirm_received(order)
 
 
 @bp.app_template_filter("order_note")

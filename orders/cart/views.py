@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
 from catalog.pricing import strategy_for
+from catalog.thumbnails import cover_thumbnails
 from orders.cart import errors as cart_errors
 from orders.cart import services
 from orders.cart import summary as cart_summary
@@ -171,7 +172,8 @@ def show():
     strategy = strategy_for(current_user)
     summary = cart_summary.summarize(_current_cart(), strategy)
     g._cart_count = summary.item_count  # the header needs no query of its own
-    return render_template("orders/cart/show.html", summary=summary, max_quantity=services.MAX_QUANTITY)
+    return render_template("orders/cart/show.html", summary=summary, max_quantity=services.MAX_QUANTITY,
+                           thumbs=cover_thumbnails(line.product.id for line in summary.lines))
 
 
 def _same_site_form() -> bool:

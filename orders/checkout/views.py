@@ -6,12 +6,14 @@ chosen address (works without JavaScript); ``action=place`` places the checkout.
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from catalog.pricing import PartnerStrategy, strategy_for
+from catalog.thumbnails import cover_thumbnails
 from orders.checkout.errors import (
     ApprovalRequiredError,
     CheckoutError,
@@ -31,6 +33,7 @@ from orders.core.errors import CheckoutNotFoundError
 from orders.core.placement import load_checkout
 from orders.core.providers import PaymentError, get_provider
 from shop.accounts.models import Address
+from shop.db import utcnow
 from shop.extensions import db
 from shop.places.services import kelurahan_choices
 
@@ -116,7 +119,9 @@ def start():
     return render_template(
         "orders/checkout/start.html", form=form, quote=result, choices=choices, saved=saved, errors=errors,
         kelurahan_choices=kelurahan_choices(), unavailable=unavailable, approval=approval,
-        approval_needed=approval_needed,
+        approval_needed=approval_needed, thumbs=cover_thumbnails(line.variant.product_id for line in lines),
+        # A new address starts as the buyer: most people send to themselves.
+        profile={"recipient": current_user.name, "phone": current_user.phone or ""},
     ), status
 
 
@@ -137,7 +142,17 @@ def payment(checkout_id: int):
     return render_template(
         "orders/checkout/payment.html", checkout=checkout, payment=payment,
         instructions=provider.instructions(payment, current_app.config),
+        seconds_left=_seconds_left(checkout.expires_at),
     )
+
+
+def _seconds_left(expires_at: datetime | None) -> int | None:
+    """Whole seconds until ``expires_at`` (0 once past), for the countdown; None without a deadline."""
+    if expires_at is None:
+        return None
+    if expires_at.tzinfo is None:  # SQLite gives back naive UTC
+        expires_at = expires_at.replace(tzinfo=UTC)
+    return max(0, int((expires_at - utcnow()).total_seconds()))
 
 
 @bp.get("/checkout/<int:checkout_id>/selesai")

@@ -1,5 +1,5 @@
-"""How an order ends without a sale, or gives money back: cancel, expire, refund, and the stock
-return they share. Every caller (the buyer, the sentra, the office, the worker's jobs, a
+"""How an order ends, with a sale or without, or gives money back: complete, cancel, expire,
+refund, and the stock return they share. Every caller (the buyer, the sentra, the office, the worker's jobs, a
 parcel that came back, a payment that never started or never came, a settled problem) goes
 through these functions, so the steps cannot drift apart.
 
@@ -11,6 +11,7 @@ The caller holds the locks (:mod:`orders.core.locks`); these functions flush, ne
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from catalog import stock
@@ -89,6 +90,23 @@ def expire(order: Order, note: str = "payment not received in time") -> bool:
     return_stock(order, None)
     transition(order, S.EXPIRED, None, note)
     enqueue(EXPIRED_JOB, {"order_id": order.id})
+    return True
+
+
+def complete(order: Order, actor: Any | None, note: str, now: datetime) -> bool:
+    """A locked, delivered ``order`` completes: the buyer confirmed it arrived, the days to raise a
+    problem passed, or a problem was settled. Sets ``completed_at``; the ledger credits the sentra
+    (``order_status_changed``). Flushes.
+
+    Returns False, changing nothing, when the order is completed already.
+
+    :raise InvalidTransitionError: the order is not delivered (not yet, or it ended otherwise).
+    """
+    if order.status == S.COMPLETED:
+        return False
+    transition(order, S.COMPLETED, actor, note)
+    order.completed_at = now
+    db.session.flush()
     return True
 
 

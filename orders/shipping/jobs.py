@@ -24,7 +24,6 @@ from sqlalchemy import exists, func, select
 from orders.core import lifecycle
 from orders.core.locks import lock_order
 from orders.core.models import Order, OrderEvent, OrderStatus
-from orders.core.status import transition
 from orders.shipping.models import OrderProblem, Shipment
 from orders.shipping.problems import UNSETTLED
 from shop.db import utcnow
@@ -78,8 +77,7 @@ def complete_delivered_orders(now: datetime, config: Mapping[str, Any]) -> int:
                 select(_unsettled_problem()).select_from(Order).where(Order.id == order_id)):
             db.session.rollback()
             continue
-        transition(order, S.COMPLETED, None, "completed automatically")
-        order.completed_at = now
+        lifecycle.complete(order, None, "completed automatically", now)
         db.session.commit()
         completed += 1
     return completed

@@ -22,7 +22,7 @@ from orders.core import lifecycle
 from orders.core.errors import NotAllowedError, OrderError
 from orders.core.locks import lock_order
 from orders.core.models import Order, OrderStatus
-from orders.core.status import record_event, transition
+from orders.core.status import record_event
 from orders.shipping.models import (
     OrderProblem,
     ProblemKind,
@@ -226,8 +226,7 @@ def settle_problem(problem: OrderProblem, actor: Any, outcome: str, note: str | 
     problem.settled_at = utcnow()
     problem.settled_by_id = getattr(actor, "id", None)
     summary = f"problem settled by the program office: {outcome}" + (f" ({note})" if note else "")
-    transition(order, OrderStatus.COMPLETED, actor, summary)
-    order.completed_at = problem.settled_at
+    lifecycle.complete(order, actor, summary, problem.settled_at)
     db.session.flush()
     enqueue("problem.settled", {"problem_id": problem.id})
     return problem

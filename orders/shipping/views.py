@@ -100,6 +100,17 @@ def _back(order_number: str, back: str | None):
 # --- the fulfilment panel's data ----------------------------------------------------------------------
 
 
+# The step the order page offers first, when it may be recorded: the one that moves the order on
+# (ready for pickup, handed to the courier, delivered), else the parcel's next move.
+PRIMARY_EVENTS = (TrackingStatus.READY_FOR_PICKUP, TrackingStatus.HANDED_TO_COURIER, TrackingStatus.DELIVERED,
+                  TrackingStatus.OUT_FOR_DELIVERY, TrackingStatus.IN_TRANSIT, TrackingStatus.PACKED)
+
+
+def primary_event(next_events: list[str]) -> str | None:
+    """Which of ``next_events`` is the next step to show first (never a failure or a return)."""
+    return next((status for status in PRIMARY_EVENTS if status in next_events), None)
+
+
 @bp.app_template_global("fulfilment_for")
 def fulfilment_for(order: Order, membership: SentraMembership) -> dict[str, Any]:
     """What the fulfilment panel shows and offers for ``order`` to ``membership``'s user."""
@@ -114,8 +125,10 @@ def fulfilment_for(order: Order, membership: SentraMembership) -> dict[str, Any]
             select(User.id, User.name).join(SentraMembership, SentraMembership.user_id == User.id)
             .where(SentraMembership.sentra_id == order.sentra_id, User.deleted_at.is_(None)).order_by(User.name)
         ))
+    next_events = shipping_timeline.next_events(shipment, order)
     data.update(
-        next_events=shipping_timeline.next_events(shipment, order),
+        next_events=next_events,
+        primary_event=primary_event(next_events),
         handover=shipping_timeline.awaits_handover(shipment, order),
         pay_on_pickup=order.payment_method == "pay_on_pickup" and order.payment_status == "unpaid",
         couriers=couriers,

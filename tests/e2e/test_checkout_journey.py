@@ -43,13 +43,18 @@ def _new_address(page: Page) -> None:
     page.fill("#phone", "081234567890")
     page.fill("#street", "Jl. Melati No. 5 RT 02/RW 03")
     page.check("#loc-bekasi")
-    with page.expect_navigation():  # static/js/checkout.js re-prices for the kelurahan
-        page.select_option("#kelurahan_code", "32.75.08.1001")
+    page.select_option("#kelurahan_code", "32.75.08.1001")
+    _repriced(page)  # static/js/checkout.js re-prices for the kelurahan, in place
+
+
+def _repriced(page: Page) -> None:
+    """static/js/checkout.js has brought the re-priced sections back (it updates them in place)."""
+    expect(page.locator("form.checkout-form[aria-busy=true]")).to_have_count(0)
 
 
 def _choose(page: Page, selector: str) -> None:
-    with page.expect_navigation():  # each delivery choice re-prices the page
-        page.check(selector)
+    page.check(selector)  # each delivery choice re-prices the page, without reloading it
+    _repriced(page)
 
 
 def test_guest_cart_merges_at_login_and_pays_at_pickup_for_two_sentras(page: Page, live_server: str):
