@@ -10,8 +10,13 @@ from orders.core.payments import Payment
 from orders.core.status import record_event
 from orders.payments import bank_transfer
 from shop.extensions import db
-from tests.factories import PASSWORD, make_checkout, make_product, make_sentra, make_user, png_bytes
-from tests.orders.tracking_helpers import delivered_pickup, delivered_without_pin, new_order, ready_pickup
+from tests.factories import PASSWORD, fill_cart, make_product, make_sentra, make_user, png_bytes
+from tests.orders.tracking_helpers import (
+    delivered_pickup,
+    delivered_without_pin,
+    new_order,
+    ready_pickup,
+)
 
 PHONE = {"width": 360, "height": 740}
 
@@ -157,3 +162,75 @@ def test_a_refund_in_the_order_history_reads_as_rupiah(phone: Page, live_server:
     phone.goto(f"{live_server}/orders/{setup.order.number}")
     expect(phone.locator("main")).to_contain_text("Dana dikembalikan: Rp40.000")
     expect(phone.locator("main")).not_to_contain_text("Rp40000")
+
+
+# --- tap targets (issue item 10) -----------------------------------------------------------
+
+# What a finger taps, measured: a radio or a checkbox counts with its label (tapping either works),
+# a menu item is its own box. Each is named with its height when under 44 px, so a failure says what to fix.
+SMALL_TAP_TARGETS = """(selector) => {
+  const seen = [...document.querySelectorAll(selector)].filter((el) => el.getClientRects().length);
+  const target = (el) => {
+    if (el.matches("input[type=radio], input[type=checkbox]")) {
+      return el.closest("label") || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
+    }
+    return el;
+  };
+  return seen.map((el) => [target(el), el])
+    .filter(([box]) => box.getBoundingClientRect().height < 44)
+    .map(([box, el]) => `${el.tagName.toLowerCase()}${el.name ? "[name=" + el.name + "]" : ""} `
+      + `"${(box.textContent || "").trim().slice(0, 30)}": ${box.getBoundingClientRect().height.toFixed(1)} px`);
+}"""
+CHOICES = "main input[type=radio], main input[type=checkbox]"
+MENU_ITEMS = ".menu summary, .menu-panel a, .menu-panel button, .manage-nav a"
+
+
+def assert_tap_targets(page: Page, selector: str, at_least: int = 1) -> None:
+    assert page.locator(selector).count() >= at_least, f"nothing matches {selector} on {page.url}"
+    small = page.evaluate(SMALL_TAP_TARGETS, selector)
+    assert small == [], f"{page.url}: {small}"
+
+
+def open_menu(page: Page) -> None:
+    page.locator(".menu summary").click()
+    expect(page.locator(".menu-panel")).to_be_visible()
+
+
+def test_checkout_radios_and_checkboxes_are_at_least_44_px_tall(phone: Page, live_server: str):
+    sentra = make_sentra("32.75.08.1001")
+    variant = make_product(sentra, variants=[{"price_idr": 25_000, "stock": 5}]).variants[0]
+    buyer = make_user("pembeli@example.test", name="Sari Pembeli")
+    db.session.commit()
+    fill_cart(buyer, [(variant, 1)])
+    db.session.commit()
+    log_in(phone, live_server, buyer.email)
+    phone.goto(f"{live_server}/checkout")
+    assert_tap_targets(phone, CHOICES, at_least=3)
+
+
+def test_search_filter_checkboxes_are_at_least_44_px_tall(phone: Page, live_server: str):
+    sentra = make_sentra("32.75.08.1001")
+    make_product(sentra, title="Keripik Singkong Balado", subsector="kuliner", variants=[{"price_idr": 15_000, "stock": 8}])
+    db.session.commit()
+    phone.goto(f"{live_server}/search?q=keripik")
+    phone.locator(".search-filter-panel > summary").click()
+    assert_tap_targets(phone, CHOICES, at_least=2)
+
+
+def test_the_menus_of_a_sentras_own_area_are_at_least_44_px_tall(phone: Page, live_server: str):
+    owner = make_user("pemilik@example.test")
+    make_sentra("32.75.08.1001", owner=owner)
+    db.session.commit()
+    log_in(phone, live_server, owner.email)
+    phone.goto(f"{live_server}/kelola/jatiwaringin/")
+    open_menu(phone)
+    assert_tap_targets(phone, MENU_ITEMS, at_least=5)
+
+
+def test_the_sentras_product_list_filters_are_at_least_44_px_tall(phone: Page, live_server: str):
+    owner = make_user("pemilik@example.test")
+    make_product(make_sentra("32.75.08.1001", owner=owner), title="Tas Anyaman Bambu")
+    db.session.commit()
+    log_in(phone, live_server, owner.email)
+    phone.goto(f"{live_server}/kelola/jatiwaringin/produk")
+    assert_tap_targets(phone, CHOICES)
