@@ -104,9 +104,8 @@ def test_the_copy_amount_button_keeps_a_buttons_font_beside_the_big_amount(phone
     log_in(phone, live_server, setup.buyer.email)
     phone.goto(f"{live_server}/checkout/{setup.order.checkout_id}/bayar")
     amount = phone.locator("#transfer-amount")
-    copy = phone.locator(".transfer-amount-big .copy-button")
-    send = phone.locator("form.stacked button[type=submit]")  # "Kirim bukti", an ordinary button on the page
-    expect(copy).to_have_text("Salin nominal")
+    copy = phone.get_by_role("button", name="Salin nominal")
+    send = phone.get_by_role("button", name="Kirim bukti")  # an ordinary button on the same page
     expect(amount).to_have_css("font-size", "30.4px")  # the amount itself stays big (1.9rem)
     expect(copy).to_have_css("font-size", send.evaluate("el => getComputedStyle(el).fontSize"))
     expect(copy).to_have_css("font-weight", "400")
