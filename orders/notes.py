@@ -11,6 +11,8 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from shop.i18n import rupiah
+
 TRANSFER_CONFIRMED = "bank transfer confirmed by the office"
 
 WHOLE = {
@@ -62,6 +64,7 @@ WORDS = {
 
 _TRACKING = re.compile(r"tracking: (?P<step>[a-z_]+)(?: \((?P<note>.*)\))?", re.DOTALL)
 _QUOTE = re.compile(r"quote (?P<quote>\d+) revision (?P<revision>\d+)")
+_AMOUNT = re.compile(r"Rp(\d+)\b")  # a bare amount as a refund note stores it: "Rp40000"
 _PROBLEM = re.compile(r"problem raised by the buyer \((?P<kind>[a-z_]+)\): (?P<text>.*)", re.DOTALL)
 
 PREFIXES = (
@@ -103,6 +106,6 @@ def display_note(note: str | None) -> str:
             if prefix == "paid at pickup: ":
                 rest = str(WORDS.get(rest, rest))
             if prefix.startswith("refund"):
-                rest = rest.removesuffix(" requested")
+                rest = _AMOUNT.sub(lambda amount: rupiah(int(amount[1])), rest.removesuffix(" requested"))
             return f"{label} {rest}"
     return note

@@ -12,6 +12,15 @@ CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 
+# A stored file (a transfer proof, a delivery photo) opened on its own: no script, no form, nothing
+# fetched but itself. Chromium draws such a file in a viewer page of its own that styles the image
+# inline and embeds a PDF, so the page CSP (style-src 'self', object-src 'none') made it log errors.
+# A response that is only an image or a PDF (sent with nosniff) has no markup an inline style could abuse.
+FILE_CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; "
+    "form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
 
 STRIPE_JS_DEFAULT = "https://js.stripe.com/v3/"
 

@@ -250,6 +250,15 @@ def index(sentra_slug: str):
 # --- create and edit ------------------------------------------------------------------------
 
 
+def _saved_message(product: Product) -> str:
+    """What a new product's save says: only a draft still waits to be published."""
+    if product.status == ProductStatus.ACTIVE:
+        return _("Product saved and published: buyers can find it now.")
+    if product.status == ProductStatus.DRAFT:
+        return _("Product saved. Publish it when it is ready.")
+    return _("Product saved.")
+
+
 @bp.route("/baru", methods=["GET", "POST"])
 @sentra_required()
 def create(sentra_slug: str):
@@ -262,7 +271,7 @@ def create(sentra_slug: str):
     if form.validate_on_submit():
         product, status = _save(form, None)
         if product is not None:
-            flash(_("Product saved. Publish it when it is ready."), "success")
+            flash(_saved_message(product), "success")
             return redirect(_edit_url(product))
         staging.keep_uploads(form, g.sentra.id, current_user.id)
         return _product_page(form, None, status)

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from orders.ledger import payouts, statements
 from orders.ledger.forms import BankAccountForm, StatementFilterForm, shares_form
+from orders.ledger.labels import KIND_LABELS
 from orders.ledger.services import balance_idr
 from shop.db import WIB, utcnow
 from shop.extensions import db, limiter
@@ -29,14 +30,6 @@ BANK_FIELD_ERRORS = {
     "account_number": _l("An account number has 5 to 34 digits."),
     "account_holder": _l("Give the account holder's name."),
     "password": _l("The password is wrong."),
-}
-KIND_LABELS = {
-    "order_credit": _l("Order paid"),
-    "pickup_commission": _l("Commission (paid at pickup)"),
-    "refund": _l("Refund"),
-    "dispute": _l("Card dispute lost"),
-    "payout": _l("Payout"),
-    "adjustment": _l("Adjustment by the office"),
 }
 
 

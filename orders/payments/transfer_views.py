@@ -20,6 +20,7 @@ from orders.core.placement import load_checkout
 from orders.payments import bank_transfer
 from shop.db import utcnow
 from shop.extensions import db, limiter
+from shop.security import FILE_CSP
 from shop.storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -96,4 +97,5 @@ def proof_response(key: str | None) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = "inline"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = FILE_CSP
     return response

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from orders.ledger import payouts, statements
 from orders.ledger.forms import AdjustmentForm, CommissionForm, ExportForm, PayoutForm
+from orders.ledger.labels import KIND_LABELS
 from orders.ledger.services import balance_idr
-from orders.ledger.views import KIND_LABELS
 from shop.admin.access import admin_required
 from shop.admin.views import bp
 from shop.db import WIB, utcnow

@@ -10,6 +10,7 @@ is the same on every machine. Products go through
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from catalog.demo_images import PALETTES, demo_photo
@@ -392,6 +393,17 @@ CATALOG: dict[str, tuple[Item, ...]] = {
 }
 
 
+_WEIGHT_LABEL = re.compile(r"(?P<amount>\d+) ?(?P<unit>g|kg)")
+
+
+def label_grams(label: str) -> int | None:
+    """The weight a variant's label states ("250 g" -> 250, "1 kg" -> 1000), or None when it states none."""
+    match = _WEIGHT_LABEL.fullmatch(label.strip())
+    if match is None:
+        return None
+    return int(match["amount"]) * (1000 if match["unit"] == "kg" else 1)
+
+
 def _round_price(value: float) -> int:
     """Whole rupiah, rounded to 500 as shops price things."""
     return max(10_000, int(round(value / 500.0)) * 500)
@@ -428,7 +440,7 @@ def _variants(item: Item, rng: random.Random, number: int) -> tuple[VariantDraft
                 price_idr=price,
                 options=((item.option, value),) if value else (),
                 stock=stock,
-                weight_grams=item.weight_grams,
+                weight_grams=label_grams(value) or item.weight_grams,  # a "250 g" variant weighs 250 g
                 low_stock_threshold=3,
                 min_wholesale_qty=moq,
                 tiers=tiers,

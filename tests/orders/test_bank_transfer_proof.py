@@ -12,6 +12,7 @@ from PIL import Image
 from orders.core.payments import Payment
 from shop.db import utcnow
 from shop.extensions import db
+from shop.security import FILE_CSP
 from tests.factories import (
     make_checkout,
     make_product,
@@ -209,6 +210,13 @@ def test_buyer_sees_their_own_proof_privately(client, media, checkout):
     assert response.status_code == 200 and response.data == PDF
     assert response.mimetype == "application/pdf"
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_proof_is_served_with_the_file_csp_that_lets_the_browser_viewer_style_it(client, media, checkout):
+    _upload(client, checkout, png_bytes())
+    csp = client.get(f"/checkout/{checkout.id}/bukti").headers.getlist("Content-Security-Policy")
+    assert csp == [FILE_CSP]
+    assert "script-src" not in FILE_CSP and "default-src 'none'" in FILE_CSP
 
 
 def test_proof_is_not_served_by_the_public_media_route(client, media, checkout):

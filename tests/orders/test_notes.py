@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import pytest
 
+from orders.core.status import record_event
 from orders.notes import display_note
+from shop.extensions import db
+from tests.orders.tracking_helpers import new_order
 
 
 @pytest.mark.parametrize(("note", "english"), [
     ("checkout", "Order placed"),
     ("accepted by the sentra", "Accepted by the sentra"),
     ("cancelled by the sentra: stok habis terbakar", "Cancelled by the sentra: stok habis terbakar"),
-    ("refund of Rp40000 requested", "Refund requested: Rp40000"),
+    ("refund of Rp40000 requested", "Refund requested: Rp40,000"),
     ("a sentra's own words", "a sentra's own words"),
 ])
 def test_system_notes_are_translated_and_own_words_kept(app, note, english):
@@ -40,3 +43,24 @@ def test_system_notes_with_a_step_or_a_number_are_translated(app, note, english)
 def test_indonesian_reader_sees_no_step_code_in_a_tracking_note(app):
     with app.test_request_context():
         assert display_note("tracking: ready_for_pickup") == "Siap diambil"
+
+
+@pytest.mark.parametrize(("note", "indonesian"), [
+    ("refund of Rp40000 requested", "Pengembalian dana diminta: Rp40.000"),
+    ("refunded Rp1250000 (re_3Pq)", "Dana dikembalikan: Rp1.250.000 (re_3Pq)"),
+    ("refunded Rp500", "Dana dikembalikan: Rp500"),
+])
+def test_refund_notes_show_the_amount_grouped_in_thousands(app, note, indonesian):
+    with app.test_request_context():
+        assert display_note(note) == indonesian
+
+
+def test_the_buyers_order_history_shows_a_refund_amount_grouped(client, auth):
+    setup = new_order()
+    setup.buyer.locale = "id"
+    record_event(setup.order, "refund", None, "refunded Rp40000")
+    db.session.commit()
+    auth.login(setup.buyer.email)
+    page = client.get(f"/orders/{setup.order.number}").get_data(as_text=True)
+    assert "Dana dikembalikan: Rp40.000" in page
+    assert "Rp40000" not in page

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from catalog.products.models import Product, ProductImage, ProductStatus, Variant
 from shop.extensions import db
 from shop.seed.demo import seed_demo
-from shop.seed.demo_catalog import CATALOG, seed_products
+from shop.seed.demo_catalog import CATALOG, label_grams, seed_products
 from shop.sentras.models import Sentra
 from tests.factories import make_sentra
 
@@ -141,3 +141,19 @@ def test_sentra_that_has_products_gets_no_more(food_and_fashion, monkeypatch):
     assert result["products_created"] == db.session.scalar(
         select(func.count(Product.id)).where(Product.sentra_id != food_and_fashion.id)
     ) >= 10
+
+
+@pytest.mark.parametrize(("label", "grams"), [("100 g", 100), ("250 g", 250), ("1 kg", 1000), ("250 ml", None),
+                                              ("M", None)])
+def test_a_variant_label_states_its_weight_in_grams_or_none(label, grams):
+    assert label_grams(label) == grams
+
+
+def test_a_demo_variant_labelled_with_a_weight_weighs_what_its_label_says(food_and_fashion):
+    weighed = 0
+    for variant in db.session.scalars(select(Variant)):
+        berat = dict(variant.options).get("Berat")
+        if berat:
+            weighed += 1
+            assert variant.weight_grams == label_grams(berat), (variant.sku, berat, variant.weight_grams)
+    assert weighed > 0
