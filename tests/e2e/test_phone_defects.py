@@ -96,6 +96,22 @@ def test_after_collection_the_pickup_code_is_shown_as_used_not_prominent(phone: 
     expect(used.locator("s")).to_have_css("font-size", "16px")
 
 
+def test_the_pay_at_pickup_page_says_paid_and_shows_no_code_after_collection(phone: Page, live_server: str):
+    order = delivered_pickup(new_order())
+    log_in(phone, live_server, order.buyer.email)
+    phone.goto(f"{live_server}/checkout/{order.checkout_id}/bayar")
+    expect(phone.locator("main")).to_contain_text("Sudah dibayar. Terima kasih!")
+    expect(phone.locator(".pickup-code")).to_have_count(0)
+    expect(phone.locator("main")).not_to_contain_text(order.pickup_code)
+
+
+def test_the_pay_at_pickup_page_shows_the_code_big_before_collection(phone: Page, live_server: str):
+    order = ready_pickup(new_order())
+    log_in(phone, live_server, order.buyer.email)
+    phone.goto(f"{live_server}/checkout/{order.checkout_id}/bayar")
+    expect(phone.locator(".pickup-payment strong.pickup-code")).to_have_text(order.pickup_code)
+
+
 # --- the bank-transfer page ----------------------------------------------------------------
 
 
@@ -233,3 +249,15 @@ def test_the_sentras_product_list_filters_are_at_least_44_px_tall(phone: Page, l
     log_in(phone, live_server, owner.email)
     phone.goto(f"{live_server}/kelola/jatiwaringin/produk")
     assert_tap_targets(phone, CHOICES)
+
+
+def test_the_open_header_menu_stays_inside_a_360_px_screen(phone: Page, live_server: str):
+    buyer = make_user("pembeli.menu@example.test", name="Pembeli Dengan Nama Yang Cukup Panjang")
+    db.session.commit()
+    log_in(phone, live_server, buyer.email)
+    phone.goto(f"{live_server}/")
+    phone.locator(".site-header .menu summary").click()
+    panel = phone.locator(".site-header .menu-panel")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
