@@ -34,9 +34,10 @@ def home():
     """
     ref = queries.reference()
     kecamatan = ref.kecamatan.get(request.args.get("kecamatan", ""))
-    # Product cards (SEARCH moves with every product, stock and photo change) beside sentras.
-    public_page(SENTRAS, SEARCH)
     popular = popularity.popular_products()
+    # Sentras, and the cards of products of these sentras (their stock and prices move their sentra's
+    # scope); SEARCH moves when a product becomes public, or leaves, anywhere.
+    public_page(SENTRAS, SEARCH, *sorted({sentra_scope(card.sentra_id) for card in popular}))
     if kecamatan is not None:
         sentras = [s for s in queries.public_sentras() if s.kelurahan.kecamatan.code == kecamatan.code]
     else:
