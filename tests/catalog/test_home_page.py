@@ -23,10 +23,10 @@ def test_each_kecamatan_choice_is_its_own_cached_page(client):
     world()
     pondokgede = stored(client, "/?kecamatan=32.75.08").text
     assert "Sentra Kreatif Jatiwaringin" in pondokgede and "Sentra Bekasi Jaya" not in pondokgede
-    bekasi_barat = fresh(client, "/?kecamatan=32.75.01").text  # not the Pondokgede page from the cache
-    assert "Sentra Bekasi Jaya" in bekasi_barat and "Sentra Kreatif Jatiwaringin" not in bekasi_barat.split(
+    bekasi_timur = fresh(client, "/?kecamatan=32.75.01").text  # not the Pondokgede page from the cache
+    assert "Sentra Bekasi Jaya" in bekasi_timur and "Sentra Kreatif Jatiwaringin" not in bekasi_timur.split(
         'id="sentra-terdekat"')[1]
-    assert 'value="32.75.01" selected' in bekasi_barat
+    assert 'value="32.75.01" selected' in bekasi_timur
 
 
 def test_an_unknown_kecamatan_is_ignored(client):
