@@ -182,7 +182,7 @@ def _locale() -> str:
         return "id"
 
 
-def _order(sort: Sort, score: str | None) -> str:
+def _order(sort: Sort, score: str | None, in_stock_only: bool = False) -> str:
     if sort == Sort.PRICE_ASC:
         return "d.price_min_idr ASC, d.product_id ASC"
     if sort == Sort.PRICE_DESC:
@@ -191,10 +191,12 @@ def _order(sort: Sort, score: str | None) -> str:
         return "d.created_at DESC, d.product_id DESC"
     if sort == Sort.RATING:
         return "d.rating DESC, d.created_at DESC, d.product_id DESC"
-    # The default order: in stock first (made to order counts as in stock), then by relevance.
+    # The default order: in stock first (made to order counts as in stock), then by relevance;
+    # with the in-stock filter every row is in stock, and the index's own order serves.
+    first = "" if in_stock_only else "d.in_stock DESC, "
     if score:  # then newest first by id (ids only grow), as the FTS5 rowid orders them
-        return f"d.in_stock DESC, ({score}) DESC, d.product_id DESC"
-    return "d.in_stock DESC, d.created_at DESC, d.product_id DESC"
+        return f"{first}({score}) DESC, d.product_id DESC"
+    return f"{first}d.created_at DESC, d.product_id DESC"
 
 
 def _tiers(base: str, titles: list[str]) -> list[str]:
@@ -308,13 +310,13 @@ class SqlBackend:
 
         if score is None:  # no text: the page's ids from the covering index, then their rows
             page_ids = session.scalars(text(
-                f"SELECT d.product_id FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
+                f"SELECT d.product_id FROM search_document d{where_all} ORDER BY {_order(query.sort, score, query.in_stock)} "
                 f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
             ), sql.params).all()
             rows = _rows_of(page_ids)
         else:
             rows = session.execute(text(
-                f"SELECT {HIT_COLUMNS} FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
+                f"SELECT {HIT_COLUMNS} FROM search_document d{where_all} ORDER BY {_order(query.sort, score, query.in_stock)} "
                 f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
             ), sql.params).all()
 
