@@ -216,3 +216,13 @@ def test_an_empty_search_offers_best_sellers_not_new_unsold_items(phone: Page, l
 def test_search_pages_with_the_sheet_do_not_scroll_sideways(phone: Page, live_server: str, shelf):
     for path in ("/search?q=anyaman", "/search?q=anyaman&in_stock=1&sort=price_asc", "/search"):
         assert_no_sideways_scroll(phone, f"{live_server}{path}")
+
+
+def test_the_header_suggestions_take_the_screen_width_on_a_phone(phone: Page, live_server: str, shelf):
+    phone.goto(f"{live_server}/search")
+    phone.fill("#header-q", "keranjang")
+    listbox = phone.get_by_role("listbox")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    box = listbox.bounding_box()
+    assert box is not None and box["width"] >= PHONE["width"] - 20, box  # not squeezed beside the logo
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
