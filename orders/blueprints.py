@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from catalog.storefront import popularity
 from orders import api as orders_api
 from orders.b2b import api as b2b_api
 from orders.b2b import partner_order_views, partner_quote_views, partner_views
@@ -25,6 +26,7 @@ from orders.cart.views import bp as cart_bp
 from orders.checkout import api as checkout_api
 from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
+from orders.core.sales import units_sold_since
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
 from orders.impact import api as impact_api
@@ -70,3 +72,4 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.PARTNER, partner_views.dashboard)
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
+    popularity.provide_sales(app, units_sold_since)  # the home page's popular products

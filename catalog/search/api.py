@@ -52,13 +52,18 @@ def search_products():
 @operation("Products and sentras for what was typed so far (fewer than 10), for search-as-you-type",
            params=[query("q", str)], responses={200: (Suggestions, "Suggestions, products first")})
 def search_suggest():
-    """Products and sentras for what was typed so far: fewer than 10 ``{type, label, url}``."""
+    """Products and sentras for what was typed so far: fewer than 10 ``{type, label, url}``; a product
+    also names its sentra (``sentra_name``) and its first photo's thumbnail (``thumbnail_url``, or null)."""
     text = " ".join(request.args.get("q", "").split())[:MAX_TEXT]
     items = []
+    media = media_prefix(get_storage())
     for found in suggest(text, SUGGESTIONS) if text else []:
         if found["type"] == "product":
             url = url_for("storefront.product_detail", product_id=found["id"], slug=found["slug"])
-            items.append({"type": "product", "label": found["title"], "url": url})
+            thumb = found.get("thumb_key")
+            items.append({"type": "product", "label": found["title"], "url": url,
+                          "sentra_name": found.get("sentra_name") or "",
+                          "thumbnail_url": media + thumb if thumb else None})
         else:
             url = url_for("storefront.sentra_detail", slug=found["slug"])
             items.append({"type": "sentra", "label": found["name"], "url": url})

@@ -1,7 +1,7 @@
 """The shapes and parameters of the search API (catalog/search/api.py)."""
 from __future__ import annotations
 
-from typing import Annotated, Required
+from typing import Annotated, NotRequired, Required
 
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -79,6 +79,8 @@ class Suggestion(TypedDict):
     type: Annotated[str, Field(json_schema_extra={"enum": ["product", "sentra"]})]
     label: str
     url: str
+    sentra_name: NotRequired[str]  # products only: the sentra that sells it
+    thumbnail_url: NotRequired[str | None]  # products only: the first photo's 320 px thumbnail
 
 
 class Suggestions(TypedDict, total=False):

@@ -136,6 +136,8 @@ def _build_chunk(ids: list[int]) -> list[dict[str, Any]]:
             "price_min_idr": int(low or 0),
             "price_max_idr": int(high or 0),
             "in_stock": bool(made_to_order) or bool(max_stock and max_stock > 0),
+            # The same as a number: Meilisearch sorts numbers, not booleans (in stock first by default).
+            "in_stock_rank": int(bool(made_to_order) or bool(max_stock and max_stock > 0)),
             "made_to_order": bool(made_to_order),
             "created_at": int(created_at.timestamp()) if created_at else 0,
             "rating": float(rating or 0.0),

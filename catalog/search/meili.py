@@ -38,11 +38,14 @@ SEARCHABLE = [  # order matters: the "attribute" ranking rule prefers earlier on
     "description",
 ]
 FILTERABLE = ["subsector", "kecamatan", "kelurahan", "sentra", "price_min_idr", "in_stock", "made_to_order"]
-SORTABLE = ["price_min_idr", "created_at", "rating"]
-RANKING_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+SORTABLE = ["price_min_idr", "created_at", "rating", "in_stock_rank"]
+# "sort" first: a chosen sort orders strictly (as the sql backend does), and the default order's
+# in-stock-first sort comes before relevance; without a sort the rule does nothing.
+RANKING_RULES = ["sort", "words", "typo", "proximity", "attribute", "exactness"]
+IN_STOCK_FIRST = "in_stock_rank:desc"
 TYPO_TOLERANCE = {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}}
 SORTS: dict[Sort, list[str]] = {
-    Sort.RELEVANCE: [],
+    Sort.RELEVANCE: [IN_STOCK_FIRST],  # in stock first, then relevance (the ranking rules after "sort")
     Sort.PRICE_ASC: ["price_min_idr:asc"],
     Sort.PRICE_DESC: ["price_min_idr:desc"],
     Sort.NEWEST: ["created_at:desc"],
@@ -259,8 +262,11 @@ class MeiliBackend:
             attributesToRetrieve=HIT_FIELDS,
             facets=[f for f in FACETS if f not in filtered],
         )
-        # Without words there is no relevance: newest first, as the sql backend does.
-        sort = SORTS[Sort.NEWEST] if query.sort == Sort.RELEVANCE and not query.text.strip() else SORTS[query.sort]
+        # Without words there is no relevance: in stock and newest first, as the sql backend does.
+        if query.sort == Sort.RELEVANCE and not query.text.strip():
+            sort = [IN_STOCK_FIRST, *SORTS[Sort.NEWEST]]
+        else:
+            sort = SORTS[query.sort]
         if sort:
             main["sort"] = sort
         requests_ = [main]
@@ -303,7 +309,7 @@ class MeiliBackend:
         sentras = SqlBackend()._sentras(text, limit=min(3, limit)) if text.strip() else []
         answer = self._call(
             self.index.search, text,
-            {"limit": max(limit - len(sentras), 0), "attributesToRetrieve": HIT_FIELDS},
+            {"limit": max(limit - len(sentras), 0), "attributesToRetrieve": HIT_FIELDS, "sort": [IN_STOCK_FIRST]},
         )
         out: list[dict[str, Any]] = [
             {"type": "product", "id": int(doc["id"]), "title": doc.get("title", ""), "slug": doc.get("slug", ""),

@@ -4,7 +4,8 @@ A query is planned in Python first: each word gets its alternatives (itself, as 
 prefix too when it is the last word; its near words from the vocabulary; their
 synonyms). The database then finds candidates with one full-text match (every word
 must match; when no product has them all, products matching the most words), and
-ranks by how many words matched in the title, then newest first (by product id).
+ranks in-stock products first, then by how many words matched in the title, then newest
+first (by product id).
 Every term reaches the database as a quoted string in a bound parameter: user text
 never becomes syntax.
 
@@ -181,7 +182,7 @@ def _locale() -> str:
         return "id"
 
 
-def _order(sort: Sort, score: str | None) -> str:
+def _order(sort: Sort, score: str | None, in_stock_only: bool = False) -> str:
     if sort == Sort.PRICE_ASC:
         return "d.price_min_idr ASC, d.product_id ASC"
     if sort == Sort.PRICE_DESC:
@@ -190,9 +191,12 @@ def _order(sort: Sort, score: str | None) -> str:
         return "d.created_at DESC, d.product_id DESC"
     if sort == Sort.RATING:
         return "d.rating DESC, d.created_at DESC, d.product_id DESC"
+    # The default order: in stock first (made to order counts as in stock), then by relevance;
+    # with the in-stock filter every row is in stock, and the index's own order serves.
+    first = "" if in_stock_only else "d.in_stock DESC, "
     if score:  # then newest first by id (ids only grow), as the FTS5 rowid orders them
-        return f"({score}) DESC, d.product_id DESC"
-    return "d.created_at DESC, d.product_id DESC"
+        return f"{first}({score}) DESC, d.product_id DESC"
+    return f"{first}d.created_at DESC, d.product_id DESC"
 
 
 def _tiers(base: str, titles: list[str]) -> list[str]:
@@ -306,13 +310,13 @@ class SqlBackend:
 
         if score is None:  # no text: the page's ids from the covering index, then their rows
             page_ids = session.scalars(text(
-                f"SELECT d.product_id FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
+                f"SELECT d.product_id FROM search_document d{where_all} ORDER BY {_order(query.sort, score, query.in_stock)} "
                 f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
             ), sql.params).all()
             rows = _rows_of(page_ids)
         else:
             rows = session.execute(text(
-                f"SELECT {HIT_COLUMNS} FROM search_document d{where_all} ORDER BY {_order(query.sort, score)} "
+                f"SELECT {HIT_COLUMNS} FROM search_document d{where_all} ORDER BY {_order(query.sort, score, query.in_stock)} "
                 f"LIMIT {per_page} OFFSET {(page - 1) * per_page}"
             ), sql.params).all()
 
@@ -395,15 +399,21 @@ class SqlBackend:
         offset, limit = (page - 1) * per_page, per_page
         rowids: list[int] = []
         if base is not None and len(plans) <= MAX_TIER_WORDS:
-            for tier in _tiers(base, titles):
+            # In stock first (the default order), then tier by tier: a page the in-stock products
+            # fill never reads the sold-out ones.
+            stock_passes = [""] if query.in_stock else [f" AND (rowid & {IN_STOCK_BIT}) != 0",
+                                                        f" AND (rowid & {IN_STOCK_BIT}) = 0"]
+            tiers = [(tier, stock) for stock in stock_passes for tier in _tiers(base, titles)]
+            for tier, stock in tiers:
                 if offset:
                     skipped = session.execute(text(
-                        f"SELECT count(*) FROM search_fts WHERE search_fts MATCH :m{narrowed}"), {"m": tier}).scalar()
+                        f"SELECT count(*) FROM search_fts WHERE search_fts MATCH :m{narrowed}{stock}"),
+                        {"m": tier}).scalar()
                     if offset >= skipped:
                         offset -= skipped
                         continue
                 found = session.scalars(text(
-                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH :m{narrowed} "
+                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH :m{narrowed}{stock} "
                     f"ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"), {"m": tier}).all()
                 rowids.extend(found)
                 offset, limit = 0, limit - len(found)
@@ -413,7 +423,8 @@ class SqlBackend:
             score = " + ".join(
                 f"(r IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {sql.bind(t)}))" for t in titles)
             rowids = session.scalars(text(
-                f"SELECT r FROM ({source}) WHERE 1{narrowed.replace('rowid', 'r')} ORDER BY {score} DESC, r DESC "
+                f"SELECT r FROM ({source}) WHERE 1{narrowed.replace('rowid', 'r')} "
+                f"ORDER BY (r & {IN_STOCK_BIT}) != 0 DESC, {score} DESC, r DESC "
                 f"LIMIT {limit} OFFSET {offset}"), sql.params).all()
         hits = [_hit(row) for row in _rows_of([int(r) >> PRODUCT_SHIFT for r in rowids])]
         return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,

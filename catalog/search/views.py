@@ -17,7 +17,8 @@ from catalog.search import search
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
-from catalog.storefront.freshness import SEARCH, SENTRAS
+from catalog.storefront.freshness import SEARCH, SENTRAS, sentra_scope
+from catalog.storefront.popularity import popular_products
 from catalog.storefront.queries import SentraView, public_sentras, reference
 from shop.caching import public_page
 from shop.i18n import current_language
@@ -59,16 +60,20 @@ def results():
         # sentras that match the text (above the products) are the directory's: SENTRAS.
         public_page(SEARCH, SENTRAS)
     result = search(parsed.query)
-    popular = [] if result.hits else search(SearchQuery(in_stock=True, sort=Sort.NEWEST, per_page=POPULAR)).hits
+    # Nothing found: the most sold available products instead of a blank page (never unsold new ones first).
+    popular = [] if result.hits else popular_products(POPULAR, available_only=True)
+    if popular and current_app.config["SEARCH_BACKEND"] == "sql":
+        public_page(SEARCH, SENTRAS, *sorted({sentra_scope(card.sentra_id) for card in popular}))
     texts = Texts()
-    media = media_prefix(get_storage())
+    storage = get_storage()
+    media = media_prefix(storage)
     query = parsed.query
     return render_template(
         "catalog/search/results.html",
         query=query,
         result=result,
         cards=_cards(result.hits, texts, media),
-        popular=_cards(popular, texts, media),
+        popular=texts.cards(popular, storage),
         sentras=_matching_sentras(query, result),
         facets=_facet_links(query, result),
         chips=_chips(parsed),
@@ -175,7 +180,7 @@ def _url(query: SearchQuery, **changes: Any) -> str:
 
 def _sorts() -> list[tuple[str, str]]:
     return [
-        (Sort.RELEVANCE, _("Most relevant")),
+        (Sort.RELEVANCE, _("Most relevant, in stock first")),
         (Sort.PRICE_ASC, _("Price: low to high")),
         (Sort.PRICE_DESC, _("Price: high to low")),
         (Sort.NEWEST, _("Newest")),

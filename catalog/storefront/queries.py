@@ -257,6 +257,7 @@ class ProductCard:
     photo: Photo | None
     sentra_name: str | None = None
     kelurahan: KelurahanRef | None = None
+    sentra_id: int | None = None  # with the sentra's name: the page-cache scope a list of cards depends on
 
 
 def _first_image_id():
@@ -333,7 +334,7 @@ def _card_query(*where: Any, sentra_where: tuple[Any, ...] = (), with_sentra: bo
         columns.append(_count_of_products(where, sentra_where).label("total"))
     group = [Product.id, ProductImage.id]
     if with_sentra:
-        columns += [Sentra.name.label("sentra_name"), Sentra.applied_kelurahan_code]
+        columns += [Sentra.name.label("sentra_name"), Sentra.applied_kelurahan_code, Sentra.id.label("sentra_id")]
         group.append(Sentra.id)
     statement = (
         select(*columns)
@@ -367,6 +368,7 @@ def _card(row: Any, kelurahan: dict[str, KelurahanRef] | None = None) -> Product
         if row.image_key else None,
         sentra_name=row.sentra_name if kelurahan is not None else None,
         kelurahan=kelurahan.get(row.applied_kelurahan_code) if kelurahan is not None else None,
+        sentra_id=row.sentra_id if kelurahan is not None else None,
     )
 
 

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from catalog.pricing import strategy_for
 from catalog.reviews.queries import product_reviews
-from catalog.storefront import product_page, queries
+from catalog.storefront import popularity, product_page, queries
 from catalog.storefront.display import Texts, media_prefix, photo_urls
-from catalog.storefront.freshness import SENTRAS, category_scope, sentra_scope
+from catalog.storefront.freshness import SEARCH, SENTRAS, category_scope, sentra_scope
 from shop.caching import public_page
 from shop.i18n import current_language
 from shop.i18n import gettext as _
@@ -26,12 +26,30 @@ def _page_number(name: str = "page") -> int:
 
 @bp.get("/")
 def home():
-    public_page(SENTRAS)
+    """A shop: popular products first, subsector chips, and the sentras of the chosen kecamatan.
+
+    The kecamatan is a query parameter (``?kecamatan=32.75.08``), never a cookie: the page
+    cache keeps guest pages by URL, so each choice is its own cached page. An unknown code
+    is ignored (the page shows the featured sentras instead).
+    """
+    ref = queries.reference()
+    kecamatan = ref.kecamatan.get(request.args.get("kecamatan", ""))
+    popular = popularity.popular_products()
+    # Sentras, and the cards of products of these sentras (their stock and prices move their sentra's
+    # scope); SEARCH moves when a product becomes public, or leaves, anywhere.
+    public_page(SENTRAS, SEARCH, *sorted({sentra_scope(card.sentra_id) for card in popular}))
+    if kecamatan is not None:
+        sentras = [s for s in queries.public_sentras() if s.kelurahan.kecamatan.code == kecamatan.code]
+    else:
+        sentras = queries.featured_sentras()
     return render_template(
         "catalog/storefront/home.html",
-        featured=queries.featured_sentras(),
-        counts=queries.marketplace_counts(),
+        popular=Texts().cards(popular, get_storage()),
+        sentras=sentras,
+        kecamatan=kecamatan,
+        all_kecamatan=list(ref.kecamatan.values()),
         subsectors=queries.all_subsectors(),
+        locale=current_language(),
     )
 
 

@@ -48,7 +48,34 @@
         li.className = "suggest-option suggest-" + item.type;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.textContent = item.label;
+        if (item.type === "product") {
+          // A thumbnail (or an empty square) beside the title and the sentra that sells it.
+          var thumb = document.createElement(item.thumbnail_url ? "img" : "span");
+          thumb.className = "suggest-thumb";
+          if (item.thumbnail_url) {
+            thumb.src = item.thumbnail_url;
+            thumb.alt = "";
+            thumb.width = 40;
+            thumb.height = 40;
+            thumb.loading = "lazy";
+          }
+          var text = document.createElement("span");
+          text.className = "suggest-text";
+          var title = document.createElement("span");
+          title.className = "suggest-title";
+          title.textContent = item.label;
+          text.appendChild(title);
+          if (item.sentra_name) {
+            var sentra = document.createElement("span");
+            sentra.className = "suggest-sentra-name";
+            sentra.textContent = item.sentra_name;
+            text.appendChild(sentra);
+          }
+          li.appendChild(thumb);
+          li.appendChild(text);
+        } else {
+          li.textContent = item.label;
+        }
         li.addEventListener("mousedown", function (event) { event.preventDefault(); });
         li.addEventListener("click", function () { go(i); });
         list.appendChild(li);

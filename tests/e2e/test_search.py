@@ -63,7 +63,7 @@ def test_typing_on_the_search_page_suggests_and_the_keyboard_picks_one(page: Pag
 def test_clicking_a_sentra_suggestion_opens_its_storefront(page: Page, live_server: str, shelf):
     page.goto(f"{live_server}/search")
     page.fill("#search-q", "jatiwar")
-    page.get_by_role("option", name="Sentra Kreatif Jatiwaringin").click()
+    page.get_by_role("option", name="Sentra Kreatif Jatiwaringin", exact=True).click()  # products name it too
     expect(page).to_have_url(re.compile(r"/sentra/jatiwaringin$"))
 
 
@@ -98,6 +98,7 @@ def test_a_facet_link_narrows_a_search_and_its_chip_removes_it(page: Page, live_
     expect(page.locator("a.chip")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"q=anyaman"))
 
+    page.locator(".search-filter-panel > summary").click()  # sort sits in the bottom sheet on a phone
     page.select_option("#sort", "price_asc")  # JavaScript submits the sort at once
     expect(page).to_have_url(re.compile(r"sort=price_asc"))
     expect(cards.first.locator("h3")).to_have_text("Dompet Anyaman Kulit")
@@ -121,6 +122,7 @@ def test_the_search_page_works_without_javascript(browser: Browser, live_server:
         expect(page.locator(".search-main .product-card")).to_have_count(3)
         expect(page.get_by_role("listbox")).to_have_count(0)
 
+        page.locator(".search-filter-panel > summary").click()  # sort and filters: folded without JavaScript
         page.select_option("#sort", "price_desc")
         page.locator(".search-sort button[type=submit]").click()
         expect(page.locator(".search-main .product-card h3").first).to_have_text("Tas Anyaman Bambu")

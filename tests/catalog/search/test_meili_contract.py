@@ -85,8 +85,8 @@ def test_apply_settings_sends_attributes_typo_tolerance_and_mutual_synonyms(app,
     assert {"kelurahan_alias", "kecamatan_alias", "sentra_name", "subsector_name"} <= set(body["searchableAttributes"])
     assert set(body["filterableAttributes"]) == {
         "subsector", "kecamatan", "kelurahan", "sentra", "price_min_idr", "in_stock", "made_to_order"}
-    assert set(body["sortableAttributes"]) == {"price_min_idr", "created_at", "rating"}
-    assert body["rankingRules"][0] == "words"
+    assert set(body["sortableAttributes"]) == {"price_min_idr", "created_at", "rating", "in_stock_rank"}
+    assert body["rankingRules"][:2] == ["sort", "words"]  # a sort (in stock first by default) before relevance
     assert body["typoTolerance"] == {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}}
     assert body["synonyms"]["kripik"] == ["keripik"]
     assert body["synonyms"]["keripik"] == ["kripik"]
@@ -277,12 +277,45 @@ def test_sorts_become_meilisearch_sort_expressions(app, meili, sort, expected):
     assert _bodies(meili, "/multi-search")[0]["queries"][0]["sort"] == expected
 
 
-def test_relevance_with_words_sends_no_sort_and_no_filter(app, meili):
+def test_relevance_with_words_sorts_in_stock_first_and_sends_no_filter(app, meili):
     meili.expect_request("/multi-search", method="POST").respond_with_json({"results": [{"hits": [], "totalHits": 0}]})
     _backend(app).search(SearchQuery(text="tas"))
     main = _bodies(meili, "/multi-search")[0]["queries"][0]
-    assert "sort" not in main and "filter" not in main
+    assert main["sort"] == ["in_stock_rank:desc"]  # then relevance: the ranking rules after "sort"
+    assert "filter" not in main
     assert main["facets"] == ["subsector", "kecamatan", "sentra"]
+
+
+def test_a_browse_without_words_sorts_in_stock_then_newest_first(app, meili):
+    meili.expect_request("/multi-search", method="POST").respond_with_json({"results": [{"hits": [], "totalHits": 0}]})
+    _backend(app).search(SearchQuery(max_price=100_000))
+    main = _bodies(meili, "/multi-search")[0]["queries"][0]
+    assert main["sort"] == ["in_stock_rank:desc", "created_at:desc"]
+
+
+def test_a_chosen_sort_is_sent_alone(app, meili):
+    meili.expect_request("/multi-search", method="POST").respond_with_json({"results": [{"hits": [], "totalHits": 0}]})
+    _backend(app).search(SearchQuery(text="tas", sort=Sort.PRICE_ASC))
+    assert _bodies(meili, "/multi-search")[0]["queries"][0]["sort"] == ["price_min_idr:asc"]
+
+
+def test_documents_carry_a_sortable_in_stock_rank(app):
+    from catalog.search.documents import build_documents
+    sentra = make_sentra()
+    sold_out = make_product(sentra, title="Tas Habis", variants=[{"price_idr": 10_000, "stock": 0}])
+    to_order = make_product(sentra, title="Tas Pesanan", made_to_order=True, lead_time_days=3,
+                            variants=[{"price_idr": 10_000, "stock": 0}])
+    ready = make_product(sentra, title="Tas Siap", variants=[{"price_idr": 10_000, "stock": 2}])
+    db.session.commit()
+    ranks = {doc["id"]: doc["in_stock_rank"] for doc in build_documents([sold_out.id, to_order.id, ready.id])}
+    assert ranks == {sold_out.id: 0, to_order.id: 1, ready.id: 1}
+
+
+def test_suggestions_ask_for_in_stock_first(app, meili):
+    meili.expect_request("/indexes/products/search", method="POST").respond_with_json({"hits": []})
+    _backend(app).suggest("tas", 5)
+    (body,) = _bodies(meili, "/indexes/products/search")
+    assert body["sort"] == ["in_stock_rank:desc"]
 
 
 @pytest.mark.nodb

@@ -116,11 +116,24 @@ def test_suggest_returns_products_and_sentras_as_type_label_url(client, shelf):
     items = client.get("/api/v1/search/suggest?q=jati").get_json()["items"]
     assert 0 < len(items) < 10
     assert {item["type"] for item in items} == {"product", "sentra"}
-    assert all(set(item) == {"type", "label", "url"} for item in items)
+    assert all(set(item) == {"type", "label", "url", "sentra_name", "thumbnail_url"}
+               for item in items if item["type"] == "product")
     sentra = next(item for item in items if item["type"] == "sentra")
     assert sentra == {"type": "sentra", "label": "Sentra Kreatif Jatiwaringin", "url": "/sentra/jatiwaringin"}
     product = next(item for item in items if item["type"] == "product")
     assert product["url"].startswith("/p/") and product["label"].startswith("Kerajinan Jati")
+    assert (product["sentra_name"], product["thumbnail_url"]) == ("Sentra Kreatif Jatiwaringin", None)
+
+
+def test_a_product_suggestion_carries_its_thumbnail(client, shelf):
+    from catalog.images import add_photo
+    from tests.factories import png_bytes
+    product = make_product(shelf[0], title="Lampion Bambu")
+    add_photo(product, png_bytes(400, 400))
+    db.session.commit()
+    (item,) = client.get("/api/v1/search/suggest?q=lampion").get_json()["items"]
+    assert item["thumbnail_url"].endswith(product.images[0].thumb_320_key)
+    assert client.get(item["thumbnail_url"]).status_code == 200
 
 
 def test_suggest_with_no_text_is_empty(client, shelf):
