@@ -12,6 +12,7 @@ transaction so the reserved rows are locked only while the database commits them
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -247,6 +248,19 @@ def _reserve_and_commit_in_one_round_trip(items: list[tuple[int, int, int | None
 
 
 _STOCK_CHECK = "ck_variant_stock_not_negative"
+
+
+class _RefusedPipelineNotice(logging.Filter):
+    """psycopg logs a WARNING ("error ignored terminating ... pipeline aborted") when a pipeline
+    ends after the database refused one of its statements. For the reservation that refusal is the
+    expected answer (a line is short), raised and handled above: not a warning for the operator."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("error ignored terminating") and "pipeline aborted" in message)
+
+
+logging.getLogger("psycopg").addFilter(_RefusedPipelineNotice())
 
 
 @functools.cache

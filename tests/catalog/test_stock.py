@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 
 import pytest
 from hypothesis import given, settings
@@ -453,6 +454,14 @@ def test_reserve_lines_with_commit_takes_nothing_and_keeps_nothing_when_a_middle
     assert db.session.get(Variant, a).product.title != "not to be kept"
     assert db.session.scalar(select(func.count()).select_from(StockMovement)
                              .where(StockMovement.reason == "order")) == 0
+
+
+def test_a_reservation_refused_for_stock_logs_no_warning(app, caplog):
+    a, b = _variants(5, 1)
+    with caplog.at_level(logging.WARNING), pytest.raises(InsufficientStockError):
+        stock.reserve_lines([(a, 1, 1), (b, 2, 1)], commit=True)
+    db.session.rollback()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_reserve_lines_with_commit_returns_the_emptied_variants_and_announces_only_when_asked(app):
