@@ -35,6 +35,7 @@ KIND_LABELS = {
     "pickup_commission": _l("Commission (paid at pickup)"),
     "refund": _l("Refund"),
     "dispute": _l("Card dispute lost"),
+    "gateway_fee": _l("Payment gateway fee"),
     "payout": _l("Payout"),
     "adjustment": _l("Adjustment by the office"),
 }
