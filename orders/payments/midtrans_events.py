@@ -117,16 +117,17 @@ def _book_refunds(payment: Payment, status: Mapping[str, Any]) -> bool:
 
 
 def apply_status(payment: Payment, status: Mapping[str, Any], config: Mapping[str, Any], *,
-                 notified: Mapping[str, Any] | None = None) -> str:
+                 notified: Mapping[str, Any] | None = None, now: datetime | None = None) -> str:
     """Act on a status Midtrans answered for ``payment``'s transaction. Locks the payment; flushes.
 
     Returns ``paid``, ``ended``, ``refunded``, ``pending``, ``mismatch`` or ``nothing`` (the
-    work was done already, or there is none). Safe to repeat, in any order.
+    work was done already, or there is none). Safe to repeat, in any order. ``now`` is when
+    Midtrans was asked (the reconciliation's clock).
     """
     transaction_status = str(status.get("transaction_status") or "")
     payment = lock_payment(payment.id)
     payment.provider_status = transaction_status[:30] or None
-    payment.provider_checked_at = utcnow()
+    payment.provider_checked_at = now or utcnow()
     for source, body in (("status", status), ("notification", notified)):
         if body is None or "gross_amount" not in body:
             continue
@@ -212,11 +213,11 @@ def reconcile(now: datetime, config: Mapping[str, Any]) -> int:
         except PaymentError as error:
             log.warning("reconciliation could not ask Midtrans about %s: %s", order_id, error.code)
             payment = db.session.get(Payment, payment_id)
-            payment.provider_checked_at = utcnow()
+            payment.provider_checked_at = now
             db.session.commit()
             continue
         try:
-            outcome = apply_status(db.session.get(Payment, payment_id), status, config)
+            outcome = apply_status(db.session.get(Payment, payment_id), status, config, now=now)
             db.session.commit()
         except Exception:
             db.session.rollback()
