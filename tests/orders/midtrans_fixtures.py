@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from shop.extensions import db
+from shop.sentras.models import Sentra
 from tests.orders.conftest import configured
 from tests.orders.midtrans_standin import MidtransStandIn
 
@@ -48,7 +50,7 @@ def make_midtrans_checkout(app: Flask, midtrans: MidtransStandIn) -> Callable[..
         for index, (place, price, quantity) in enumerate(zip(SENTRA_PLACES, (25_000, 40_000), (2, 1), strict=True)):
             if index >= sentras:
                 break
-            sentra = make_sentra(place)
+            sentra = db.session.scalar(select(Sentra).where(Sentra.kelurahan_code == place)) or make_sentra(place)
             variant = make_product(sentra, variants=[{"price_idr": price, "stock": stock}]).variants[0]
             items.append((variant, quantity))
         db.session.commit()
