@@ -220,6 +220,6 @@ def test_checkouts_expire_on_time_and_a_late_settlement_takes_the_stock_again(cl
 
 
 def test_the_expiry_cancels_the_midtrans_transaction(make_midtrans_checkout, midtrans, app):
-    checkout = make_midtrans_checkout("va_permata")
+    make_midtrans_checkout("va_permata")
     expire_due_payments(utcnow() + timedelta(hours=25), app.config)
     assert midtrans.only()["transaction_status"] == "cancel"
