@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from orders.core.locks import lock_order
 from orders.core.models import Checkout, Order
 from orders.core.payments import Payment, Refund
 from orders.ledger.models import LedgerEntry
