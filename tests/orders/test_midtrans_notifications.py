@@ -223,3 +223,23 @@ def test_the_expiry_cancels_the_midtrans_transaction(make_midtrans_checkout, mid
     make_midtrans_checkout("va_permata")
     expire_due_payments(utcnow() + timedelta(hours=25), app.config)
     assert midtrans.only()["transaction_status"] == "cancel"
+
+
+def test_a_settlement_after_expiry_whose_stock_is_gone_is_refunded_through_midtrans(client, make_midtrans_checkout,
+                                                                                    midtrans, app):
+    from catalog.products.models import Variant
+    from shop.outbox.services import drain
+
+    checkout = make_midtrans_checkout("qris", stock=2)
+    order_id = checkout.payment.provider_ref
+    expire_due_payments(utcnow() + timedelta(minutes=16), app.config)
+    variant = db.session.get(Variant, _orders(checkout)[0].lines[0].variant_id)
+    variant.stock = 0  # sold to someone else meanwhile
+    db.session.commit()
+    midtrans._set(order_id, "pending")
+    midtrans.settle(order_id)
+    client.post("/webhooks/midtrans", json=midtrans.notification(order_id))
+    drain()
+    assert [r["amount"] for r in midtrans.only()["refunds"]] == [50_000]
+    order = _orders(checkout)[0]
+    assert (order.status, order.payment_status) == ("expired", "refunded")
