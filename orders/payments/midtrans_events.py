@@ -35,6 +35,7 @@ from orders.core.models import Checkout
 from orders.core.payments import MIDTRANS_METHODS, Payment, PaymentState, ProviderEvent, Refund
 from orders.core.providers import PaymentError
 from orders.core.status import record_event
+from orders.notes import MIDTRANS_MISMATCH, MIDTRANS_PAID
 from orders.payments import midtrans
 from orders.payments.services import PAID_STATES, WAITING, mark_paid
 from shop.db import utcnow
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 RECONCILE_AFTER = timedelta(minutes=10)  # a notification this late is presumed lost: ask Midtrans
 RECONCILE_BATCH = 50
 
+_ENDED_NOTE = {"cancel": "cancelled", "deny": "denied", "failure": "failure"}  # orders.notes has each
 _ENDED_STATE = {"expire": PaymentState.EXPIRED, "cancel": PaymentState.CANCELLED,
                 "deny": PaymentState.FAILED, "failure": PaymentState.FAILED}
 
@@ -75,8 +77,7 @@ def _flag_mismatch(payment: Payment, reported_idr: int | None, source: str) -> N
         payment.mismatch_idr = reported_idr
         payment.mismatch_at = utcnow()
         for order in payment.checkout.orders:
-            record_event(order, "payment", None, f"Midtrans reported Rp{reported_idr} ({source}), "
-                                                 f"not Rp{payment.amount_idr}: held for the program office")
+            record_event(order, "payment", None, MIDTRANS_MISMATCH)
     log.error("Midtrans %s for %s reports %s, not %s", source, payment.provider_ref, reported_idr,
               payment.amount_idr)
     db.session.flush()
@@ -92,10 +93,9 @@ def _end(payment: Payment, transaction_status: str, config: Mapping[str, Any]) -
         payment.failure_message = f"Midtrans: {transaction_status}"
     for order in payment.checkout.orders:
         if transaction_status == "expire":
-            lifecycle.expire(order, "payment not received in time (Midtrans)")
+            lifecycle.expire(order)
         elif order.status == "pending_payment":
-            lifecycle.cancel(order, None, f"payment {transaction_status} at Midtrans", config,
-                             reason="payment did not go through")
+            lifecycle.cancel(order, None, f"payment {_ENDED_NOTE[transaction_status]} at Midtrans", config)
     db.session.flush()
     return True
 
@@ -138,7 +138,7 @@ def apply_status(payment: Payment, status: Mapping[str, Any], config: Mapping[st
     if is_paid_status(status):
         if payment.state in PAID_STATES:
             return "nothing"
-        mark_paid(payment, None, f"paid through Midtrans ({status.get('payment_type') or payment.method})", config)
+        mark_paid(payment, None, MIDTRANS_PAID, config)
         return "paid"
     if transaction_status in _ENDED_STATE:
         return "ended" if _end(payment, transaction_status, config) else "nothing"

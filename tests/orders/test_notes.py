@@ -40,3 +40,19 @@ def test_system_notes_with_a_step_or_a_number_are_translated(app, note, english)
 def test_indonesian_reader_sees_no_step_code_in_a_tracking_note(app):
     with app.test_request_context():
         assert display_note("tracking: ready_for_pickup") == "Siap diambil"
+
+
+@pytest.mark.parametrize(("note", "english"), [
+    ("paid through Midtrans", "Paid through Midtrans"),
+    ("paid amount does not match; held for the program office",
+     "The amount paid does not match the order; the program office is checking it"),
+    ("payment denied at Midtrans", "The payment was refused at Midtrans"),
+])
+def test_midtrans_notes_are_translated(app, note, english):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert display_note(note) == english
+
+
+def test_indonesian_reader_sees_midtrans_notes_in_indonesian(app):
+    with app.test_request_context():
+        assert display_note("paid through Midtrans") == "Dibayar lewat Midtrans"
