@@ -32,7 +32,7 @@ from orders.core import lifecycle
 from orders.core.lifecycle import apply_refund
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout
-from orders.core.payments import MIDTRANS_METHODS, Payment, PaymentState, ProviderEvent, Refund
+from orders.core.payments import MIDTRANS_METHODS, Payment, PaymentMethod, PaymentState, ProviderEvent, Refund
 from orders.core.providers import PaymentError
 from orders.core.status import record_event
 from orders.notes import MIDTRANS_MISMATCH, MIDTRANS_PAID
@@ -228,6 +228,37 @@ def reconcile(now: datetime, config: Mapping[str, Any]) -> int:
     return asked
 
 
+def close_cancelled(now: datetime, config: Mapping[str, Any]) -> int:
+    """Cancel at Midtrans the transactions of checkouts that ended here unpaid (every order cancelled by
+    the buyer or the sentra), so their QR or VA can no longer be paid. Money that came first is
+    booked (and refunded) through :func:`apply_status`. Returns how many were closed. Commits each one.
+    """
+    due = list(db.session.execute(
+        select(Payment.id, Payment.provider_ref)
+        .where(Payment.method.in_(list(MIDTRANS_METHODS)), Payment.state == PaymentState.CANCELLED,
+               Payment.provider_ref.is_not(None),
+               or_(Payment.provider_status.is_(None), Payment.provider_status == "pending"))
+        .order_by(Payment.id).limit(RECONCILE_BATCH)
+    ))
+    db.session.rollback()
+    closed = 0
+    provider = midtrans.Midtrans(PaymentMethod.QRIS)  # cancel is the same call for every method
+    for payment_id, order_id in due:
+        try:
+            status = midtrans.get_status(order_id, config)
+        except PaymentError as error:
+            log.warning("could not ask Midtrans about cancelled %s: %s", order_id, error.code)
+            continue
+        if status.get("transaction_status") == "pending" and provider.cancel(
+                midtrans.MidtransRef(payment_id, 0, "", 0, order_id), config):
+            status = {**status, "transaction_status": "cancel"}
+            closed += 1
+        apply_status(db.session.get(Payment, payment_id), status, config, now=now)
+        db.session.commit()
+    return closed
+
+
 def reconcile_midtrans_payments() -> int:
     """The worker's periodic task (before ``expire-payments``, so a payment that landed is not expired)."""
-    return reconcile(utcnow(), current_app.config)
+    now = utcnow()
+    return reconcile(now, current_app.config) + close_cancelled(now, current_app.config)

@@ -218,3 +218,28 @@ def test_mark_paid_is_the_one_way_a_midtrans_payment_is_paid(make_midtrans_check
     mark_paid(db.session.get(Payment, checkout.payment.id), None, "test", app.config)
     db.session.commit()
     assert _orders(checkout)[0].payment_status == "paid"
+
+
+def test_a_checkout_cancelled_unpaid_is_cancelled_at_midtrans_too(make_midtrans_checkout, midtrans, app):
+    from orders.payments.midtrans_events import close_cancelled
+
+    checkout = make_midtrans_checkout("va_bni")
+    _cancel(_orders(checkout)[0])
+    assert db.session.get(Checkout, checkout.id).payment.state == "cancelled"
+    assert close_cancelled(utcnow(), app.config) == 1
+    assert midtrans.only()["transaction_status"] == "cancel"
+    assert db.session.get(Checkout, checkout.id).payment.provider_status == "cancel"
+    assert close_cancelled(utcnow(), app.config) == 0
+
+
+def test_money_that_came_before_the_gateway_cancel_is_booked_and_refunded(make_midtrans_checkout, midtrans, app):
+    from orders.payments.midtrans_events import close_cancelled
+    from shop.outbox.services import drain
+
+    checkout = make_midtrans_checkout("gopay")
+    _cancel(_orders(checkout)[0])
+    midtrans.settle(checkout.payment.provider_ref)  # the buyer paid the open QR anyway
+    assert close_cancelled(utcnow(), app.config) == 0
+    drain()
+    assert [r["amount"] for r in midtrans.only()["refunds"]] == [50_000]
+    assert _orders(checkout)[0].payment_status == "refunded"
