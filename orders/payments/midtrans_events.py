@@ -32,7 +32,14 @@ from orders.core import lifecycle
 from orders.core.lifecycle import apply_refund
 from orders.core.locks import lock_payment
 from orders.core.models import Checkout
-from orders.core.payments import MIDTRANS_METHODS, Payment, PaymentMethod, PaymentState, ProviderEvent, Refund
+from orders.core.payments import (
+    MIDTRANS_METHODS,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    ProviderEvent,
+    Refund,
+)
 from orders.core.providers import PaymentError
 from orders.core.status import record_event
 from orders.notes import MIDTRANS_MISMATCH, MIDTRANS_PAID
