@@ -19,8 +19,8 @@ va_permata     ``bank_transfer`` + ``{"bank": "permata"}`` ``permata_va_number``
 va_mandiri     ``echannel`` + ``bill_info1/2``             ``biller_code`` and ``bill_key``
 =============  ==========================================  ===========================================
 
-Network calls take plain values (:class:`MidtransRef`), never an ORM row, so no database
-transaction stays open while Midtrans answers.
+Network calls read what they need of a payment first and end the read transaction, so no
+database transaction stays open while Midtrans answers.
 """
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ import hmac
 import logging
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -161,24 +160,19 @@ def _gateway_message() -> str:
     return "The payment service did not answer as expected; nothing was charged. Please try again."
 
 
-@dataclass(frozen=True)
-class MidtransRef:
-    """What a network call needs of a payment, read before the caller's transaction ends."""
-
-    payment_id: int
-    checkout_id: int
-    method: str
-    amount_idr: int
-    order_id: str | None
-
-    @classmethod
-    def of(cls, payment: Payment) -> MidtransRef:
-        return cls(payment.id, payment.checkout_id, payment.method, payment.amount_idr, midtrans_order_id(payment))
-
-
 def midtrans_order_id(payment: Payment) -> str | None:
     """The payment's Midtrans ``order_id``: recorded after the charge, drawn before it."""
     return payment.provider_ref or (payment.provider_data or {}).get("order_id")
+
+
+def cancel_transaction(order_id: str, config: Mapping[str, Any]) -> bool:
+    """``POST /v2/<order_id>/cancel``, best effort (it may be paid or expired already). Network only."""
+    try:
+        _call(f"a cancel of {order_id}", core_api(config).transactions.cancel, order_id)
+    except PaymentError as error:
+        log.info("Midtrans transaction %s not cancelled: %s", order_id, error.code)
+        return False
+    return True
 
 
 def get_status(order_id: str, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -325,17 +319,10 @@ class Midtrans(PaymentProvider):
         body["expires_at"] = expires_at.isoformat() if expires_at else None
         return body
 
-    def cancel(self, payment: Payment | MidtransRef, config: Mapping[str, Any]) -> bool:
-        """``POST /v2/<order_id>/cancel``, best effort (it may be paid or expired already). Network only."""
-        order_id = payment.order_id if isinstance(payment, MidtransRef) else midtrans_order_id(payment)
-        if not order_id:
-            return False
-        try:
-            _call(f"a cancel of {order_id}", core_api(config).transactions.cancel, order_id)
-        except PaymentError as error:
-            log.info("Midtrans transaction %s not cancelled: %s", order_id, error.code)
-            return False
-        return True
+    def cancel(self, payment: Payment, config: Mapping[str, Any]) -> bool:
+        """Cancel the payment's transaction at Midtrans, best effort (see :func:`cancel_transaction`)."""
+        order_id = midtrans_order_id(payment)
+        return bool(order_id) and cancel_transaction(order_id, config)
 
     def refund(self, payment: Payment, order: Order, amount_idr: int, actor: Any | None,
                reason: str | None, config: Mapping[str, Any]) -> Refund:

@@ -35,7 +35,6 @@ from orders.core.models import Checkout
 from orders.core.payments import (
     MIDTRANS_METHODS,
     Payment,
-    PaymentMethod,
     PaymentState,
     ProviderEvent,
     Refund,
@@ -249,15 +248,16 @@ def close_cancelled(now: datetime, config: Mapping[str, Any]) -> int:
     ))
     db.session.rollback()
     closed = 0
-    provider = midtrans.Midtrans(PaymentMethod.QRIS)  # cancel is the same call for every method
     for payment_id, order_id in due:
         try:
             status = midtrans.get_status(order_id, config)
         except PaymentError as error:
             log.warning("could not ask Midtrans about cancelled %s: %s", order_id, error.code)
+            if error.code == "404":  # never reached Midtrans: nothing to close there
+                db.session.get(Payment, payment_id).provider_status = "not_found"
+                db.session.commit()
             continue
-        if status.get("transaction_status") == "pending" and provider.cancel(
-                midtrans.MidtransRef(payment_id, 0, "", 0, order_id), config):
+        if status.get("transaction_status") == "pending" and midtrans.cancel_transaction(order_id, config):
             status = {**status, "transaction_status": "cancel"}
             closed += 1
         apply_status(db.session.get(Payment, payment_id), status, config, now=now)
