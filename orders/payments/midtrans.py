@@ -288,13 +288,12 @@ class Midtrans(PaymentProvider):
         :raise PaymentError: Midtrans refused.
         """
         checkout = payment.checkout
-        order_id = midtrans_order_id(payment)
-        amount_idr = payment.amount_idr
+        checkout_id, order_id, amount_idr = checkout.id, midtrans_order_id(payment), payment.amount_idr
         body = self.charge_request(order_id, amount_idr, checkout)
         db.session.rollback()  # the rows are read: nothing stays open while Midtrans answers
         client = core_api(config)
         try:
-            answer = _call(f"a charge for checkout {checkout.id}", client.charge, body)
+            answer = _call(f"a charge for checkout {checkout_id}", client.charge, body)
         except PaymentError as error:
             if error.code != "406":  # 406: this order_id was charged already
                 raise

@@ -150,3 +150,15 @@ def test_the_charge_carries_the_checkout_total_with_delivery_for_two_sentras(mak
     assert checkout.total_idr == 90_000
     assert midtrans.charges[0]["transaction_details"]["gross_amount"] == 90_000
     assert len(checkout.orders) == 2
+
+
+def test_a_repeated_start_after_a_crash_reads_the_transaction_back_instead_of_charging_twice(
+        make_midtrans_checkout, midtrans, app):
+    from orders.core.providers import get_provider
+
+    checkout = make_midtrans_checkout("va_bca")
+    payment = db.session.get(Checkout, checkout.id).payment
+    started = get_provider("va_bca").start(payment, app.config)  # as a retried step 2 would
+    assert started.provider_ref == payment.provider_ref
+    assert started.extra["va_number"] == midtrans.only()["va_numbers"][0]["va_number"]
+    assert len(midtrans.charges) == 2 and len(midtrans.transactions) == 1  # the second charge was refused
