@@ -32,6 +32,7 @@ from orders.delivery.views import bp as delivery_bp
 from orders.impact import api as impact_api
 from orders.impact import views as impact_views
 from orders.ledger.views import bp as ledger_bp
+from orders.payments.midtrans_views import bp as midtrans_bp
 from orders.payments.transfer_views import bp as transfers_bp
 from orders.payments.views import bp as payments_bp
 from orders.payments.webhooks import bp as webhooks_bp
@@ -56,7 +57,7 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
 ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
 BLUEPRINTS: tuple[Blueprint, ...] = (
-    cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, orders_bp, orders_kelola_bp, webhooks_bp,
+    cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, midtrans_bp, orders_bp, orders_kelola_bp, webhooks_bp,
     tracking_bp, order_reviews_bp,
     partner_views.bp, b2b_sentra_bp, b2b_papers_bp, b2b_catalogue_bp,  # B2B: partner area, inbox, papers, catalogue
     shipping_bp,  # fulfilment under /kelola/<slug>/

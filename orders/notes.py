@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from shop.i18n import rupiah
 
 TRANSFER_CONFIRMED = "bank transfer confirmed by the office"
+MIDTRANS_PAID = "paid through Midtrans"
+MIDTRANS_MISMATCH = "paid amount does not match; held for the program office"
 
 WHOLE = {
     "checkout": _l("Order placed"),
@@ -38,6 +40,11 @@ WHOLE = {
     "handed over with the buyer's pickup code": _l("Handed over with the buyer's pickup code"),
     "handed over with the buyer's delivery PIN": _l("Handed over with the buyer's delivery PIN"),
     "returned to the sentra": _l("Returned to the sentra"),
+    MIDTRANS_PAID: _l("Paid through Midtrans"),
+    MIDTRANS_MISMATCH: _l("The amount paid does not match the order; the program office is checking it"),
+    "payment cancelled at Midtrans": _l("The payment was cancelled at Midtrans"),
+    "payment denied at Midtrans": _l("The payment was refused at Midtrans"),
+    "payment failure at Midtrans": _l("The payment failed at Midtrans"),
 }
 
 # Steps of a shipment (orders.shipping.models.TrackingStatus), written into the history as "tracking: <step>".

@@ -14,6 +14,7 @@ from orders.b2b.jobs import run_flag_overdue_invoices
 from orders.impact.facts import run_refresh_impact_facts
 from orders.ledger import notify as ledger_notify
 from orders.payments.cli import expire_payments
+from orders.payments.midtrans_events import reconcile_midtrans_payments
 from orders.shipping import notify as shipping_notify
 from orders.shipping import problem_notify
 from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
@@ -27,6 +28,7 @@ OUTBOX_HANDLERS = (  # each registers its kinds when imported
     problem_notify,  # problem.* and pickup.*
 )
 PERIODIC_TASKS = (
+    reconcile_midtrans_payments,  # first: a Midtrans payment whose notification was lost is paid, not expired
     expire_payments,
     run_complete_delivered_orders,
     run_handle_uncollected_pickups,

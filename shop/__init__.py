@@ -100,6 +100,7 @@ def _import_models() -> None:
     import orders.ledger.models  # noqa: F401
     import orders.ledger.services  # noqa: F401  (posts an order's ledger entries: order signal receivers)
     import orders.payments.bank_transfer  # noqa: F401
+    import orders.payments.midtrans  # noqa: F401  (QRIS, GoPay, ShopeePay, virtual accounts)
     import orders.payments.pickup  # noqa: F401
 
     # Payment providers register themselves; this order is the order buyers see them in.

@@ -68,6 +68,15 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         # How long an unpaid checkout keeps its stock before `expire-payments` returns it.
         "CARD_PAYMENT_EXPIRY_MINUTES": int(env.get("CARD_PAYMENT_EXPIRY_MINUTES", "30")),
         "BANK_TRANSFER_EXPIRY_HOURS": int(env.get("BANK_TRANSFER_EXPIRY_HOURS", "24")),
+        # Midtrans (Core API): QRIS, GoPay, ShopeePay and virtual accounts; hidden without a server key.
+        # MIDTRANS_API_BASE points the client at a stand-in (tests), as STRIPE_API_BASE does.
+        "MIDTRANS_SERVER_KEY": env.get("MIDTRANS_SERVER_KEY"),
+        "MIDTRANS_CLIENT_KEY": env.get("MIDTRANS_CLIENT_KEY"),
+        "MIDTRANS_IS_PRODUCTION": _env_bool("MIDTRANS_IS_PRODUCTION", False),
+        "MIDTRANS_API_BASE": env.get("MIDTRANS_API_BASE"),
+        "MIDTRANS_FEE_BP": int(env.get("MIDTRANS_FEE_BP", "0")),  # the gateway's fee, a ledger line when set
+        "MIDTRANS_WALLET_EXPIRY_MINUTES": int(env.get("MIDTRANS_WALLET_EXPIRY_MINUTES", "15")),
+        "MIDTRANS_VA_EXPIRY_HOURS": int(env.get("MIDTRANS_VA_EXPIRY_HOURS", "24")),
         # PPN (VAT) a sentra marked PKP by the office adds to its quotes and invoices, in percent.
         "PPN_RATE_PERCENT": int(env.get("PPN_RATE_PERCENT", "11")),
         # A delivered order completes by itself after this many days unless the buyer raised a problem;

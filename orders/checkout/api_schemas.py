@@ -60,7 +60,9 @@ class CheckoutPayment(TypedDict, total=False):
     amount_idr: int
     client_secret: described(str, "stripe_card: for stripe.confirmCardPayment")
     publishable_key: str
-    instructions: described(dict[str, Any], "bank_transfer: bank, account, amount with code")
+    instructions: described(dict[str, Any], "bank_transfer: bank, account, amount with code; qris, gopay, "
+                                             "shopeepay: qr_string and/or qr_url, deeplink_url (e-wallets); va_*: bank "
+                                             "and va_number (va_mandiri: biller_code and bill_key); always expires_at")
 
 
 class CheckoutBody(TypedDict, total=False):

@@ -306,6 +306,8 @@ def _record_start(payment_id: int, started: Started) -> None:
         payment.provider_ref = started.provider_ref
     if started.client_secret:
         payment.client_secret = started.client_secret
+    if started.extra:  # what the buyer needs to pay (a gateway's QR string, VA number...)
+        payment.provider_data = {**(payment.provider_data or {}), **started.extra}
     if payment.state == PaymentState.PENDING and started.state != PaymentState.PENDING:
         payment.state = started.state
     payment.provider_started_at = None

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import utcnow
@@ -15,6 +16,24 @@ class PaymentMethod(StrEnum):
     STRIPE_CARD = "stripe_card"
     BANK_TRANSFER = "bank_transfer"
     PAY_ON_PICKUP = "pay_on_pickup"
+    # Through Midtrans (Core API): QRIS and e-wallets, and bank virtual accounts.
+    QRIS = "qris"
+    GOPAY = "gopay"
+    SHOPEEPAY = "shopeepay"
+    VA_BCA = "va_bca"
+    VA_BNI = "va_bni"
+    VA_BRI = "va_bri"
+    VA_PERMATA = "va_permata"
+    VA_MANDIRI = "va_mandiri"  # Mandiri bill payment (Midtrans' ``echannel``)
+
+
+# The methods paid through Midtrans: the e-wallet kinds are refunded by Midtrans, virtual accounts by the office.
+MIDTRANS_WALLETS = frozenset({PaymentMethod.QRIS, PaymentMethod.GOPAY, PaymentMethod.SHOPEEPAY})
+MIDTRANS_VAS = frozenset({PaymentMethod.VA_BCA, PaymentMethod.VA_BNI, PaymentMethod.VA_BRI,
+                          PaymentMethod.VA_PERMATA, PaymentMethod.VA_MANDIRI})
+MIDTRANS_METHODS = MIDTRANS_WALLETS | MIDTRANS_VAS
+# Refunds the office pays by bank transfer (the gateway cannot give a transfer or a VA payment back).
+MANUAL_REFUND_METHODS = frozenset({PaymentMethod.BANK_TRANSFER}) | MIDTRANS_VAS
 
 
 class PaymentState(StrEnum):
@@ -62,6 +81,14 @@ class Payment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
+    # A gateway's own view (Midtrans): its last transaction_status, when we last asked, what the
+    # buyer needs to pay (QR string, deeplink, VA number...), and an amount it reported that is not
+    # ours (never paid on; shown to the office).
+    provider_status: Mapped[str | None] = mapped_column(String(30))
+    provider_checked_at: Mapped[datetime | None]
+    provider_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    mismatch_idr: Mapped[int | None] = mapped_column(Integer)
+    mismatch_at: Mapped[datetime | None]
 
     checkout = relationship("Checkout", back_populates="payment")
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment", order_by="Refund.id")
@@ -83,6 +110,13 @@ class Refund(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+    # Where the office sends a refund it pays by hand when it does not know the buyer's account
+    # (a virtual-account payment): the buyer gives these on the order page.
+    bank_name: Mapped[str | None] = mapped_column(String(60))
+    bank_account_number: Mapped[str | None] = mapped_column(String(40))
+    bank_account_holder: Mapped[str | None] = mapped_column(String(120))
+    bank_details_requested_at: Mapped[datetime | None]
+    bank_details_given_at: Mapped[datetime | None]
 
     payment: Mapped[Payment] = relationship(back_populates="refunds")
     order = relationship("Order")

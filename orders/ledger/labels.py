@@ -10,6 +10,7 @@ KIND_LABELS = {
     EntryKind.PICKUP_COMMISSION.value: _l("Commission (paid at pickup)"),
     EntryKind.REFUND.value: _l("Refund"),
     EntryKind.DISPUTE.value: _l("Card dispute lost"),
+    EntryKind.GATEWAY_FEE.value: _l("Payment gateway fee"),
     EntryKind.PAYOUT.value: _l("Payout"),
     EntryKind.ADJUSTMENT.value: _l("Adjustment by the office"),
 }

@@ -22,6 +22,7 @@ class EntryKind(StrEnum):
     PICKUP_COMMISSION = "pickup_commission"  # paid at pickup (the sentra holds the money): commission only
     REFUND = "refund"  # a refund of a credited order takes back what was credited for that part
     DISPUTE = "dispute"  # a lost card dispute, the same way
+    GATEWAY_FEE = "gateway_fee"  # the payment gateway's fee on a Midtrans-paid order (MIDTRANS_FEE_BP)
     PAYOUT = "payout"
     ADJUSTMENT = "adjustment"  # by the office, always with a reason
 

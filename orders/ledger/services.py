@@ -10,7 +10,10 @@ the sentra's hands. So, per order:
 - paid at pickup and completed: one debit of the commission only (``order:<id>:commission``);
 - each refund booked on a credited order: a debit of what was credited for the refunded part
   (``refund:<id>``), counted cumulatively so a full refund takes back exactly the credit;
-- a lost card dispute: a debit of what is still credited (``dispute:<order id>``).
+- a lost card dispute: a debit of what is still credited (``dispute:<order id>``);
+- paid through Midtrans (QRIS, e-wallets, virtual accounts: platform money like card and transfer),
+  with ``MIDTRANS_FEE_BP`` set: beside the credit, a separate debit of the gateway's fee on the
+  order's total (``order:<id>:gateway_fee``); it stays when the order is refunded (the gateway keeps it).
 
 :func:`sync_order` works all of that out from the order as it is now and posts only the
 entries that are missing, so every hook (the receivers of :mod:`orders.core.signals` at the
@@ -29,14 +32,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orders.core.models import Order, OrderStatus, PaymentStatus
-from orders.core.payments import Refund
+from orders.core.payments import MIDTRANS_METHODS, Refund
 from orders.core.signals import order_dispute_lost, order_paid, order_refunded, order_status_changed
 from orders.ledger.models import EntryKind, LedgerEntry
 from shop.extensions import db
 from shop.pagecache.versions import EXPLAINED
 from shop.sentras.models import Sentra
 
-PLATFORM_METHODS = frozenset({"stripe_card", "bank_transfer", "payment_terms"})
+PLATFORM_METHODS = frozenset({"stripe_card", "bank_transfer", "payment_terms"}) | MIDTRANS_METHODS
 AT_PICKUP = "pay_on_pickup"
 PAID = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED})
 
@@ -145,6 +148,7 @@ def sync_order(order: Order, config: Mapping[str, Any]) -> list[LedgerEntry]:
         else:
             posted.append(credit)
         have = _entries(order.id)
+    posted += _gateway_fee(order, have, config)
     gross = credit.credit_idr
     total = order.total_idr
     taken = sum(e.debit_idr for e in have.values() if e.kind in (EntryKind.REFUND, EntryKind.DISPUTE))
@@ -168,6 +172,24 @@ def sync_order(order: Order, config: Mapping[str, Any]) -> list[LedgerEntry]:
                      note=f"card dispute lost on order {order.number}")
         posted += [entry] if entry else []
     return posted
+
+
+def gateway_fee_of(order: Order, config: Mapping[str, Any]) -> int:
+    """The Midtrans fee on ``order`` at ``MIDTRANS_FEE_BP`` (0 when unset or not a Midtrans order)."""
+    rate = int(config.get("MIDTRANS_FEE_BP") or 0)
+    if order.payment_method not in MIDTRANS_METHODS or rate <= 0:
+        return 0
+    return commission_of(order.total_idr, rate)
+
+
+def _gateway_fee(order: Order, have: dict[str, LedgerEntry], config: Mapping[str, Any]) -> list[LedgerEntry]:
+    key = f"order:{order.id}:gateway_fee"
+    fee = gateway_fee_of(order, config)
+    if fee <= 0 or key in have:
+        return []
+    entry = post(order.sentra_id, EntryKind.GATEWAY_FEE, key, debit_idr=fee, order_id=order.id,
+                 note=f"Midtrans fee on order {order.number} ({int(config['MIDTRANS_FEE_BP'])} bp)")
+    return [entry] if entry else []
 
 
 def lock_sentra(sentra_id: int) -> Sentra:

@@ -12,13 +12,23 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from orders.core.models import Checkout, Order
-from orders.core.payments import Payment, PaymentMethod, PaymentState, Refund
+from orders.core.payments import (
+    MANUAL_REFUND_METHODS,
+    MIDTRANS_METHODS,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    Refund,
+)
 from shop.extensions import db
 
 PER_PAGE = 20
-TABS = ("waiting", "confirmed", "rejected", "disputed", "refunds")
+TABS = ("waiting", "confirmed", "rejected", "disputed", "refunds", "midtrans")
 
 _TRANSFER = Payment.method == PaymentMethod.BANK_TRANSFER
+_MIDTRANS = Payment.method.in_(list(MIDTRANS_METHODS))
+# Refunds the office pays by hand: bank transfers, and virtual-account payments (the gateway cannot).
+_MANUAL_REFUND = Payment.method.in_(list(MANUAL_REFUND_METHODS))
 _WAITING = Payment.state.in_([PaymentState.PENDING, PaymentState.PROCESSING])
 _CONFIRMED = Payment.state.in_([PaymentState.SUCCEEDED, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED])
 # A rejected proof leaves its reason in failure_message; the transfer is then waiting for a new
@@ -34,6 +44,8 @@ class DeskCounts:
     rejected: int
     disputed: int
     refunds: int
+    midtrans: int = 0
+    mismatches: int = 0
 
 
 def desk_counts() -> DeskCounts:
@@ -49,9 +61,12 @@ def desk_counts() -> DeskCounts:
     disputed = db.session.scalar(select(func.count()).select_from(Order).where(Order.disputed_at.is_not(None)))
     refunds = db.session.scalar(
         select(func.count()).select_from(Refund).join(Payment, Payment.id == Refund.payment_id)
-        .where(Refund.state == "pending", _TRANSFER)
+        .where(Refund.state == "pending", _MANUAL_REFUND)
     )
-    return DeskCounts(row[0], row[1], row[2], row[3], disputed or 0, refunds or 0)
+    midtrans = db.session.execute(
+        select(func.count(), func.count().filter(Payment.mismatch_at.is_not(None))).select_from(Payment).where(_MIDTRANS)
+    ).one()
+    return DeskCounts(row[0], row[1], row[2], row[3], disputed or 0, refunds or 0, midtrans[0], midtrans[1])
 
 
 def _with_checkout(query):
@@ -87,14 +102,22 @@ def disputed_page(page: int) -> Pagination:
 
 
 def refund_page(page: int) -> Pagination:
-    """Bank-transfer refunds the office still has to pay, oldest first."""
+    """Refunds the office still has to pay by bank transfer (transfers, and virtual accounts), oldest first."""
     query = (
         select(Refund).join(Payment, Payment.id == Refund.payment_id)
-        .where(Refund.state == "pending", _TRANSFER)
-        .options(joinedload(Refund.order).joinedload(Order.buyer),
+        .where(Refund.state == "pending", _MANUAL_REFUND)
+        .options(joinedload(Refund.payment),joinedload(Refund.order).joinedload(Order.buyer),
                  joinedload(Refund.order).joinedload(Order.checkout))
         .order_by(Refund.created_at, Refund.id)
     )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def midtrans_page(page: int) -> Pagination:
+    """Midtrans payments with the gateway's last status: amount mismatches first, then the latest."""
+    mismatch_first = case((Payment.mismatch_at.is_not(None), 0), else_=1)
+    query = _with_checkout(select(Payment).where(_MIDTRANS)).order_by(
+        mismatch_first, Payment.created_at.desc(), Payment.id.desc())
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 

@@ -17,7 +17,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from orders.core.locks import lock_payment
-from orders.core.payments import Payment, PaymentMethod, PaymentState, Refund
+from orders.core.payments import MANUAL_REFUND_METHODS, Payment, PaymentState, Refund
 from orders.notes import TRANSFER_CONFIRMED
 from orders.payments import bank_transfer
 from orders.payments.services import PAID_STATES, complete_refund, mark_paid
@@ -74,6 +74,8 @@ def payments():
         page_obj = queries.disputed_page(page)
     elif tab == "refunds":
         page_obj = queries.refund_page(page)
+    elif tab == "midtrans":
+        page_obj = queries.midtrans_page(page)
     else:
         page_obj = queries.transfer_page(tab, page)
     return render_template(
@@ -181,7 +183,7 @@ def refund_complete(refund_id: int):
     :raise 404: no such bank-transfer refund. 422 without a reference.
     """
     refund = db.get_or_404(Refund, refund_id)
-    if refund.payment.method != PaymentMethod.BANK_TRANSFER:
+    if refund.payment.method not in MANUAL_REFUND_METHODS:
         abort(404)
     form = RefundDoneForm()
     if not form.validate_on_submit():

@@ -64,3 +64,19 @@ def test_the_buyers_order_history_shows_a_refund_amount_grouped(client, auth):
     page = client.get(f"/orders/{setup.order.number}").get_data(as_text=True)
     assert "Dana dikembalikan: Rp40.000" in page
     assert "Rp40000" not in page
+
+
+@pytest.mark.parametrize(("note", "english"), [
+    ("paid through Midtrans", "Paid through Midtrans"),
+    ("paid amount does not match; held for the program office",
+     "The amount paid does not match the order; the program office is checking it"),
+    ("payment denied at Midtrans", "The payment was refused at Midtrans"),
+])
+def test_midtrans_notes_are_translated(app, note, english):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert display_note(note) == english
+
+
+def test_indonesian_reader_sees_midtrans_notes_in_indonesian(app):
+    with app.test_request_context():
+        assert display_note("paid through Midtrans") == "Dibayar lewat Midtrans"

@@ -102,6 +102,9 @@ SKIPPED = {
     "webhooks.stripe_event": "Stripe's signed JSON, not a form (tests/orders/test_webhooks.py)",
     "payments.card_confirm": "posted by Stripe.js with a card token; needs a Stripe stand-in "
                              "(tests/orders/test_stripe_localstripe.py)",
+    "webhooks.midtrans_notification": "Midtrans' signed JSON, not a form (tests/orders/test_midtrans_notifications.py)",
+    "midtrans.refund_account": "shown only once a virtual-account payment is refunded, which needs the Midtrans "
+                               "stand-in (tests/orders/test_midtrans_refunds.py)",
 }
 
 # Buttons a page shows only after a refused POST: (role, the form they post, where to).
