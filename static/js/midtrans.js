@@ -1,5 +1,5 @@
-// Midtrans payment page: count down to the deadline, copy the VA number with one tap, and poll our own
-// status endpoint so the page moves on by itself when the payment lands (no gateway script).
+// Midtrans payment page: copy the VA number with one tap, and poll our own status endpoint so the page
+// moves on by itself when the payment lands (no gateway script). The page's countdown.js shows the time left.
 (function () {
   "use strict";
   var section = document.querySelector("[data-midtrans-status-url]");
@@ -8,23 +8,7 @@
   var statusUrl = section.getAttribute("data-midtrans-status-url");
   var live = section.querySelector("[data-midtrans-live]");
   var paidBox = section.querySelector("[data-midtrans-paid]");
-  var countdown = section.querySelector("[data-countdown]");
-  var deadline = countdown ? Date.parse(countdown.getAttribute("data-expires-at")) : NaN;
   var finished = false;
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function tick() {
-    if (!countdown || isNaN(deadline) || finished) { return; }
-    var left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
-    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-    countdown.textContent = countdown.getAttribute("data-label") + " " + (h ? h + ":" + pad(m) : m) + ":" + pad(s);
-    if (left === 0) {
-      countdown.textContent = section.getAttribute("data-msg-expired");
-      return;
-    }
-    window.setTimeout(tick, 1000);
-  }
 
   function poll() {
     if (finished) { return; }
@@ -59,6 +43,5 @@
     });
   });
 
-  tick();
   window.setTimeout(poll, POLL_MS);
 })();
