@@ -92,6 +92,8 @@ def _import_models() -> None:
     import orders.b2b.models  # noqa: F401
     import orders.b2b.terms  # noqa: F401  (registers the payment_terms provider)
     import orders.cart.models  # noqa: F401
+    import orders.classes.models  # noqa: F401
+    import orders.classes.signals  # noqa: F401  (a paid booking follows its order: order signal receivers)
     import orders.core.models  # noqa: F401
     import orders.core.payments  # noqa: F401
     import orders.delivery.models  # noqa: F401
