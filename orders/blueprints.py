@@ -25,6 +25,7 @@ from orders.cart.views import bp as cart_bp
 from orders.checkout import api as checkout_api
 from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
+from orders.classes import api as classes_api
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
 from orders.impact import api as impact_api
@@ -50,6 +51,7 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     impact_api,  # /admin/impact
     shipping_api,  # tracking events and handovers for sentras
     track_api,  # /track/<number>
+    classes_api,  # /classes and /kelola/<slug>/classes: classes, bookings, attendance
 )
 ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
