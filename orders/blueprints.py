@@ -26,6 +26,8 @@ from orders.checkout import api as checkout_api
 from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
 from orders.classes import api as classes_api
+from orders.classes import views as classes_views
+from orders.classes.services import upcoming_for_storefront
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
 from orders.impact import api as impact_api
@@ -61,6 +63,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     partner_views.bp, b2b_sentra_bp, b2b_papers_bp, b2b_catalogue_bp,  # B2B: partner area, inbox, papers, catalogue
     shipping_bp,  # fulfilment under /kelola/<slug>/
     ledger_bp,  # the sentra's money under /kelola/<slug>/keuangan
+    classes_views.bp, classes_views.kelola,  # classes: /kelas for residents, /kelola/<slug>/kelas for the sentra
 )
 
 
@@ -71,4 +74,5 @@ def init_app(app: Flask) -> None:
     csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     dashboards.provide(app, dashboards.PARTNER, partner_views.dashboard)
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
+    dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
