@@ -11,6 +11,7 @@ from flask import Flask
 from orders import notify as order_notify
 from orders.b2b import notify as b2b_notify
 from orders.b2b.jobs import run_flag_overdue_invoices
+from orders.classes import notify as classes_notify
 from orders.impact.facts import run_refresh_impact_facts
 from orders.ledger import notify as ledger_notify
 from orders.payments.cli import expire_payments
@@ -25,6 +26,7 @@ OUTBOX_HANDLERS = (  # each registers its kinds when imported
     ledger_notify,  # ledger.*: payouts, bank account changes
     shipping_notify,  # shipment.*
     problem_notify,  # problem.* and pickup.*
+    classes_notify,  # class.*: booking confirmations with the attendance code, cancellations
 )
 PERIODIC_TASKS = (
     expire_payments,

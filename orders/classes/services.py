@@ -70,8 +70,8 @@ def _whole(value: Any, name: str, fields: dict[str, str], low: int, high: int) -
         fields[name] = _("Enter a whole number.")
         return None
     if not low <= value <= high:
-        fields[name] = _("Enter a number from %(low)s to %(high)s.", low=f"{low:,}".replace(",", "."),
-                         high=f"{high:,}".replace(",", "."))
+        shown_low, shown_high = format(low, ",").replace(",", "."), format(high, ",").replace(",", ".")
+        fields[name] = _("Enter a number from %(low)s to %(high)s.", low=shown_low, high=shown_high)
         return None
     return value
 
