@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.storefront.freshness import sentra_scope
 from orders.checkout.services import start_payment
-from orders.classes import seats
+from orders.classes import seats, waitlist
 from orders.classes.errors import (
     CancelClosedError,
     ClassClosedError,
@@ -180,6 +180,9 @@ def _step_one(buyer: User, klass_id: int, data: BookingInput, key: str, config: 
             booking.status = BookingStatus.PENDING_PAYMENT
     enqueue(BOOKED_JOB, {"booking_id": booking.id})
     booking_id = booking.id
+    offer = waitlist.live_offer(buyer.id, klass.id)
+    if offer is not None:  # seats held for this buyer from the waiting list: they become this booking's
+        waitlist.use_offer(offer, klass.id)
     seats.take(klass.id, booking.seats)  # last: the class row is locked only until this commit
     db.session.commit()
     return booking_id

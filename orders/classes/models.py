@@ -133,11 +133,63 @@ class ClassBooking(db.Model):
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # the reminder a day before was sent
 
     training_class: Mapped[TrainingClass] = relationship(lazy="joined", innerjoin=True)
     buyer = relationship("User", foreign_keys=[buyer_id])
     order = relationship("Order")
+    certificate: Mapped[ClassCertificate | None] = relationship(back_populates="booking", uselist=False)
 
     @property
     def attended(self) -> bool:
         return self.attended_at is not None
+
+
+class ClassCertificate(db.Model):
+    """A certificate of attendance: what it says is copied, so it reads the same however the class changes."""
+
+    __tablename__ = "class_certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("class_booking.id"), unique=True)
+    sentra_id: Mapped[int] = mapped_column(ForeignKey("sentra.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)  # checked publicly at /sertifikat/<code>
+    name: Mapped[str] = mapped_column(String(120))
+    class_title: Mapped[str] = mapped_column(String(120))
+    sentra_name: Mapped[str] = mapped_column(String(120))
+    trainer: Mapped[str] = mapped_column(String(120), default="")
+    first_day: Mapped[datetime] = mapped_column()
+    last_day: Mapped[datetime] = mapped_column()
+    hours: Mapped[int] = mapped_column(Integer)  # the sessions' length, in whole hours (at least 1)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    booking: Mapped[ClassBooking] = relationship(back_populates="certificate")
+
+
+class WaitStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"  # seats are held for them until offered_until
+    BOOKED = "booked"
+    EXPIRED = "expired"  # the offer lapsed; the seats went to the next
+
+
+class WaitlistEntry(db.Model):
+    """A place in a full class's waiting list; freed seats are offered in the order people joined."""
+
+    __tablename__ = "class_waitlist"
+    __table_args__ = (
+        UniqueConstraint("class_id", "user_id"),
+        CheckConstraint("seats > 0", name="seats_positive"),
+        Index("ix_class_waitlist_class_status", "class_id", "status", "joined_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("training_class.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    seats: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default=WaitStatus.WAITING)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    offered_until: Mapped[datetime | None] = mapped_column(index=True)
+
+    training_class: Mapped[TrainingClass] = relationship(lazy="joined", innerjoin=True)
+    user = relationship("User")

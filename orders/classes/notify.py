@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from orders.classes.models import BookingStatus, ClassBooking
+from orders.classes.models import BookingStatus, ClassBooking, WaitlistEntry, WaitStatus
 from orders.notify import external_url, tell
 from shop.extensions import db
 from shop.i18n import rupiah, wib
@@ -70,3 +70,57 @@ def booking_cancelled(payload: dict[str, Any]) -> None:
         return "\n".join(lines)
 
     tell(booking.buyer, lambda: _("Class booking cancelled: %(title)s", title=klass.title), body)
+
+
+@register("class.reminder")
+def reminder(payload: dict[str, Any]) -> None:
+    """A day before: when and where, and the attendance code again."""
+    booking = _load(payload["booking_id"])
+    if booking is None or booking.status != BookingStatus.CONFIRMED:
+        return
+    klass = booking.training_class
+
+    def body() -> str:
+        return "\n".join([
+            _("Tomorrow: %(title)s at %(sentra)s.", title=klass.title, sentra=klass.sentra.name), "",
+            _("Attendance code: %(code)s (show it at the door)", code=booking.code),
+            _("Place: %(place)s", place=klass.location), _("Sessions:"), _sessions(booking),
+            *([_("What to bring: %(bring)s", bring=klass.bring)] if klass.bring else []),
+            "", external_url("classes.booking", booking_id=booking.id)])
+
+    tell(booking.buyer, lambda: _("Reminder: %(title)s starts soon", title=klass.title), body)
+
+
+@register("class.certificate")
+def certificate(payload: dict[str, Any]) -> None:
+    """The attendee's certificate is ready, with its public check."""
+    booking = _load(payload["booking_id"])
+    if booking is None or booking.certificate is None:
+        return
+    issued = booking.certificate
+
+    def body() -> str:
+        return "\n".join([
+            _("Thank you for attending %(title)s. Your certificate is ready:", title=issued.class_title),
+            external_url("classes.certificate", code=issued.code), "",
+            _("Verification code: %(code)s", code=issued.code)])
+
+    tell(booking.buyer, lambda: _("Your certificate: %(title)s", title=issued.class_title), body)
+
+
+@register("class.waitlist_offer")
+def waitlist_offer(payload: dict[str, Any]) -> None:
+    """A seat from the waiting list is held for the person until the offer lapses."""
+    entry = db.session.get(WaitlistEntry, payload["entry_id"])
+    if entry is None or entry.status != WaitStatus.OFFERED or entry.user is None or entry.user.deleted_at:
+        return
+    klass = entry.training_class
+
+    def body() -> str:
+        return "\n".join([
+            _("A seat of %(title)s at %(sentra)s is free and held for you until %(when)s.", title=klass.title,
+              sentra=klass.sentra.name, when=wib(entry.offered_until)),
+            _("Book it before then, or it goes to the next person waiting."), "",
+            external_url("classes.detail", class_id=klass.id)])
+
+    tell(entry.user, lambda: _("A seat is free: %(title)s", title=klass.title), body)

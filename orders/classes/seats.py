@@ -13,6 +13,9 @@ from sqlalchemy import select, update
 from orders.classes.errors import ClassClosedError, ClassFullError
 from orders.classes.models import ClassStatus, TrainingClass
 from shop.extensions import db
+from shop.outbox.services import enqueue
+
+FREED_JOB = "class.seats_freed"  # the waiting list is offered the freed seats (orders.classes.waitlist)
 
 
 def take(class_id: int, seats: int) -> int:
@@ -40,7 +43,8 @@ def take(class_id: int, seats: int) -> int:
 
 
 def give_back(class_id: int, seats: int) -> None:
-    """Return ``seats`` seats (a booking ended). Flushes; never below zero."""
+    """Return ``seats`` seats (a booking ended, an offer lapsed) and let the waiting list know. Flushes;
+    never below zero."""
     db.session.flush()
     db.session.execute(
         update(TrainingClass)
@@ -49,6 +53,7 @@ def give_back(class_id: int, seats: int) -> None:
         .execution_options(synchronize_session=False)
     )
     _refresh(class_id)
+    enqueue(FREED_JOB, {"class_id": class_id})
 
 
 def _refresh(class_id: int) -> None:

@@ -23,7 +23,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from orders.classes import bookings, services
+from orders.classes import bookings, services, waitlist
+from orders.classes.certificates import load_certificate
 from orders.classes.errors import ClassError, ClassNotFoundError, WrongCodeError
 from orders.classes.forms import (
     SESSION_ROWS,
@@ -127,8 +128,46 @@ def detail(class_id: int):
             status = 422
         db.session.rollback()
         klass = _public_class(class_id)
-    return render_template("classes/detail.html", klass=klass, form=form,
-                           deadline=bookings.cancel_deadline(klass)), status
+    return _detail_page(klass, form, status)
+
+
+def _detail_page(klass: TrainingClass, form: BookingForm, status: int = 200):
+    entry = waitlist.entry_of(current_user.id, klass.id) if current_user.is_authenticated else None
+    offer = waitlist.live_offer(current_user.id, klass.id) if entry is not None else None
+    return render_template("classes/detail.html", klass=klass, form=form, deadline=bookings.cancel_deadline(klass),
+                           entry=entry, offer=offer), status
+
+
+@bp.post("/kelas/<int:class_id>/antre")
+@login_required
+def join_waitlist(class_id: int):
+    """Join a full class's waiting list; freed seats are offered in order. :raise 404: no such class."""
+    klass = _public_class(class_id)
+    form = _booking_form(klass)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        waitlist.join_waitlist(current_user, klass.id, form.seats.data)
+    except waitlist.SeatsAvailableError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("classes.detail", class_id=class_id, _anchor="book"))
+    except ClassError as error:
+        db.session.rollback()
+        _show_errors(form, error)
+        return _detail_page(_public_class(class_id), form, error.status)
+    db.session.commit()
+    flash(_("You are on the waiting list. We email you when a seat is free."), "success")
+    return redirect(url_for("classes.detail", class_id=class_id, _anchor="book"))
+
+
+@bp.get("/sertifikat/<code>")
+def certificate(code: str):
+    """A certificate of attendance, printable on A4; anyone holding the code may check it. :raise 404:"""
+    found = load_certificate(code)
+    if found is None:
+        abort(404)
+    return render_template("classes/certificate.html", certificate=found)
 
 
 def _show_errors(form, error: ClassError) -> None:

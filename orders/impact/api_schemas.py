@@ -35,6 +35,7 @@ FIGURES: dict[str, Any] = {
     "seats_booked": described(int, "seats of confirmed class bookings made in the period"),
     "people_trained": described(int, "distinct people checked in at a class in the period"),
     "genz_trained": described(int, "of them, those aged 15 to 28 (Gen Z) by the birth year their booking gave"),
+    "certificates_issued": described(int, "certificates of attendance issued in the period"),
     "training_revenue_idr": described(int, "the total of those confirmed class bookings"),
 }
 assert set(FIGURES) == set(FIGURE_NAMES), "every figure the report has is documented"

@@ -64,6 +64,7 @@ class Figures:
     seats_booked: int = 0
     people_trained: int = 0
     genz_trained: int = 0
+    certificates_issued: int = 0
     training_revenue_idr: int = 0
 
     @property

@@ -8,6 +8,7 @@ Definitions (the README's "Impact per kelurahan" section says the same):
 - *people_trained*: distinct people checked in at a class in the period; *genz_trained*: those of them
   aged 15 to 28 in the year they attended, from the birth year their booking gave (a booking without
   one is not counted as Gen Z);
+- *certificates_issued*: certificates of attendance issued in the period;
 - *training_revenue_idr*: the total of those confirmed bookings (paid seats; the orders they make also
   count in the marketplace's orders and GMV).
 
@@ -22,6 +23,7 @@ from sqlalchemy import and_, func, select
 from orders.classes.models import (
     BookingStatus,
     ClassBooking,
+    ClassCertificate,
     ClassSession,
     ClassStatus,
     TrainingClass,
@@ -31,7 +33,7 @@ from shop.db import WIB, utcnow
 from shop.extensions import db
 
 GEN_Z_AGES = (15, 28)
-ADDITIVE = ("classes_held", "seats_booked", "training_revenue_idr")
+ADDITIVE = ("classes_held", "seats_booked", "certificates_issued", "training_revenue_idr")
 
 
 def _inside(column, period: Period):
@@ -60,6 +62,11 @@ def sums_by_sentra(period: Period) -> Iterator[tuple[int, dict[str, int]]]:
     for sentra_id, seats, total in booked:
         of(sentra_id)["seats_booked"] = int(seats or 0)
         of(sentra_id)["training_revenue_idr"] = int(total or 0)
+    issued = db.session.execute(
+        select(ClassCertificate.sentra_id, func.count()).where(_inside(ClassCertificate.issued_at, period))
+        .group_by(ClassCertificate.sentra_id))
+    for sentra_id, count in issued:
+        of(sentra_id)["certificates_issued"] = int(count)
     yield from sums.items()
 
 

@@ -344,6 +344,7 @@ def _build_world() -> World:
     record_payout(sentra, admin, 10_000, "TRF-0001")
     book(buyer, make_class(sentra, owner, title="Kelas Fuzz"), 1)  # a class to edit and cancel, a booking to check in
     book(buyer, make_class(sentra, owner, title="Kelas Berbayar", price_idr=20_000), 1, payment_method="pay_on_pickup")
+    book(owner, make_class(sentra, owner, title="Kelas Penuh", capacity=1), 1)  # full: the buyer may join its waiting list
     newcomer = make_user("baru@example.test", verified=False)
     db.session.commit()
     slug = sentra.slug

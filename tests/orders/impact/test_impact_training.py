@@ -20,6 +20,7 @@ Kelurahan 32.75.08.1001 (A) and 32.75.08.1002 (B) are in kecamatan 32.75.08; 32.
 | P7     | C1    | 1     | 0      | confirmed       | Mar    |      | 15 Mar     |
 
 Gen Z is 15-28 in the year attended: P1 (20) is; P2 (35) and P5 (13) are not; P7 gave no year.
+Certificates are issued on 31 March to the five check-ins (A: 2, B: 1, C: 2).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from datetime import date
 
 import pytest
 
+from orders.classes.certificates import issue_certificates
 from orders.classes.models import ClassBooking, ClassSession, TrainingClass
 from orders.impact.period import Period
 from orders.impact.queries import impact_report
@@ -77,27 +79,29 @@ def training():
     _book(c1, p5, 1, born=2012, attended=wib(2025, 3, 15, 9))
     _book(c1, p6, 2, total=60_000, booked=wib(2025, 2, 25, 10))
     _book(c1, p7, 1, attended=wib(2025, 3, 15, 9))
+    db.session.flush()
+    assert issue_certificates(wib(2025, 3, 31, 12)) == 5
     db.session.commit()
     return impact_report(MARCH)
 
 
 def _training(figures):
     return (figures.classes_held, figures.seats_booked, figures.people_trained, figures.genz_trained,
-            figures.training_revenue_idr)
+            figures.certificates_issued, figures.training_revenue_idr)
 
 
 def test_each_kelurahan_counts_its_own_classes_seats_people_and_revenue(training):
     rows = {row.code: row.figures for row in training.kelurahan}
-    assert _training(rows[A]) == (1, 3, 2, 1, 0)
-    assert _training(rows[B]) == (1, 1, 1, 1, 50_000)
-    assert _training(rows[C]) == (1, 2, 2, 0, 0)
-    assert _training(rows["32.75.04.1001"]) == (0, 0, 0, 0, 0)
+    assert _training(rows[A]) == (1, 3, 2, 1, 2, 0)
+    assert _training(rows[B]) == (1, 1, 1, 1, 1, 50_000)
+    assert _training(rows[C]) == (1, 2, 2, 0, 2, 0)
+    assert _training(rows["32.75.04.1001"]) == (0, 0, 0, 0, 0, 0)
 
 
 def test_a_person_trained_in_two_kelurahan_counts_once_in_the_kecamatan_and_the_city(training):
     kecamatan = {row.code: row.figures for row in training.kecamatan}
-    assert _training(kecamatan["32.75.08"]) == (2, 4, 2, 1, 50_000)
-    assert _training(training.city) == (3, 6, 4, 1, 50_000)
+    assert _training(kecamatan["32.75.08"]) == (2, 4, 2, 1, 3, 50_000)
+    assert _training(training.city) == (3, 6, 4, 1, 5, 50_000)
 
 
 def test_the_api_and_the_dashboard_carry_the_training_figures(training, client, auth):
