@@ -16,6 +16,7 @@ from flask import Flask, current_app
 PARTNER = "partner_dashboard"  # () -> the verified partner's dashboard page (a response)
 SENTRA = "sentra_dashboard"  # (sentra) -> the figures an active sentra's home shows
 STOREFRONT_CLASSES = "storefront_classes"  # (sentra) -> the upcoming classes its storefront lists
+STOREFRONT_FACILITIES = "storefront_facilities"  # (sentra) -> the equipment and workspace it lends
 
 
 def provide(app: Flask, name: str, dashboard: Callable[..., Any]) -> None:

@@ -68,9 +68,11 @@ def sentra_detail(slug: str):
     products = queries.sentra_products(sentra.id, _page_number())
     texts = Texts()
     classes = dashboards.provided(dashboards.STOREFRONT_CLASSES)
+    facilities = dashboards.provided(dashboards.STOREFRONT_FACILITIES)
     return render_template(
         "catalog/storefront/sentra.html",
         classes=classes(sentra) if classes is not None else [],
+        facilities=facilities(sentra) if facilities is not None else [],
         sentra=sentra,
         members=members,
         whatsapp=whatsapp_link(sentra.whatsapp),

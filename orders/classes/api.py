@@ -48,7 +48,7 @@ class BadBody(Exception):
         self.fields = fields
 
 
-def _guarded(view: Callable[..., Any]) -> Callable[..., Any]:
+def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
     """Malformed bodies answer 400, domain errors their documented status; either rolls back."""
 
     @wraps(view)
@@ -66,14 +66,14 @@ def _guarded(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _read(model: Any, optional: bool = False) -> Any:
+def read(model: Any, optional: bool = False) -> Any:
     try:
         return read_body(model, optional=optional)
     except BodyError as error:
         raise BadBody(error.problems or {"body": "a JSON object is required"}) from None
 
 
-def _when(raw: str, name: str) -> datetime:
+def when(raw: str, name: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
@@ -115,8 +115,8 @@ def booking_json(booking: ClassBooking) -> dict[str, Any]:
 def _class_input(body: ClassInput) -> services.ClassInput:
     sessions = None
     if body.sessions is not None:
-        sessions = [services.SessionInput(_when(s.starts_at, f"sessions.{i}.starts_at"),
-                                          _when(s.ends_at, f"sessions.{i}.ends_at"))
+        sessions = [services.SessionInput(when(s.starts_at, f"sessions.{i}.starts_at"),
+                                          when(s.ends_at, f"sessions.{i}.ends_at"))
                     for i, s in enumerate(body.sessions)]
     return services.ClassInput(
         title=body.title, description=body.description, subsector_code=body.subsector, sessions=sessions,
@@ -145,10 +145,10 @@ def list_classes():
            responses={201: (ClassAnswer, "The class"), 400: BAD_BODY, 401: ERROR_DESCRIPTION,
                       403: "forbidden: a member below manager", 404: "not a member of this sentra", 422: CLASS_422})
 @api_sentra_required("manager")
-@_guarded
+@guarded
 def create_class(sentra_slug: str):
     """Publish a class. :raise 400: :raise 422: field errors."""
-    data = _class_input(_read(ClassInput))
+    data = _class_input(read(ClassInput))
     klass = services.publish_class(g.sentra, g.api_user, data)
     db.session.commit()
     return jsonify({"class": class_json(klass)}), 201
@@ -161,10 +161,10 @@ def create_class(sentra_slug: str):
                       403: "forbidden: a member below manager", 404: NO_SUCH_CLASS,
                       409: "class_closed: the class is cancelled", 422: CLASS_422})
 @api_sentra_required("manager")
-@_guarded
+@guarded
 def update_class(sentra_slug: str, class_id: int):
     """Change a class. :raise 404: another sentra's. :raise 409: cancelled. :raise 422: field errors."""
-    data = _class_input(_read(ClassInput, optional=True))
+    data = _class_input(read(ClassInput, optional=True))
     klass = services.edit_class(g.sentra, class_id, data)
     db.session.commit()
     return jsonify({"class": class_json(klass)})
@@ -177,10 +177,10 @@ def update_class(sentra_slug: str, class_id: int):
                       403: "forbidden: a member below manager", 404: NO_SUCH_CLASS,
                       422: "refund_not_supported or payment_error: a refund was refused; nothing changed"})
 @api_sentra_required("manager")
-@_guarded
+@guarded
 def delete_class(sentra_slug: str, class_id: int):
     """Cancel a class with refunds. :raise 404: another sentra's."""
-    body = _read(CancelInput, optional=True)
+    body = read(CancelInput, optional=True)
     klass = bookings.cancel_class(g.sentra, g.api_user, class_id, body.reason or "", current_app.config)
     db.session.commit()
     return jsonify({"class": class_json(klass)})
@@ -200,14 +200,14 @@ def delete_class(sentra_slug: str, class_id: int):
                            "year in the future, an unknown kelurahan, a youth class without them, an unknown "
                            "payment_method; payment errors (amount_too_small)"})
 @api_login_required
-@_guarded
+@guarded
 def book(class_id: int):
     """Book seats. :raise 409: class_full. :raise 422: too many seats or bad attendee data."""
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key or len(key) > bookings.MAX_KEY_LENGTH:
         return api_error(400, "bad_request", "An Idempotency-Key header of 1-100 characters is required.",
                          {"Idempotency-Key": "required"})
-    body = _read(BookingInput)
+    body = read(BookingInput)
     data = bookings.BookingInput(idempotency_key=key, seats=body.seats, birth_year=body.birth_year,
                                  kelurahan_code=body.kelurahan_code, payment_method=body.payment_method)
     result = bookings.book_class(g.api_user, class_id, data, current_app.config)
@@ -220,10 +220,10 @@ def book(class_id: int):
            responses={200: (BookingAnswer, "The booking, attended"), 400: BAD_BODY, 401: ERROR_DESCRIPTION,
                       404: NO_SUCH_CLASS, 422: "wrong_code: no confirmed booking of this class has that code"})
 @api_sentra_required("member")
-@_guarded
+@guarded
 def attendance(sentra_slug: str, class_id: int):
     """Check in by code. :raise 422: wrong_code (who booked is never said)."""
-    body = _read(AttendanceInput)
+    body = read(AttendanceInput)
     checked = bookings.check_in_by_code(g.sentra, class_id, body.code, g.api_user)
     db.session.commit()
     booking = checked.booking

@@ -139,27 +139,40 @@ def _check(klass: TrainingClass, data: BookingInput, config: Mapping[str, Any]) 
     return {"seats": count, "birth_year": year, "kelurahan_code": code, "payment_method": method}
 
 
-def _place_seat_order(buyer: User, klass: TrainingClass, booking: ClassBooking, method: str,
-                      config: Mapping[str, Any]) -> Order:
-    """The checkout and the sentra's order whose one line is the seats (collected at the sentra)."""
-    sentra: Sentra = klass.sentra
-    total = klass.price_idr * booking.seats
+def place_line_order(buyer: User, sentra: Sentra, *, title: str, quantity: int, unit_price_idr: int, sku: str,
+                     label: str, key: str, note: str, method: str, config: Mapping[str, Any]) -> Order:
+    """A checkout and the sentra's order of one line (seats, facility hours) collected at the sentra. Flushes.
+
+    The one way a booking becomes an order: :mod:`orders.core.placement` builds it, so payment methods,
+    expiry, refunds and the ledger are the orders'. ``key`` is the checkout's idempotency key.
+
+    :raise PaymentError: the provider refuses the amount (a card payment below its minimum).
+    """
+    total = unit_price_idr * quantity
     provider = get_provider(method)
     provider.check_amount(total, config)
     address = {"recipient": (buyer.name or buyer.email)[:120], "phone": buyer.phone or sentra.whatsapp,
-               "street": klass.location[:255], "kelurahan_code": sentra.kelurahan_code, "city": None,
+               "street": sentra.address[:255], "kelurahan_code": sentra.kelurahan_code, "city": None,
                "postal_code": None}
-    checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=f"class-booking-{booking.id}",
-                                       payment_method=provider.name, total_idr=total, address=address,
-                                       now=utcnow(), config=config)
-    line = placement.LineSpec(title=klass.title[:120], quantity=booking.seats, unit_price_idr=klass.price_idr,
-                              made_to_order=True, sku=f"KELAS-{klass.id}",
-                              variant_label=klass.starts_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"))
+    checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=key, payment_method=provider.name,
+                                       total_idr=total, address=address, now=utcnow(), config=config)
+    line = placement.LineSpec(title=title, quantity=quantity, unit_price_idr=unit_price_idr, made_to_order=True,
+                              sku=sku, variant_label=label)
     order = placement.place_order(checkout, placement.OrderSpec(
         buyer_id=buyer.id, sentra_id=sentra.id, lines=(line,), delivery_method="pickup", delivery_fee_idr=0,
-        in_city=True, handling_days=0, actor_id=buyer.id, note=f"class {klass.id} booking {booking.id}"))
+        in_city=True, handling_days=0, actor_id=buyer.id, note=note))
     placement.record_payment(checkout, config)
     return order
+
+
+def _place_seat_order(buyer: User, klass: TrainingClass, booking: ClassBooking, method: str,
+                      config: Mapping[str, Any]) -> Order:
+    """The sentra's order whose one line is the seats."""
+    return place_line_order(
+        buyer, klass.sentra, title=klass.title[:120], quantity=booking.seats, unit_price_idr=klass.price_idr,
+        sku=f"KELAS-{klass.id}", label=klass.starts_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+        key=f"class-booking-{booking.id}", note=f"class {klass.id} booking {booking.id}", method=method,
+        config=config)
 
 
 def _step_one(buyer: User, klass_id: int, data: BookingInput, key: str, config: Mapping[str, Any]) -> int:

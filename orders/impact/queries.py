@@ -66,6 +66,8 @@ class Figures:
     genz_trained: int = 0
     certificates_issued: int = 0
     training_revenue_idr: int = 0
+    facility_hours_members: float = 0.0
+    facility_hours_others: float = 0.0
 
     @property
     def bekasi_buyer_share(self) -> float:
@@ -74,6 +76,8 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        for name in ("facility_hours_members", "facility_hours_others"):
+            out[name] = round(out[name], 2)
         out["bekasi_buyer_share"] = self.bekasi_buyer_share
         return out
 

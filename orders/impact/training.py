@@ -9,6 +9,9 @@ Definitions (the README's "Impact per kelurahan" section says the same):
   aged 15 to 28 in the year they attended, from the birth year their booking gave (a booking without
   one is not counted as Gen Z);
 - *certificates_issued*: certificates of attendance issued in the period;
+- *facility_hours_members* / *facility_hours_others*: hours of confirmed facility bookings (not
+  maintenance blocks) that start in the period, booked by the sentra's members / by residents and
+  partners;
 - *training_revenue_idr*: the total of those confirmed bookings (paid seats; the orders they make also
   count in the marketplace's orders and GMV).
 
@@ -28,23 +31,25 @@ from orders.classes.models import (
     ClassStatus,
     TrainingClass,
 )
+from orders.facilities.models import FacilityBooking, FacilityBookingKind, FacilityBookingStatus
 from orders.impact.period import Period
 from shop.db import WIB, utcnow
 from shop.extensions import db
 
 GEN_Z_AGES = (15, 28)
-ADDITIVE = ("classes_held", "seats_booked", "certificates_issued", "training_revenue_idr")
+ADDITIVE = ("classes_held", "seats_booked", "certificates_issued", "training_revenue_idr", "facility_hours_members",
+            "facility_hours_others")
 
 
 def _inside(column, period: Period):
     return and_(column >= period.start, column < period.end)
 
 
-def sums_by_sentra(period: Period) -> Iterator[tuple[int, dict[str, int]]]:
+def sums_by_sentra(period: Period) -> Iterator[tuple[int, dict[str, float]]]:
     """(sentra id, {classes_held, seats_booked, training_revenue_idr}) for sentras with any of them."""
-    sums: dict[int, dict[str, int]] = {}
+    sums: dict[int, dict[str, float]] = {}
 
-    def of(sentra_id: int) -> dict[str, int]:
+    def of(sentra_id: int) -> dict[str, float]:
         return sums.setdefault(sentra_id, dict.fromkeys(ADDITIVE, 0))
 
     held = db.session.execute(
@@ -67,6 +72,12 @@ def sums_by_sentra(period: Period) -> Iterator[tuple[int, dict[str, int]]]:
         .group_by(ClassCertificate.sentra_id))
     for sentra_id, count in issued:
         of(sentra_id)["certificates_issued"] = int(count)
+    for sentra_id, by_member, starts_at, ends_at in db.session.execute(
+        select(FacilityBooking.sentra_id, FacilityBooking.by_member, FacilityBooking.starts_at, FacilityBooking.ends_at)
+        .where(FacilityBooking.kind == FacilityBookingKind.BOOKING,
+               FacilityBooking.status == FacilityBookingStatus.CONFIRMED, _inside(FacilityBooking.starts_at, period))):
+        name = "facility_hours_members" if by_member else "facility_hours_others"
+        of(sentra_id)[name] += (ends_at - starts_at).total_seconds() / 3600
     yield from sums.items()
 
 

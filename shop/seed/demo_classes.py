@@ -1,4 +1,5 @@
-"""Demo classes: every demo sentra teaches one or two upcoming classes of its subsectors (issue 19).
+"""Demo classes and facilities: every demo sentra teaches one or two upcoming classes of its subsectors
+and lends one facility (issue 19).
 
 Deterministic per sentra (its id picks the titles, days and prices), created through the real
 service, and idempotent: a sentra that has a class already gets none.
@@ -11,6 +12,8 @@ from sqlalchemy import select
 
 from orders.classes.models import TrainingClass
 from orders.classes.services import ClassInput, SessionInput, publish_class
+from orders.facilities.models import Facility
+from orders.facilities.services import FacilityInput, create_facility
 from shop.accounts.models import User
 from shop.db import WIB, utcnow
 from shop.extensions import db
@@ -66,4 +69,28 @@ def seed_classes(sentras: list[tuple[Sentra, User]]) -> int:
                 audience="youth" if youth else "public", bring=bring, trainer=owner.name,
             ))
             made += 1
+    return made
+
+
+# subsector -> (name, description, hourly price for residents and partners, units)
+EQUIPMENT: dict[str, tuple[str, str, int, int]] = {
+    "fesyen": ("Mesin Jahit", "Mesin jahit portable untuk kain tipis sampai kanvas.", 10_000, 3),
+    "kriya": ("Meja Sablon", "Meja sablon manual dengan screen ukuran A3.", 15_000, 2),
+    "desain_komunikasi_visual": ("Studio Foto Produk", "Lampu, latar putih dan meja foto.", 25_000, 1),
+    "fotografi": ("Studio Foto Produk", "Lampu, latar putih dan meja foto.", 25_000, 1),
+}
+WORKSPACE = ("Ruang Kerja Bersama", "Meja kerja, colokan listrik dan wifi.", 0, 8)
+
+
+def seed_facilities(sentras: list[tuple[Sentra, User]]) -> int:
+    """One facility for every sentra without one (what its subsector uses, else the shared workspace). Flushes."""
+    lending = set(db.session.scalars(select(Facility.sentra_id).distinct()))
+    made = 0
+    for sentra, _owner in sentras:
+        if sentra.id in lending:
+            continue
+        name, description, price, units = next(
+            (EQUIPMENT[s.code] for s in sentra.subsectors if s.code in EQUIPMENT), WORKSPACE)
+        create_facility(sentra, FacilityInput(name=name, description=description, hourly_price_idr=price, units=units))
+        made += 1
     return made

@@ -1,4 +1,5 @@
-"""Classes on a 360 px phone (issue 19): a resident books a seat, a member checks people in by code."""
+"""Classes and facilities on a 360 px phone (issue 19): a resident books a seat, a member checks people in
+by code; a resident books a facility and the sentra reads its schedule."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,7 @@ from shop.extensions import db
 from tests.e2e.test_phone import PHONE, assert_no_sideways_scroll
 from tests.factories import PASSWORD, make_sentra, make_user
 from tests.orders.classes.helpers import book, make_class
+from tests.orders.facilities.helpers import at, make_facility
 
 
 @pytest.fixture
@@ -74,3 +76,29 @@ def test_a_member_checks_attendees_in_by_code_on_a_phone(phone: Page, live_serve
     for path in (f"/kelola/{sentra.slug}/kelas/", f"/kelola/{sentra.slug}/kelas/baru",
                  f"/kelola/{sentra.slug}/kelas/{klass.id}"):
         assert_no_sideways_scroll(phone, f"{live_server}{path}")
+
+
+def test_a_resident_books_a_facility_and_the_sentra_reads_its_schedule_on_a_phone(phone: Page, live_server: str):
+    owner = make_user("pengelola@example.test", name="Pengelola Sentra")
+    sentra = make_sentra("32.75.08.1001", owner=owner)
+    facility = make_facility(sentra, name="Mesin Jahit Portable", price=0)
+    make_user("warga@example.test", name="Wulan Warga")
+    db.session.commit()
+    _log_in(phone, live_server, "warga@example.test")
+    phone.goto(f"{live_server}/fasilitas/{facility.id}")
+    assert_no_sideways_scroll(phone, phone.url)
+    day = at(2, 10).date().isoformat()
+    phone.fill("#day", day)
+    phone.fill("#starts", "10:00")
+    phone.fill("#ends", "12:00")
+    phone.get_by_role("button", name="Pesan", exact=True).click()
+    expect(phone.locator(".flash")).to_contain_text("Dipesan: Mesin Jahit Portable")
+
+    phone.context.clear_cookies()
+    _log_in(phone, live_server, owner.email)
+    url = f"{live_server}/kelola/{sentra.slug}/fasilitas/{facility.id}?hari={day}"
+    phone.goto(url)
+    expect(phone.locator(".schedule-day")).to_contain_text("Wulan Warga")
+    assert_no_sideways_scroll(phone, url)
+    assert_no_sideways_scroll(phone, f"{url}&minggu=1")
+    assert_no_sideways_scroll(phone, f"{live_server}/kelola/{sentra.slug}/fasilitas/")

@@ -22,10 +22,12 @@ ADDED_OPERATIONS = {
     ("/classes", "get"), ("/classes/{class_id}/bookings", "post"), ("/kelola/{sentra_slug}/classes", "post"),
     ("/kelola/{sentra_slug}/classes/{class_id}", "patch"), ("/kelola/{sentra_slug}/classes/{class_id}", "delete"),
     ("/kelola/{sentra_slug}/classes/{class_id}/attendance", "post"),
+    ("/facilities", "get"), ("/kelola/{sentra_slug}/facilities", "post"), ("/facilities/{facility_id}/bookings", "post"),
 }
 # Response fields added since, on purpose: the training figures of the impact report (issue 19).
 ADDED_RESPONSE_FIELDS = {("/admin/impact", "get"): {"classes_held", "seats_booked", "people_trained", "genz_trained",
-                                                    "certificates_issued", "training_revenue_idr"}}
+                                                    "certificates_issued", "training_revenue_idr",
+                                                    "facility_hours_members", "facility_hours_others"}}
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 
 

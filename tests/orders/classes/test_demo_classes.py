@@ -1,4 +1,4 @@
-"""Demo data: every demo sentra teaches one or two upcoming classes, and seeding again adds none."""
+"""Demo data: every demo sentra teaches one or two upcoming classes and lends a facility; seeding again adds none."""
 from __future__ import annotations
 
 from collections import Counter
@@ -6,6 +6,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from orders.classes.models import ClassStatus, TrainingClass
+from orders.facilities.models import Facility
 from shop.db import utcnow
 from shop.extensions import db
 from shop.seed.demo import seed_demo
@@ -23,4 +24,8 @@ def test_every_demo_sentra_has_one_or_two_upcoming_classes_and_a_second_seed_add
     assert all(k.status == ClassStatus.PUBLISHED and k.starts_at > utcnow() for k in classes)
     assert any(k.audience == "youth" for k in classes) and any(k.price_idr > 0 for k in classes)
 
-    assert seed_demo(with_products=False)["classes_created"] == 0
+    facilities = db.session.scalars(select(Facility)).all()
+    assert sorted(f.sentra_id for f in facilities) == sorted(sentras) and first["facilities_created"] == 56
+
+    again = seed_demo(with_products=False)
+    assert again["classes_created"] == 0 and again["facilities_created"] == 0

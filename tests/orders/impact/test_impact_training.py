@@ -27,12 +27,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from orders.classes.certificates import issue_certificates
 from orders.classes.models import ClassBooking, ClassSession, TrainingClass
+from orders.facilities.models import Facility, FacilityBooking
 from orders.impact.period import Period
 from orders.impact.queries import impact_report
 from shop.extensions import db
+from shop.sentras.models import Sentra
 from tests.factories import make_sentra, make_user
 from tests.orders.cart_helpers import bearer_for
 from tests.orders.impact.test_impact import wib
@@ -102,6 +105,30 @@ def test_a_person_trained_in_two_kelurahan_counts_once_in_the_kecamatan_and_the_
     kecamatan = {row.code: row.figures for row in training.kecamatan}
     assert _training(kecamatan["32.75.08"]) == (2, 4, 2, 1, 3, 50_000)
     assert _training(training.city) == (3, 6, 4, 1, 5, 50_000)
+
+
+def test_facility_hours_count_confirmed_bookings_by_members_and_by_others(training):
+    """A: a member 2 h and a resident 1.5 h in March; a block, a cancelled booking and an April one do not count."""
+    sentra = db.session.scalar(select(Sentra).where(Sentra.kelurahan_code == A))
+    facility = Facility(sentra_id=sentra.id, name="Mesin Jahit", units=5)
+    db.session.add(facility)
+    db.session.flush()
+    member, resident = make_user(), make_user()
+    for user, by_member, starts, ends, kind, status in (
+        (member, True, wib(2025, 3, 3, 9), wib(2025, 3, 3, 11), "booking", "confirmed"),
+        (resident, False, wib(2025, 3, 4, 9), wib(2025, 3, 4, 10, 30), "booking", "confirmed"),
+        (resident, False, wib(2025, 3, 5, 9), wib(2025, 3, 5, 12), "booking", "cancelled"),
+        (member, True, wib(2025, 3, 6, 9), wib(2025, 3, 6, 12), "maintenance", "confirmed"),
+        (member, True, wib(2025, 4, 1, 9), wib(2025, 4, 1, 12), "booking", "confirmed"),
+    ):
+        db.session.add(FacilityBooking(facility_id=facility.id, sentra_id=sentra.id, user_id=user.id,
+                                       idempotency_key=f"f{starts.isoformat()}{user.id}", kind=kind, status=status,
+                                       starts_at=starts, ends_at=ends, by_member=by_member))
+    db.session.commit()
+    report = impact_report(MARCH)
+    row = {r.code: r.figures for r in report.kelurahan}[A]
+    assert (row.facility_hours_members, row.facility_hours_others) == (2.0, 1.5)
+    assert (report.city.facility_hours_members, report.city.facility_hours_others) == (2.0, 1.5)
 
 
 def test_the_api_and_the_dashboard_carry_the_training_figures(training, client, auth):
