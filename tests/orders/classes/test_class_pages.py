@@ -167,3 +167,29 @@ def test_the_resident_cancels_a_booking_from_its_page(client, auth):
     assert client.post(f"/kelas/pesanan/{booking.id}/batal").status_code == 302
     db.session.expire_all()
     assert db.session.get(ClassBooking, booking.id).status == BookingStatus.CANCELLED
+
+
+def test_a_paid_seat_by_transfer_goes_to_the_checkouts_payment_page(client, auth):
+    klass = make_class(make_sentra(), price_idr=40_000)
+    make_user("warga@example.test")
+    db.session.commit()
+    auth.login("warga@example.test")
+    response = client.post(f"/kelas/{klass.id}", data={"key": "p1", "seats": "1", "payment_method": "bank_transfer"})
+    assert response.status_code == 302 and "/bayar" in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "40.000" in page.get_data(as_text=True)
+    booking = db.session.scalar(select(ClassBooking))
+    assert booking.status == BookingStatus.PENDING_PAYMENT
+    assert "Bayar sekarang" in client.get(f"/kelas/pesanan/{booking.id}").get_data(as_text=True)
+
+
+def test_a_full_class_offers_its_waiting_list(client, auth):
+    klass = make_class(make_sentra(), capacity=1)
+    book(make_user(), klass, 1)
+    make_user("warga@example.test")
+    db.session.commit()
+    auth.login("warga@example.test")
+    page = client.get(f"/kelas/{klass.id}").get_data(as_text=True)
+    assert "Masuk daftar tunggu" in page
+    joined = client.post(f"/kelas/{klass.id}/antre", data={"key": "w", "seats": "1"}, follow_redirects=True)
+    assert "Anda di daftar tunggu untuk 1 kursi" in joined.get_data(as_text=True)
