@@ -25,6 +25,7 @@ def test_parallel_bookings_of_overlapping_hours_never_exceed_the_units(app):
     facility = make_facility(make_sentra(), price=0, units=UNITS)
     users = [make_user().id for _ in range(BOOKERS)]
     db.session.commit()
+    facility_id = facility.id  # read here: the threads must not touch this session
     # Half ask 09-11, half 10-12: every request overlaps 10-11, so at most UNITS succeed in all.
     slots = [(at(2, 9), at(2, 11)) if i % 2 else (at(2, 10), at(2, 12)) for i in range(BOOKERS)]
     barrier = threading.Barrier(BOOKERS)
@@ -40,7 +41,7 @@ def test_parallel_bookings_of_overlapping_hours_never_exceed_the_units(app):
                 user = db.session.get(User, users[index])
                 starts, ends = slots[index]
                 try:
-                    book_facility(user, facility.id, SlotInput(f"race-{index}", starts, ends), config)
+                    book_facility(user, facility_id, SlotInput(f"race-{index}", starts, ends), config)
                     with lock:
                         outcome["booked"] += 1
                 except SlotTakenError:

@@ -25,6 +25,7 @@ Certificates are issued on 31 March to the five check-ins (A: 2, B: 1, C: 2).
 from __future__ import annotations
 
 from datetime import date
+from itertools import count
 
 import pytest
 from sqlalchemy import select
@@ -40,6 +41,7 @@ from tests.factories import make_sentra, make_user
 from tests.orders.cart_helpers import bearer_for
 from tests.orders.impact.test_impact import wib
 
+_codes = count(1)
 MARCH = Period(date(2025, 3, 1), date(2025, 3, 31))
 A, B, C = "32.75.08.1001", "32.75.08.1002", "32.75.01.1001"
 
@@ -61,7 +63,7 @@ def _day(month, day):
 def _book(klass, person, seats, *, total=0, status="confirmed", booked=None, born=None, attended=None):
     db.session.add(ClassBooking(
         class_id=klass.id, sentra_id=klass.sentra_id, buyer_id=person.id, idempotency_key=f"k{klass.id}-{person.id}",
-        seats=seats, total_idr=total, status=status, code=f"C{klass.id:02d}{person.id:03d}"[:6],
+        seats=seats, total_idr=total, status=status, code=f"C{next(_codes):05d}",
         birth_year=born, created_at=booked or wib(2025, 3, 1, 10), attended_at=attended))
 
 
