@@ -27,7 +27,7 @@ from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
 from orders.classes import api as classes_api
 from orders.classes import views as classes_views
-from orders.classes.services import upcoming_for_storefront
+from orders.classes.services import classes_matching, upcoming_for_storefront
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
 from orders.facilities import api as facilities_api
@@ -81,4 +81,5 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
     dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
     dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, lambda sentra: sentra_facilities(sentra.id))
+    dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner

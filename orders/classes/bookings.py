@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from catalog.storefront.freshness import sentra_scope
+from catalog.storefront.freshness import SEARCH, sentra_scope
 from orders.checkout.services import start_payment
 from orders.classes import seats, waitlist
 from orders.classes.errors import (
@@ -334,7 +334,7 @@ def cancel_class(sentra: Sentra, actor: User, class_id: int, reason: str, config
     klass.status = ClassStatus.CANCELLED
     klass.cancelled_at = utcnow()
     db.session.flush()
-    note_scopes(db.session, sentra_scope(sentra.id))
+    note_scopes(db.session, sentra_scope(sentra.id), SEARCH)
     return klass
 
 

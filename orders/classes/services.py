@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
-from catalog.storefront.freshness import sentra_scope
+from catalog.storefront.freshness import SEARCH, sentra_scope
 from orders.classes.errors import ClassClosedError, ClassNotFoundError, ClassValidationError
 from orders.classes.models import Audience, ClassSession, ClassStatus, TrainingClass
 from shop.accounts.models import User
@@ -201,7 +201,7 @@ def publish_class(sentra: Sentra, actor: User, data: ClassInput) -> TrainingClas
     _apply(klass, sentra, data, utcnow(), creating=True)
     db.session.add(klass)
     db.session.flush()
-    note_scopes(db.session, sentra_scope(sentra.id))
+    note_scopes(db.session, sentra_scope(sentra.id), SEARCH)
     return klass
 
 
@@ -217,7 +217,7 @@ def edit_class(sentra: Sentra, class_id: int, data: ClassInput) -> TrainingClass
         raise ClassClosedError(_("This class is cancelled."))
     _apply(klass, sentra, data, utcnow(), creating=False)
     db.session.flush()
-    note_scopes(db.session, sentra_scope(sentra.id))
+    note_scopes(db.session, sentra_scope(sentra.id), SEARCH)
     return klass
 
 
@@ -304,10 +304,23 @@ def find_classes(filters: ClassFilters, page: int, per_page: int) -> tuple[list[
     return items, total
 
 
+def classes_matching(text: str, limit: int = 5) -> list[TrainingClass]:
+    """Upcoming classes whose title holds every word of ``text`` (for the search page), soonest first."""
+    words = [word for word in (text or "").lower().split() if len(word) >= 2][:5]
+    if not words:
+        return []
+    query = _filtered(ClassFilters(), utcnow())
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(TrainingClass.title).like(f"%{escaped}%", escape="\\"))
+    return list(db.session.scalars(query.order_by(TrainingClass.starts_at, TrainingClass.id).limit(limit)))
+
+
 def upcoming_for_storefront(sentra: Any) -> list[TrainingClass]:
-    """The next classes of a sentra for its storefront (at most six)."""
-    items, _total = find_classes(ClassFilters(sentra_id=sentra.id), 1, 6)
-    return items
+    """The next classes of a sentra for its storefront (at most six), in one statement: the storefront
+    shows each one's title, first start and price, not its sessions."""
+    return list(db.session.scalars(_filtered(ClassFilters(sentra_id=sentra.id), utcnow())
+                                   .order_by(TrainingClass.starts_at, TrainingClass.id).limit(6)))
 
 
 def parse_filters(args: Mapping[str, str]) -> tuple[ClassFilters, dict[str, str]]:

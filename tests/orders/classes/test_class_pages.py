@@ -10,6 +10,8 @@ from shop.db import WIB, utcnow
 from shop.extensions import db
 from tests.factories import add_member, make_sentra, make_user
 from tests.orders.classes.helpers import book, make_class
+from tests.orders.facilities.helpers import make_facility
+from tests.queries import count_queries
 
 
 def _day(days: int) -> str:
@@ -193,3 +195,25 @@ def test_a_full_class_offers_its_waiting_list(client, auth):
     assert "Masuk daftar tunggu" in page
     joined = client.post(f"/kelas/{klass.id}/antre", data={"key": "w", "seats": "1"}, follow_redirects=True)
     assert "Anda di daftar tunggu untuk 1 kursi" in joined.get_data(as_text=True)
+
+
+def test_search_finds_upcoming_classes_by_their_title(client):
+    sentra = make_sentra()
+    make_class(sentra, title="Kelas Anyaman Pandan")
+    make_class(sentra, title="Kelas Kue Lapis")
+    page = client.get("/search?q=anyaman").get_data(as_text=True)
+    assert "Kelas Anyaman Pandan" in page and "Kelas Kue Lapis" not in page
+    assert "Kelas Anyaman" not in client.get("/search?q=100%25").get_data(as_text=True)
+
+
+def test_a_storefront_with_classes_and_facilities_still_makes_at_most_five_queries(client):
+    sentra = make_sentra()
+    for title in ("Kelas Satu", "Kelas Dua", "Kelas Tiga"):
+        make_class(sentra, title=title, days=(2, 4))
+    make_facility(sentra, name="Mesin Jahit")
+    make_facility(sentra, name="Meja Sablon")
+    client.get(f"/sentra/{sentra.slug}")  # warm the caches of reference data
+    with count_queries() as statements:
+        page = client.get(f"/sentra/{sentra.slug}").get_data(as_text=True)
+    assert "Kelas Tiga" in page and "Meja Sablon" in page
+    assert len(statements) <= 5, statements
