@@ -1,8 +1,8 @@
-"""classes and workshops, equipment and workspace: classes, sessions, seat bookings, certificates, waiting lists and facilities with their bookings (issue 19)
+"""classes and workshops, equipment and workspace: classes, sessions, seat bookings, attendance, certificates, waiting lists and facilities with their bookings (issue 19)
 
 Revision ID: 5ea7c4000016
 Revises: 5ea7c4000014
-Create Date: 2026-12-07 02:41:45.858564
+Create Date: 2026-12-07 02:55:44.367126
 
 """
 from alembic import op
@@ -177,6 +177,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_facility_booking_sentra_id'), ['sentra_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_facility_booking_user_id'), ['user_id'], unique=False)
 
+    op.create_table('class_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('checked_in_at', shop.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['booking_id'], ['class_booking.id'], name=op.f('fk_class_attendance_booking_id_class_booking')),
+    sa.ForeignKeyConstraint(['checked_in_by_id'], ['user.id'], name=op.f('fk_class_attendance_checked_in_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['class_session.id'], name=op.f('fk_class_attendance_session_id_class_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_class_attendance')),
+    sa.UniqueConstraint('booking_id', 'session_id', name=op.f('uq_class_attendance_booking_id'))
+    )
+    with op.batch_alter_table('class_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_class_attendance_session_id'), ['session_id'], unique=False)
+
     op.create_table('class_certificate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('booking_id', sa.Integer(), nullable=False),
@@ -210,6 +225,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_class_certificate_issued_at'))
 
     op.drop_table('class_certificate')
+    with op.batch_alter_table('class_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_class_attendance_session_id'))
+
+    op.drop_table('class_attendance')
     with op.batch_alter_table('facility_booking', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_facility_booking_user_id'))
         batch_op.drop_index(batch_op.f('ix_facility_booking_sentra_id'))

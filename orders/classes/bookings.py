@@ -15,7 +15,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -37,7 +37,9 @@ from orders.classes.models import (
     HOLDING,
     Audience,
     BookingStatus,
+    ClassAttendance,
     ClassBooking,
+    ClassSession,
     ClassStatus,
     TrainingClass,
 )
@@ -347,12 +349,35 @@ class CheckIn:
     changed: bool
 
 
+def current_session(klass: TrainingClass, now: datetime) -> ClassSession:
+    """The session a check-in counts for: today's (WIB), else the latest that has started, else the first."""
+    sessions = sorted(klass.sessions, key=lambda s: s.starts_at)
+    today = now.astimezone(WIB).date()
+    for session in sessions:
+        if session.starts_at.astimezone(WIB).date() == today:
+            return session
+    started = [s for s in sessions if s.starts_at <= now]
+    return started[-1] if started else sessions[0]
+
+
 def _check_in(booking: ClassBooking, actor: User) -> CheckIn:
-    if booking.attended_at is not None:
+    """Record the booking at the current session; once per session (a parallel repeat finds the first)."""
+    now = utcnow()
+    session = current_session(booking.training_class, now)
+    if any(a.session_id == session.id for a in booking.attendances):
         return CheckIn(booking, changed=False)
-    booking.attended_at = utcnow()
-    booking.checked_in_by_id = actor.id
+    try:
+        with db.session.begin_nested():
+            db.session.add(ClassAttendance(booking_id=booking.id, session_id=session.id, checked_in_at=now,
+                                           checked_in_by_id=actor.id))
+            db.session.flush()
+    except IntegrityError:
+        return CheckIn(booking, changed=False)
+    if booking.attended_at is None:
+        booking.attended_at = now
+        booking.checked_in_by_id = actor.id
     db.session.flush()
+    db.session.refresh(booking, ["attendances"])
     return CheckIn(booking, changed=True)
 
 

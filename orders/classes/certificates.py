@@ -9,13 +9,15 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from orders.classes.models import (
     BookingStatus,
+    ClassAttendance,
     ClassBooking,
     ClassCertificate,
+    ClassSession,
     ClassStatus,
     TrainingClass,
 )
@@ -42,18 +44,22 @@ def _hours(klass: TrainingClass) -> int:
 
 
 def issue_certificates(now: datetime | None = None) -> int:
-    """Issue a certificate to each checked-in attendee of a class that has ended; returns how many. Flushes.
+    """Issue a certificate to each attendee of every session of a class that has ended; returns how many. Flushes.
 
     Idempotent: the unique booking id keeps a parallel run (another worker) from issuing twice; such a
     collision is skipped inside a savepoint.
     """
     now = now or utcnow()
+    attended = (select(func.count(ClassAttendance.id)).where(ClassAttendance.booking_id == ClassBooking.id)
+                .scalar_subquery())
+    sessions = (select(func.count(ClassSession.id)).where(ClassSession.class_id == ClassBooking.class_id)
+                .scalar_subquery())
     due = db.session.scalars(
         select(ClassBooking).join(TrainingClass, TrainingClass.id == ClassBooking.class_id)
         .outerjoin(ClassCertificate, ClassCertificate.booking_id == ClassBooking.id)
         .where(ClassBooking.attended_at.is_not(None), ClassBooking.status == BookingStatus.CONFIRMED,
                TrainingClass.status == ClassStatus.PUBLISHED, TrainingClass.ends_at <= now,
-               ClassCertificate.id.is_(None))
+               ClassCertificate.id.is_(None), attended == sessions)  # at every session
         .order_by(ClassBooking.id).limit(BATCH)).all()
     issued = 0
     for booking in due:

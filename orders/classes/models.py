@@ -139,10 +139,27 @@ class ClassBooking(db.Model):
     buyer = relationship("User", foreign_keys=[buyer_id])
     order = relationship("Order")
     certificate: Mapped[ClassCertificate | None] = relationship(back_populates="booking", uselist=False)
+    attendances: Mapped[list[ClassAttendance]] = relationship(back_populates="booking",
+                                                              order_by="ClassAttendance.checked_in_at")
 
     @property
     def attended(self) -> bool:
         return self.attended_at is not None
+
+
+class ClassAttendance(db.Model):
+    """A booking checked in at one session; a certificate needs one for every session of the class."""
+
+    __tablename__ = "class_attendance"
+    __table_args__ = (UniqueConstraint("booking_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("class_booking.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    booking: Mapped[ClassBooking] = relationship(back_populates="attendances")
 
 
 class ClassCertificate(db.Model):

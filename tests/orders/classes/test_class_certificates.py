@@ -69,3 +69,21 @@ def test_a_reminder_goes_once_to_each_confirmed_booking_a_day_before(mail_outbox
     db.session.commit()
     jobs = db.session.scalars(select(OutboxJob).where(OutboxJob.kind == "class.reminder")).all()
     assert [job.payload["booking_id"] for job in jobs] == [booking.id]
+
+
+def test_a_class_of_two_sessions_certifies_only_who_came_to_both(monkeypatch):
+    sentra = make_sentra()
+    klass = make_class(sentra, days=(2, 3))
+    both = book(make_user(name="Datang Dua Kali"), klass, 1).booking
+    once = book(make_user(name="Datang Sekali"), klass, 1).booking
+    member = sentra.memberships[0].user
+    first, second = klass.sessions
+    monkeypatch.setattr("orders.classes.bookings.utcnow", lambda: first.starts_at)
+    assert check_in_by_code(sentra, klass.id, both.code, member).changed
+    assert check_in_by_code(sentra, klass.id, once.code, member).changed
+    assert not check_in_by_code(sentra, klass.id, both.code, member).changed  # the same session again
+    monkeypatch.setattr("orders.classes.bookings.utcnow", lambda: second.starts_at)
+    assert check_in_by_code(sentra, klass.id, both.code, member).changed
+    db.session.commit()
+    assert issue_certificates(klass.ends_at + timedelta(minutes=1)) == 1
+    assert db.session.scalar(select(ClassCertificate.name)) == "Datang Dua Kali"

@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import select
 
 from orders.classes.certificates import issue_certificates
-from orders.classes.models import ClassBooking, ClassSession, TrainingClass
+from orders.classes.models import ClassAttendance, ClassBooking, ClassSession, TrainingClass
 from orders.facilities.models import Facility, FacilityBooking
 from orders.impact.period import Period
 from orders.impact.queries import impact_report
@@ -61,10 +61,13 @@ def _day(month, day):
 
 
 def _book(klass, person, seats, *, total=0, status="confirmed", booked=None, born=None, attended=None):
-    db.session.add(ClassBooking(
+    booking = ClassBooking(
         class_id=klass.id, sentra_id=klass.sentra_id, buyer_id=person.id, idempotency_key=f"k{klass.id}-{person.id}",
         seats=seats, total_idr=total, status=status, code=f"C{next(_codes):05d}",
-        birth_year=born, created_at=booked or wib(2025, 3, 1, 10), attended_at=attended))
+        birth_year=born, created_at=booked or wib(2025, 3, 1, 10), attended_at=attended,
+        attendances=[ClassAttendance(session_id=s.id, checked_in_at=attended) for s in klass.sessions] if attended
+        else [])
+    db.session.add(booking)
 
 
 @pytest.fixture
