@@ -42,6 +42,8 @@ from orders.classes.models import (
     ClassSession,
     ClassStatus,
     TrainingClass,
+    WaitlistEntry,
+    WaitStatus,
 )
 from orders.classes.services import load_public_class, load_sentra_class
 from orders.core import lifecycle, placement
@@ -66,6 +68,7 @@ CODE_LENGTH = 6
 CLASS_METHODS = ("stripe_card", "bank_transfer", "pay_on_pickup")  # paid at the sentra or online; no B2B terms
 BOOKED_JOB = "class.booked"
 BOOKING_CANCELLED_JOB = "class.booking_cancelled"
+WAITLIST_CANCELLED_JOB = "class.waitlist_cancelled"
 
 
 def attendance_code() -> str:
@@ -332,6 +335,10 @@ def cancel_class(sentra: Sentra, actor: User, class_id: int, reason: str, config
     for booking in bookings:
         _end_with_order(booking, actor, note, config, by="sentra")
         enqueue(BOOKING_CANCELLED_JOB, {"booking_id": booking.id, "by": "sentra"})
+    for entry in db.session.scalars(select(WaitlistEntry).where(
+            WaitlistEntry.class_id == klass.id, WaitlistEntry.status.in_((WaitStatus.WAITING, WaitStatus.OFFERED)))):
+        entry.status = WaitStatus.EXPIRED  # nothing to wait for; they are told with the bookers
+        enqueue(WAITLIST_CANCELLED_JOB, {"entry_id": entry.id})
     db.session.refresh(klass)
     klass.status = ClassStatus.CANCELLED
     klass.cancelled_at = utcnow()

@@ -124,3 +124,19 @@ def waitlist_offer(payload: dict[str, Any]) -> None:
             external_url("classes.detail", class_id=klass.id)])
 
     tell(entry.user, lambda: _("A seat is free: %(title)s", title=klass.title), body)
+
+
+@register("class.waitlist_cancelled")
+def waitlist_cancelled(payload: dict[str, Any]) -> None:
+    """The class someone was waiting for was cancelled by the sentra."""
+    entry = db.session.get(WaitlistEntry, payload["entry_id"])
+    if entry is None or entry.user is None or entry.user.deleted_at:
+        return
+    klass = entry.training_class
+
+    def body() -> str:
+        return "\n".join([_("%(sentra)s cancelled the class %(title)s.", sentra=klass.sentra.name, title=klass.title),
+                           _("You were on its waiting list; nothing was booked or charged."), "",
+                           external_url("classes.index")])
+
+    tell(entry.user, lambda: _("Class booking cancelled: %(title)s", title=klass.title), body)

@@ -7,7 +7,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from orders.classes.bookings import cancel_booking
+from orders.classes.bookings import cancel_booking, cancel_class
 from orders.classes.errors import ClassFullError
 from orders.classes.models import TrainingClass, WaitlistEntry, WaitStatus
 from orders.classes.waitlist import SeatsAvailableError, entry_of, expire_offers, join_waitlist
@@ -84,3 +84,16 @@ def test_the_offer_is_emailed(mail_outbox):
     db.session.commit()
     drain_all()
     assert any(m["To"] == waiting.email and klass.title in m["Subject"] for m in mail_outbox)
+
+
+def test_cancelling_the_class_ends_the_waiting_list_and_tells_those_waiting(mail_outbox):
+    klass, holder, booking = _full_class()
+    waiting = make_user()
+    join_waitlist(waiting, klass.id, 1)
+    db.session.commit()
+    sentra = db.session.get(TrainingClass, klass.id).sentra
+    cancel_class(sentra, sentra.memberships[0].user, klass.id, "", current_app.config)
+    db.session.commit()
+    drain_all()
+    assert entry_of(waiting.id, klass.id).status == WaitStatus.EXPIRED
+    assert any(m["To"] == waiting.email and "daftar tunggu" in m.get_content() for m in mail_outbox)
