@@ -16,11 +16,13 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.storefront.freshness import SEARCH, sentra_scope
+from orders.classes import seats
 from orders.classes.errors import ClassClosedError, ClassNotFoundError, ClassValidationError
 from orders.classes.models import Audience, ClassSession, ClassStatus, TrainingClass
 from shop.accounts.models import User
 from shop.db import WIB, utcnow
 from shop.extensions import db
+from shop.outbox.services import enqueue
 from shop.pagecache.versions import note_scopes
 from shop.places.models import Kelurahan, Subsector
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus
@@ -215,8 +217,11 @@ def edit_class(sentra: Sentra, class_id: int, data: ClassInput) -> TrainingClass
     klass = load_sentra_class(sentra.id, class_id, lock=True)
     if klass.status != ClassStatus.PUBLISHED:
         raise ClassClosedError(_("This class is cancelled."))
+    capacity = klass.capacity
     _apply(klass, sentra, data, utcnow(), creating=False)
     db.session.flush()
+    if klass.capacity > capacity:  # new seats: the waiting list is offered them
+        enqueue(seats.FREED_JOB, {"class_id": klass.id})
     note_scopes(db.session, sentra_scope(sentra.id), SEARCH)
     return klass
 

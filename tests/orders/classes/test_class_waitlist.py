@@ -10,6 +10,7 @@ from sqlalchemy import select
 from orders.classes.bookings import cancel_booking, cancel_class
 from orders.classes.errors import ClassFullError
 from orders.classes.models import TrainingClass, WaitlistEntry, WaitStatus
+from orders.classes.services import ClassInput, edit_class
 from orders.classes.waitlist import SeatsAvailableError, entry_of, expire_offers, join_waitlist
 from shop.db import utcnow
 from shop.extensions import db
@@ -97,3 +98,15 @@ def test_cancelling_the_class_ends_the_waiting_list_and_tells_those_waiting(mail
     drain_all()
     assert entry_of(waiting.id, klass.id).status == WaitStatus.EXPIRED
     assert any(m["To"] == waiting.email and "daftar tunggu" in m.get_content() for m in mail_outbox)
+
+
+def test_more_seats_from_an_edit_go_to_the_waiting_list():
+    klass, holder, booking = _full_class()
+    waiting = make_user()
+    join_waitlist(waiting, klass.id, 1)
+    db.session.commit()
+    sentra = db.session.get(TrainingClass, klass.id).sentra
+    edit_class(sentra, klass.id, ClassInput(capacity=3))
+    db.session.commit()
+    drain_all()
+    assert entry_of(waiting.id, klass.id).status == WaitStatus.OFFERED
