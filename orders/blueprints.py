@@ -26,9 +26,15 @@ from orders.cart.views import bp as cart_bp
 from orders.checkout import api as checkout_api
 from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
+from orders.classes import api as classes_api
+from orders.classes import views as classes_views
+from orders.classes.services import classes_matching, upcoming_for_storefront
 from orders.core.sales import units_sold_since
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
+from orders.facilities import api as facilities_api
+from orders.facilities import views as facilities_views
+from orders.facilities.services import sentra_facilities
 from orders.impact import api as impact_api
 from orders.impact import views as impact_views
 from orders.ledger.views import bp as ledger_bp
@@ -53,6 +59,8 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     impact_api,  # /admin/impact
     shipping_api,  # tracking events and handovers for sentras
     track_api,  # /track/<number>
+    classes_api,  # /classes and /kelola/<slug>/classes: classes, bookings, attendance
+    facilities_api,  # /facilities and /kelola/<slug>/facilities: equipment and workspace by the hour
 )
 ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
@@ -62,6 +70,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     partner_views.bp, b2b_sentra_bp, b2b_papers_bp, b2b_catalogue_bp,  # B2B: partner area, inbox, papers, catalogue
     shipping_bp,  # fulfilment under /kelola/<slug>/
     ledger_bp,  # the sentra's money under /kelola/<slug>/keuangan
+    classes_views.bp, classes_views.kelola,  # classes: /kelas for residents, /kelola/<slug>/kelas for the sentra
+    facilities_views.bp, facilities_views.kelola,  # equipment and workspace: /fasilitas, /kelola/<slug>/fasilitas
 )
 
 
@@ -72,5 +82,8 @@ def init_app(app: Flask) -> None:
     csrf.exempt(webhooks_bp)  # Stripe signs its webhooks; there is no browser session
     dashboards.provide(app, dashboards.PARTNER, partner_views.dashboard)
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
+    dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
+    dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, lambda sentra: sentra_facilities(sentra.id))
+    dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
     popularity.provide_sales(app, units_sold_since)  # the home page's popular products

@@ -11,6 +11,9 @@ from flask import Flask
 from orders import notify as order_notify
 from orders.b2b import notify as b2b_notify
 from orders.b2b.jobs import run_flag_overdue_invoices
+from orders.classes import notify as classes_notify
+from orders.classes import waitlist as classes_waitlist
+from orders.classes.jobs import run_class_jobs
 from orders.impact.facts import run_refresh_impact_facts
 from orders.ledger import notify as ledger_notify
 from orders.payments.cli import expire_payments
@@ -26,6 +29,8 @@ OUTBOX_HANDLERS = (  # each registers its kinds when imported
     ledger_notify,  # ledger.*: payouts, bank account changes
     shipping_notify,  # shipment.*
     problem_notify,  # problem.* and pickup.*
+    classes_notify,  # class.*: booking confirmations with the attendance code, cancellations, reminders
+    classes_waitlist,  # class.seats_freed: the waiting list is offered freed seats
 )
 PERIODIC_TASKS = (
     reconcile_midtrans_payments,  # first: a Midtrans payment whose notification was lost is paid, not expired
@@ -34,6 +39,7 @@ PERIODIC_TASKS = (
     run_handle_uncollected_pickups,
     run_flag_overdue_invoices,
     run_refresh_impact_facts,
+    run_class_jobs,
 )
 
 

@@ -92,9 +92,13 @@ def _import_models() -> None:
     import orders.b2b.models  # noqa: F401
     import orders.b2b.terms  # noqa: F401  (registers the payment_terms provider)
     import orders.cart.models  # noqa: F401
+    import orders.classes.models  # noqa: F401
+    import orders.classes.signals  # noqa: F401  (a paid booking follows its order: order signal receivers)
     import orders.core.models  # noqa: F401
     import orders.core.payments  # noqa: F401
     import orders.delivery.models  # noqa: F401
+    import orders.facilities.models  # noqa: F401
+    import orders.facilities.signals  # noqa: F401  (a paid facility booking follows its order)
     import orders.impact.facts  # noqa: F401  (marks buyers whose order facts are stale at every flush)
     import orders.impact.models  # noqa: F401
     import orders.ledger.models  # noqa: F401

@@ -15,10 +15,13 @@ from flask import Flask, current_app
 
 PARTNER = "partner_dashboard"  # () -> the verified partner's dashboard page (a response)
 SENTRA = "sentra_dashboard"  # (sentra) -> the figures an active sentra's home shows
+STOREFRONT_CLASSES = "storefront_classes"  # (sentra) -> the upcoming classes its storefront lists
+STOREFRONT_FACILITIES = "storefront_facilities"  # (sentra) -> the equipment and workspace it lends
+SEARCH_CLASSES = "search_classes"  # (text) -> the upcoming classes the search page shows above the products
 
 
 def provide(app: Flask, name: str, dashboard: Callable[..., Any]) -> None:
-    """Make ``dashboard`` the one the shell shows as ``name`` (:data:`PARTNER` or :data:`SENTRA`) in ``app``."""
+    """Make ``dashboard`` the one the shell shows as ``name`` (:data:`PARTNER`, :data:`SENTRA` or :data:`STOREFRONT_CLASSES`) in ``app``."""
     app.extensions[name] = dashboard
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -136,7 +136,7 @@ def wib(value: datetime | date | None) -> str:
         return ""
     months = _month_abbreviations(current_language())
     if isinstance(value, datetime):
-        local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(JAKARTA)
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(JAKARTA)
         return f"{local.day} {months[local.month]} {local.year:04d} {local.hour:02d}.{local.minute:02d} WIB"
     return f"{value.day} {months[value.month]} {value.year:04d}"
 

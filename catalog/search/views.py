@@ -20,6 +20,7 @@ from catalog.storefront.display import Stock, Texts, media_prefix
 from catalog.storefront.freshness import SEARCH, SENTRAS, sentra_scope
 from catalog.storefront.popularity import popular_products
 from catalog.storefront.queries import SentraView, public_sentras, reference
+from shop import dashboards
 from shop.caching import public_page
 from shop.i18n import current_language
 from shop.i18n import gettext as _
@@ -75,6 +76,7 @@ def results():
         cards=_cards(result.hits, texts, media),
         popular=texts.cards(popular, storage),
         sentras=_matching_sentras(query, result),
+        classes=_matching_classes(query, result),
         facets=_facet_links(query, result),
         chips=_chips(parsed),
         problems=parsed.errors,
@@ -91,6 +93,15 @@ def _matching_sentras(query: SearchQuery, result: SearchResult) -> list[SentraVi
     if not query.text or result.page != 1:
         return []
     return public_sentras(text=query.text)[:SENTRA_MATCHES]
+
+
+def _matching_classes(query: SearchQuery, result: SearchResult) -> list[Any]:
+    """Upcoming classes whose title holds the text, shown above the products on the first page
+    (the orders package provides them; the catalog does not read orders)."""
+    provided = dashboards.provided(dashboards.SEARCH_CLASSES)
+    if provided is None or not query.text or result.page != 1:
+        return []
+    return provided(query.text)
 
 
 def _cards(hits: list[Hit], texts: Texts, media: str) -> list[HitCard]:

@@ -9,6 +9,7 @@ from catalog.reviews.queries import product_reviews
 from catalog.storefront import popularity, product_page, queries
 from catalog.storefront.display import Texts, media_prefix, photo_urls
 from catalog.storefront.freshness import SEARCH, SENTRAS, category_scope, sentra_scope
+from shop import dashboards
 from shop.caching import public_page
 from shop.i18n import current_language
 from shop.i18n import gettext as _
@@ -84,8 +85,12 @@ def sentra_detail(slug: str):
     public_page(sentra_scope(sentra.id))
     products = queries.sentra_products(sentra.id, _page_number())
     texts = Texts()
+    classes = dashboards.provided(dashboards.STOREFRONT_CLASSES)
+    facilities = dashboards.provided(dashboards.STOREFRONT_FACILITIES)
     return render_template(
         "catalog/storefront/sentra.html",
+        classes=classes(sentra) if classes is not None else [],
+        facilities=facilities(sentra) if facilities is not None else [],
         sentra=sentra,
         members=members,
         whatsapp=whatsapp_link(sentra.whatsapp),

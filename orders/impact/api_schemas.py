@@ -31,6 +31,14 @@ FIGURES: dict[str, Any] = {
     "partner_gmv_idr": described(int, "their gross merchandise value"),
     "payouts": described(int, "payouts made to the sentras in the period"),
     "paid_out_idr": described(int, "their amount"),
+    "classes_held": described(int, "classes not cancelled with a session that started in the period"),
+    "seats_booked": described(int, "seats of confirmed class bookings made in the period"),
+    "people_trained": described(int, "distinct people checked in at a class in the period"),
+    "genz_trained": described(int, "of them, those aged 15 to 28 (Gen Z) by the birth year their booking gave"),
+    "certificates_issued": described(int, "certificates of attendance issued in the period"),
+    "facility_hours_members": described(float, "hours of facility bookings starting in the period, by members"),
+    "facility_hours_others": described(float, "the same, by residents and partners"),
+    "training_revenue_idr": described(int, "the total of those confirmed class bookings"),
 }
 assert set(FIGURES) == set(FIGURE_NAMES), "every figure the report has is documented"
 

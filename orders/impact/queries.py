@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
 
-from orders.impact import activity, facts
+from orders.impact import activity, facts, training
 from orders.impact.models import OrderFact
 from orders.impact.period import Period
 from orders.ledger.models import Payout, PayoutShare
@@ -60,6 +60,14 @@ class Figures:
     partner_gmv_idr: int = 0
     payouts: int = 0
     paid_out_idr: int = 0
+    classes_held: int = 0
+    seats_booked: int = 0
+    people_trained: int = 0
+    genz_trained: int = 0
+    certificates_issued: int = 0
+    training_revenue_idr: int = 0
+    facility_hours_members: float = 0.0
+    facility_hours_others: float = 0.0
 
     @property
     def bekasi_buyer_share(self) -> float:
@@ -68,13 +76,16 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        for name in ("facility_hours_members", "facility_hours_others"):
+            out[name] = round(out[name], 2)
         out["bekasi_buyer_share"] = self.bekasi_buyer_share
         return out
 
 
 # The figure names in the order tables, CSV files and the API show them.
 FIGURE_NAMES = [f.name for f in fields(Figures)] + ["bekasi_buyer_share"]
-ADDITIVE = ("active_sentras", "earned_idr", "payouts", "paid_out_idr")  # summed from kelurahan rows
+ADDITIVE = ("active_sentras", "earned_idr", "payouts", "paid_out_idr",  # summed from kelurahan rows
+            *training.ADDITIVE)
 
 
 @dataclass
@@ -148,6 +159,13 @@ def impact_report(period: Period) -> ImpactReport:
     for (sentra_id, _user), amount in earnings.items():
         if (row := kel_of(sentra_id)) is not None:
             row.figures.earned_idr += amount
+    for sentra_id, sums in training.sums_by_sentra(period):
+        if (row := kel_of(sentra_id)) is not None:
+            for name, value in sums.items():
+                setattr(row.figures, name, getattr(row.figures, name) + value)
+    trained, genz = training.trained_pairs(period)
+    _count_people("people_trained", trained, kel_of, kec_rows, city)
+    _count_people("genz_trained", genz, kel_of, kec_rows, city)
     for sentra_id, count, amount in _payouts(period):
         if (row := kel_of(sentra_id)) is not None:
             row.figures.payouts += count

@@ -15,6 +15,7 @@ from shop.extensions import db
 from shop.partners.models import Partner, PartnerMembership, PartnerRole, PartnerStatus
 from shop.places.models import Kelurahan, Subsector
 from shop.places.services import all_kelurahan
+from shop.seed.demo_classes import seed_classes, seed_facilities
 from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 
 DEMO_PASSWORD = "pasar-sentra-demo"
@@ -147,8 +148,11 @@ def seed_demo(with_products: bool = True) -> dict[str, int]:
     _partner_b2b(partner, _user(f"staf.mitra@{DEMO_DOMAIN}", "Dewi Staf Mitra"))
     db.session.flush()
     products_created = _products(sentras) if with_products else 0
+    classes_created = seed_classes(sentras)
+    facilities_created = seed_facilities(sentras)
     after = db.session.scalar(select(db.func.count(Sentra.id)))
-    return {"sentras_created": after - before, "sentras": after, "products_created": products_created}
+    return {"sentras_created": after - before, "sentras": after, "products_created": products_created,
+            "classes_created": classes_created, "facilities_created": facilities_created}
 
 
 def _partner_b2b(partner: Partner, staff: User) -> None:

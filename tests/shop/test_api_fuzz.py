@@ -42,6 +42,8 @@ from shop.accounts.tokens import issue_token
 from shop.extensions import db, limiter
 from tests.factories import fill_cart, make_checkout, make_product, make_sentra, make_user
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.classes.helpers import make_class
+from tests.orders.facilities.helpers import make_facility
 
 # PASAR_API_FUZZ_EXAMPLES=200 for a longer hunt on a developer machine.
 EXAMPLES_PER_OPERATION = int(os.environ.get("PASAR_API_FUZZ_EXAMPLES", "25"))
@@ -76,12 +78,15 @@ def build_world() -> World:
     quote = send_quote(sentra, owner, rfq, valid_until=today_wib() + timedelta(days=30))
     approval = accept_quote(membership(partner, staff), staff, quote.id, "bank_transfer", current_app.config).approval
     admin = make_user("kantor@example.test", name="Kantor Program", admin=True)
+    klass = make_class(sentra, owner, title="Kelas Fuzz", capacity=1000)  # bookings, attendance, patch, cancel
+    facility = make_facility(sentra, name="Meja Fuzz", units=100)
     db.session.commit()
     world = World(
         path_parameters={
             "slug": sentra.slug, "sentra_slug": sentra.slug, "product_id": product.id,
             "variant_id": variant.id, "item_id": cart_line.id, "number": order.number,
-            "rfq_id": rfq.id, "quote_id": quote.id, "approval_id": approval.id,
+            "rfq_id": rfq.id, "quote_id": quote.id, "approval_id": approval.id, "class_id": klass.id,
+            "facility_id": facility.id,
         },
         query={"code": order.tracking_code},
     )

@@ -67,6 +67,8 @@ from tests.factories import (
     png_bytes,
 )
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
+from tests.orders.classes.helpers import book, make_class
+from tests.orders.facilities.helpers import make_facility
 from tests.orders.ledger.ledger_helpers import completed_order
 
 MUTATIONS = {
@@ -344,6 +346,10 @@ def _build_world() -> World:
     manager, staff, _quote = _partner_side(sentra, owner)
     set_bank_account(sentra, owner, PASSWORD, "BJB", "0012345678", "Sentra Jatiwaringin")
     record_payout(sentra, admin, 10_000, "TRF-0001")
+    book(buyer, make_class(sentra, owner, title="Kelas Fuzz"), 1)  # a class to edit and cancel, a booking to check in
+    book(buyer, make_class(sentra, owner, title="Kelas Berbayar", price_idr=20_000), 1, payment_method="pay_on_pickup")
+    book(owner, make_class(sentra, owner, title="Kelas Penuh", capacity=1), 1)  # full: the buyer may join its waiting list
+    make_facility(sentra, name="Mesin Jahit Fuzz")  # the buyer books it; the owner adds facilities and blocks times
     newcomer = make_user("baru@example.test", verified=False)
     db.session.commit()
     slug = sentra.slug
@@ -354,8 +360,9 @@ def _build_world() -> World:
             "visitor": ["/", "/login", "/register", "/lupa-sandi", "/sentra", f"/sentra/{slug}", "/cart",
                         f"/reset-sandi/{make_reset_token(buyer)}"],
             "buyer": ["/", f"/sentra/{slug}", "/cart", "/checkout", "/orders", "/akun", "/buka-sentra",
-                      "/mitra/daftar"],
-            "owner": [f"/kelola/{slug}", f"/kelola/{slug}/produk/?status=archived"],
+                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas"],
+            "owner": [f"/kelola/{slug}", f"/kelola/{slug}/produk/?status=archived", f"/kelola/{slug}/kelas/",
+                      f"/kelola/{slug}/fasilitas/"],
             "staff": ["/mitra", "/mitra/keranjang", "/cart", "/checkout"],
             "partner": ["/mitra", f"/sentra/{slug}"],
             "newcomer": ["/akun"],
@@ -364,7 +371,7 @@ def _build_world() -> World:
         scopes={
             "visitor": ("/",),
             "buyer": ("/akun", "/orders", "/cart", "/checkout", "/mitra/daftar", "/buka-sentra", "/undangan",
-                      "/track", "/p/", "/sentra/"),
+                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas"),
             "owner": ("/kelola/",),
             "staff": ("/mitra", "/cart", "/checkout"),
             "partner": ("/mitra",),

@@ -246,8 +246,29 @@ def _world() -> dict:
     second_rfq = send_rfq(partner, staff, sentra, notes="Untuk acara kantor")
     send_quote(sentra, owner, second_rfq)
     db.session.commit()
+    _classes_and_facilities(sentra, owner, buyer)
     return {"admin": admin, "buyer": buyer, "owner": owner, "courier": courier, "partner": partner_owner,
             "sentra": sentra, "ready": ready}
+
+
+def _classes_and_facilities(sentra, owner, buyer) -> None:
+    """A free youth class the buyer attended (with its certificate), a paid class, a full one, a facility booked."""
+    from datetime import timedelta
+
+    from orders.classes.bookings import check_in_by_code
+    from orders.classes.certificates import issue_certificates
+    from tests.orders.classes.helpers import book, make_class
+    from tests.orders.facilities.helpers import at, book_slot, make_facility
+
+    youth = make_class(sentra, owner, title="Pelatihan Desain Logo", audience="youth", days=(1,))
+    attended = book(buyer, youth, 1, birth_year=2004, kelurahan_code="32.75.08.1001").booking
+    check_in_by_code(sentra, youth.id, attended.code, owner)
+    issue_certificates(youth.ends_at + timedelta(minutes=1))
+    book(buyer, make_class(sentra, owner, title="Kelas Kue Lapis", price_idr=45_000), 2, payment_method="bank_transfer")
+    book(owner, make_class(sentra, owner, title="Kelas Sablon Penuh", capacity=1), 1)
+    book_slot(buyer, make_facility(sentra, name="Mesin Jahit", price=10_000), at(2, 9), at(2, 11),
+              method="bank_transfer")
+    db.session.commit()
 
 
 def _sign_in(client, user) -> None:
@@ -262,9 +283,10 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
     ready = world["ready"]
     roles = {
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/lupa-sandi", "/buka-sentra",
-                           f"/track/{ready.number}?code={ready.tracking_code}"]),
-        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar"]),
-        "sentra owner": ("owner", [f"/kelola/{slug}/"]),
+                           f"/track/{ready.number}?code={ready.tracking_code}", "/kelas", "/fasilitas"]),
+        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/kelas/pesanan",
+                            "/kelas", "/fasilitas"]),
+        "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
         "office": ("admin", ["/admin/"]),
