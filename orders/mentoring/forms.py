@@ -11,16 +11,24 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.fields import EmailField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from orders.mentoring.models import SlotMode
+from shop.accounts.checks import is_valid_email, normalize_email
 from shop.forms import PageForm
 from shop.sentras.forms import MultiCheckboxField
 
 
+def valid_email(form: PageForm, field: EmailField) -> None:
+    field.data = normalize_email(field.data)
+    if not is_valid_email(field.data):  # the same rule registration applies
+        raise ValidationError(_l("Enter a valid email address, such as nama@contoh.id."))
+
+
 class MentorForm(PageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), valid_email])
     headline = StringField(_l("Experience, e.g. accountant, lecturer, owner of a batik business"),
                            validators=[Optional(), Length(max=160)])
     contact = StringField(_l("How sentras reach them (WhatsApp, office hours)"), validators=[Optional(), Length(max=255)])

@@ -33,6 +33,7 @@ from orders.mentoring.models import (
     mentor_subsector,
 )
 from orders.notify import external_url
+from shop.accounts.checks import is_valid_email
 from shop.accounts.models import User
 from shop.db import WIB, utcnow
 from shop.extensions import db
@@ -80,7 +81,7 @@ def invite_mentor(actor: User, data: MentorInput) -> Mentor:
     name, email = _text(data.name, 120), _text(data.email, 254).lower()
     if not name:
         fields["name"] = _("This field is required.")
-    if "@" not in email or " " in email:
+    if not is_valid_email(email):
         fields["email"] = _("Enter a valid email address.")
     topics = [t for t in data.topics if t in set(Topic)]
     if not topics or len(topics) != len(data.topics):

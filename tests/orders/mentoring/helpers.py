@@ -4,7 +4,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from orders.mentoring.models import Mentor, MentoringSession, MentoringSlot, SlotMode, SlotStatus
-from orders.mentoring.services import MentorInput, SlotInput, accept_invitation, invite_mentor, publish_slot
+from orders.mentoring.services import (
+    MentorInput,
+    SlotInput,
+    accept_invitation,
+    invite_mentor,
+    publish_slot,
+)
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from tests.factories import make_user
