@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from orders.mentoring.models import MentoringSession, SlotMode
 from orders.mentoring.services import BOOKED_JOB, REMINDER_JOB, TOPIC_LABELS
-from orders.notify import external_url, tell
+from orders.notify import external_url, tell, whatsapp_template
 from shop.extensions import db
 from shop.i18n import wib
 from shop.outbox.services import register
@@ -43,9 +43,12 @@ def booked(payload: dict[str, Any]) -> None:
               when=wib(session.starts_at)),
             _("Topic: %(topic)s", topic=TOPIC_LABELS[session.topic]), _("Question: %(question)s",
                                                                          question=session.question),
-            _where(session), "", external_url("mentoring.session", session_id=session.id)])
+            _where(session), "", link])
 
-    tell(session.mentor.user, lambda: _("A sentra booked your slot: %(sentra)s", sentra=session.sentra.name), body)
+    link = external_url("mentoring.session", session_id=session.id)
+    tell(session.mentor.user, lambda: _("A sentra booked your slot: %(sentra)s", sentra=session.sentra.name), body,
+         lambda user: whatsapp_template("pendampingan_dipesan", user.name, session.sentra.name,
+                                        wib(session.starts_at), str(TOPIC_LABELS[session.topic]), link))
 
 
 @register(REMINDER_JOB)
@@ -67,8 +70,12 @@ def reminder(payload: dict[str, Any]) -> None:
     def subject() -> str:
         return _("Reminder: mentoring tomorrow")
 
-    if mentor_user is not None and mentor_user.deleted_at is None:
-        tell(mentor_user, subject, body_for(external_url("mentoring.session", session_id=session.id)))
-    if booker is not None and booker.deleted_at is None:
-        tell(booker, subject, body_for(external_url("mentoring_kelola.session", sentra_slug=session.sentra.slug,
-                                                    session_id=session.id)))
+    def whatsapp_for(link: str):
+        return lambda user: whatsapp_template("pendampingan_pengingat", user.name, session.sentra.name,
+                                              session.mentor.name, wib(session.starts_at), link)
+
+    links = ((mentor_user, external_url("mentoring.session", session_id=session.id)),
+             (booker, external_url("mentoring_kelola.session", sentra_slug=session.sentra.slug, session_id=session.id)))
+    for user, link in links:
+        if user is not None and user.deleted_at is None:
+            tell(user, subject, body_for(link), whatsapp_for(link))

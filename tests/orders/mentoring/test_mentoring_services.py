@@ -15,12 +15,19 @@ from orders.mentoring.errors import (
 )
 from orders.mentoring.models import MentoringSession, MentoringSlot, SlotStatus
 from orders.mentoring.services import NotesInput, SlotInput
+from orders.notify import WHATSAPP_TEMPLATES
 from shop.accounts.privacy import delete_account, export_user_data
 from shop.db import utcnow
 from shop.extensions import db
 from tests.factories import PASSWORD, make_sentra, make_user
 from tests.orders.mentoring.helpers import at, make_mentor, make_slot, past_session
 from tests.orders.orders_helpers import drain_all
+from tests.shop.whatsapp_helpers import (
+    accept_all,
+    sent_bodies,
+    template_of,
+    whatsapp_api_fixture,  # noqa: F401  (the whatsapp_api fixture)
+)
 
 
 def test_an_invited_mentor_becomes_one_by_accepting_with_the_verified_address(mail_outbox):
@@ -210,3 +217,28 @@ def test_the_office_sees_quiet_sentras_of_the_last_ninety_days():
     per_sentra = {t.id: t.sessions for t in office.sessions_per_sentra()}
     assert per_sentra == {recent.id: 1, old.id: 1}
     assert [(t.name, t.sessions) for t in office.sessions_per_mentor()] == [(mentor.name, 2)]
+
+
+def test_a_mentor_who_chose_whatsapp_gets_the_booking_and_both_get_the_reminder_there(whatsapp_api, mail_outbox):
+    accept_all(whatsapp_api)
+    mentor = make_mentor("ratna@example.test", name="Ratna")
+    mentor.user.phone, mentor.user.notify_channel = "0812-1111-2222", "whatsapp"
+    sentra = make_sentra()
+    manager = sentra.memberships[0].user
+    manager.phone, manager.notify_channel = "+62 813 3333 4444", "both"
+    slot = make_slot(mentor, days=3)
+    mail_outbox.clear()
+    services.book_slot(sentra, manager, slot.id, "pricing", "Harga?")
+    db.session.commit()
+    drain_all()
+    [(number, name, params)] = [template_of(body) for body in sent_bodies(whatsapp_api)]
+    assert (number, name) == ("6281211112222", "pendampingan_dipesan")
+    assert params[:2] == ["Ratna", sentra.name] and params[3] == "Harga jual"
+    assert len(params) == len(WHATSAPP_TEMPLATES[name]) and not mail_outbox  # WhatsApp only, as chosen
+    whatsapp_api.clear_log()
+    services.send_reminders(now=slot.starts_at - timedelta(hours=20))
+    db.session.commit()
+    drain_all()
+    sent = sorted((number, name) for number, name, _params in (template_of(b) for b in sent_bodies(whatsapp_api)))
+    assert sent == [("6281211112222", "pendampingan_pengingat"), ("6281333334444", "pendampingan_pengingat")]
+    assert [m["To"] for m in mail_outbox] == [manager.email]  # "both": the manager also gets the email
