@@ -159,14 +159,16 @@ def _subsector_choices() -> list[tuple[str, str]]:
 
 
 @kelola.get("/", endpoint="index")
-@sentra_required(Role.MANAGER)
+@sentra_required(Role.MEMBER)
 def manage_index(sentra_slug: str):
-    """Open slots to book (``?topic=&subsector=&from=``) and the sentra's sessions, latest first."""
+    """Open slots to book (``?topic=&subsector=&from=``) and the sentra's sessions, latest first. Every
+    member sees both; only managers book and open a session (its question and notes are theirs)."""
     filters, problems = services.parse_slot_filters(request.args)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     slots, total = services.open_slots(filters, page, 20)
     return render_template("mentoring/kelola/index.html", sentra=g.sentra, slots=Page(slots, total, page, 20),
                            filters=filters, problems=problems,
+                           can_manage=Role(g.membership.role).rank >= Role.MANAGER.rank,
                            sessions=services.sentra_sessions(g.sentra.id), labels=services.TOPIC_LABELS,
                            topics=services.topic_choices(), subsectors=_subsector_choices())
 

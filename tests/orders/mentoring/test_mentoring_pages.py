@@ -105,6 +105,9 @@ def test_notes_are_hidden_from_plain_members_other_sentras_and_other_mentors(cli
     action_id = held.actions[0].id
     auth.login("anggota@example.test")
     assert client.get(f"/kelola/{sentra.slug}/pendampingan/{held.id}").status_code == 403
+    listing = client.get(f"/kelola/{sentra.slug}/pendampingan/")
+    assert listing.status_code == 200 and "Rahasia dagang" not in _text(listing)
+    assert f"/pendampingan/{held.id}" not in _text(listing)
     auth.logout()
     auth.login(other.memberships[0].user.email)
     for method, url in (("GET", f"/kelola/{other.slug}/pendampingan/{held.id}"),
