@@ -38,6 +38,9 @@ from orders.facilities.services import sentra_facilities
 from orders.impact import api as impact_api
 from orders.impact import views as impact_views
 from orders.ledger.views import bp as ledger_bp
+from orders.mentoring import api as mentoring_api
+from orders.mentoring import office_views as mentoring_office_views
+from orders.mentoring import views as mentoring_views
 from orders.payments.midtrans_views import bp as midtrans_bp
 from orders.payments.transfer_views import bp as transfers_bp
 from orders.payments.views import bp as payments_bp
@@ -61,8 +64,12 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     track_api,  # /track/<number>
     classes_api,  # /classes and /kelola/<slug>/classes: classes, bookings, attendance
     facilities_api,  # /facilities and /kelola/<slug>/facilities: equipment and workspace by the hour
+    mentoring_api,  # /mentoring/slots and /kelola/<slug>/mentoring: mentoring slots and booking them
 )
-ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
+ADMIN_ROUTES = (  # on the office's blueprint
+    impact_views,  # the impact dashboard /admin/dampak
+    mentoring_office_views,  # the mentors' roster /admin/pendamping and sessions /admin/pendampingan
+)
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
 BLUEPRINTS: tuple[Blueprint, ...] = (
     cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, midtrans_bp, orders_bp, orders_kelola_bp, webhooks_bp,
@@ -72,6 +79,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ledger_bp,  # the sentra's money under /kelola/<slug>/keuangan
     classes_views.bp, classes_views.kelola,  # classes: /kelas for residents, /kelola/<slug>/kelas for the sentra
     facilities_views.bp, facilities_views.kelola,  # equipment and workspace: /fasilitas, /kelola/<slug>/fasilitas
+    mentoring_views.bp, mentoring_views.kelola,  # mentoring: /pendamping for mentors, /kelola/<slug>/pendampingan
 )
 
 

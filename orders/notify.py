@@ -159,6 +159,8 @@ WHATSAPP_TEMPLATES: dict[str, tuple[str, ...]] = {
     "masalah_dijawab": ("name", "order number", "sentra", "the sentra's answer", "order link"),
     "pesanan_baru_sentra": ("name", "order number", "sentra", "buyer", "total", "inbox link"),
     "permintaan_penawaran_baru": ("name", "partner", "sentra", "needed by", "request link"),
+    "pendampingan_dipesan": ("name", "sentra", "when", "topic", "session link"),
+    "pendampingan_pengingat": ("name", "sentra", "mentor", "when", "session link"),
 }
 
 

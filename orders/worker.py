@@ -16,6 +16,8 @@ from orders.classes import waitlist as classes_waitlist
 from orders.classes.jobs import run_class_jobs
 from orders.impact.facts import run_refresh_impact_facts
 from orders.ledger import notify as ledger_notify
+from orders.mentoring import notify as mentoring_notify
+from orders.mentoring.jobs import run_mentoring_jobs
 from orders.payments.cli import expire_payments
 from orders.payments.midtrans_events import reconcile_midtrans_payments
 from orders.shipping import notify as shipping_notify
@@ -31,6 +33,7 @@ OUTBOX_HANDLERS = (  # each registers its kinds when imported
     problem_notify,  # problem.* and pickup.*
     classes_notify,  # class.*: booking confirmations with the attendance code, cancellations, reminders
     classes_waitlist,  # class.seats_freed: the waiting list is offered freed seats
+    mentoring_notify,  # mentoring.*: a booked slot to the mentor, reminders to both
 )
 PERIODIC_TASKS = (
     reconcile_midtrans_payments,  # first: a Midtrans payment whose notification was lost is paid, not expired
@@ -40,6 +43,7 @@ PERIODIC_TASKS = (
     run_flag_overdue_invoices,
     run_refresh_impact_facts,
     run_class_jobs,
+    run_mentoring_jobs,
 )
 
 

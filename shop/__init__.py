@@ -103,6 +103,8 @@ def _import_models() -> None:
     import orders.impact.models  # noqa: F401
     import orders.ledger.models  # noqa: F401
     import orders.ledger.services  # noqa: F401  (posts an order's ledger entries: order signal receivers)
+    import orders.mentoring.models  # noqa: F401
+    import orders.mentoring.privacy  # noqa: F401  (mentoring notes in the account export and deletion)
     import orders.payments.bank_transfer  # noqa: F401
     import orders.payments.midtrans  # noqa: F401  (QRIS, GoPay, ShopeePay, virtual accounts)
     import orders.payments.pickup  # noqa: F401

@@ -39,6 +39,8 @@ FIGURES: dict[str, Any] = {
     "facility_hours_members": described(float, "hours of facility bookings starting in the period, by members"),
     "facility_hours_others": described(float, "the same, by residents and partners"),
     "training_revenue_idr": described(int, "the total of those confirmed class bookings"),
+    "mentoring_sessions": described(int, "mentoring sessions of the sentras that started in the period"),
+    "mentoring_hours": described(float, "the hours of those sessions"),
 }
 assert set(FIGURES) == set(FIGURE_NAMES), "every figure the report has is documented"
 

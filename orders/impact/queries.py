@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
 
-from orders.impact import activity, facts, training
+from orders.impact import activity, facts, mentoring, training
 from orders.impact.models import OrderFact
 from orders.impact.period import Period
 from orders.ledger.models import Payout, PayoutShare
@@ -68,6 +68,8 @@ class Figures:
     training_revenue_idr: int = 0
     facility_hours_members: float = 0.0
     facility_hours_others: float = 0.0
+    mentoring_sessions: int = 0
+    mentoring_hours: float = 0.0
 
     @property
     def bekasi_buyer_share(self) -> float:
@@ -76,7 +78,7 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        for name in ("facility_hours_members", "facility_hours_others"):
+        for name in ("facility_hours_members", "facility_hours_others", "mentoring_hours"):
             out[name] = round(out[name], 2)
         out["bekasi_buyer_share"] = self.bekasi_buyer_share
         return out
@@ -85,7 +87,7 @@ class Figures:
 # The figure names in the order tables, CSV files and the API show them.
 FIGURE_NAMES = [f.name for f in fields(Figures)] + ["bekasi_buyer_share"]
 ADDITIVE = ("active_sentras", "earned_idr", "payouts", "paid_out_idr",  # summed from kelurahan rows
-            *training.ADDITIVE)
+            *training.ADDITIVE, *mentoring.ADDITIVE)
 
 
 @dataclass
@@ -159,7 +161,7 @@ def impact_report(period: Period) -> ImpactReport:
     for (sentra_id, _user), amount in earnings.items():
         if (row := kel_of(sentra_id)) is not None:
             row.figures.earned_idr += amount
-    for sentra_id, sums in training.sums_by_sentra(period):
+    for sentra_id, sums in (*training.sums_by_sentra(period), *mentoring.sums_by_sentra(period)):
         if (row := kel_of(sentra_id)) is not None:
             for name, value in sums.items():
                 setattr(row.figures, name, getattr(row.figures, name) + value)

@@ -41,6 +41,7 @@ from orders.b2b.cart_approval import request_cart_approval
 from orders.b2b.invoices import today_wib
 from orders.core import lifecycle
 from orders.ledger.payouts import record_payout, set_bank_account
+from orders.mentoring.services import MentorInput, NotesInput, invite_mentor, write_notes
 from orders.payments.bank_transfer import attach_proof, process_proof
 from orders.payments.services import mark_paid
 from orders.services import accept_order
@@ -70,6 +71,7 @@ from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, s
 from tests.orders.classes.helpers import book, make_class
 from tests.orders.facilities.helpers import make_facility
 from tests.orders.ledger.ledger_helpers import completed_order
+from tests.orders.mentoring.helpers import make_mentor, make_slot, past_session
 
 MUTATIONS = {
     "empty": "",
@@ -338,6 +340,18 @@ def _partner_side(sentra, owner):
     return manager, staff, quote
 
 
+def _mentoring_side(admin, sentra, owner, buyer):
+    """A mentor with open slots and a held session with action items; the buyer is invited as a mentor."""
+    mentor = make_mentor("pendamping@example.test", name="Bu Pendamping")
+    make_slot(mentor, days=3)  # the owner books one, the mentor withdraws the other
+    make_slot(mentor, days=4)
+    held = past_session(mentor, sentra, owner, days_ago=2)
+    write_notes(mentor, held.id, NotesInput("Harga dinaikkan.", ("Hitung HPP", "Foto ulang")))
+    invite_mentor(admin, MentorInput(name="Sari Pembeli", email=buyer.email, topics=("pricing",)))
+    db.session.commit()
+    return mentor.user
+
+
 def _build_world() -> World:
     admin = make_user("kantor@example.test", admin=True)
     owner, sentra, products = _sentra_side(admin)
@@ -350,33 +364,36 @@ def _build_world() -> World:
     book(buyer, make_class(sentra, owner, title="Kelas Berbayar", price_idr=20_000), 1, payment_method="pay_on_pickup")
     book(owner, make_class(sentra, owner, title="Kelas Penuh", capacity=1), 1)  # full: the buyer may join its waiting list
     make_facility(sentra, name="Mesin Jahit Fuzz")  # the buyer books it; the owner adds facilities and blocks times
+    mentor = _mentoring_side(admin, sentra, owner, buyer)
     newcomer = make_user("baru@example.test", verified=False)
     db.session.commit()
     slug = sentra.slug
     return World(
         roles={"visitor": None, "buyer": buyer, "owner": owner, "staff": staff, "partner": manager,
-               "newcomer": newcomer, "admin": admin},
+               "newcomer": newcomer, "admin": admin, "mentor": mentor},
         seeds={
             "visitor": ["/", "/login", "/register", "/lupa-sandi", "/sentra", f"/sentra/{slug}", "/cart",
                         f"/reset-sandi/{make_reset_token(buyer)}"],
             "buyer": ["/", f"/sentra/{slug}", "/cart", "/checkout", "/orders", "/akun", "/buka-sentra",
-                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas"],
+                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas", "/pendamping/"],
             "owner": [f"/kelola/{slug}", f"/kelola/{slug}/produk/?status=archived", f"/kelola/{slug}/kelas/",
-                      f"/kelola/{slug}/fasilitas/"],
+                      f"/kelola/{slug}/fasilitas/", f"/kelola/{slug}/pendampingan/"],
             "staff": ["/mitra", "/mitra/keranjang", "/cart", "/checkout"],
             "partner": ["/mitra", f"/sentra/{slug}"],
             "newcomer": ["/akun"],
-            "admin": ["/admin"],
+            "admin": ["/admin", "/admin/pendamping"],
+            "mentor": ["/pendamping/"],
         },
         scopes={
             "visitor": ("/",),
             "buyer": ("/akun", "/orders", "/cart", "/checkout", "/mitra/daftar", "/buka-sentra", "/undangan",
-                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas"),
+                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas", "/pendamping"),
             "owner": ("/kelola/",),
             "staff": ("/mitra", "/cart", "/checkout"),
             "partner": ("/mitra",),
             "newcomer": ("/akun",),
             "admin": ("/admin/",),
+            "mentor": ("/pendamping",),
         },
     )
 

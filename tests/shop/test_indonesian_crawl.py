@@ -247,6 +247,7 @@ def _world() -> dict:
     send_quote(sentra, owner, second_rfq)
     db.session.commit()
     _classes_and_facilities(sentra, owner, buyer)
+    _mentoring(sentra, owner, admin, buyer)
     return {"admin": admin, "buyer": buyer, "owner": owner, "courier": courier, "partner": partner_owner,
             "sentra": sentra, "ready": ready}
 
@@ -271,6 +272,31 @@ def _classes_and_facilities(sentra, owner, buyer) -> None:
     db.session.commit()
 
 
+def _mentoring(sentra, owner, admin, buyer) -> None:
+    """The buyer is also a mentor (so one crawl reads both sides) with an open slot, a session booked
+    ahead and a held one with notes and action items."""
+    from orders.mentoring.services import (
+        MentorInput,
+        NotesInput,
+        accept_invitation,
+        book_slot,
+        invite_mentor,
+        write_notes,
+    )
+    from tests.orders.mentoring.helpers import make_slot, past_session
+
+    invite_mentor(admin, MentorInput(name=buyer.name, email=buyer.email, topics=("online_marketing", "pricing",
+                                                                                 "halal_certification")))
+    mentor = accept_invitation(buyer)
+    make_slot(mentor, days=3)
+    book_slot(sentra, owner, make_slot(mentor, days=5, place="Balai Warga").id, "halal_certification",
+              "Bagaimana mendaftar sertifikat halal?")
+    held = past_session(mentor, sentra, owner, days_ago=4, topic="online_marketing")
+    write_notes(mentor, held.id, NotesInput("Jadwal unggahan tiga kali seminggu.", ("Buat akun toko", "Foto ulang")))
+    held.actions[0].done_at = held.starts_at
+    db.session.commit()
+
+
 def _sign_in(client, user) -> None:
     client.post("/logout")
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
@@ -285,11 +311,12 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/lupa-sandi", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}", "/kelas", "/fasilitas"]),
         "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/kelas/pesanan",
-                            "/kelas", "/fasilitas"]),
-        "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/"]),
+                            "/kelas", "/fasilitas", "/pendamping/"]),  # the buyer is a mentor too
+        "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/",
+                                   f"/kelola/{slug}/pendampingan/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
-        "office": ("admin", ["/admin/"]),
+        "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan"]),
     }
     all_findings: dict[str, list[str]] = {}
     for role, (who, starts) in roles.items():

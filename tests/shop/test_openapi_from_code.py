@@ -24,7 +24,8 @@ ADDED_RESPONSE_FIELDS = {
     ("/search/suggest", "get"): {"sentra_name", "thumbnail_url"},
     ("/admin/impact", "get"): {"classes_held", "seats_booked", "people_trained", "genz_trained",
                                "certificates_issued", "training_revenue_idr",
-                               "facility_hours_members", "facility_hours_others"},
+                               "facility_hours_members", "facility_hours_others",
+                               "mentoring_sessions", "mentoring_hours"},  # issue 20
 }
 # Values added to an enum on purpose since: the Midtrans payment methods (issue 18).
 ADDED_ENUM_VALUES = frozenset({"qris", "gopay", "shopeepay", "va_bca", "va_bni", "va_bri", "va_permata", "va_mandiri"})
@@ -34,6 +35,7 @@ ADDED_OPERATIONS = {
     ("/kelola/{sentra_slug}/classes/{class_id}", "patch"), ("/kelola/{sentra_slug}/classes/{class_id}", "delete"),
     ("/kelola/{sentra_slug}/classes/{class_id}/attendance", "post"),
     ("/facilities", "get"), ("/kelola/{sentra_slug}/facilities", "post"), ("/facilities/{facility_id}/bookings", "post"),
+    ("/mentoring/slots", "get"), ("/kelola/{sentra_slug}/mentoring", "post"),  # issue 20: mentoring
 }
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 
