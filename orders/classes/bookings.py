@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.storefront.freshness import SEARCH, sentra_scope
 from orders.checkout.services import start_payment
-from orders.classes import seats, waitlist
+from orders.classes import limits, seats, waitlist
 from orders.classes.errors import (
     CancelClosedError,
     ClassClosedError,
@@ -391,10 +391,14 @@ def _check_in(booking: ClassBooking, actor: User) -> CheckIn:
 def check_in_by_code(sentra: Sentra, class_id: int, code: str, actor: User) -> CheckIn:
     """Mark the booking with ``code`` as attended; a second check-in changes nothing. Locks the booking; flushes.
 
+    A wrong code counts towards ``actor``'s limit at this class (:mod:`orders.classes.limits`).
+
     :raise ClassNotFoundError: not a class of ``sentra``.
+    :raise TooManyWrongCodesError: (429) ``actor`` typed too many wrong codes here lately; nothing is checked.
     :raise WrongCodeError: no confirmed booking of this class has that code (who booked is never said).
     """
     klass = load_sentra_class(sentra.id, class_id)
+    limits.refuse_when_throttled(actor.id, klass.id)
     wanted = "".join((code or "").split()).upper()
     booking = None
     if len(wanted) == CODE_LENGTH:
@@ -403,6 +407,7 @@ def check_in_by_code(sentra: Sentra, class_id: int, code: str, actor: User) -> C
                                        ClassBooking.status == BookingStatus.CONFIRMED)
             .with_for_update(of=ClassBooking).execution_options(populate_existing=True))
     if booking is None:
+        limits.count_wrong_code(actor.id, klass.id)
         raise WrongCodeError(_("This code is not valid for this class."), {"code": _("Wrong code.")})
     return _check_in(booking, actor)
 

@@ -25,7 +25,12 @@ from flask_login import current_user, login_required
 
 from orders.classes import bookings, services, waitlist
 from orders.classes.certificates import load_certificate
-from orders.classes.errors import ClassError, ClassNotFoundError, WrongCodeError
+from orders.classes.errors import (
+    ClassError,
+    ClassNotFoundError,
+    TooManyWrongCodesError,
+    WrongCodeError,
+)
 from orders.classes.forms import (
     SESSION_ROWS,
     ActionForm,
@@ -382,10 +387,10 @@ def attendance(sentra_slug: str, class_id: int):
         if form.validate_on_submit():
             try:
                 checked = bookings.check_in_by_code(g.sentra, class_id, form.code.data, current_user)
-            except WrongCodeError as error:
+            except (WrongCodeError, TooManyWrongCodesError) as error:
                 db.session.rollback()
                 form.code.errors = [*form.code.errors, error.message]
-                status = 422
+                status = error.status
             else:
                 db.session.commit()
                 name = checked.booking.buyer.name
