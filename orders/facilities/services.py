@@ -21,9 +21,13 @@ from sqlalchemy.exc import IntegrityError
 
 from orders.checkout.services import start_payment
 from orders.classes.bookings import payment_methods_for_classes, place_line_order
+from orders.core import lifecycle
+from orders.core.errors import InvalidTransitionError
+from orders.core.locks import lock_order
 from orders.core.models import Order, OrderStatus
 from orders.core.providers import get_provider
 from orders.facilities.errors import (
+    FacilityCancelClosedError,
     FacilityError,
     FacilityNotFoundError,
     FacilityValidationError,
@@ -317,4 +321,59 @@ def schedule(facility: Facility, first_day, days: int) -> list[FacilityBooking]:
                                       FacilityBooking.starts_at < end, FacilityBooking.ends_at > start)
         .order_by(FacilityBooking.starts_at, FacilityBooking.id)))
 
+
+# --- the booker's own bookings ---------------------------------------------------------------------
+
+
+def user_bookings(user_id: int) -> list[FacilityBooking]:
+    """The user's bookings (not a manager's maintenance blocks), the latest start first."""
+    return list(db.session.scalars(
+        select(FacilityBooking).where(FacilityBooking.user_id == user_id,
+                                      FacilityBooking.kind == FacilityBookingKind.BOOKING)
+        .order_by(FacilityBooking.starts_at.desc(), FacilityBooking.id.desc())))
+
+
+def load_user_booking(user_id: int, booking_id: int) -> FacilityBooking:
+    """One of the user's bookings. :raise FacilityNotFoundError: none, a block, or someone else's."""
+    booking = db.session.scalar(select(FacilityBooking).where(
+        FacilityBooking.id == booking_id, FacilityBooking.user_id == user_id,
+        FacilityBooking.kind == FacilityBookingKind.BOOKING))
+    if booking is None:
+        raise FacilityNotFoundError(_("No such booking."))
+    return booking
+
+
+def can_cancel(booking: FacilityBooking, now: datetime | None = None) -> bool:
+    """A booking that still takes its unit may be cancelled by its booker until it starts."""
+    return booking.kind == FacilityBookingKind.BOOKING and booking.status in TAKING \
+        and (now or utcnow()) < booking.starts_at
+
+
+def cancel_booking(user: User, booking_id: int, config: Mapping[str, Any]) -> FacilityBooking:
+    """The booker cancels before the booking starts: the unit is free again, a paid booking refunded
+    through its order's cancellation (the order's email tells them). Locks the order (or the booking); flushes.
+
+    :raise FacilityNotFoundError: not the user's booking.
+    :raise FacilityCancelClosedError: it has started or has ended.
+    :raise PaymentError: the refund was refused; the caller rolls back.
+    """
+    booking = load_user_booking(user.id, booking_id)
+    if booking.order_id is not None:
+        order = lock_order(db.session.get(Order, booking.order_id))
+    db.session.refresh(booking, with_for_update=True)
+    if not can_cancel(booking):
+        raise FacilityCancelClosedError(_("This booking can no longer be cancelled."))
+    if booking.order_id is not None:
+        note = _("cancelled by the buyer")
+        # The order's cancellation refunds a paid booking and, through the signal, frees the unit;
+        # an order the sentra already moved past cancelling is refunded as it stands.
+        try:
+            lifecycle.cancel(order, user, note, config, reason=note, by="buyer")
+        except InvalidTransitionError:
+            lifecycle.refund(order, user, note, config)
+        db.session.refresh(booking)
+    if booking.status in TAKING:
+        booking.status = FacilityBookingStatus.CANCELLED
+    db.session.flush()
+    return booking
 

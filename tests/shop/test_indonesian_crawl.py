@@ -285,7 +285,7 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/lupa-sandi", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}", "/kelas", "/fasilitas"]),
         "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/kelas/pesanan",
-                            "/kelas", "/fasilitas"]),
+                            "/kelas", "/fasilitas", "/fasilitas/pesanan"]),
         "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
