@@ -139,6 +139,11 @@ def list_classes():
     return list_envelope([class_json(k, detail=False) for k in items], total, page, per_page)
 
 
+def search_classes_json(text: str) -> list[dict[str, Any]]:
+    """The classes the search page shows for ``text``, as GET /api/v1/classes lists them (``/api/v1/search``)."""
+    return [class_json(klass, detail=False) for klass in services.classes_matching(text, with_sessions=True)]
+
+
 @bp.post("/kelola/<sentra_slug>/classes")
 @operation("Publish a class of the sentra (a manager or owner)", security=True, body=ClassInput,
            body_description="The class: title, description, subsector, sessions, capacity, price_idr, audience",
