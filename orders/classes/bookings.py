@@ -5,8 +5,8 @@ booking (its unique ``(buyer_id, idempotency_key)`` makes a parallel repeat wait
 first booking), for a paid class also the checkout, the sentra's order with the seat line
 and the payment record (:mod:`orders.core.placement`), and last take the seats by a
 conditional UPDATE of the class row, held only until the commit right after; (2) outside it,
-start the provider's payment (a card) through :func:`orders.checkout.services.start_payment`,
-which cancels the order when the provider refuses. The order's later life (paid, expired,
+start the provider's payment (a card). :func:`orders.checkout.services.book_once` runs both, with the
+retries and the repeat's lookup that a facility booking shares; the provider refusing cancels the order. The order's later life (paid, expired,
 cancelled) reaches the booking through :mod:`orders.classes.signals`.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from catalog.storefront.freshness import SEARCH, sentra_scope
-from orders.checkout.services import start_payment
+from orders.checkout.services import book_once
 from orders.classes import limits, seats, waitlist
 from orders.classes.errors import (
     CancelClosedError,
@@ -63,7 +63,6 @@ from shop.sentras.models import Sentra
 log = logging.getLogger(__name__)
 
 MAX_KEY_LENGTH = 100
-ATTEMPTS = 3  # an attendance code or order number that collides is drawn again
 CODE_LENGTH = 6
 CLASS_METHODS = ("stripe_card", "bank_transfer", "pay_on_pickup")  # paid at the sentra or online; no B2B terms
 BOOKED_JOB = "class.booked"
@@ -223,32 +222,10 @@ def book_class(buyer: User, class_id: int, data: BookingInput, config: Mapping[s
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ClassValidationError(_("A booking needs an idempotency key of 1-100 characters."),
                                    {"idempotency_key": _("This field is required.")})
-    buyer_id = buyer.id
-    for _attempt in range(ATTEMPTS):
-        existing = _find(buyer_id, key)
-        if existing is not None:
-            return BookingResult(existing, created=False)
-        try:
-            booking_id = _step_one(buyer, class_id, data, key, config)
-            break
-        except IntegrityError:  # the key was taken by a parallel repeat, or a code collided
-            db.session.rollback()
-            buyer = db.session.get(User, buyer_id)
-        except BaseException:
-            db.session.rollback()
-            raise
-    else:
-        existing = _find(buyer_id, key)
-        if existing is None:
-            raise ClassError(_("The booking could not be saved; please try again."))
-        return BookingResult(existing, created=False)
-    booking = db.session.get(ClassBooking, booking_id)
-    if booking.order_id is not None:
-        checkout = db.session.get(Order, booking.order_id).checkout
-        if get_provider(checkout.payment_method).needs_start:
-            start_payment(checkout, config)
-        booking = db.session.get(ClassBooking, booking_id)
-    return BookingResult(booking, created=True)
+    booking, created = book_once(
+        ClassBooking, lambda: _find(buyer.id, key), lambda: _step_one(buyer, class_id, data, key, config),
+        lambda: ClassError(_("The booking could not be saved; please try again.")), config)
+    return BookingResult(booking, created)
 
 
 def load_buyer_booking(buyer_id: int, booking_id: int) -> ClassBooking:

@@ -17,15 +17,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
-from orders.checkout.services import start_payment
+from orders.checkout.services import book_once
 from orders.classes.bookings import payment_methods_for_classes, place_line_order
 from orders.core import lifecycle
 from orders.core.errors import InvalidTransitionError
 from orders.core.locks import lock_order
 from orders.core.models import Order, OrderStatus
-from orders.core.providers import get_provider
 from orders.facilities.errors import (
     FacilityCancelClosedError,
     FacilityError,
@@ -50,7 +48,6 @@ DEFAULT_HOURS = (8 * 60, 20 * 60)
 MAX_UNITS = 100
 MAX_HOURLY_IDR = 10_000_000
 MAX_KEY_LENGTH = 100
-ATTEMPTS = 3
 _HOURS = re.compile(r"(\d{1,2})[.:](\d{2})\s*[-–—]\s*(\d{1,2})[.:](\d{2})")
 
 
@@ -265,32 +262,10 @@ def book_facility(user: User, facility_id: int, slot: SlotInput, config: Mapping
     if not key or len(key) > MAX_KEY_LENGTH:
         raise FacilityValidationError(_("A booking needs an idempotency key of 1-100 characters."),
                                       {"idempotency_key": _("This field is required.")})
-    user_id = user.id
-    for _attempt in range(ATTEMPTS):
-        existing = _find(user_id, key)
-        if existing is not None:
-            return FacilityBookingResult(existing, created=False)
-        try:
-            booking_id = _step_one(user, facility_id, slot, key, config)
-            break
-        except IntegrityError:
-            db.session.rollback()
-            user = db.session.get(User, user_id)
-        except BaseException:
-            db.session.rollback()
-            raise
-    else:
-        existing = _find(user_id, key)
-        if existing is None:
-            raise FacilityError(_("The booking could not be saved; please try again."))
-        return FacilityBookingResult(existing, created=False)
-    booking = db.session.get(FacilityBooking, booking_id)
-    if booking.order_id is not None:
-        checkout = db.session.get(Order, booking.order_id).checkout
-        if get_provider(checkout.payment_method).needs_start:
-            start_payment(checkout, config)
-        booking = db.session.get(FacilityBooking, booking_id)
-    return FacilityBookingResult(booking, created=True)
+    booking, created = book_once(
+        FacilityBooking, lambda: _find(user.id, key), lambda: _step_one(user, facility_id, slot, key, config),
+        lambda: FacilityError(_("The booking could not be saved; please try again.")), config)
+    return FacilityBookingResult(booking, created)
 
 
 def block_time(sentra: Sentra, actor: User, facility_id: int, slot: SlotInput) -> FacilityBooking:

@@ -4,7 +4,6 @@ facilities and block times, and every member reads the day or week schedule, und
 /kelola/<slug>/fasilitas. Another sentra's facility is a 404."""
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -22,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from orders.classes.bookings import payment_methods_for_classes
-from orders.classes.forms import ActionForm
+from orders.classes.forms import ActionForm, offer_methods, show_errors
 from orders.core.providers import PaymentError
 from orders.facilities import services
 from orders.facilities.errors import FacilityError, FacilityNotFoundError
@@ -37,20 +36,8 @@ bp = Blueprint("facilities", __name__)
 kelola = Blueprint("facilities_kelola", __name__, url_prefix="/kelola/<sentra_slug>/fasilitas")
 
 
-def _labels() -> dict[str, str]:
-    return {"stripe_card": _("Card"), "bank_transfer": _("Bank transfer"),
-            "pay_on_pickup": _("Pay at the sentra (cash or QRIS)")}
-
-
 def _slot_form(with_methods: bool) -> SlotForm:
-    form = SlotForm()
-    methods = payment_methods_for_classes(current_app.config) if with_methods else []
-    form.payment_method.choices = [(name, _labels().get(name, name)) for name in methods]
-    if methods and not form.payment_method.data:
-        form.payment_method.data = methods[0]
-    if not form.key.data:
-        form.key.data = secrets.token_urlsafe(16)
-    return form
+    return offer_methods(SlotForm(), payment_methods_for_classes(current_app.config) if with_methods else [])
 
 
 def _slot(form: SlotForm, key: str) -> services.SlotInput:
@@ -61,15 +48,9 @@ def _slot(form: SlotForm, key: str) -> services.SlotInput:
 
 
 def _place_errors(form, error: FacilityError) -> None:
-    placed = False
-    for name, message in error.fields.items():
-        target = {"starts_at": "starts", "ends_at": "ends"}.get(name, name)
-        if target in form._fields and target != "csrf_token":
-            text = _("Every unit is booked at some moment of that time.") if message == "slot_taken" else message
-            form[target].errors = [*form[target].errors, text]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
+    if error.fields.get("starts_at") == "slot_taken":
+        error.fields["starts_at"] = _("Every unit is booked at some moment of that time.")
+    show_errors(form, error, {"starts_at": "starts", "ends_at": "ends"})
 
 
 @bp.get("/fasilitas")
