@@ -37,7 +37,7 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(app, browser, live_serve
     roles = {
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}"]),
-        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar"]),
+        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/fasilitas/pesanan"]),
         "sentra owner": ("owner", [f"/kelola/{slug}/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
