@@ -335,7 +335,8 @@ def cancel_booking(user: User, booking_id: int, config: Mapping[str, Any]) -> Fa
     booking = load_user_booking(user.id, booking_id)
     if booking.order_id is not None:
         order = lock_order(db.session.get(Order, booking.order_id))
-    db.session.refresh(booking, with_for_update=True)
+    db.session.scalar(select(FacilityBooking).where(FacilityBooking.id == booking.id)
+                      .with_for_update(of=FacilityBooking).execution_options(populate_existing=True))
     if not can_cancel(booking):
         raise FacilityCancelClosedError(_("This booking can no longer be cancelled."))
     if booking.order_id is not None:
