@@ -93,5 +93,6 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
     dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, lambda sentra: sentra_facilities(sentra.id))
     dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
+    dashboards.provide(app, dashboards.SEARCH_CLASSES_API, classes_api.search_classes_json)  # and so does its API
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
     popularity.provide_sales(app, units_sold_since)  # the home page's popular products

@@ -2,7 +2,8 @@
 
 Handlers send the emails of orders, B2B, the ledger, shipments, problems and pickups; the
 periodic tasks move orders on when time passes (payments expire, delivered orders complete,
-uncollected pickups are handled, overdue invoices are flagged, stale impact facts refreshed).
+uncollected pickups are handled, overdue invoices are flagged, stale impact facts refreshed,
+a booking's order completes once its class or booked time has ended).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from orders.b2b.jobs import run_flag_overdue_invoices
 from orders.classes import notify as classes_notify
 from orders.classes import waitlist as classes_waitlist
 from orders.classes.jobs import run_class_jobs
+from orders.facilities.jobs import run_facility_jobs
 from orders.impact.facts import run_refresh_impact_facts
 from orders.ledger import notify as ledger_notify
 from orders.mentoring import notify as mentoring_notify
@@ -44,6 +46,7 @@ PERIODIC_TASKS = (
     run_refresh_impact_facts,
     run_class_jobs,
     run_mentoring_jobs,
+    run_facility_jobs,  # a paid facility booking's order completes once its time has ended
 )
 
 

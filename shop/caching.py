@@ -18,7 +18,8 @@ session, keeps whatever the view said (nothing, or ``public, max-age=...``).
 Static files and public media never depend on who asks and are left alone.
 
 A view that builds a public page says so with :func:`public_page` and names the scopes
-its content depends on (:mod:`catalog.storefront.freshness`). When the response is not
+its content depends on (:mod:`catalog.storefront.freshness`); one whose content changes with
+time alone (a class that ends) says when with :func:`public_until`. When the response is not
 private it gets ``Cache-Control: public, max-age=..., stale-while-revalidate=...``,
 ``Vary: Cookie`` (the language cookie) and an ETag, answers ``If-None-Match`` with a 304,
 and is offered to the page cache (:mod:`shop.pagecache`), which stores only what this rule
@@ -28,10 +29,12 @@ is ever answered with a 304.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask import Flask, Request, Response, current_app, g, request, session
 
 from shop import pagecache
+from shop.db import utcnow
 
 PRIVATE_AREAS = (
     # personal or sentra-internal pages, and their /api/v1 twins
@@ -49,6 +52,7 @@ _PRIVATE_PATH = re.compile(r"^(?:/api/v1)?/(?:" + "|".join(map(re.escape, PRIVAT
 _SHARED_FILE_PATH = re.compile(r"^/(?:" + "|".join(SHARED_FILES) + r")/")
 _MARK = "_private_response"
 _PUBLIC_SCOPES = "pasar.public_page_scopes"
+_PUBLIC_UNTIL = "pasar.public_page_until"
 
 
 def mark_private() -> None:
@@ -60,6 +64,14 @@ def public_page(*scopes: str) -> None:
     """Say that the page being built is the same for every anonymous visitor in one language,
     and changes only when one of ``scopes`` moves (call it once the scopes are known)."""
     request.environ[_PUBLIC_SCOPES] = scopes
+
+
+def public_until(when: datetime) -> None:
+    """Say that the public page being built shows something that changes at ``when`` without any write
+    (a class that ends then): caches keep it no longer. The earliest of several calls wins."""
+    earlier = request.environ.get(_PUBLIC_UNTIL)
+    if earlier is None or when < earlier:
+        request.environ[_PUBLIC_UNTIL] = when
 
 
 def is_private(req: Request, response: Response) -> bool:
@@ -94,9 +106,13 @@ def init_app(app: Flask) -> None:
 
 def _public(response: Response, scopes: tuple[str, ...]) -> None:
     config = current_app.config
-    response.headers["Cache-Control"] = (f"public, max-age={config['PAGE_CACHE_MAX_AGE']}, "
-                                         f"stale-while-revalidate={config['PAGE_CACHE_STALE_WHILE_REVALIDATE']}")
+    max_age, stale = config["PAGE_CACHE_MAX_AGE"], config["PAGE_CACHE_STALE_WHILE_REVALIDATE"]
+    until = request.environ.get(_PUBLIC_UNTIL)
+    if until is not None:  # a browser or a shared cache keeps it no longer either
+        left = max(0, int((until - utcnow()).total_seconds()))
+        max_age, stale = min(max_age, left), min(stale, max(0, left - max_age))
+    response.headers["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
     response.vary.add("Cookie")
     response.add_etag()
-    pagecache.offer(request.environ, scopes, response.get_etag()[0])
+    pagecache.offer(request.environ, scopes, response.get_etag()[0], until)
     response.make_conditional(request)

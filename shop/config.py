@@ -136,6 +136,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "LOGIN_FAILURES_PER_ACCOUNT": env.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_FAILURES_PER_ADDRESS": env.get("LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"),
         "LOGIN_ATTEMPTS_PER_ADDRESS": env.get("LOGIN_ATTEMPTS_PER_ADDRESS", "120 per minute"),
+        # Wrong attendance codes typed by one member at one class's door (then a 429 until the window passes).
+        "ATTENDANCE_CODE_FAILURES": env.get("ATTENDANCE_CODE_FAILURES", "10 per 10 minutes"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }
     config.update(overrides)

@@ -16,6 +16,7 @@ from catalog.search.api_schemas import SEARCH_PARAMS, SearchResult, Suggestions
 from catalog.search.params import parse_search_args
 from catalog.search.types import FACETS, MAX_TEXT, Hit
 from catalog.storefront.display import media_prefix
+from shop import dashboards
 from shop.api import bp
 from shop.api.operations import operation, query
 from shop.errors import api_error
@@ -25,7 +26,8 @@ SUGGESTIONS = 8
 
 
 @bp.get("/search")
-@operation("Search public products, with facet counts; the same parameters as the /search page",
+@operation("Search public products, with facet counts and, on the first page, the classes whose title holds "
+           "the text; the same parameters as the /search page",
            params=SEARCH_PARAMS, responses={200: (SearchResult, "A page of hits"),
                                             400: "A parameter that cannot be understood; fields names it"})
 def search_products():
@@ -45,7 +47,17 @@ def search_products():
             for name in FACETS
         },
         "suggestion": result.suggestion,
+        "classes": _classes(parsed.query.text, result.page),
     }
+
+
+def _classes(text: str | None, page: int) -> list[dict[str, Any]]:
+    """As on the /search page: upcoming classes whose title holds the text, on the first page only
+    (the orders package provides them; the catalog does not read orders)."""
+    provided = dashboards.provided(dashboards.SEARCH_CLASSES_API)
+    if provided is None or not text or page != 1:
+        return []
+    return provided(text)
 
 
 @bp.get("/search/suggest")

@@ -1,7 +1,7 @@
 """The shapes and parameters of the search API (catalog/search/api.py)."""
 from __future__ import annotations
 
-from typing import Annotated, NotRequired, Required
+from typing import Annotated, Literal, NotRequired, Required
 
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -9,7 +9,7 @@ from typing_extensions import TypedDict
 from catalog.search.types import MAX_TEXT, Sort
 from shop.api.operations import query
 from shop.api.paging import MAX_PAGE, MAX_PER_PAGE
-from shop.api.schemas import MAX_BODY_INT, PER_PAGE, Place, described
+from shop.api.schemas import MAX_BODY_INT, PER_PAGE, Place, When, described
 
 Price = Annotated[int, Field(ge=0, le=MAX_BODY_INT)]
 SEARCH_PARAMS = [
@@ -66,6 +66,30 @@ class Facets(TypedDict, total=False):
     sentra: list[Facet]
 
 
+class Session(TypedDict):
+    starts_at: When
+    ends_at: When
+
+
+class Sentra(TypedDict):
+    slug: str
+    name: str
+    kelurahan_code: str | None
+
+
+class ClassSummary(TypedDict):
+    """A class as GET /api/v1/classes lists it (the orders package fills it; its API extends it)."""
+
+    id: int
+    sentra: Sentra
+    title: str
+    sessions: list[Session]
+    capacity: int
+    seats_left: int
+    price_idr: int
+    audience: Literal["public", "youth"]
+
+
 class SearchResult(TypedDict):
     hits: list[SearchHit]
     total: int
@@ -73,6 +97,8 @@ class SearchResult(TypedDict):
     per_page: int
     facets: Facets
     suggestion: described(str | None, "did you mean, when the text looked misspelt")
+    classes: NotRequired[described(list[ClassSummary], "upcoming classes whose title holds the text, as GET "
+                                   "/api/v1/classes lists them; on the first page only, else empty")]
 
 
 class Suggestion(TypedDict):

@@ -21,7 +21,7 @@ from catalog.storefront.freshness import SEARCH, SENTRAS, sentra_scope
 from catalog.storefront.popularity import popular_products
 from catalog.storefront.queries import SentraView, public_sentras, reference
 from shop import dashboards
-from shop.caching import public_page
+from shop.caching import public_page, public_until
 from shop.i18n import current_language
 from shop.i18n import gettext as _
 from shop.paging import Page
@@ -101,7 +101,10 @@ def _matching_classes(query: SearchQuery, result: SearchResult) -> list[Any]:
     provided = dashboards.provided(dashboards.SEARCH_CLASSES)
     if provided is None or not query.text or result.page != 1:
         return []
-    return provided(query.text)
+    classes = provided(query.text)
+    if classes:  # an ended class leaves the list without a write: a cached copy lasts until then
+        public_until(min(klass.ends_at for klass in classes))
+    return classes
 
 
 def _cards(hits: list[Hit], texts: Texts, media: str) -> list[HitCard]:

@@ -10,7 +10,7 @@ from catalog.storefront import popularity, product_page, queries
 from catalog.storefront.display import Texts, media_prefix, photo_urls
 from catalog.storefront.freshness import SEARCH, SENTRAS, category_scope, sentra_scope
 from shop import dashboards
-from shop.caching import public_page
+from shop.caching import public_page, public_until
 from shop.i18n import current_language
 from shop.i18n import gettext as _
 from shop.storage import get_storage
@@ -86,10 +86,13 @@ def sentra_detail(slug: str):
     products = queries.sentra_products(sentra.id, _page_number())
     texts = Texts()
     classes = dashboards.provided(dashboards.STOREFRONT_CLASSES)
+    classes = classes(sentra) if classes is not None else []
+    if classes:  # an ended class leaves the list without a write: a cached copy lasts until then
+        public_until(min(klass.ends_at for klass in classes))
     facilities = dashboards.provided(dashboards.STOREFRONT_FACILITIES)
     return render_template(
         "catalog/storefront/sentra.html",
-        classes=classes(sentra) if classes is not None else [],
+        classes=classes,
         facilities=facilities(sentra) if facilities is not None else [],
         sentra=sentra,
         members=members,

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -438,3 +438,45 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         start_payment(checkout, config)
         checkout = db.session.get(Checkout, checkout_id)
     return CheckoutResult(checkout, created=True)
+
+
+B = TypeVar("B")
+
+
+def book_once(model: type[B], find: Callable[[], B | None], step_one: Callable[[], int],
+              unsaved: Callable[[], Exception], config: Mapping[str, Any]) -> tuple[B, bool]:
+    """A booking (a class's seats, a facility's hours) made once for its key, as a checkout is; then its
+    order's payment started. Returns (the booking, whether this call made it). Commits.
+
+    ``find()`` looks for the booking of this buyer and key; ``step_one()`` inserts it (and its order),
+    commits, and returns its id. A repeat, also a parallel one whose INSERT loses the race for the key
+    (an ``IntegrityError``, as is a drawn code or order number that collided), finds the first booking.
+
+    :raise unsaved(): every attempt collided and no booking is found.
+    :raise PaymentError: the provider refused to start; the order is cancelled (and the booking with it).
+    """
+    for _attempt in range(STEP_ONE_ATTEMPTS):
+        existing = find()
+        if existing is not None:
+            return existing, False
+        try:
+            booking_id = step_one()
+            break
+        except IntegrityError:
+            db.session.rollback()
+        except BaseException:
+            db.session.rollback()
+            raise
+    else:
+        existing = find()
+        if existing is None:
+            raise unsaved()
+        return existing, False
+    booking = db.session.get(model, booking_id)
+    if booking.order_id is not None:
+        checkout = db.session.get(Order, booking.order_id).checkout
+        if get_provider(checkout.payment_method).needs_start:
+            start_payment(checkout, config)
+            booking = db.session.get(model, booking_id)
+    return booking, True
+

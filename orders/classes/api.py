@@ -139,6 +139,11 @@ def list_classes():
     return list_envelope([class_json(k, detail=False) for k in items], total, page, per_page)
 
 
+def search_classes_json(text: str) -> list[dict[str, Any]]:
+    """The classes the search page shows for ``text``, as GET /api/v1/classes lists them (``/api/v1/search``)."""
+    return [class_json(klass, detail=False) for klass in services.classes_matching(text, with_sessions=True)]
+
+
 @bp.post("/kelola/<sentra_slug>/classes")
 @operation("Publish a class of the sentra (a manager or owner)", security=True, body=ClassInput,
            body_description="The class: title, description, subsector, sessions, capacity, price_idr, audience",
@@ -218,11 +223,13 @@ def book(class_id: int):
 @operation("Check an attendee in by the booking's code; a second check-in changes nothing", security=True,
            body=AttendanceInput, body_description="The 6-character code",
            responses={200: (BookingAnswer, "The booking, attended"), 400: BAD_BODY, 401: ERROR_DESCRIPTION,
-                      404: NO_SUCH_CLASS, 422: "wrong_code: no confirmed booking of this class has that code"})
+                      404: NO_SUCH_CLASS, 422: "wrong_code: no confirmed booking of this class has that code",
+                      429: "rate_limited: this member typed too many wrong codes at this class lately "
+                           "(ATTENDANCE_CODE_FAILURES, 10 per 10 minutes); every code is refused until it passes"})
 @api_sentra_required("member")
 @guarded
 def attendance(sentra_slug: str, class_id: int):
-    """Check in by code. :raise 422: wrong_code (who booked is never said)."""
+    """Check in by code. :raise 422: wrong_code (who booked is never said). :raise 429: rate_limited."""
     body = read(AttendanceInput)
     checked = bookings.check_in_by_code(g.sentra, class_id, body.code, g.api_user)
     db.session.commit()

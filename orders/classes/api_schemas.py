@@ -6,6 +6,7 @@ from typing import Literal, Required
 from pydantic import StrictStr
 from typing_extensions import TypedDict
 
+from catalog.search.api_schemas import ClassSummary
 from orders.checkout.api_schemas import CheckoutBody
 from orders.classes.models import Audience, BookingStatus, ClassStatus
 from shop.api.operations import path, query
@@ -27,26 +28,9 @@ CLASS_422 = ("validation_error: a missing title or subsector, sessions that end 
              "class with a price, an unknown trainer email; fields name each, e.g. sessions.0")
 
 
-class Session(TypedDict):
-    starts_at: When
-    ends_at: When
+class Class(ClassSummary, total=False):
+    """A class: what the list and search show (``ClassSummary``), and in full the rest."""
 
-
-class Sentra(TypedDict):
-    slug: str
-    name: str
-    kelurahan_code: str | None
-
-
-class Class(TypedDict, total=False):
-    id: Required[int]
-    sentra: Required[Sentra]
-    title: Required[str]
-    sessions: Required[list[Session]]
-    capacity: Required[int]
-    seats_left: Required[int]
-    price_idr: Required[int]
-    audience: Required[Audience]
     status: ClassStatus
     description: str
     subsector: str

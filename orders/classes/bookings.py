@@ -5,8 +5,8 @@ booking (its unique ``(buyer_id, idempotency_key)`` makes a parallel repeat wait
 first booking), for a paid class also the checkout, the sentra's order with the seat line
 and the payment record (:mod:`orders.core.placement`), and last take the seats by a
 conditional UPDATE of the class row, held only until the commit right after; (2) outside it,
-start the provider's payment (a card) through :func:`orders.checkout.services.start_payment`,
-which cancels the order when the provider refuses. The order's later life (paid, expired,
+start the provider's payment (a card). :func:`orders.checkout.services.book_once` runs both, with the
+retries and the repeat's lookup that a facility booking shares; the provider refusing cancels the order. The order's later life (paid, expired,
 cancelled) reaches the booking through :mod:`orders.classes.signals`.
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from catalog.storefront.freshness import SEARCH, sentra_scope
-from orders.checkout.services import start_payment
-from orders.classes import seats, waitlist
+from orders.checkout.services import book_once
+from orders.classes import limits, seats, waitlist
 from orders.classes.errors import (
     CancelClosedError,
     ClassClosedError,
@@ -63,7 +63,6 @@ from shop.sentras.models import Sentra
 log = logging.getLogger(__name__)
 
 MAX_KEY_LENGTH = 100
-ATTEMPTS = 3  # an attendance code or order number that collides is drawn again
 CODE_LENGTH = 6
 CLASS_METHODS = ("stripe_card", "bank_transfer", "pay_on_pickup")  # paid at the sentra or online; no B2B terms
 BOOKED_JOB = "class.booked"
@@ -223,32 +222,10 @@ def book_class(buyer: User, class_id: int, data: BookingInput, config: Mapping[s
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ClassValidationError(_("A booking needs an idempotency key of 1-100 characters."),
                                    {"idempotency_key": _("This field is required.")})
-    buyer_id = buyer.id
-    for _attempt in range(ATTEMPTS):
-        existing = _find(buyer_id, key)
-        if existing is not None:
-            return BookingResult(existing, created=False)
-        try:
-            booking_id = _step_one(buyer, class_id, data, key, config)
-            break
-        except IntegrityError:  # the key was taken by a parallel repeat, or a code collided
-            db.session.rollback()
-            buyer = db.session.get(User, buyer_id)
-        except BaseException:
-            db.session.rollback()
-            raise
-    else:
-        existing = _find(buyer_id, key)
-        if existing is None:
-            raise ClassError(_("The booking could not be saved; please try again."))
-        return BookingResult(existing, created=False)
-    booking = db.session.get(ClassBooking, booking_id)
-    if booking.order_id is not None:
-        checkout = db.session.get(Order, booking.order_id).checkout
-        if get_provider(checkout.payment_method).needs_start:
-            start_payment(checkout, config)
-        booking = db.session.get(ClassBooking, booking_id)
-    return BookingResult(booking, created=True)
+    booking, created = book_once(
+        ClassBooking, lambda: _find(buyer.id, key), lambda: _step_one(buyer, class_id, data, key, config),
+        lambda: ClassError(_("The booking could not be saved; please try again.")), config)
+    return BookingResult(booking, created)
 
 
 def load_buyer_booking(buyer_id: int, booking_id: int) -> ClassBooking:
@@ -391,10 +368,14 @@ def _check_in(booking: ClassBooking, actor: User) -> CheckIn:
 def check_in_by_code(sentra: Sentra, class_id: int, code: str, actor: User) -> CheckIn:
     """Mark the booking with ``code`` as attended; a second check-in changes nothing. Locks the booking; flushes.
 
+    A wrong code counts towards ``actor``'s limit at this class (:mod:`orders.classes.limits`).
+
     :raise ClassNotFoundError: not a class of ``sentra``.
+    :raise TooManyWrongCodesError: (429) ``actor`` typed too many wrong codes here lately; nothing is checked.
     :raise WrongCodeError: no confirmed booking of this class has that code (who booked is never said).
     """
     klass = load_sentra_class(sentra.id, class_id)
+    limits.refuse_when_throttled(actor.id, klass.id)
     wanted = "".join((code or "").split()).upper()
     booking = None
     if len(wanted) == CODE_LENGTH:
@@ -403,6 +384,7 @@ def check_in_by_code(sentra: Sentra, class_id: int, code: str, actor: User) -> C
                                        ClassBooking.status == BookingStatus.CONFIRMED)
             .with_for_update(of=ClassBooking).execution_options(populate_existing=True))
     if booking is None:
+        limits.count_wrong_code(actor.id, klass.id)
         raise WrongCodeError(_("This code is not valid for this class."), {"code": _("Wrong code.")})
     return _check_in(booking, actor)
 

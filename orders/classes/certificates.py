@@ -1,8 +1,8 @@
 """Certificates of attendance: issued to every checked-in attendee once the class has ended, and checked
-by anyone at ``/sertifikat/<code>``; and the reminders sent a day before a class starts.
+by anyone at ``/sertifikat/<code>``; and the reminders sent a day before each session of a class.
 
 Both run from the worker's periodic tasks (and are idempotent: a certificate per booking, a reminder
-per booking), so a class that ends at night has its certificates by morning without anyone acting.
+per booking and session), so a class that ends at night has its certificates by morning without anyone acting.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from orders.classes.models import (
     ClassAttendance,
     ClassBooking,
     ClassCertificate,
+    ClassReminder,
     ClassSession,
     ClassStatus,
     TrainingClass,
@@ -88,19 +89,33 @@ def load_certificate(code: str) -> ClassCertificate | None:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Enqueue the reminder of each confirmed booking whose class starts within a day; returns how many.
+    """Enqueue a reminder for each confirmed booking and each of its class's sessions that starts within
+    a day; returns how many. Flushes.
 
-    Marks the booking first, in the same transaction, so a reminder goes once.
+    A :class:`ClassReminder` row is written with the job, in the same transaction, so each session's
+    reminder goes once; a parallel run (another worker) that writes the same row is skipped inside a
+    savepoint. A worker that was down sends the reminder of a session still to come, not of one past.
     """
     now = now or utcnow()
-    due = db.session.scalars(
-        select(ClassBooking).join(TrainingClass, TrainingClass.id == ClassBooking.class_id)
-        .where(ClassBooking.status == BookingStatus.CONFIRMED, ClassBooking.reminded_at.is_(None),
-               TrainingClass.status == ClassStatus.PUBLISHED, TrainingClass.starts_at > now,
-               TrainingClass.starts_at <= now + REMINDER_AHEAD)
-        .order_by(ClassBooking.id).limit(BATCH).with_for_update(of=ClassBooking, skip_locked=True)).all()
-    for booking in due:
+    reminded = (select(ClassReminder.id).where(ClassReminder.booking_id == ClassBooking.id,
+                                               ClassReminder.session_id == ClassSession.id).exists())
+    due = db.session.execute(
+        select(ClassBooking, ClassSession.id)
+        .join(TrainingClass, TrainingClass.id == ClassBooking.class_id)
+        .join(ClassSession, ClassSession.class_id == ClassBooking.class_id)
+        .where(ClassBooking.status == BookingStatus.CONFIRMED, TrainingClass.status == ClassStatus.PUBLISHED,
+               ClassSession.starts_at > now, ClassSession.starts_at <= now + REMINDER_AHEAD, ~reminded)
+        .order_by(ClassBooking.id, ClassSession.starts_at).limit(BATCH)).all()
+    sent = 0
+    for booking, session_id in due:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ClassReminder(booking_id=booking.id, session_id=session_id, sent_at=now))
+                db.session.flush()
+        except IntegrityError:
+            continue
         booking.reminded_at = now
-        enqueue(REMINDER_JOB, {"booking_id": booking.id})
+        enqueue(REMINDER_JOB, {"booking_id": booking.id, "session_id": session_id})
+        sent += 1
     db.session.flush()
-    return len(due)
+    return sent

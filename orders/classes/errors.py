@@ -46,6 +46,13 @@ class WrongCodeError(ClassError):
     code = "wrong_code"
 
 
+class TooManyWrongCodesError(ClassError):
+    """This member typed too many wrong attendance codes at this class lately (guessing is slowed down)."""
+
+    code = "rate_limited"
+    status = 429
+
+
 class CancelClosedError(ClassError):
     """The buyer's cancellation deadline has passed, or the booking has ended."""
 

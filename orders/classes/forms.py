@@ -1,6 +1,12 @@
 """Forms of the classes pages (each posted form carries a CSRF token)."""
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
+from typing import TypeVar
+
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -15,10 +21,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from orders.classes.errors import ClassError
 from orders.classes.models import Audience
 from orders.classes.services import MAX_CAPACITY, MAX_SESSIONS, MAX_TEXT, MAX_TITLE
 from shop.forms import PageForm, SubForm
 from shop.money import RupiahField
+
+F = TypeVar("F", bound=PageForm)
 
 AUDIENCE_CHOICES = [(Audience.PUBLIC.value, _l("Anyone may book")),
                     (Audience.YOUTH.value, _l("Youth of Kota Bekasi (free skill training)"))]
@@ -57,6 +66,37 @@ class BookingForm(PageForm):
     birth_year = IntegerField(_l("Birth year"), validators=[Optional()])
     kelurahan_code = SelectField(_l("Your kelurahan"), validators=[Optional()])
     payment_method = RadioField(_l("Payment"), validators=[Optional()])
+
+
+def method_labels() -> dict[str, str]:
+    """How the payment methods of a booking read on its form."""
+    return {"stripe_card": _("Card"), "bank_transfer": _("Bank transfer"),
+            "pay_on_pickup": _("Pay at the sentra (cash or QRIS)")}
+
+
+def offer_methods(form: F, methods: list[str]) -> F:
+    """A booking form (a class's seats, a facility's hours) offering ``methods`` (the first chosen unless
+    one was posted) and carrying the hidden idempotency key that makes a repeat submit book once."""
+    labels = method_labels()
+    form.payment_method.choices = [(name, labels.get(name, name)) for name in methods]
+    if methods and not form.payment_method.data:
+        form.payment_method.data = methods[0]
+    if not form.key.data:
+        form.key.data = secrets.token_urlsafe(16)
+    return form
+
+
+def show_errors(form: PageForm, error: ClassError, aliases: Mapping[str, str] | None = None) -> None:
+    """Put a booking error's field messages on ``form``'s fields (``aliases``: the service's field name ->
+    the form's); flash its message when none fits."""
+    placed = False
+    for name, message in error.fields.items():
+        target = (aliases or {}).get(name, name)
+        if target in form._fields and target != "csrf_token":
+            form[target].errors = [*form[target].errors, message]
+            placed = True
+    if not placed:
+        flash(error.message, "error")
 
 
 class CheckInForm(PageForm):

@@ -133,7 +133,7 @@ class ClassBooking(db.Model):
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
-    reminded_at: Mapped[datetime | None]  # the reminder a day before was sent
+    reminded_at: Mapped[datetime | None]  # the latest reminder (one a day before each session, ClassReminder)
 
     training_class: Mapped[TrainingClass] = relationship(lazy="joined", innerjoin=True)
     buyer = relationship("User", foreign_keys=[buyer_id])
@@ -160,6 +160,19 @@ class ClassAttendance(db.Model):
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     booking: Mapped[ClassBooking] = relationship(back_populates="attendances")
+
+
+class ClassReminder(db.Model):
+    """The reminder of one booking for one session went out: one a day before each session, never twice."""
+
+    __tablename__ = "class_reminder"
+    __table_args__ = (UniqueConstraint("booking_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("class_booking.id"))
+    # A session moved by an edit is a new session: its own reminder goes out.
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ClassCertificate(db.Model):

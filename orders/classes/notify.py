@@ -1,5 +1,5 @@
 """Emails about class bookings, sent by outbox handlers (payload ``{"booking_id": int}``, and
-``"by"``: ``buyer`` or ``sentra`` for a cancellation). Plain text in the buyer's language."""
+``"by"``: ``buyer`` or ``sentra`` for a cancellation, ``"session_id"`` for a reminder). Plain text in the buyer's language."""
 from __future__ import annotations
 
 import logging
@@ -74,15 +74,24 @@ def booking_cancelled(payload: dict[str, Any]) -> None:
 
 @register("class.reminder")
 def reminder(payload: dict[str, Any]) -> None:
-    """A day before: when and where, and the attendance code again."""
+    """A day before a session (``"session_id"``; older jobs: the first): when and where, and the code again."""
     booking = _load(payload["booking_id"])
     if booking is None or booking.status != BookingStatus.CONFIRMED:
         return
     klass = booking.training_class
+    session = next((s for s in klass.sessions if s.id == payload.get("session_id")), None)
+    if session is None and payload.get("session_id") is not None:
+        return  # the session was removed by an edit since
+    session = session or klass.sessions[0]
+    number = klass.sessions.index(session) + 1
 
     def body() -> str:
+        lines = [_("Tomorrow: %(title)s at %(sentra)s.", title=klass.title, sentra=klass.sentra.name)]
+        if len(klass.sessions) > 1:
+            lines.append(_("Session %(n)d of %(total)d: %(start)s – %(end)s", n=number, total=len(klass.sessions),
+                           start=wib(session.starts_at), end=wib(session.ends_at)))
         return "\n".join([
-            _("Tomorrow: %(title)s at %(sentra)s.", title=klass.title, sentra=klass.sentra.name), "",
+            *lines, "",
             _("Attendance code: %(code)s (show it at the door)", code=booking.code),
             _("Place: %(place)s", place=klass.location), _("Sessions:"), _sessions(booking),
             *([_("What to bring: %(bring)s", bring=klass.bring)] if klass.bring else []),

@@ -309,8 +309,9 @@ def find_classes(filters: ClassFilters, page: int, per_page: int) -> tuple[list[
     return items, total
 
 
-def classes_matching(text: str, limit: int = 5) -> list[TrainingClass]:
-    """Upcoming classes whose title holds every word of ``text`` (for the search page), soonest first."""
+def classes_matching(text: str, limit: int = 5, with_sessions: bool = False) -> list[TrainingClass]:
+    """Upcoming classes whose title holds every word of ``text`` (for the search page), soonest first;
+    ``with_sessions``: their sessions loaded too, in one more statement (the API lists them)."""
     words = [word for word in (text or "").lower().split() if len(word) >= 2][:5]
     if not words:
         return []
@@ -318,6 +319,8 @@ def classes_matching(text: str, limit: int = 5) -> list[TrainingClass]:
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(TrainingClass.title).like(f"%{escaped}%", escape="\\"))
+    if with_sessions:
+        query = query.options(selectinload(TrainingClass.sessions))
     return list(db.session.scalars(query.order_by(TrainingClass.starts_at, TrainingClass.id).limit(limit)))
 
 

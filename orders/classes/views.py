@@ -6,7 +6,6 @@ cancel; members check in); another sentra's class is a 404.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from flask import (
@@ -25,7 +24,12 @@ from flask_login import current_user, login_required
 
 from orders.classes import bookings, services, waitlist
 from orders.classes.certificates import load_certificate
-from orders.classes.errors import ClassError, ClassNotFoundError, WrongCodeError
+from orders.classes.errors import (
+    ClassError,
+    ClassNotFoundError,
+    TooManyWrongCodesError,
+    WrongCodeError,
+)
 from orders.classes.forms import (
     SESSION_ROWS,
     ActionForm,
@@ -33,6 +37,8 @@ from orders.classes.forms import (
     CancelClassForm,
     CheckInForm,
     ClassForm,
+    offer_methods,
+    show_errors,
 )
 from orders.classes.models import Audience, TrainingClass
 from orders.core.providers import PaymentError
@@ -47,11 +53,6 @@ bp = Blueprint("classes", __name__)
 kelola = Blueprint("classes_kelola", __name__, url_prefix="/kelola/<sentra_slug>/kelas")
 
 PER_PAGE = 20
-
-
-def _method_labels() -> dict[str, str]:
-    return {"stripe_card": _("Card"), "bank_transfer": _("Bank transfer"),
-            "pay_on_pickup": _("Pay at the sentra (cash or QRIS)")}
 
 
 # --- residents ----------------------------------------------------------------------------------------
@@ -85,14 +86,7 @@ def _public_class(class_id: int) -> TrainingClass:
 def _booking_form(klass: TrainingClass) -> BookingForm:
     form = BookingForm()
     form.kelurahan_code.choices = [("", _("Choose your kelurahan"))] + kelurahan_choices()
-    methods = bookings.payment_methods_for_classes(current_app.config) if klass.price_idr else []
-    labels = _method_labels()
-    form.payment_method.choices = [(name, labels.get(name, name)) for name in methods]
-    if methods and not form.payment_method.data:
-        form.payment_method.data = methods[0]
-    if not form.key.data:
-        form.key.data = secrets.token_urlsafe(16)
-    return form
+    return offer_methods(form, bookings.payment_methods_for_classes(current_app.config) if klass.price_idr else [])
 
 
 @bp.route("/kelas/<int:class_id>", methods=["GET", "POST"])
@@ -111,7 +105,7 @@ def detail(class_id: int):
             try:
                 result = bookings.book_class(current_user, klass.id, data, current_app.config)
             except ClassError as error:
-                _show_errors(form, error)
+                show_errors(form, error)
                 status = error.status
             except PaymentError as error:
                 flash(_("The payment could not be started: %(message)s", message=error.message), "error")
@@ -154,7 +148,7 @@ def join_waitlist(class_id: int):
         return redirect(url_for("classes.detail", class_id=class_id, _anchor="book"))
     except ClassError as error:
         db.session.rollback()
-        _show_errors(form, error)
+        show_errors(form, error)
         return _detail_page(_public_class(class_id), form, error.status)
     db.session.commit()
     flash(_("You are on the waiting list. We email you when a seat is free."), "success")
@@ -168,16 +162,6 @@ def certificate(code: str):
     if found is None:
         abort(404)
     return render_template("classes/certificate.html", certificate=found)
-
-
-def _show_errors(form, error: ClassError) -> None:
-    placed = False
-    for name, message in error.fields.items():
-        if name in form._fields and name != "csrf_token":
-            form[name].errors = [*form[name].errors, message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
 
 
 @bp.get("/kelas/pesanan")
@@ -382,10 +366,10 @@ def attendance(sentra_slug: str, class_id: int):
         if form.validate_on_submit():
             try:
                 checked = bookings.check_in_by_code(g.sentra, class_id, form.code.data, current_user)
-            except WrongCodeError as error:
+            except (WrongCodeError, TooManyWrongCodesError) as error:
                 db.session.rollback()
                 form.code.errors = [*form.code.errors, error.message]
-                status = 422
+                status = error.status
             else:
                 db.session.commit()
                 name = checked.booking.buyer.name

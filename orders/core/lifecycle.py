@@ -16,6 +16,7 @@ from typing import Any
 
 from catalog import stock
 from catalog.products.models import StockReason
+from orders.core.errors import InvalidTransitionError
 from orders.core.locks import lock_payment
 from orders.core.models import Order, OrderStatus, PaymentStatus
 from orders.core.payments import PaymentState, Refund
@@ -29,6 +30,8 @@ from shop.outbox.services import enqueue
 S = OrderStatus
 
 PAID = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED})
+# A booking's order completes from these once its time has passed (see :func:`complete`).
+SERVICE_COMPLETABLE = frozenset({S.PLACED, S.PROCESSING, S.DELIVERED})
 CANCELLED_JOB = "order.cancelled"
 EXPIRED_JOB = "order.expired"
 
@@ -93,17 +96,23 @@ def expire(order: Order, note: str = "payment not received in time") -> bool:
     return True
 
 
-def complete(order: Order, actor: Any | None, note: str, now: datetime) -> bool:
+def complete(order: Order, actor: Any | None, note: str, now: datetime, *, service_ended: bool = False) -> bool:
     """A locked, delivered ``order`` completes: the buyer confirmed it arrived, the days to raise a
     problem passed, or a problem was settled. Sets ``completed_at``; the ledger credits the sentra
     (``order_status_changed``). Flushes.
 
+    ``service_ended``: the order is a booking's (class seats, facility hours) whose time has passed;
+    there is nothing to deliver, so it completes from placed or processing as well.
+
     Returns False, changing nothing, when the order is completed already.
 
-    :raise InvalidTransitionError: the order is not delivered (not yet, or it ended otherwise).
+    :raise InvalidTransitionError: the order is not delivered (not yet, or it ended otherwise), or,
+        with ``service_ended``, it is not placed, processing or delivered.
     """
     if order.status == S.COMPLETED:
         return False
+    if order.status != S.DELIVERED and not (service_ended and order.status in SERVICE_COMPLETABLE):
+        raise InvalidTransitionError(order.status, S.COMPLETED)
     transition(order, S.COMPLETED, actor, note)
     order.completed_at = now
     db.session.flush()

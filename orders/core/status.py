@@ -18,8 +18,10 @@ S = OrderStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.PLACED, S.CANCELLED, S.EXPIRED}),
-    S.PLACED: frozenset({S.PROCESSING, S.CANCELLED}),
-    S.PROCESSING: frozenset({S.READY_FOR_PICKUP, S.SHIPPED, S.CANCELLED}),
+    # A booking's order (class seats, facility hours) has nothing to hand over: once its time has
+    # passed it completes from placed or processing (orders.core.lifecycle.complete, ``service_ended``).
+    S.PLACED: frozenset({S.PROCESSING, S.CANCELLED, S.COMPLETED}),
+    S.PROCESSING: frozenset({S.READY_FOR_PICKUP, S.SHIPPED, S.CANCELLED, S.COMPLETED}),
     S.READY_FOR_PICKUP: frozenset({S.DELIVERED, S.CANCELLED}),
     # A parcel that came back (tracking event "returned") ends the order.
     S.SHIPPED: frozenset({S.DELIVERED, S.CANCELLED}),

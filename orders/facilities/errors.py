@@ -22,3 +22,10 @@ class SlotTakenError(FacilityError):
 
     code = "slot_taken"
     status = 409
+
+
+class FacilityCancelClosedError(FacilityError):
+    """The booking has started, or has ended: it can no longer be cancelled."""
+
+    code = "cancel_closed"
+    status = 409

@@ -17,13 +17,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
-from orders.checkout.services import start_payment
+from orders.checkout.services import book_once
 from orders.classes.bookings import payment_methods_for_classes, place_line_order
+from orders.core import lifecycle
+from orders.core.errors import InvalidTransitionError
+from orders.core.locks import lock_order
 from orders.core.models import Order, OrderStatus
-from orders.core.providers import get_provider
 from orders.facilities.errors import (
+    FacilityCancelClosedError,
     FacilityError,
     FacilityNotFoundError,
     FacilityValidationError,
@@ -46,7 +48,6 @@ DEFAULT_HOURS = (8 * 60, 20 * 60)
 MAX_UNITS = 100
 MAX_HOURLY_IDR = 10_000_000
 MAX_KEY_LENGTH = 100
-ATTEMPTS = 3
 _HOURS = re.compile(r"(\d{1,2})[.:](\d{2})\s*[-–—]\s*(\d{1,2})[.:](\d{2})")
 
 
@@ -261,32 +262,10 @@ def book_facility(user: User, facility_id: int, slot: SlotInput, config: Mapping
     if not key or len(key) > MAX_KEY_LENGTH:
         raise FacilityValidationError(_("A booking needs an idempotency key of 1-100 characters."),
                                       {"idempotency_key": _("This field is required.")})
-    user_id = user.id
-    for _attempt in range(ATTEMPTS):
-        existing = _find(user_id, key)
-        if existing is not None:
-            return FacilityBookingResult(existing, created=False)
-        try:
-            booking_id = _step_one(user, facility_id, slot, key, config)
-            break
-        except IntegrityError:
-            db.session.rollback()
-            user = db.session.get(User, user_id)
-        except BaseException:
-            db.session.rollback()
-            raise
-    else:
-        existing = _find(user_id, key)
-        if existing is None:
-            raise FacilityError(_("The booking could not be saved; please try again."))
-        return FacilityBookingResult(existing, created=False)
-    booking = db.session.get(FacilityBooking, booking_id)
-    if booking.order_id is not None:
-        checkout = db.session.get(Order, booking.order_id).checkout
-        if get_provider(checkout.payment_method).needs_start:
-            start_payment(checkout, config)
-        booking = db.session.get(FacilityBooking, booking_id)
-    return FacilityBookingResult(booking, created=True)
+    booking, created = book_once(
+        FacilityBooking, lambda: _find(user.id, key), lambda: _step_one(user, facility_id, slot, key, config),
+        lambda: FacilityError(_("The booking could not be saved; please try again.")), config)
+    return FacilityBookingResult(booking, created)
 
 
 def block_time(sentra: Sentra, actor: User, facility_id: int, slot: SlotInput) -> FacilityBooking:
@@ -317,4 +296,60 @@ def schedule(facility: Facility, first_day, days: int) -> list[FacilityBooking]:
                                       FacilityBooking.starts_at < end, FacilityBooking.ends_at > start)
         .order_by(FacilityBooking.starts_at, FacilityBooking.id)))
 
+
+# --- the booker's own bookings ---------------------------------------------------------------------
+
+
+def user_bookings(user_id: int) -> list[FacilityBooking]:
+    """The user's bookings (not a manager's maintenance blocks), the latest start first."""
+    return list(db.session.scalars(
+        select(FacilityBooking).where(FacilityBooking.user_id == user_id,
+                                      FacilityBooking.kind == FacilityBookingKind.BOOKING)
+        .order_by(FacilityBooking.starts_at.desc(), FacilityBooking.id.desc())))
+
+
+def load_user_booking(user_id: int, booking_id: int) -> FacilityBooking:
+    """One of the user's bookings. :raise FacilityNotFoundError: none, a block, or someone else's."""
+    booking = db.session.scalar(select(FacilityBooking).where(
+        FacilityBooking.id == booking_id, FacilityBooking.user_id == user_id,
+        FacilityBooking.kind == FacilityBookingKind.BOOKING))
+    if booking is None:
+        raise FacilityNotFoundError(_("No such booking."))
+    return booking
+
+
+def can_cancel(booking: FacilityBooking, now: datetime | None = None) -> bool:
+    """A booking that still takes its unit may be cancelled by its booker until it starts."""
+    return booking.kind == FacilityBookingKind.BOOKING and booking.status in TAKING \
+        and (now or utcnow()) < booking.starts_at
+
+
+def cancel_booking(user: User, booking_id: int, config: Mapping[str, Any]) -> FacilityBooking:
+    """The booker cancels before the booking starts: the unit is free again, a paid booking refunded
+    through its order's cancellation (the order's email tells them). Locks the order (or the booking); flushes.
+
+    :raise FacilityNotFoundError: not the user's booking.
+    :raise FacilityCancelClosedError: it has started or has ended.
+    :raise PaymentError: the refund was refused; the caller rolls back.
+    """
+    booking = load_user_booking(user.id, booking_id)
+    if booking.order_id is not None:
+        order = lock_order(db.session.get(Order, booking.order_id))
+    db.session.scalar(select(FacilityBooking).where(FacilityBooking.id == booking.id)
+                      .with_for_update(of=FacilityBooking).execution_options(populate_existing=True))
+    if not can_cancel(booking):
+        raise FacilityCancelClosedError(_("This booking can no longer be cancelled."))
+    if booking.order_id is not None:
+        note = _("cancelled by the buyer")
+        # The order's cancellation refunds a paid booking and, through the signal, frees the unit;
+        # an order the sentra already moved past cancelling is refunded as it stands.
+        try:
+            lifecycle.cancel(order, user, note, config, reason=note, by="buyer")
+        except InvalidTransitionError:
+            lifecycle.refund(order, user, note, config)
+        db.session.refresh(booking)
+    if booking.status in TAKING:
+        booking.status = FacilityBookingStatus.CANCELLED
+    db.session.flush()
+    return booking
 

@@ -1,9 +1,9 @@
-"""The facilities pages: residents and members book at /fasilitas/<id>; a sentra's managers add
+"""The facilities pages: residents and members book at /fasilitas/<id> and find (and cancel) their
+bookings under /fasilitas/pesanan; a sentra's managers add
 facilities and block times, and every member reads the day or week schedule, under
 /kelola/<slug>/fasilitas. Another sentra's facility is a 404."""
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -18,14 +18,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from orders.classes.bookings import payment_methods_for_classes
+from orders.classes.forms import ActionForm, offer_methods, show_errors
 from orders.core.providers import PaymentError
 from orders.facilities import services
 from orders.facilities.errors import FacilityError, FacilityNotFoundError
 from orders.facilities.forms import FacilityForm, SlotForm
-from orders.facilities.models import Facility
+from orders.facilities.models import Facility, FacilityBooking
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.sentras.access import membership_for, sentra_required
@@ -35,20 +36,8 @@ bp = Blueprint("facilities", __name__)
 kelola = Blueprint("facilities_kelola", __name__, url_prefix="/kelola/<sentra_slug>/fasilitas")
 
 
-def _labels() -> dict[str, str]:
-    return {"stripe_card": _("Card"), "bank_transfer": _("Bank transfer"),
-            "pay_on_pickup": _("Pay at the sentra (cash or QRIS)")}
-
-
 def _slot_form(with_methods: bool) -> SlotForm:
-    form = SlotForm()
-    methods = payment_methods_for_classes(current_app.config) if with_methods else []
-    form.payment_method.choices = [(name, _labels().get(name, name)) for name in methods]
-    if methods and not form.payment_method.data:
-        form.payment_method.data = methods[0]
-    if not form.key.data:
-        form.key.data = secrets.token_urlsafe(16)
-    return form
+    return offer_methods(SlotForm(), payment_methods_for_classes(current_app.config) if with_methods else [])
 
 
 def _slot(form: SlotForm, key: str) -> services.SlotInput:
@@ -59,15 +48,9 @@ def _slot(form: SlotForm, key: str) -> services.SlotInput:
 
 
 def _place_errors(form, error: FacilityError) -> None:
-    placed = False
-    for name, message in error.fields.items():
-        target = {"starts_at": "starts", "ends_at": "ends"}.get(name, name)
-        if target in form._fields and target != "csrf_token":
-            text = _("Every unit is booked at some moment of that time.") if message == "slot_taken" else message
-            form[target].errors = [*form[target].errors, text]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
+    if error.fields.get("starts_at") == "slot_taken":
+        error.fields["starts_at"] = _("Every unit is booked at some moment of that time.")
+    show_errors(form, error, {"starts_at": "starts", "ends_at": "ends"})
 
 
 @bp.get("/fasilitas")
@@ -106,13 +89,67 @@ def detail(facility_id: int):
                     return redirect(url_for("checkout.payment", checkout_id=booking.order.checkout_id))
                 flash(_("Booked: %(name)s, %(when)s.", name=facility.name,
                         when=booking.starts_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M")), "success")
-                return redirect(url_for("facilities.detail", facility_id=facility.id))
+                return redirect(url_for("facilities.booking", booking_id=booking.id))
         else:
             status = 422
         db.session.rollback()
     today = utcnow().astimezone(WIB).date()
     return render_template("facilities/detail.html", facility=facility, form=form, member=member,
                            week=services.schedule(facility, today, 7)), status
+
+
+@bp.get("/fasilitas/pesanan")
+@login_required
+def my_bookings():
+    """The signed-in user's facility bookings, the latest first."""
+    return render_template("facilities/my_bookings.html", bookings=services.user_bookings(current_user.id))
+
+
+def _own_booking(booking_id: int) -> FacilityBooking:
+    try:
+        return services.load_user_booking(current_user.id, booking_id)
+    except FacilityNotFoundError:
+        abort(404)
+
+
+@bp.get("/fasilitas/pesanan/<int:booking_id>")
+@login_required
+def booking(booking_id: int):
+    """One of the user's bookings; until it starts, a way to cancel it. :raise 404: someone else's."""
+    found = _own_booking(booking_id)
+    return render_template("facilities/booking.html", booking=found, facility=found.facility,
+                           can_cancel=services.can_cancel(found))
+
+
+@bp.get("/fasilitas/pesanan/<int:booking_id>/batal")
+@login_required
+def cancel_confirm(booking_id: int):
+    """Ask before cancelling. :raise 404: someone else's booking."""
+    found = _own_booking(booking_id)
+    if not services.can_cancel(found):
+        flash(_("This booking can no longer be cancelled."), "error")
+        return redirect(url_for("facilities.booking", booking_id=booking_id))
+    return render_template("facilities/cancel.html", booking=found, facility=found.facility, form=ActionForm())
+
+
+@bp.post("/fasilitas/pesanan/<int:booking_id>/batal")
+@login_required
+def cancel_booking(booking_id: int):
+    """Cancel before the booking starts: the unit is free again, a paid booking refunded. :raise 404:"""
+    _own_booking(booking_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_booking(current_user, booking_id, current_app.config)
+    except FacilityNotFoundError:
+        abort(404)
+    except (FacilityError, PaymentError) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("facilities.booking", booking_id=booking_id))
+    db.session.commit()
+    flash(_("Your booking is cancelled."), "success")
+    return redirect(url_for("facilities.booking", booking_id=booking_id))
 
 
 # --- the sentra -------------------------------------------------------------------------------------

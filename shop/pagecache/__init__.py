@@ -14,6 +14,7 @@ reads or stores a page.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -27,13 +28,14 @@ from shop.pagecache.versions import SITE, VersionReader, listen, version_of
 __all__ = ["SITE", "init_app", "offer"]
 
 
-def offer(environ: dict[str, Any], scopes: tuple[str, ...], etag: str) -> None:
-    """Keep this response (a public page depending on ``scopes``) if the middleware asked for it."""
+def offer(environ: dict[str, Any], scopes: tuple[str, ...], etag: str, until: datetime | None = None) -> None:
+    """Keep this response (a public page depending on ``scopes``, and on the clock until ``until``)
+    if the middleware asked for it."""
     snapshot = environ.get(SNAPSHOT)
     if snapshot is None:
         return
     scopes = tuple(sorted({SITE, *scopes}))
-    environ[OFFER] = (scopes, version_of(snapshot, scopes), etag)
+    environ[OFFER] = (scopes, version_of(snapshot, scopes), etag, until.timestamp() if until is not None else None)
 
 
 def _read_versions() -> None:

@@ -11,7 +11,8 @@ stored but added as the configuration says when a page is served (:func:`shop.se
 Each process also keeps the pages it served last in memory (a read of the shared store costs
 as much as the rest of the hit path); they are checked against the versions all the same.
 A stored page is served when the sum of its scopes' versions is still current (one query,
-:class:`shop.pagecache.versions.VersionReader`); ``If-None-Match`` with its ETag gets a 304.
+:class:`shop.pagecache.versions.VersionReader`) and, for a page that said so
+(:func:`shop.caching.public_until`), before the moment its content changes by the clock; ``If-None-Match`` with its ETag gets a 304.
 Otherwise Flask builds the page, and :func:`shop.pagecache.offer` (called by the cache rule in
 :mod:`shop.caching` for a public page) tells this middleware to keep the bytes that went out.
 """
@@ -122,7 +123,7 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         try:
             entry = self._lookup(key)
-            if entry is not None and self.reader.version(entry[0]) == entry[1]:
+            if entry is not None and _in_time(entry) and self.reader.version(entry[0]) == entry[1]:
                 return self._serve(entry, environ, start_response)
         except Exception:  # the store or the database is unreachable: Flask answers, nothing is kept
             log.warning("page cache unavailable", exc_info=True)
@@ -155,7 +156,7 @@ class PageCache:
         return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
     def _serve(self, entry: tuple, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        _scopes, _version, etag, headers, body = entry
+        etag, headers, body = entry[2:5]
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
             kept = [(name, value) for name, value in headers if name.lower() in _NOT_MODIFIED_HEADERS]
@@ -185,17 +186,25 @@ class PageCache:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        scopes, version, etag = captured["offer"]
+        scopes, version, etag, until = captured["offer"]
         kept = [(name, value) for name, value in captured["headers"] if name.lower() not in _NOT_STORED]
-        entry = (scopes, version, etag, kept, body)
+        entry = (scopes, version, etag, kept, body, until)
         self._remember(key, entry)
+        timeout = None if until is None else max(1, min(int(until - time.time()) + 1,
+                                                        self.app.config["PAGE_CACHE_TIMEOUT"]))
         try:
-            self.store.set(key, entry)
+            self.store.set(key, entry, timeout=timeout)
         except Exception:
             log.warning("page cache could not store %s", environ.get("PATH_INFO"), exc_info=True)
         sent = [(name, value) for name, value in captured["headers"] if name.lower() != "content-length"]
         start_response(captured["status"], [*sent, ("Content-Length", str(len(body))), ("X-Page-Cache", "miss")])
         return [body]
+
+
+def _in_time(entry: tuple) -> bool:
+    """A page that shows something the clock changes (a class that ends) is served until then only."""
+    until = entry[5] if len(entry) > 5 else None
+    return until is None or time.time() < until
 
 
 def _storable(headers: list[tuple[str, str]]) -> bool:

@@ -323,3 +323,62 @@ def test_a_variant_the_session_has_not_read_is_resolved_from_the_database(shop_w
 
     assert scopes == {f"sentra:{sentra.id}", "subsector:kriya"}
     assert len(statements) == 1
+
+
+class _Clock:
+    """``time`` as the page cache's middleware sees it, moved to ``at`` (a UTC datetime)."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def time(self) -> float:
+        return self.at.timestamp()
+
+    @staticmethod
+    def monotonic() -> float:
+        import time
+
+        return time.monotonic()
+
+
+def _move_clock(monkeypatch, at) -> None:
+    import orders.classes.services
+    import shop.caching
+    import shop.pagecache.middleware
+
+    monkeypatch.setattr(shop.pagecache.middleware, "time", _Clock(at))
+    monkeypatch.setattr(orders.classes.services, "utcnow", lambda: at)
+    monkeypatch.setattr(shop.caching, "utcnow", lambda: at)
+
+
+def test_a_class_that_has_ended_leaves_the_cached_storefront_and_search(client, monkeypatch, shop_world):
+    from datetime import timedelta
+
+    from tests.orders.classes.helpers import make_class
+
+    sentra, _product = shop_world
+    klass = make_class(sentra, title="Kelas Anyaman Sore", days=(2,))
+    later = make_class(sentra, title="Kelas Anyaman Pagi", days=(4,))
+    urls = [f"/sentra/{sentra.slug}", "/search?q=anyaman"]
+    for url in urls:
+        assert "Kelas Anyaman Sore" in stored(client, url).text
+    _move_clock(monkeypatch, klass.ends_at - timedelta(minutes=1))
+    for url in urls:
+        assert "Kelas Anyaman Sore" in client.get(url).text  # still on: it has not ended
+    _move_clock(monkeypatch, klass.ends_at + timedelta(seconds=1))
+    for url in urls:
+        page = fresh(client, url).text
+        assert "Kelas Anyaman Sore" not in page and "Kelas Anyaman Pagi" in page
+    assert later.ends_at > klass.ends_at
+
+
+def test_a_storefront_with_a_class_ending_soon_is_kept_by_browsers_only_until_then(client, monkeypatch, shop_world):
+    from datetime import timedelta
+
+    from tests.orders.classes.helpers import make_class
+
+    sentra, _product = shop_world
+    klass = make_class(sentra, title="Kelas Anyaman Sore", days=(2,))
+    _move_clock(monkeypatch, klass.ends_at - timedelta(seconds=30))
+    response = client.get(f"/sentra/{sentra.slug}")
+    assert response.headers["Cache-Control"] == "public, max-age=30, stale-while-revalidate=0"

@@ -37,7 +37,8 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(app, browser, live_serve
     roles = {
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}"]),
-        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/pendamping/"]),
+        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/pendamping/",
+                            "/fasilitas/pesanan"]),
         "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/pendampingan/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),

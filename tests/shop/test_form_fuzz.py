@@ -69,7 +69,7 @@ from tests.factories import (
 )
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.orders.classes.helpers import book, make_class
-from tests.orders.facilities.helpers import make_facility
+from tests.orders.facilities.helpers import at, book_slot, make_facility
 from tests.orders.ledger.ledger_helpers import completed_order
 from tests.orders.mentoring.helpers import make_mentor, make_slot, past_session
 
@@ -365,6 +365,8 @@ def _build_world() -> World:
     book(owner, make_class(sentra, owner, title="Kelas Penuh", capacity=1), 1)  # full: the buyer may join its waiting list
     make_facility(sentra, name="Mesin Jahit Fuzz")  # the buyer books it; the owner adds facilities and blocks times
     mentor = _mentoring_side(admin, sentra, owner, buyer)
+    workspace = make_facility(sentra, name="Ruang Kerja Fuzz", price=0)
+    book_slot(buyer, workspace, at(3, 10), at(3, 11))  # a booking the buyer may cancel (free: no order in the inbox)
     newcomer = make_user("baru@example.test", verified=False)
     db.session.commit()
     slug = sentra.slug

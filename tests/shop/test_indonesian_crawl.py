@@ -311,7 +311,7 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/lupa-sandi", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}", "/kelas", "/fasilitas"]),
         "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/kelas/pesanan",
-                            "/kelas", "/fasilitas", "/pendamping/"]),  # the buyer is a mentor too
+                            "/kelas", "/fasilitas", "/pendamping/", "/fasilitas/pesanan"]),  # the buyer is a mentor too
         "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/",
                                    f"/kelola/{slug}/pendampingan/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),

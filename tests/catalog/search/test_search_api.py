@@ -25,7 +25,8 @@ def shelf():
 def test_search_returns_the_documented_shape(client, shelf):
     pondok, _, tas = shelf
     body = client.get("/api/v1/search?q=tas+anyaman").get_json()
-    assert set(body) == {"hits", "total", "page", "per_page", "facets", "suggestion"}
+    # DESIGN.md's fields, and the optional classes a search finds (issue 19)
+    assert set(body) == {"hits", "total", "page", "per_page", "facets", "suggestion", "classes"}
     assert (body["total"], body["page"], body["per_page"]) == (1, 1, 20)
     hit = body["hits"][0]
     assert set(hit) == {
