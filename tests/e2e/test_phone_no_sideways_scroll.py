@@ -41,7 +41,7 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(app, browser, live_serve
         "sentra owner": ("owner", [f"/kelola/{slug}/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
-        "office": ("admin", ["/admin/"]),
+        "office": ("admin", ["/admin/", "/admin/potensi/32.75.08.1001/survei"]),
     }
     wide: dict[str, list[str]] = {}
     opened = 0

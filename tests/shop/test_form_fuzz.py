@@ -366,7 +366,7 @@ def _build_world() -> World:
             "staff": ["/mitra", "/mitra/keranjang", "/cart", "/checkout"],
             "partner": ["/mitra", f"/sentra/{slug}"],
             "newcomer": ["/akun"],
-            "admin": ["/admin"],
+            "admin": ["/admin", "/admin/potensi/32.75.08.1001/survei"],
         },
         scopes={
             "visitor": ("/",),

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
+import pytest
 from babel.messages.pofile import read_po
 from flask import current_app
 
@@ -247,6 +248,7 @@ def _world() -> dict:
     send_quote(sentra, owner, second_rfq)
     db.session.commit()
     _classes_and_facilities(sentra, owner, buyer)
+    _survey(admin)
     return {"admin": admin, "buyer": buyer, "owner": owner, "courier": courier, "partner": partner_owner,
             "sentra": sentra, "ready": ready}
 
@@ -271,12 +273,28 @@ def _classes_and_facilities(sentra, owner, buyer) -> None:
     db.session.commit()
 
 
+def _survey(admin) -> None:
+    """Two versions of the office's survey of the sentra's kelurahan, the first with a photo (issue 22)."""
+    from shop.places import surveys
+    from shop.places.models import Kelurahan
+    from tests.factories import png_bytes
+
+    kelurahan = db.session.get(Kelurahan, "32.75.08.1001")
+    surveys.save_survey(kelurahan, surveys.SurveyInput(raw_materials="Bambu tali", subsectors=("kriya",)), admin,
+                        [surveys.process_photo(png_bytes())])
+    surveys.save_survey(kelurahan, surveys.SurveyInput(
+        raw_materials="Bambu tali dan eceng gondok", artisans="Tiga perajin anyaman", cultural_assets="Tari topeng",
+        notes="Pemuda tertarik fotografi", subsectors=("kriya", "fotografi")), admin)
+    db.session.commit()
+
+
 def _sign_in(client, user) -> None:
     client.post("/logout")
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code in (302, 303), f"{user.email} could not sign in"
 
 
+@pytest.mark.timeout(900)  # some 900 pages: well inside the default on an idle machine, not on a busy one
 def test_every_page_of_every_role_is_in_indonesian(app, client):
     world = _world()
     slug = world["sentra"].slug
@@ -289,7 +307,7 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
         "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
-        "office": ("admin", ["/admin/"]),
+        "office": ("admin", ["/admin/", "/admin/potensi/32.75.08.1001/survei"]),
     }
     all_findings: dict[str, list[str]] = {}
     for role, (who, starts) in roles.items():

@@ -34,6 +34,7 @@ ADDED_OPERATIONS = {
     ("/kelola/{sentra_slug}/classes/{class_id}", "patch"), ("/kelola/{sentra_slug}/classes/{class_id}", "delete"),
     ("/kelola/{sentra_slug}/classes/{class_id}/attendance", "post"),
     ("/facilities", "get"), ("/kelola/{sentra_slug}/facilities", "post"), ("/facilities/{facility_id}/bookings", "post"),
+    ("/admin/potential/{kelurahan_code}/survey", "put"),  # issue 22: the office's field survey
 }
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 
