@@ -30,6 +30,7 @@ class Storage(Protocol):
     def save(self, key: str, data: bytes, content_type: str) -> None: ...
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
+    def read(self, key: str) -> bytes: ...
     def url(self, key: str) -> str: ...
 
 
@@ -82,6 +83,13 @@ class LocalStorage:
     def path_for(self, key: str) -> Path:
         return self._path(key)
 
+    def read(self, key: str) -> bytes:
+        """The file's bytes, for routes that check who may see it. :raise StorageError: unreadable."""
+        try:
+            return self._path(key).read_bytes()
+        except OSError as exc:
+            raise StorageError(f"could not read {key}: {exc}") from exc
+
     def url(self, key: str) -> str:
         return url_for("main.media", key=key)
 
@@ -125,6 +133,13 @@ class S3Storage:
         except _botocore_errors() as exc:
             raise StorageError(f"could not look up {key} in bucket {self.bucket}: {exc}") from exc
         return True
+
+    def read(self, key: str) -> bytes:
+        """The object's bytes, for routes that check who may see it. :raise StorageError: unreadable."""
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=check_key(key))["Body"].read()
+        except Exception as exc:  # botocore's errors, or a connection broken mid-body
+            raise StorageError(f"could not read {key} from bucket {self.bucket}: {exc}") from exc
 
     def url(self, key: str) -> str:
         if self.public_url:

@@ -3,7 +3,8 @@
 The scopes, and the pages that depend on them (every page also depends on ``SITE``):
 
 - :func:`sentra_scope`: a sentra's storefront and its product pages (products, variants,
-  stock, prices, photos, reviews, the sentra's profile and its number of members);
+  stock, prices, photos, reviews, the sentra's profile and its number of members, and the office's
+  survey of its kelurahan);
 - :func:`category_scope`: ``/kategori/<code>`` (the cards of that subsector's products,
   their sentras' names and places);
 - :data:`SENTRAS`: the home page and the directory (active sentras, their profiles);
@@ -29,7 +30,7 @@ from catalog.products.models import PriceTier, Product, ProductImage, StockMovem
 from catalog.reviews.models import Review
 from shop.accounts.models import User
 from shop.pagecache.versions import EXPLAINED, SITE, note_ids, note_scopes, register_resolver
-from shop.places.models import Kecamatan, Kelurahan, Subsector
+from shop.places.models import Kecamatan, Kelurahan, KelurahanSurvey, Subsector
 from shop.sentras.models import Sentra, SentraMembership
 
 SENTRAS = "sentras"
@@ -38,7 +39,7 @@ SEARCH_TABLES = frozenset({"search_document", "search_term", "search_facet_key",
 # Tables the public pages read: a bulk write to one that nobody explained moves every page.
 SHOWN_TABLES = frozenset({
     "product", "variant", "price_tier", "product_image", "stock_movement", "review", "sentra",
-    "sentra_subsector", "sentra_membership", "user", "kecamatan", "kelurahan", "subsector",
+    "sentra_subsector", "sentra_membership", "user", "kecamatan", "kelurahan", "subsector", "kelurahan_survey",
 })
 # What public pages show of a sentra (catalog.storefront.queries reads these, and its subsectors).
 SENTRA_SHOWN = ("slug", "name", "kelurahan_code", "applied_kelurahan_code", "status", "description", "whatsapp",
@@ -141,6 +142,9 @@ def _note_object(session: Session, obj: Any, gone: bool) -> None:
             note_scopes(session, SITE)  # reviews show their author's first name
     elif isinstance(obj, Kecamatan | Kelurahan | Subsector):
         note_scopes(session, SITE)
+    elif isinstance(obj, KelurahanSurvey):  # the storefronts of its kelurahan show the version in force
+        note_scopes(session, *(sentra_scope(i) for i in session.scalars(
+            select(Sentra.id).where(Sentra.applied_kelurahan_code == obj.kelurahan_code))))
     elif getattr(obj, "__tablename__", None) in SEARCH_TABLES:
         note_scopes(session, SEARCH)
 

@@ -12,13 +12,14 @@ from itertools import groupby
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, false, func, select
+from sqlalchemy import and_, bindparam, exists, false, func, select
+from sqlalchemy.orm import aliased
 
 from catalog.products.models import Product, ProductImage, ProductStatus, Variant
 from shop.database import prebuilt_rows
 from shop.extensions import db
 from shop.paging import Page
-from shop.places.models import Kecamatan, Kelurahan, Subsector
+from shop.places.models import Kecamatan, Kelurahan, KelurahanSurvey, Subsector
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_subsector
 
 PER_PAGE = 24
@@ -136,8 +137,16 @@ _MEMBERS = (
     .scalar_subquery()
     .label("members")
 )
-_SENTRA_BY_SLUG = select(*SENTRA_COLUMNS, _MEMBERS).where(
-    Sentra.slug == bindparam("slug"), Sentra.status == SentraStatus.ACTIVE
+# The office's survey of the sentra's kelurahan in force (issue 22), joined in: no statement more.
+_SURVEY = aliased(KelurahanSurvey)
+_NEWER_SURVEY = aliased(KelurahanSurvey)
+_SENTRA_BY_SLUG = (
+    select(*SENTRA_COLUMNS, _MEMBERS, _SURVEY.raw_materials, _SURVEY.artisans, _SURVEY.cultural_assets)
+    .outerjoin(_SURVEY, and_(
+        _SURVEY.kelurahan_code == Sentra.applied_kelurahan_code,
+        ~exists().where(_NEWER_SURVEY.kelurahan_code == _SURVEY.kelurahan_code,
+                        _NEWER_SURVEY.version > _SURVEY.version)))
+    .where(Sentra.slug == bindparam("slug"), Sentra.status == SentraStatus.ACTIVE)
 )
 _FEATURED = (
     select(*SENTRA_COLUMNS)
@@ -206,10 +215,30 @@ def group_by_kecamatan(sentras: list[SentraView]) -> list[tuple[KecamatanRef, li
     return [(kec, list(items)) for kec, items in groupby(sentras, key=lambda s: s.kelurahan.kecamatan)]
 
 
-def public_sentra(slug: str) -> tuple[SentraView, int] | None:
-    """An active sentra by slug with its number of members, or None."""
+@dataclass(frozen=True)
+class KelurahanPotential:
+    """What the storefront shows of the office's latest field survey of the sentra's kelurahan."""
+
+    raw_materials: str
+    artisans: str
+    cultural_assets: str
+
+
+@dataclass(frozen=True)
+class StorefrontSentra:
+    sentra: SentraView
+    members: int
+    potential: KelurahanPotential | None  # None: not surveyed, or the survey says nothing of these three
+
+
+def public_sentra(slug: str) -> StorefrontSentra | None:
+    """An active sentra by slug with its number of members and its kelurahan's potential, or None."""
     rows = prebuilt_rows(_SENTRA_BY_SLUG, slug=slug)
-    return (_sentra_views(rows)[0], rows[0].members) if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    texts = (row.raw_materials or "", row.artisans or "", row.cultural_assets or "")
+    return StorefrontSentra(_sentra_views(rows)[0], row.members, KelurahanPotential(*texts) if any(texts) else None)
 
 
 def featured_sentras(limit: int = 6) -> list[SentraView]:

@@ -81,7 +81,7 @@ def sentra_detail(slug: str):
     found = queries.public_sentra(slug)
     if found is None:
         abort(404)
-    sentra, members = found
+    sentra = found.sentra
     public_page(sentra_scope(sentra.id))
     products = queries.sentra_products(sentra.id, _page_number())
     texts = Texts()
@@ -95,7 +95,8 @@ def sentra_detail(slug: str):
         classes=classes,
         facilities=facilities(sentra) if facilities is not None else [],
         sentra=sentra,
-        members=members,
+        members=found.members,
+        potential=found.potential,
         whatsapp=whatsapp_link(sentra.whatsapp),
         products=products,
         cards=texts.cards(products.items, get_storage()),

@@ -282,16 +282,7 @@ def read_proof(key: str) -> bytes:
 
     :raise StorageError: it cannot be read.
     """
-    backend = storage.get_storage()
-    if isinstance(backend, storage.LocalStorage):
-        try:
-            return backend.path_for(key).read_bytes()
-        except OSError as exc:
-            raise storage.StorageError(f"could not read {key}: {exc}") from exc
-    try:
-        return backend.client.get_object(Bucket=backend.bucket, Key=key)["Body"].read()
-    except Exception as exc:  # botocore's errors, or a broken connection
-        raise storage.StorageError(f"could not read {key}: {exc}") from exc
+    return storage.get_storage().read(key)
 
 
 def proof_content_type(key: str) -> str:

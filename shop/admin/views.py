@@ -219,4 +219,5 @@ def users():
     return render_template("shop/admin/users.html", page_obj=page_obj, rows=rows, q=text)
 
 
+import shop.admin.survey_views  # noqa: E402, F401  (adds /admin/potensi/<code>/survei to this blueprint)
 import shop.admin.synonyms_views  # noqa: E402, F401  (adds /admin/sinonim to this blueprint)

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from shop.api import auth_views, document, guard, sentra_views  # noqa: E402,F401
+from shop.api import auth_views, document, guard, sentra_views, survey_views  # noqa: E402,F401

@@ -1,9 +1,12 @@
 """Reference data: places of Kota Bekasi and the creative-economy subsectors."""
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, String
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.db import utcnow
 from shop.extensions import db
 
 
@@ -56,6 +59,49 @@ class Subsector(db.Model):
 
     def name_for(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_id
+
+
+class KelurahanSurvey(db.Model):
+    """One saved version of the office's field survey of a kelurahan (pemetaan potensi, issue 22).
+
+    Versions are appended, never edited: version 1, 2, ... per kelurahan; the highest is in force.
+    """
+
+    __tablename__ = "kelurahan_survey"
+    __table_args__ = (UniqueConstraint("kelurahan_code", "version", name="uq_kelurahan_survey_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kelurahan_code: Mapped[str] = mapped_column(ForeignKey("kelurahan.code"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    raw_materials: Mapped[str] = mapped_column(Text, default="")
+    artisans: Mapped[str] = mapped_column(Text, default="")
+    cultural_assets: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    subsectors: Mapped[list[str]] = mapped_column(JSON, default=list)  # subsector codes, in the order given
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    kelurahan: Mapped[Kelurahan] = relationship()
+    created_by = relationship("User")
+    photos: Mapped[list[KelurahanSurveyPhoto]] = relationship(
+        back_populates="survey", order_by="KelurahanSurveyPhoto.id")
+
+
+class KelurahanSurveyPhoto(db.Model):
+    """A photo taken on the survey (materials, workshops, places), uploaded with one version.
+
+    Kept in private storage and shown only to the office: it may show people.
+    """
+
+    __tablename__ = "kelurahan_survey_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("kelurahan_survey.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey: Mapped[KelurahanSurvey] = relationship(back_populates="photos")
 
 
 class PlacedAddress:

@@ -42,7 +42,8 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(app, browser, live_serve
         "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/pendampingan/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
-        "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan"]),
+        "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan",
+                             "/admin/potensi/32.75.08.1001/survei"]),
     }
     wide: dict[str, list[str]] = {}
     opened = 0

@@ -383,7 +383,7 @@ def _build_world() -> World:
             "staff": ["/mitra", "/mitra/keranjang", "/cart", "/checkout"],
             "partner": ["/mitra", f"/sentra/{slug}"],
             "newcomer": ["/akun"],
-            "admin": ["/admin", "/admin/pendamping"],
+            "admin": ["/admin", "/admin/pendamping", "/admin/potensi/32.75.08.1001/survei"],
             "mentor": ["/pendamping/"],
         },
         scopes={

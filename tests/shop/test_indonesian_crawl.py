@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
+import pytest
 from babel.messages.pofile import read_po
 from flask import current_app
 
@@ -248,6 +249,7 @@ def _world() -> dict:
     db.session.commit()
     _classes_and_facilities(sentra, owner, buyer)
     _mentoring(sentra, owner, admin, buyer)
+    _survey(admin)
     return {"admin": admin, "buyer": buyer, "owner": owner, "courier": courier, "partner": partner_owner,
             "sentra": sentra, "ready": ready}
 
@@ -294,6 +296,18 @@ def _mentoring(sentra, owner, admin, buyer) -> None:
     held = past_session(mentor, sentra, owner, days_ago=4, topic="online_marketing")
     write_notes(mentor, held.id, NotesInput("Jadwal unggahan tiga kali seminggu.", ("Buat akun toko", "Foto ulang")))
     held.actions[0].done_at = held.starts_at
+def _survey(admin) -> None:
+    """Two versions of the office's survey of the sentra's kelurahan, the first with a photo (issue 22)."""
+    from shop.places import surveys
+    from shop.places.models import Kelurahan
+    from tests.factories import png_bytes
+
+    kelurahan = db.session.get(Kelurahan, "32.75.08.1001")
+    surveys.save_survey(kelurahan, surveys.SurveyInput(raw_materials="Bambu tali", subsectors=("kriya",)), admin,
+                        [surveys.process_photo(png_bytes())])
+    surveys.save_survey(kelurahan, surveys.SurveyInput(
+        raw_materials="Bambu tali dan eceng gondok", artisans="Tiga perajin anyaman", cultural_assets="Tari topeng",
+        notes="Pemuda tertarik fotografi", subsectors=("kriya", "fotografi")), admin)
     db.session.commit()
 
 
@@ -303,6 +317,7 @@ def _sign_in(client, user) -> None:
     assert response.status_code in (302, 303), f"{user.email} could not sign in"
 
 
+@pytest.mark.timeout(900)  # some 900 pages: well inside the default on an idle machine, not on a busy one
 def test_every_page_of_every_role_is_in_indonesian(app, client):
     world = _world()
     slug = world["sentra"].slug
@@ -316,7 +331,8 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
                                    f"/kelola/{slug}/pendampingan/"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
-        "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan"]),
+        "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan",
+                             "/admin/potensi/32.75.08.1001/survei"]),
     }
     all_findings: dict[str, list[str]] = {}
     for role, (who, starts) in roles.items():

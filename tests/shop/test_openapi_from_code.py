@@ -37,6 +37,7 @@ ADDED_OPERATIONS = {
     ("/kelola/{sentra_slug}/classes/{class_id}/attendance", "post"),
     ("/facilities", "get"), ("/kelola/{sentra_slug}/facilities", "post"), ("/facilities/{facility_id}/bookings", "post"),
     ("/mentoring/slots", "get"), ("/kelola/{sentra_slug}/mentoring", "post"),  # issue 20: mentoring
+    ("/admin/potential/{kelurahan_code}/survey", "put"),  # issue 22: the office's field survey
 }
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 

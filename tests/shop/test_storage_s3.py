@@ -90,6 +90,14 @@ def test_missing_key_does_not_exist(bucket):
     assert not get_storage().exists("products/none/such.webp")
 
 
+def test_read_returns_the_bytes_and_a_missing_key_is_a_storage_error(bucket):
+    storage = get_storage()
+    storage.save("surveys/ab/photo.webp", b"RIFF....WEBP", "image/webp")
+    assert storage.read("surveys/ab/photo.webp") == b"RIFF....WEBP"
+    with pytest.raises(StorageError):
+        storage.read("surveys/none/such.webp")
+
+
 def test_url_is_endpoint_bucket_and_key(bucket, s3_endpoint):
     assert get_storage().url("products/ab/x.webp") == f"{s3_endpoint}/{bucket}/products/ab/x.webp"
 
