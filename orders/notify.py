@@ -159,6 +159,7 @@ WHATSAPP_TEMPLATES: dict[str, tuple[str, ...]] = {
     "masalah_dijawab": ("name", "order number", "sentra", "the sentra's answer", "order link"),
     "pesanan_baru_sentra": ("name", "order number", "sentra", "buyer", "total", "inbox link"),
     "permintaan_penawaran_baru": ("name", "partner", "sentra", "needed by", "request link"),
+    "lamaran_diperbarui": ("name", "sentra", "opening", "news", "applications link"),
 }
 
 
