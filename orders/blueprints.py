@@ -38,6 +38,9 @@ from orders.facilities.services import sentra_facilities
 from orders.impact import api as impact_api
 from orders.impact import views as impact_views
 from orders.ledger.views import bp as ledger_bp
+from orders.openings import api as openings_api
+from orders.openings import views as openings_views
+from orders.openings.services import openings_for_storefront
 from orders.payments.midtrans_views import bp as midtrans_bp
 from orders.payments.transfer_views import bp as transfers_bp
 from orders.payments.views import bp as payments_bp
@@ -61,6 +64,7 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     track_api,  # /track/<number>
     classes_api,  # /classes and /kelola/<slug>/classes: classes, bookings, attendance
     facilities_api,  # /facilities and /kelola/<slug>/facilities: equipment and workspace by the hour
+    openings_api,  # /openings and /kelola/<slug>/openings, applications: jobs at a sentra
 )
 ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
@@ -72,6 +76,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ledger_bp,  # the sentra's money under /kelola/<slug>/keuangan
     classes_views.bp, classes_views.kelola,  # classes: /kelas for residents, /kelola/<slug>/kelas for the sentra
     facilities_views.bp, facilities_views.kelola,  # equipment and workspace: /fasilitas, /kelola/<slug>/fasilitas
+    openings_views.bp, openings_views.kelola,  # openings and applications: /lowongan, /kelola/<slug>/lowongan
 )
 
 
@@ -84,6 +89,7 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
     dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
     dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, lambda sentra: sentra_facilities(sentra.id))
+    dashboards.provide(app, dashboards.STOREFRONT_OPENINGS, openings_for_storefront)  # a storefront's openings
     dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
     popularity.provide_sales(app, units_sold_since)  # the home page's popular products

@@ -87,10 +87,12 @@ def sentra_detail(slug: str):
     texts = Texts()
     classes = dashboards.provided(dashboards.STOREFRONT_CLASSES)
     facilities = dashboards.provided(dashboards.STOREFRONT_FACILITIES)
+    openings = dashboards.provided(dashboards.STOREFRONT_OPENINGS)
     return render_template(
         "catalog/storefront/sentra.html",
         classes=classes(sentra) if classes is not None else [],
         facilities=facilities(sentra) if facilities is not None else [],
+        openings=openings(sentra) if openings is not None else [],
         sentra=sentra,
         members=members,
         whatsapp=whatsapp_link(sentra.whatsapp),
