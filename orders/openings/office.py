@@ -52,8 +52,8 @@ def _days(start: datetime, end: datetime) -> float:
 
 def openings_by_kelurahan(now: datetime) -> tuple[list[PlaceOpenings], PlaceOpenings]:
     """A row per kelurahan with any opening or application (by kecamatan, then code), and the city's row."""
-    sentra_place = dict(db.session.execute(select(Sentra.id, Sentra.kelurahan_code)
-                                           .where(Sentra.kelurahan_code.is_not(None))).tuples())
+    sentra_place = {sentra_id: code for sentra_id, code in db.session.execute(
+        select(Sentra.id, Sentra.kelurahan_code).where(Sentra.kelurahan_code.is_not(None)))}
     places = {code: (name, kec) for code, name, kec in db.session.execute(
         select(Kelurahan.code, Kelurahan.name, Kecamatan.name)
         .join(Kecamatan, Kecamatan.code == Kelurahan.kecamatan_code))}
