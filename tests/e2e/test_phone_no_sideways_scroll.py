@@ -37,11 +37,12 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(app, browser, live_serve
     roles = {
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}"]),
-        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar"]),
-        "sentra owner": ("owner", [f"/kelola/{slug}/"]),
+        "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/lowongan",
+                            "/lowongan/lamaran"]),
+        "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/lowongan/", f"/kelola/{slug}/lowongan/lamaran"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
-        "office": ("admin", ["/admin/"]),
+        "office": ("admin", ["/admin/", "/admin/lowongan"]),
     }
     wide: dict[str, list[str]] = {}
     opened = 0

@@ -69,6 +69,8 @@ from tests.factories import (
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.orders.classes.helpers import book, make_class
 from tests.orders.facilities.helpers import make_facility
+from tests.orders.openings.helpers import apply as apply_to_opening
+from tests.orders.openings.helpers import make_opening
 from tests.orders.ledger.ledger_helpers import completed_order
 
 MUTATIONS = {
@@ -350,6 +352,8 @@ def _build_world() -> World:
     book(buyer, make_class(sentra, owner, title="Kelas Berbayar", price_idr=20_000), 1, payment_method="pay_on_pickup")
     book(owner, make_class(sentra, owner, title="Kelas Penuh", capacity=1), 1)  # full: the buyer may join its waiting list
     make_facility(sentra, name="Mesin Jahit Fuzz")  # the buyer books it; the owner adds facilities and blocks times
+    make_opening(sentra, owner, title="Lowongan Fuzz")  # the buyer applies; the owner posts and closes openings
+    apply_to_opening(buyer, make_opening(sentra, owner, title="Lowongan Berpelamar"))  # to decide on, and withdraw
     newcomer = make_user("baru@example.test", verified=False)
     db.session.commit()
     slug = sentra.slug
@@ -360,18 +364,18 @@ def _build_world() -> World:
             "visitor": ["/", "/login", "/register", "/lupa-sandi", "/sentra", f"/sentra/{slug}", "/cart",
                         f"/reset-sandi/{make_reset_token(buyer)}"],
             "buyer": ["/", f"/sentra/{slug}", "/cart", "/checkout", "/orders", "/akun", "/buka-sentra",
-                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas"],
+                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas", "/lowongan", "/lowongan/lamaran"],
             "owner": [f"/kelola/{slug}", f"/kelola/{slug}/produk/?status=archived", f"/kelola/{slug}/kelas/",
-                      f"/kelola/{slug}/fasilitas/"],
+                      f"/kelola/{slug}/fasilitas/", f"/kelola/{slug}/lowongan/", f"/kelola/{slug}/lowongan/lamaran"],
             "staff": ["/mitra", "/mitra/keranjang", "/cart", "/checkout"],
             "partner": ["/mitra", f"/sentra/{slug}"],
             "newcomer": ["/akun"],
-            "admin": ["/admin"],
+            "admin": ["/admin", "/admin/lowongan"],
         },
         scopes={
             "visitor": ("/",),
             "buyer": ("/akun", "/orders", "/cart", "/checkout", "/mitra/daftar", "/buka-sentra", "/undangan",
-                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas"),
+                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas", "/lowongan"),
             "owner": ("/kelola/",),
             "staff": ("/mitra", "/cart", "/checkout"),
             "partner": ("/mitra",),
