@@ -69,9 +69,9 @@ from tests.factories import (
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.orders.classes.helpers import book, make_class
 from tests.orders.facilities.helpers import make_facility
+from tests.orders.ledger.ledger_helpers import completed_order
 from tests.orders.openings.helpers import apply as apply_to_opening
 from tests.orders.openings.helpers import make_opening
-from tests.orders.ledger.ledger_helpers import completed_order
 
 MUTATIONS = {
     "empty": "",
