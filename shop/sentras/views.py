@@ -40,7 +40,7 @@ from shop.sentras.forms import (
     TransferForm,
 )
 from shop.sentras.images import InvalidImageError
-from shop.sentras.models import Role, Sentra, SentraStatus
+from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 from shop.storage import get_storage
 
 bp = Blueprint("sentras", __name__)
@@ -65,8 +65,10 @@ def _nav():
 
     def birth_year_question() -> BirthYearForm | None:
         """The once-only birth-year question for a member of the sentra in view who never answered it."""
-        membership = g.get("membership")
-        if membership is None or membership.birth_year is not None or membership.birth_year_asked_at is not None:
+        membership = g.get("membership")  # the partner area keeps a partner's membership under the same name
+        if not isinstance(membership, SentraMembership) or g.get("sentra") is None:
+            return None
+        if membership.birth_year is not None or membership.birth_year_asked_at is not None:
             return None
         return BirthYearForm(formdata=None)
 

@@ -175,3 +175,14 @@ def test_the_account_export_and_deletion_include_applications():
     delete_account(user, PASSWORD)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(JobApplication)) == 0
+
+
+def test_the_partner_area_is_not_asked_a_members_birth_year(client, auth):
+    from tests.factories import make_partner
+
+    partner_owner = make_user("mitra@example.test")
+    make_partner(partner_owner)
+    db.session.commit()
+    auth.login("mitra@example.test")
+    response = client.get("/mitra/")
+    assert response.status_code == 200 and "birth-year-question" not in response.get_data(as_text=True)
