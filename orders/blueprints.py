@@ -41,6 +41,9 @@ from orders.ledger.views import bp as ledger_bp
 from orders.mentoring import api as mentoring_api
 from orders.mentoring import office_views as mentoring_office_views
 from orders.mentoring import views as mentoring_views
+from orders.openings import api as openings_api
+from orders.openings import views as openings_views
+from orders.openings.services import openings_for_storefront
 from orders.payments.midtrans_views import bp as midtrans_bp
 from orders.payments.transfer_views import bp as transfers_bp
 from orders.payments.views import bp as payments_bp
@@ -65,6 +68,7 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     classes_api,  # /classes and /kelola/<slug>/classes: classes, bookings, attendance
     facilities_api,  # /facilities and /kelola/<slug>/facilities: equipment and workspace by the hour
     mentoring_api,  # /mentoring/slots and /kelola/<slug>/mentoring: mentoring slots and booking them
+    openings_api,  # /openings and /kelola/<slug>/openings, applications: jobs at a sentra
 )
 ADMIN_ROUTES = (  # on the office's blueprint
     impact_views,  # the impact dashboard /admin/dampak
@@ -80,6 +84,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     classes_views.bp, classes_views.kelola,  # classes: /kelas for residents, /kelola/<slug>/kelas for the sentra
     facilities_views.bp, facilities_views.kelola,  # equipment and workspace: /fasilitas, /kelola/<slug>/fasilitas
     mentoring_views.bp, mentoring_views.kelola,  # mentoring: /pendamping for mentors, /kelola/<slug>/pendampingan
+    openings_views.bp, openings_views.kelola,  # openings and applications: /lowongan, /kelola/<slug>/lowongan
 )
 
 
@@ -92,6 +97,7 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
     dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
     dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, lambda sentra: sentra_facilities(sentra.id))
+    dashboards.provide(app, dashboards.STOREFRONT_OPENINGS, openings_for_storefront)  # a storefront's openings
     dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
     dashboards.provide(app, dashboards.SEARCH_CLASSES_API, classes_api.search_classes_json)  # and so does its API
     purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner

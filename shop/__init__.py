@@ -105,6 +105,9 @@ def _import_models() -> None:
     import orders.ledger.services  # noqa: F401  (posts an order's ledger entries: order signal receivers)
     import orders.mentoring.models  # noqa: F401
     import orders.mentoring.privacy  # noqa: F401  (mentoring notes in the account export and deletion)
+    import orders.openings.models  # noqa: F401
+    import orders.openings.notify  # noqa: F401  (registers the application messages' outbox handlers)
+    import orders.openings.privacy  # noqa: F401  (applications in the account's data export and deletion)
     import orders.payments.bank_transfer  # noqa: F401
     import orders.payments.midtrans  # noqa: F401  (QRIS, GoPay, ShopeePay, virtual accounts)
     import orders.payments.pickup  # noqa: F401

@@ -13,6 +13,7 @@ from shop.admin import (
     audit_views,
     b2b_views,
     ledger_views,
+    openings_views,
     payments_views,
     problems_views,
     reviews_views,
@@ -28,6 +29,7 @@ ADMIN_ROUTES = (  # on the office's blueprint, under /admin
     audit_views,  # the audit log of office actions
     b2b_views,  # partner terms, PKP sentras, invoices on terms
     ledger_views,  # balances due, payouts, adjustments, commission
+    openings_views,  # openings and applications per kelurahan, and how long applications wait
     payments_views,  # payment confirmations and refunds
     problems_views,  # problems after delivery and late orders
     reviews_views,  # hiding reviews

@@ -17,6 +17,7 @@ PARTNER = "partner_dashboard"  # () -> the verified partner's dashboard page (a 
 SENTRA = "sentra_dashboard"  # (sentra) -> the figures an active sentra's home shows
 STOREFRONT_CLASSES = "storefront_classes"  # (sentra) -> the upcoming classes its storefront lists
 STOREFRONT_FACILITIES = "storefront_facilities"  # (sentra) -> the equipment and workspace it lends
+STOREFRONT_OPENINGS = "storefront_openings"  # (sentra) -> its open openings ("Lowongan")
 SEARCH_CLASSES = "search_classes"  # (text) -> the upcoming classes the search page shows above the products
 SEARCH_CLASSES_API = "search_classes_api"  # (text) -> the same classes as GET /api/v1/classes lists them (dicts)
 

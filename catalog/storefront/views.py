@@ -90,10 +90,12 @@ def sentra_detail(slug: str):
     if classes:  # an ended class leaves the list without a write: a cached copy lasts until then
         public_until(min(klass.ends_at for klass in classes))
     facilities = dashboards.provided(dashboards.STOREFRONT_FACILITIES)
+    openings = dashboards.provided(dashboards.STOREFRONT_OPENINGS)
     return render_template(
         "catalog/storefront/sentra.html",
         classes=classes,
         facilities=facilities(sentra) if facilities is not None else [],
+        openings=openings(sentra) if openings is not None else [],
         sentra=sentra,
         members=found.members,
         potential=found.potential,

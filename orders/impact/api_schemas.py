@@ -41,6 +41,14 @@ FIGURES: dict[str, Any] = {
     "training_revenue_idr": described(int, "the total of those confirmed class bookings"),
     "mentoring_sessions": described(int, "mentoring sessions of the sentras that started in the period"),
     "mentoring_hours": described(float, "the hours of those sessions"),
+    "openings": described(int, "openings the sentras posted in the period"),
+    "applicants": described(int, "distinct people who applied to an opening in the period"),
+    "applicants_gen_z": described(int, "of them, those aged 15 to 28 by the birth year they gave"),
+    "joined": described(int, "applicants accepted in the period (each became a member)"),
+    "members_gen_z": described(int, "members aged 15 to 28 in the period's last year, by the birth year they gave"),
+    "members_gen_z_earning": described(int, "of them, those with a positive share of a payout made in the period"),
+    "median_member_earnings_idr": described(int, "the median of what each of those earned in the period; 0 "
+                                                 "without them"),
 }
 assert set(FIGURES) == set(FIGURE_NAMES), "every figure the report has is documented"
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
 
-from orders.impact import activity, facts, mentoring, training
+from orders.impact import activity, facts, jobs, mentoring, training
 from orders.impact.models import OrderFact
 from orders.impact.period import Period
 from orders.ledger.models import Payout, PayoutShare
@@ -68,6 +68,13 @@ class Figures:
     training_revenue_idr: int = 0
     facility_hours_members: float = 0.0
     facility_hours_others: float = 0.0
+    openings: int = 0  # work for young people (orders.impact.jobs)
+    applicants: int = 0
+    applicants_gen_z: int = 0
+    joined: int = 0
+    members_gen_z: int = 0
+    members_gen_z_earning: int = 0
+    median_member_earnings_idr: int = 0
     mentoring_sessions: int = 0
     mentoring_hours: float = 0.0
 
@@ -87,7 +94,7 @@ class Figures:
 # The figure names in the order tables, CSV files and the API show them.
 FIGURE_NAMES = [f.name for f in fields(Figures)] + ["bekasi_buyer_share"]
 ADDITIVE = ("active_sentras", "earned_idr", "payouts", "paid_out_idr",  # summed from kelurahan rows
-            *training.ADDITIVE, *mentoring.ADDITIVE)
+            *training.ADDITIVE, *jobs.ADDITIVE, *mentoring.ADDITIVE)
 
 
 @dataclass
@@ -161,13 +168,18 @@ def impact_report(period: Period) -> ImpactReport:
     for (sentra_id, _user), amount in earnings.items():
         if (row := kel_of(sentra_id)) is not None:
             row.figures.earned_idr += amount
-    for sentra_id, sums in (*training.sums_by_sentra(period), *mentoring.sums_by_sentra(period)):
+    for sentra_id, sums in (*training.sums_by_sentra(period), *jobs.sums_by_sentra(period),
+                            *mentoring.sums_by_sentra(period)):
         if (row := kel_of(sentra_id)) is not None:
             for name, value in sums.items():
                 setattr(row.figures, name, getattr(row.figures, name) + value)
     trained, genz = training.trained_pairs(period)
     _count_people("people_trained", trained, kel_of, kec_rows, city)
     _count_people("genz_trained", genz, kel_of, kec_rows, city)
+    young = jobs.people(period, earnings)
+    for name, pairs in young.items():
+        _count_people(name, pairs, kel_of, kec_rows, city)
+    jobs.set_median_earnings(young["members_gen_z_earning"], earnings, kel_of, kec_rows, city)
     for sentra_id, count, amount in _payouts(period):
         if (row := kel_of(sentra_id)) is not None:
             row.figures.payouts += count

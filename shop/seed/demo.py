@@ -17,6 +17,7 @@ from shop.places.models import Kelurahan, Subsector
 from shop.places.services import all_kelurahan
 from shop.seed.demo_classes import seed_classes, seed_facilities
 from shop.seed.demo_mentoring import MENTORS, seed_mentoring
+from shop.seed.demo_openings import seed_openings
 from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 
 DEMO_PASSWORD = "pasar-sentra-demo"
@@ -153,10 +154,11 @@ def seed_demo(with_products: bool = True) -> dict[str, int]:
     facilities_created = seed_facilities(sentras)
     mentors = [_user(f"{local}@{DEMO_DOMAIN}", name) for local, name, *_rest in MENTORS]
     mentoring_created = seed_mentoring(admin, mentors, sentras)
+    openings_created = seed_openings(sentras, _user, DEMO_DOMAIN)
     after = db.session.scalar(select(db.func.count(Sentra.id)))
     return {"sentras_created": after - before, "sentras": after, "products_created": products_created,
             "classes_created": classes_created, "facilities_created": facilities_created,
-            "mentoring_created": mentoring_created}
+            "mentoring_created": mentoring_created, "openings_created": openings_created}
 
 
 def _partner_b2b(partner: Partner, staff: User) -> None:

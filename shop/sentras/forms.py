@@ -107,3 +107,10 @@ class TransferForm(PageForm):
         validators=[DataRequired()],
         description=_l("Enter your password to confirm."),
     )
+
+
+class BirthYearForm(PageForm):
+    """The once-only question to a member who joined before birth years were asked (empty: not now)."""
+
+    birth_year = StringField(_l("Your birth year"), validators=[Optional(), Length(max=10)],
+                             render_kw={"inputmode": "numeric", "autocomplete": "bday-year"})

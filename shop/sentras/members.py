@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash
 from shop.accounts.models import User
 from shop.accounts.signals import email_verified
 from shop.audit.services import record
+from shop.db import utcnow
 from shop.extensions import db
 from shop.mail import send_mail
 from shop.sentras.models import Role, Sentra, SentraInvite, SentraMembership, SentraStatus
@@ -28,6 +29,8 @@ from shop.sentras.services import (
     PermissionDeniedError,
     WrongPasswordError,
 )
+
+FIRST_BIRTH_YEAR = 1940
 
 # --- members ------------------------------------------------------------------------------
 
@@ -308,3 +311,40 @@ def memberships_of(user: User) -> list[SentraMembership]:
             .order_by(Sentra.name)
         )
     )
+
+
+# --- joining without an invitation, and the birth year ---------------------------------------------
+
+def join_directly(sentra: Sentra, user: User, birth_year: int | None) -> SentraMembership:
+    """Make ``user`` a member of ``sentra`` without the invitation step (an accepted application:
+    the applicant is already known). A user who is a member already keeps their membership; a
+    birth year given now fills one that is missing. Flushes.
+    """
+    membership = db.session.scalar(select(SentraMembership).where(
+        SentraMembership.sentra_id == sentra.id, SentraMembership.user_id == user.id))
+    if membership is None:
+        membership = SentraMembership(sentra_id=sentra.id, user_id=user.id, role=Role.MEMBER)
+        db.session.add(membership)
+    if birth_year is not None and membership.birth_year is None:
+        membership.birth_year = birth_year
+        membership.birth_year_asked_at = utcnow()
+    db.session.flush()
+    return membership
+
+
+def record_birth_year(membership: SentraMembership, birth_year: int | None) -> None:
+    """The member's answer to the birth-year question: a year, or ``None`` (not now). Either way it is
+    never asked again. The caller checks the year's range (:func:`birth_year_problem`). Flushes."""
+    if birth_year is not None:
+        membership.birth_year = birth_year
+    membership.birth_year_asked_at = utcnow()
+    db.session.flush()
+
+
+def birth_year_problem(value: object, this_year: int) -> str | None:
+    """Why ``value`` is not a birth year a member or applicant may give (1940 to this year), or None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("Enter a year, e.g. 2004.")
+    if not FIRST_BIRTH_YEAR <= value <= this_year:
+        return _("Enter a year from %(low)d to %(high)d.", low=FIRST_BIRTH_YEAR, high=this_year)
+    return None

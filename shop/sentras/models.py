@@ -124,6 +124,9 @@ class SentraMembership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Given when joining (or asked once on the next visit to /kelola): the Gen Z figures read it.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_year_asked_at: Mapped[datetime | None]  # answered or dismissed: never asked again
 
     sentra: Mapped[Sentra] = relationship(back_populates="memberships")
     user = relationship("User", lazy="joined")

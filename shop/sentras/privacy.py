@@ -8,5 +8,6 @@ register_memberships(membership_rows(
     "sentra_memberships", 10, membership=SentraMembership, organisation=Sentra,
     organisation_id=SentraMembership.sentra_id, owner_role=Role.OWNER,
     as_json=lambda member, sentra: {"sentra": sentra.slug, "name": sentra.name, "role": member.role,
-                                    "since": iso(member.created_at)},
+                                    "since": iso(member.created_at),
+                                    "birth_year": member.birth_year},
 ))

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from shop import dashboards
+from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.i18n import current_language
 from shop.imaging import BAD_SHAPE_MESSAGE
@@ -31,6 +32,7 @@ from shop.sentras import services
 from shop.sentras.access import membership_for, sentra_required
 from shop.sentras.forms import (
     ROLE_LABELS,
+    BirthYearForm,
     InviteForm,
     RoleForm,
     SentraApplyForm,
@@ -38,7 +40,7 @@ from shop.sentras.forms import (
     TransferForm,
 )
 from shop.sentras.images import InvalidImageError
-from shop.sentras.models import Role, Sentra, SentraStatus
+from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 from shop.storage import get_storage
 
 bp = Blueprint("sentras", __name__)
@@ -61,7 +63,16 @@ def _nav():
             g._nav_memberships = member_services.memberships_of(current_user)
         return g._nav_memberships
 
-    return {"nav_memberships": nav_memberships, "role_labels": ROLE_LABELS}
+    def birth_year_question() -> BirthYearForm | None:
+        """The once-only birth-year question for a member of the sentra in view who never answered it."""
+        membership = g.get("membership")  # the partner area keeps a partner's membership under the same name
+        if not isinstance(membership, SentraMembership) or g.get("sentra") is None:
+            return None
+        if membership.birth_year is not None or membership.birth_year_asked_at is not None:
+            return None
+        return BirthYearForm(formdata=None)
+
+    return {"nav_memberships": nav_memberships, "role_labels": ROLE_LABELS, "birth_year_question": birth_year_question}
 
 
 def _logo_url(sentra: Sentra) -> str | None:
@@ -152,8 +163,13 @@ def invitations():
 def accept_invite(invite_id: int):
     if not current_user.is_verified:
         return render_template("shop/sentras/verify_first.html"), 403
+    birth_year = _birth_year_given()
+    if birth_year is False:
+        return redirect(url_for("sentras.invitations"))
     try:
         membership = member_services.accept_invite(current_user, invite_id)
+        if birth_year is not None:
+            member_services.record_birth_year(membership, birth_year)
     except services.InviteNotFoundError:
         abort(404)
     except services.AlreadyMemberError:
@@ -163,6 +179,43 @@ def accept_invite(invite_id: int):
     db.session.commit()
     flash(_("Welcome to %(name)s.", name=membership.sentra.name), "success")
     return redirect(url_for("sentras.manage_home", sentra_slug=membership.sentra.slug))
+
+
+def _birth_year_given() -> int | None | bool:
+    """The optional birth year posted with a form: the year, None when left empty, or False (flashed) when
+    it is not a year from 1940 to this year."""
+    raw = (request.form.get("birth_year") or "").strip()
+    if not raw:
+        return None
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else raw
+    problem = member_services.birth_year_problem(year, utcnow().astimezone(WIB).year)
+    if problem:
+        flash(_("Birth year: %(problem)s", problem=problem), "error")
+        return False
+    return year
+
+
+@bp.post("/kelola/<sentra_slug>/tahun-lahir")
+@sentra_required()
+def birth_year(sentra_slug: str):
+    """The member answers the once-only birth-year question, or dismisses it ("not now"); either way it is
+    not asked again. Back to the page it was asked on."""
+    if not BirthYearForm().validate_on_submit():
+        abort(400)
+    back = request.form.get("next") or ""
+    if not back.startswith(f"/kelola/{g.sentra.slug}/") or "//" in back or "\\" in back:
+        back = url_for("sentras.manage_home", sentra_slug=g.sentra.slug)
+    later = request.form.get("action") == "later"
+    year = None if later else _birth_year_given()
+    if year is False:
+        return redirect(back)
+    if not later and year is None:
+        flash(_("Enter your birth year, or choose Not now."), "error")
+        return redirect(back)
+    member_services.record_birth_year(g.membership, year)
+    db.session.commit()
+    flash(_("Thank you.") if year else _("We will not ask again."), "success")
+    return redirect(back)
 
 
 @bp.post("/undangan/<int:invite_id>/tolak")

@@ -38,12 +38,13 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(app, browser, live_serve
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/buka-sentra",
                            f"/track/{ready.number}?code={ready.tracking_code}"]),
         "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/pendamping/",
-                            "/fasilitas/pesanan"]),
-        "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/pendampingan/"]),
+                            "/fasilitas/pesanan", "/lowongan", "/lowongan/lamaran"]),
+        "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/pendampingan/", f"/kelola/{slug}/lowongan/",
+                                   f"/kelola/{slug}/lowongan/lamaran"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
         "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan",
-                             "/admin/potensi/32.75.08.1001/survei"]),
+                             "/admin/potensi/32.75.08.1001/survei", "/admin/lowongan"]),
     }
     wide: dict[str, list[str]] = {}
     opened = 0

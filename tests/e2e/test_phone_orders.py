@@ -145,7 +145,7 @@ def test_the_sentra_menu_is_one_folded_menu_on_a_phone(phone: Page, live_server:
     menu = phone.locator("details.manage-menu")
     expect(menu.locator("summary")).to_contain_text("Pesanan")  # names the page you are on
     links = menu.locator("nav a")
-    expect(links).to_have_count(14)  # with Kelas and Fasilitas (issue 19), Pendampingan (issue 20)
+    expect(links).to_have_count(15)  # with Kelas and Fasilitas (issue 19), Pendampingan and Lowongan (issue 20)
     expect(links.first).to_be_hidden()
     summary_box = menu.locator("summary").bounding_box()
     assert summary_box["height"] >= 44

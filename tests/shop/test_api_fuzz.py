@@ -44,6 +44,8 @@ from tests.factories import fill_cart, make_checkout, make_product, make_sentra,
 from tests.orders.b2b.b2b_helpers import membership, partner_team, send_quote, send_rfq
 from tests.orders.classes.helpers import make_class
 from tests.orders.facilities.helpers import make_facility
+from tests.orders.openings.helpers import apply as apply_to_opening_for_fuzz
+from tests.orders.openings.helpers import make_opening
 
 # PASAR_API_FUZZ_EXAMPLES=200 for a longer hunt on a developer machine.
 EXAMPLES_PER_OPERATION = int(os.environ.get("PASAR_API_FUZZ_EXAMPLES", "25"))
@@ -80,13 +82,15 @@ def build_world() -> World:
     admin = make_user("kantor@example.test", name="Kantor Program", admin=True)
     klass = make_class(sentra, owner, title="Kelas Fuzz", capacity=1000)  # bookings, attendance, patch, cancel
     facility = make_facility(sentra, name="Meja Fuzz", units=100)
+    opening = make_opening(sentra, owner, title="Lowongan Fuzz", positions=100)  # applications and decisions
+    application = apply_to_opening_for_fuzz(make_user("pelamar@example.test", name="Pelamar Fuzz"), opening)
     db.session.commit()
     world = World(
         path_parameters={
             "slug": sentra.slug, "sentra_slug": sentra.slug, "product_id": product.id,
             "variant_id": variant.id, "item_id": cart_line.id, "number": order.number,
             "rfq_id": rfq.id, "quote_id": quote.id, "approval_id": approval.id, "class_id": klass.id,
-            "facility_id": facility.id,
+            "facility_id": facility.id, "opening_id": opening.id, "application_id": application.id,
         },
         query={"code": order.tracking_code},
     )

@@ -72,6 +72,8 @@ from tests.orders.classes.helpers import book, make_class
 from tests.orders.facilities.helpers import at, book_slot, make_facility
 from tests.orders.ledger.ledger_helpers import completed_order
 from tests.orders.mentoring.helpers import make_mentor, make_slot, past_session
+from tests.orders.openings.helpers import apply as apply_to_opening
+from tests.orders.openings.helpers import make_opening
 
 MUTATIONS = {
     "empty": "",
@@ -367,6 +369,8 @@ def _build_world() -> World:
     mentor = _mentoring_side(admin, sentra, owner, buyer)
     workspace = make_facility(sentra, name="Ruang Kerja Fuzz", price=0)
     book_slot(buyer, workspace, at(3, 10), at(3, 11))  # a booking the buyer may cancel (free: no order in the inbox)
+    make_opening(sentra, owner, title="Lowongan Fuzz")  # the buyer applies; the owner posts and closes openings
+    apply_to_opening(buyer, make_opening(sentra, owner, title="Lowongan Berpelamar"))  # to decide on, and withdraw
     newcomer = make_user("baru@example.test", verified=False)
     db.session.commit()
     slug = sentra.slug
@@ -377,19 +381,21 @@ def _build_world() -> World:
             "visitor": ["/", "/login", "/register", "/lupa-sandi", "/sentra", f"/sentra/{slug}", "/cart",
                         f"/reset-sandi/{make_reset_token(buyer)}"],
             "buyer": ["/", f"/sentra/{slug}", "/cart", "/checkout", "/orders", "/akun", "/buka-sentra",
-                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas", "/pendamping/"],
+                      "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas", "/pendamping/", "/lowongan",
+                      "/lowongan/lamaran"],
             "owner": [f"/kelola/{slug}", f"/kelola/{slug}/produk/?status=archived", f"/kelola/{slug}/kelas/",
-                      f"/kelola/{slug}/fasilitas/", f"/kelola/{slug}/pendampingan/"],
+                      f"/kelola/{slug}/fasilitas/", f"/kelola/{slug}/pendampingan/", f"/kelola/{slug}/lowongan/",
+                      f"/kelola/{slug}/lowongan/lamaran"],
             "staff": ["/mitra", "/mitra/keranjang", "/cart", "/checkout"],
             "partner": ["/mitra", f"/sentra/{slug}"],
             "newcomer": ["/akun"],
-            "admin": ["/admin", "/admin/pendamping", "/admin/potensi/32.75.08.1001/survei"],
+            "admin": ["/admin", "/admin/pendamping", "/admin/potensi/32.75.08.1001/survei", "/admin/lowongan"],
             "mentor": ["/pendamping/"],
         },
         scopes={
             "visitor": ("/",),
             "buyer": ("/akun", "/orders", "/cart", "/checkout", "/mitra/daftar", "/buka-sentra", "/undangan",
-                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas", "/pendamping"),
+                      "/track", "/p/", "/sentra/", "/kelas", "/fasilitas", "/pendamping", "/lowongan"),
             "owner": ("/kelola/",),
             "staff": ("/mitra", "/cart", "/checkout"),
             "partner": ("/mitra",),

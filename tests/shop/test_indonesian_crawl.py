@@ -250,6 +250,7 @@ def _world() -> dict:
     _classes_and_facilities(sentra, owner, buyer)
     _mentoring(sentra, owner, admin, buyer)
     _survey(admin)
+    _openings(sentra, owner, buyer)
     return {"admin": admin, "buyer": buyer, "owner": owner, "courier": courier, "partner": partner_owner,
             "sentra": sentra, "ready": ready}
 
@@ -296,6 +297,9 @@ def _mentoring(sentra, owner, admin, buyer) -> None:
     held = past_session(mentor, sentra, owner, days_ago=4, topic="online_marketing")
     write_notes(mentor, held.id, NotesInput("Jadwal unggahan tiga kali seminggu.", ("Buat akun toko", "Foto ulang")))
     held.actions[0].done_at = held.starts_at
+    db.session.commit()
+
+
 def _survey(admin) -> None:
     """Two versions of the office's survey of the sentra's kelurahan, the first with a photo (issue 22)."""
     from shop.places import surveys
@@ -308,6 +312,31 @@ def _survey(admin) -> None:
     surveys.save_survey(kelurahan, surveys.SurveyInput(
         raw_materials="Bambu tali dan eceng gondok", artisans="Tiga perajin anyaman", cultural_assets="Tari topeng",
         notes="Pemuda tertarik fotografi", subsectors=("kriya", "fotografi")), admin)
+    db.session.commit()
+
+
+def _openings(sentra, owner, buyer) -> None:
+    """Openings of every role; the buyer applied to one (shortlisted, invited to a trial), others in every state."""
+    from datetime import timedelta
+
+    from orders.openings.applications import decide, withdraw
+    from shop.db import utcnow
+    from tests.orders.openings.helpers import apply, make_opening
+
+    roles = ("production", "design", "photography", "online_shop_admin", "courier", "trainer", "other")
+    openings = [make_opening(sentra, owner, title=f"Lowongan nomor {index}", role=role, hours=hours, pay=pay)
+                for index, (role, hours, pay) in enumerate(zip(roles, ("part_time", "full_time", "per_project") * 3,
+                                                               ("sales_share", "per_piece", "fixed") * 3,
+                                                               strict=False))]
+    mine = apply(buyer, openings[0], portfolio_url="https://contoh.example/karya")
+    decide(sentra, mine.id, "shortlisted", "Kami tertarik")
+    decide(sentra, mine.id, "trial", "Bawa contoh karya", trial_at=utcnow() + timedelta(days=3))
+    for opening, step in zip(openings[1:], ("accepted", "rejected", "withdrawn", "submitted"), strict=False):
+        application = apply(buyer, opening)
+        if step == "withdrawn":
+            withdraw(buyer, application.id)
+        elif step != "submitted":
+            decide(sentra, application.id, step, "Catatan dari sentra")
     db.session.commit()
 
 
@@ -324,15 +353,17 @@ def test_every_page_of_every_role_is_in_indonesian(app, client):
     ready = world["ready"]
     roles = {
         "visitor": (None, ["/", "/sentra", "/search?q=tas", "/register", "/login", "/lupa-sandi", "/buka-sentra",
-                           f"/track/{ready.number}?code={ready.tracking_code}", "/kelas", "/fasilitas"]),
+                           f"/track/{ready.number}?code={ready.tracking_code}", "/kelas", "/fasilitas", "/lowongan"]),
         "buyer": ("buyer", ["/", "/orders", "/akun", "/cart", "/akun/alamat/baru", "/mitra/daftar", "/kelas/pesanan",
-                            "/kelas", "/fasilitas", "/pendamping/", "/fasilitas/pesanan"]),  # the buyer is a mentor too
+                            "/kelas", "/fasilitas", "/pendamping/", "/fasilitas/pesanan", "/lowongan",
+                            "/lowongan/lamaran"]),  # the buyer is a mentor too
         "sentra owner": ("owner", [f"/kelola/{slug}/", f"/kelola/{slug}/kelas/", f"/kelola/{slug}/fasilitas/",
-                                   f"/kelola/{slug}/pendampingan/"]),
+                                   f"/kelola/{slug}/pendampingan/", f"/kelola/{slug}/lowongan/",
+                                   f"/kelola/{slug}/lowongan/lamaran", f"/kelola/{slug}/lowongan/baru"]),
         "sentra courier": ("courier", [f"/kelola/{slug}/pengantaran", f"/kelola/{slug}/"]),
         "partner": ("partner", ["/mitra/"]),
         "office": ("admin", ["/admin/", "/admin/pendamping", "/admin/pendampingan",
-                             "/admin/potensi/32.75.08.1001/survei"]),
+                             "/admin/potensi/32.75.08.1001/survei", "/admin/lowongan"]),
     }
     all_findings: dict[str, list[str]] = {}
     for role, (who, starts) in roles.items():

@@ -26,11 +26,14 @@ ADDED_RESPONSE_FIELDS = {
     ("/admin/impact", "get"): {"classes_held", "seats_booked", "people_trained", "genz_trained",
                                "certificates_issued", "training_revenue_idr",
                                "facility_hours_members", "facility_hours_others",
-                               "mentoring_sessions", "mentoring_hours"},  # issue 20
+                               "mentoring_sessions", "mentoring_hours",  # issue 20: mentoring
+                               # issue 20: work for young people
+                               "openings", "applicants", "applicants_gen_z", "joined", "members_gen_z",
+                               "members_gen_z_earning", "median_member_earnings_idr"},
 }
 # Values added to an enum on purpose since: the Midtrans payment methods (issue 18).
 ADDED_ENUM_VALUES = frozenset({"qris", "gopay", "shopeepay", "va_bca", "va_bni", "va_bri", "va_permata", "va_mandiri"})
-# Operations added since, on purpose (issue 19: classes, bookings, attendance).
+# Operations added since, on purpose (issue 19: classes, bookings, attendance; issue 20: openings).
 ADDED_OPERATIONS = {
     ("/classes", "get"), ("/classes/{class_id}/bookings", "post"), ("/kelola/{sentra_slug}/classes", "post"),
     ("/kelola/{sentra_slug}/classes/{class_id}", "patch"), ("/kelola/{sentra_slug}/classes/{class_id}", "delete"),
@@ -38,6 +41,10 @@ ADDED_OPERATIONS = {
     ("/facilities", "get"), ("/kelola/{sentra_slug}/facilities", "post"), ("/facilities/{facility_id}/bookings", "post"),
     ("/mentoring/slots", "get"), ("/kelola/{sentra_slug}/mentoring", "post"),  # issue 20: mentoring
     ("/admin/potential/{kelurahan_code}/survey", "put"),  # issue 22: the office's field survey
+    # issue 20: openings and applications
+    ("/openings", "get"), ("/kelola/{sentra_slug}/openings", "post"), ("/openings/{opening_id}/applications", "post"),
+    ("/kelola/{sentra_slug}/applications", "get"),
+    ("/kelola/{sentra_slug}/applications/{application_id}/decision", "post"),
 }
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 

@@ -14,6 +14,8 @@ from catalog.reviews.models import Review
 from orders.b2b.models import Quote, RfqComment
 from orders.core.models import Order
 from orders.ledger.models import Payout
+from orders.openings.applications import apply_to_opening, process_photo
+from orders.openings.models import JobApplication, Opening
 from shop.accounts.models import User
 from shop.accounts.tokens import issue_token
 from shop.extensions import db
@@ -29,6 +31,7 @@ from tests.factories import (
     png_bytes,
 )
 from tests.orders.b2b.b2b_helpers import send_quote, send_rfq
+from tests.orders.openings.helpers import application_input, make_opening
 
 SCOPED_PREFIXES = ("/kelola/", "/api/v1/kelola/")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -82,6 +85,9 @@ def two_sentras():
     payout_b = Payout(sentra_id=sentra_b.id, amount_idr=10_000, bank_name="BRI", account_number="0123456789",
                       account_holder="Sentra B", reference="TRF-B")
     db.session.add(payout_b)
+    # An opening of sentra B and an application to it (with a portfolio photo only B's managers may see).
+    opening_b = make_opening(sentra_b, owner_b)
+    application_b = apply_to_opening(make_user(), opening_b.id, application_input(), process_photo(png_bytes()))
     db.session.commit()
     ids = {
         "membership_id": member_b.id,
@@ -96,6 +102,8 @@ def two_sentras():
         "rfq_image_id": rfq_b.images[0].id,
         "quote_id": quote_b.id,
         "payout_id": payout_b.id,
+        "opening_id": opening_b.id,
+        "application_id": application_b.id,
     }
     return sentra_a, sentra_b, ids
 
@@ -159,6 +167,10 @@ def test_anonymous_visitors_are_sent_to_login_for_every_sentra_url(app, client, 
         ("POST", "/anggota/{membership_id}/peran"),
         ("POST", "/anggota/undang"),
         ("POST", "/undangan/{invite_id}/batal"),
+        ("GET", "/lowongan/"),
+        ("POST", "/lowongan/baru"),
+        ("GET", "/lowongan/lamaran/{application_id}"),
+        ("GET", "/lowongan/lamaran/{application_id}/portofolio"),
     ],
 )
 def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_sentras, method, path):
@@ -172,7 +184,7 @@ def test_plain_member_gets_403_on_owner_and_manager_actions(client, auth, two_se
 
 
 OBJECT_ARGS = {"membership_id", "invite_id", "product_id", "variant_id", "image_id", "id", "number", "review_id",
-               "rfq_id", "quote_id"}
+               "rfq_id", "quote_id", "opening_id", "application_id"}
 
 
 def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(app, client, auth, two_sentras):
@@ -211,3 +223,6 @@ def test_member_of_sentra_a_cannot_reach_sentra_b_objects_through_sentra_a_urls(
     assert db.session.scalar(select(Review.reply).where(Review.id == ids["review_id"])) is None
     assert db.session.scalar(select(func.count()).select_from(Quote).where(Quote.rfq_id == ids["rfq_id"])) == 1
     assert db.session.scalar(select(func.count()).select_from(RfqComment)) == 0
+    application_b = db.session.get(JobApplication, ids["application_id"])
+    assert application_b.status == "submitted" and application_b.answered_at is None
+    assert db.session.get(Opening, ids["opening_id"]).status == "open"

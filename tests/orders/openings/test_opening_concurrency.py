@@ -1,0 +1,88 @@
+"""One application per opening and one final decision per application, with real parallel connections on PostgreSQL."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from orders.openings import applications
+from orders.openings.errors import AlreadyAppliedError, ApplicationStateError
+from orders.openings.models import JobApplication
+from shop.accounts.models import User
+from shop.extensions import db
+from shop.sentras.models import Sentra, SentraMembership
+from tests.factories import make_sentra, make_user
+from tests.orders.openings.helpers import application_input, apply, make_opening
+
+pytestmark = pytest.mark.postgres_only
+
+ATTEMPTS = 12
+
+
+def _race(app, attempts: list[Callable[[], None]], refused: type[Exception]) -> tuple[int, int]:
+    """Run each attempt in its own thread and connection at once, committing; returns (done, refused)."""
+    barrier = threading.Barrier(len(attempts))
+    outcome = {"done": 0, "refused": 0}
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(attempt: Callable[[], None]) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                try:
+                    attempt()
+                    db.session.commit()
+                    with lock:
+                        outcome["done"] += 1
+                except refused:
+                    db.session.rollback()
+                    with lock:
+                        outcome["refused"] += 1
+            except BaseException as error:  # reported in the main thread
+                with lock:
+                    errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    return outcome["done"], outcome["refused"]
+
+
+def test_twelve_simultaneous_applications_of_one_person_make_one(app):
+    opening = make_opening(make_sentra())
+    user_id, opening_id = make_user().id, opening.id
+    db.session.commit()
+
+    def attempt() -> None:
+        applications.apply_to_opening(db.session.get(User, user_id), opening_id, application_input())
+
+    assert _race(app, [attempt] * ATTEMPTS, AlreadyAppliedError) == (1, ATTEMPTS - 1)
+    assert db.session.scalar(select(func.count()).select_from(JobApplication)) == 1
+
+
+def test_accepting_and_rejecting_at_once_leaves_one_decision_and_at_most_one_membership(app):
+    sentra = make_sentra()
+    application = apply(make_user(), make_opening(sentra))
+    sentra_id, application_id, applicant_id = sentra.id, application.id, application.applicant_id
+
+    def decision(choice: str) -> Callable[[], None]:
+        def attempt() -> None:
+            applications.decide(db.session.get(Sentra, sentra_id), application_id, choice, "")
+        return attempt
+
+    attempts = [decision("accepted" if i % 2 else "rejected") for i in range(ATTEMPTS)]
+    assert _race(app, attempts, ApplicationStateError) == (1, ATTEMPTS - 1)
+    db.session.expire_all()
+    final = db.session.get(JobApplication, application_id).status
+    members = db.session.scalar(select(func.count()).select_from(SentraMembership).where(
+        SentraMembership.sentra_id == sentra_id, SentraMembership.user_id == applicant_id))
+    assert (final, members) in {("accepted", 1), ("rejected", 0)}
