@@ -42,6 +42,9 @@ from orders.payments.midtrans_views import bp as midtrans_bp
 from orders.payments.transfer_views import bp as transfers_bp
 from orders.payments.views import bp as payments_bp
 from orders.payments.webhooks import bp as webhooks_bp
+from orders.potential import api as potential_api
+from orders.potential import views as potential_views
+from orders.potential.kelola_views import bp as potential_kelola_bp
 from orders.review_views import bp as order_reviews_bp
 from orders.sentra_views import bp as orders_kelola_bp
 from orders.shipping import api as shipping_api
@@ -61,8 +64,9 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     track_api,  # /track/<number>
     classes_api,  # /classes and /kelola/<slug>/classes: classes, bookings, attendance
     facilities_api,  # /facilities and /kelola/<slug>/facilities: equipment and workspace by the hour
+    potential_api,  # /admin/potential and /kelola/<slug>/opportunities: the potential and needs map
 )
-ADMIN_ROUTES = (impact_views,)  # the impact dashboard /admin/dampak, on the office's blueprint
+ADMIN_ROUTES = (impact_views, potential_views)  # /admin/dampak and /admin/potensi, on the office's blueprint
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
 BLUEPRINTS: tuple[Blueprint, ...] = (
     cart_bp, checkout_bp, delivery_bp, payments_bp, transfers_bp, midtrans_bp, orders_bp, orders_kelola_bp, webhooks_bp,
@@ -72,6 +76,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ledger_bp,  # the sentra's money under /kelola/<slug>/keuangan
     classes_views.bp, classes_views.kelola,  # classes: /kelas for residents, /kelola/<slug>/kelas for the sentra
     facilities_views.bp, facilities_views.kelola,  # equipment and workspace: /fasilitas, /kelola/<slug>/fasilitas
+    potential_kelola_bp,  # the sentra's opportunities: /kelola/<slug>/peluang
 )
 
 

@@ -2,7 +2,8 @@
 
 Handlers send the emails of orders, B2B, the ledger, shipments, problems and pickups; the
 periodic tasks move orders on when time passes (payments expire, delivered orders complete,
-uncollected pickups are handled, overdue invoices are flagged, stale impact facts refreshed).
+uncollected pickups are handled, overdue invoices are flagged, stale impact facts refreshed, the
+potential map's rollup kept and the search log pruned).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from orders.impact.facts import run_refresh_impact_facts
 from orders.ledger import notify as ledger_notify
 from orders.payments.cli import expire_payments
 from orders.payments.midtrans_events import reconcile_midtrans_payments
+from orders.potential.rollup import run_potential_jobs
 from orders.shipping import notify as shipping_notify
 from orders.shipping import problem_notify
 from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
@@ -40,6 +42,7 @@ PERIODIC_TASKS = (
     run_flag_overdue_invoices,
     run_refresh_impact_facts,
     run_class_jobs,
+    run_potential_jobs,  # the search log and orders rolled up for the potential map; the log pruned
 )
 
 

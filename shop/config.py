@@ -137,6 +137,12 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "LOGIN_FAILURES_PER_ADDRESS": env.get("LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"),
         "LOGIN_ATTEMPTS_PER_ADDRESS": env.get("LOGIN_ATTEMPTS_PER_ADDRESS", "120 per minute"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # The search log behind the potential map (README, "Peta potensi dan kebutuhan"): off for
+        # benchmarks; rows kept SEARCH_LOG_DAYS; a term that found nothing shows once this many
+        # distinct people searched it in a place and period.
+        "SEARCH_LOG": _env_bool("SEARCH_LOG", True),
+        "SEARCH_LOG_DAYS": int(env.get("SEARCH_LOG_DAYS", "400")),
+        "POTENTIAL_MIN_SEARCHERS": int(env.get("POTENTIAL_MIN_SEARCHERS", "5")),
     }
     config.update(overrides)
     if config.get("TESTING") and "OUTBOX_DRAIN_AFTER_REQUEST" not in overrides:

@@ -145,15 +145,16 @@ def test_the_sentra_menu_is_one_folded_menu_on_a_phone(phone: Page, live_server:
     menu = phone.locator("details.manage-menu")
     expect(menu.locator("summary")).to_contain_text("Pesanan")  # names the page you are on
     links = menu.locator("nav a")
-    expect(links).to_have_count(13)  # with Kelas and Fasilitas (issue 19)
+    expect(links).to_have_count(14)  # with Kelas and Fasilitas (issue 19) and Peluang (issue 22)
     expect(links.first).to_be_hidden()
     summary_box = menu.locator("summary").bounding_box()
     assert summary_box["height"] >= 44
     menu.locator("summary").click()
     expect(links.first).to_be_visible()
-    for index in range(13):
+    for index in range(14):
         assert links.nth(index).bounding_box()["height"] >= 44
     expect(menu.get_by_role("link", name="Kelas", exact=True)).to_be_visible()
+    expect(menu.get_by_role("link", name="Peluang", exact=True)).to_be_visible()
     menu.get_by_role("link", name="Produk").click()
     expect(phone).to_have_url(re.compile(rf"/kelola/{sentra.slug}/produk"))
     expect(phone.locator("details.manage-menu summary")).to_contain_text("Produk")

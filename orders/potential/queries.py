@@ -1,0 +1,218 @@
+"""The potential map's figures for a period, read from the rollup (never from the raw log).
+
+Definitions (the README's "Peta potensi dan kebutuhan" says the same):
+
+- *supply* of a kelurahan, today: ``products``, the active products of its sentra (when the sentra
+  is active); ``products_in_stock``, those with a variant in stock or made to order;
+  ``subsectors``, the codes of those products' subsectors.
+- *demand* in the period: ``searches``, logged searches by residents of the kelurahan;
+  ``searchers``, distinct people among them; ``orders_by_residents``, counted orders (not cancelled,
+  expired or awaiting an online payment) placed in the period by people who live there (as
+  :mod:`shop.accounts.home` says today); ``orders_by_residents_elsewhere``, those placed at another
+  kelurahan's sentra.
+- *unmet*: texts that found nothing in the whole marketplace (no filters, no results), searched by at
+  least ``POTENTIAL_MIN_SEARCHERS`` distinct people of the place in the period; up to 10, most
+  searchers first. A term below the threshold appears nowhere.
+- the *city* row: the same over everyone (guests who chose no kelurahan count only there).
+
+Every figure is a fixed number of aggregate queries over the period's rollup rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+
+from catalog.products.models import Product, ProductStatus, Variant
+from orders.impact.period import Period
+from orders.potential.models import CITY, ElsewhereItemDay, OrderDay, SearcherDay, UnmetDay
+from shop.extensions import db
+from shop.places.models import Kecamatan, Kelurahan
+from shop.sentras.models import Sentra, SentraStatus
+
+CITY_NAME = "Kota Bekasi"
+UNMET_LIMIT = 10
+ELSEWHERE_LIMIT = 10
+DEFAULT_MIN_SEARCHERS = 5
+
+
+@dataclass
+class Term:
+    term: str
+    searches: int
+    searchers: int
+
+
+@dataclass
+class Supply:
+    products: int = 0
+    products_in_stock: int = 0
+    subsectors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Demand:
+    searches: int = 0
+    searchers: int = 0
+    orders_by_residents: int = 0
+    orders_by_residents_elsewhere: int = 0
+
+
+@dataclass
+class PlaceRow:
+    code: str
+    name: str
+    kecamatan_code: str
+    kecamatan_name: str
+    lat: float = 0.0
+    lon: float = 0.0
+    supply: Supply = field(default_factory=Supply)
+    demand: Demand = field(default_factory=Demand)
+    unmet: list[Term] = field(default_factory=list)
+    survey: dict[str, Any] | None = None
+
+
+@dataclass
+class PotentialReport:
+    period: Period
+    kelurahan: list[PlaceRow]
+    city: PlaceRow
+    min_searchers: int
+
+
+@dataclass
+class Elsewhere:
+    """What residents of a kelurahan bought from other kelurahan's sentras: (key, orders), most first."""
+
+    subsectors: list[tuple[str, int]]
+    products: list[tuple[str, int]]
+
+
+def min_searchers() -> int:
+    return max(1, int(current_app.config.get("POTENTIAL_MIN_SEARCHERS") or DEFAULT_MIN_SEARCHERS))
+
+
+def _survey_for(code: str) -> dict[str, Any] | None:
+    """The latest field survey of a kelurahan, as the API shows it, or None."""
+    return None  # merge: shop.places.surveys.latest_surveys
+
+
+def _new_searchers(first: date, column_prev: Any) -> Any:
+    """1 for a searcher's first row in the period (see :mod:`orders.potential.models`), else 0."""
+    return func.sum(case((or_(column_prev.is_(None), column_prev < first), 1), else_=0))
+
+
+def potential_report(period: Period) -> PotentialReport:
+    """Every kelurahan (56 rows, by kecamatan then name) and the city. Reads only; no flush."""
+    places = db.session.execute(
+        select(Kelurahan.code, Kelurahan.name, Kelurahan.kecamatan_code, Kecamatan.name, Kelurahan.lat,
+               Kelurahan.lon).join(Kecamatan, Kecamatan.code == Kelurahan.kecamatan_code)
+        .order_by(Kecamatan.name, Kelurahan.name)).all()
+    rows = {code: PlaceRow(code, name, kec, kec_name, lat, lon) for code, name, kec, kec_name, lat, lon in places}
+    city = PlaceRow(CITY, CITY_NAME, CITY, CITY_NAME)
+    _add_supply(rows, city)
+    _add_search_demand(period, rows, city)
+    _add_order_demand(period, rows, city)
+    unmet = unmet_terms(period, None)
+    for code, row in rows.items():
+        row.unmet = unmet.get(code, [])
+        row.survey = _survey_for(code)
+    city.unmet = unmet.get(CITY, [])
+    return PotentialReport(period, list(rows.values()), city, min_searchers())
+
+
+def _add_supply(rows: dict[str, PlaceRow], city: PlaceRow) -> None:
+    available = or_(Product.made_to_order.is_(True), exists().where(
+        Variant.product_id == Product.id, Variant.archived.is_(False), Variant.stock > 0))
+    result = db.session.execute(
+        select(Sentra.kelurahan_code, Product.subsector_code, func.count(Product.id),
+               func.sum(case((available, 1), else_=0)))
+        .join(Sentra, Sentra.id == Product.sentra_id)
+        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE)
+        .group_by(Sentra.kelurahan_code, Product.subsector_code))
+    subsectors: set[str] = set()
+    for kelurahan, subsector, products, in_stock in result:
+        row = rows.get(kelurahan)
+        for target in (row, city):
+            if target is not None:
+                target.supply.products += products
+                target.supply.products_in_stock += int(in_stock or 0)
+        if row is not None:
+            row.supply.subsectors.append(subsector)
+        subsectors.add(subsector)
+    for row in rows.values():
+        row.supply.subsectors.sort()
+    city.supply.subsectors = sorted(subsectors)
+
+
+def _add_search_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
+    result = db.session.execute(
+        select(SearcherDay.place, func.sum(SearcherDay.searches), _new_searchers(period.first, SearcherDay.prev_day))
+        .where(SearcherDay.day >= period.first, SearcherDay.day <= period.last).group_by(SearcherDay.place))
+    for place, searches, searchers in result:
+        row = city if place == CITY else rows.get(place)
+        if row is not None:
+            row.demand.searches, row.demand.searchers = int(searches or 0), int(searchers or 0)
+
+
+def _add_order_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
+    result = db.session.execute(
+        select(OrderDay.resident, func.sum(OrderDay.orders),
+               func.sum(case((OrderDay.sentra_kelurahan != OrderDay.resident, OrderDay.orders), else_=0)))
+        .where(OrderDay.day >= period.first, OrderDay.day <= period.last).group_by(OrderDay.resident))
+    for resident, orders, elsewhere in result:
+        row = rows.get(resident)
+        if row is None:
+            continue
+        row.demand.orders_by_residents, row.demand.orders_by_residents_elsewhere = int(orders), int(elsewhere or 0)
+        city.demand.orders_by_residents += int(orders)
+        city.demand.orders_by_residents_elsewhere += int(elsewhere or 0)
+
+
+def unmet_terms(period: Period, places: list[str] | None, limit: int = UNMET_LIMIT) -> dict[str, list[Term]]:
+    """Per place (kelurahan, kecamatan or city code; all when ``places`` is None): the terms that found
+    nothing, searched by at least ``POTENTIAL_MIN_SEARCHERS`` people there in the period, most first."""
+    searchers = _new_searchers(period.first, UnmetDay.prev_day)
+    condition = and_(UnmetDay.day >= period.first, UnmetDay.day <= period.last)
+    if places is not None:
+        condition = and_(condition, UnmetDay.place.in_(places))
+    result = db.session.execute(
+        select(UnmetDay.place, UnmetDay.term, func.sum(UnmetDay.searches), searchers)
+        .where(condition).group_by(UnmetDay.place, UnmetDay.term).having(searchers >= literal(min_searchers())))
+    found: dict[str, list[Term]] = defaultdict(list)
+    for place, term, searches, people in result:
+        found[place].append(Term(term, int(searches), int(people)))
+    return {place: sorted(terms, key=lambda t: (-t.searchers, -t.searches, t.term))[:limit]
+            for place, terms in found.items()}
+
+
+def bought_elsewhere(period: Period, resident: str, limit: int = ELSEWHERE_LIMIT) -> Elsewhere:
+    """What people living in ``resident`` bought at other kelurahan's sentras in the period (order counts)."""
+    condition = and_(ElsewhereItemDay.resident == resident, ElsewhereItemDay.day >= period.first,
+                     ElsewhereItemDay.day <= period.last)
+    total = func.sum(ElsewhereItemDay.orders)
+    subsectors = db.session.execute(
+        select(ElsewhereItemDay.subsector, total).where(condition, ElsewhereItemDay.subsector != "")
+        .group_by(ElsewhereItemDay.subsector).order_by(total.desc(), ElsewhereItemDay.subsector).limit(limit)).all()
+    products = db.session.execute(
+        select(ElsewhereItemDay.title, total).where(condition)
+        .group_by(ElsewhereItemDay.title).order_by(total.desc(), ElsewhereItemDay.title).limit(limit)).all()
+    return Elsewhere([(code, int(n)) for code, n in subsectors], [(title, int(n)) for title, n in products])
+
+
+def elsewhere_by_subsector(period: Period, subsector: str) -> dict[str, int]:
+    """Per resident kelurahan: their purchases of ``subsector`` at other kelurahan's sentras (the gap
+    between residents' demand and local supply that the office's map can shade)."""
+    return {resident: int(n) for resident, n in db.session.execute(
+        select(ElsewhereItemDay.resident, func.sum(ElsewhereItemDay.orders))
+        .where(ElsewhereItemDay.subsector == subsector, ElsewhereItemDay.day >= period.first,
+               ElsewhereItemDay.day <= period.last).group_by(ElsewhereItemDay.resident))}
+
+
+def place_json(row: PlaceRow) -> dict[str, Any]:
+    return {"code": row.code, "name": row.name, "supply": asdict(row.supply), "demand": asdict(row.demand),
+            "unmet": [asdict(term) for term in row.unmet], "survey": row.survey}
