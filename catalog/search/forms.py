@@ -4,8 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 
+from catalog.storefront.queries import reference
 from shop.forms import PageForm
-from shop.places.services import kelurahan_choices
+
+
+def kelurahan_codes() -> set[str]:
+    return set(reference().kelurahan)
 
 
 class GuestHomeForm(PageForm):
@@ -13,4 +17,7 @@ class GuestHomeForm(PageForm):
     kelurahan_code = SelectField(_l("Where do you live?"), choices=[], validate_choice=True)
 
     def fill_choices(self) -> None:
-        self.kelurahan_code.choices = [("", _l("I would rather not say"))] + kelurahan_choices()
+        """Every kelurahan by kecamatan, from the per-process reference data (no query)."""
+        places = sorted(reference().kelurahan.values(), key=lambda kel: (kel.kecamatan.name, kel.name))
+        self.kelurahan_code.choices = [("", _l("I would rather not say"))] + [
+            (kel.code, f"{kel.name}, {kel.kecamatan.name}") for kel in places]

@@ -35,7 +35,6 @@ from shop.accounts.home import home_kelurahan_code
 from shop.accounts.models import User
 from shop.db import WIB
 from shop.extensions import db
-from shop.places.models import Kelurahan
 
 log = logging.getLogger(__name__)
 
@@ -130,13 +129,13 @@ def guest_kelurahan() -> str | None:
     return session.get(GUEST_KELURAHAN) if request.blueprint != "api" else None
 
 
-def choose_guest_kelurahan(code: str | None) -> bool:
+def choose_guest_kelurahan(code: str | None, known_kelurahan: set[str]) -> bool:
     """Keep (or with an empty ``code``, forget) the kelurahan a guest says they live in. False: unknown."""
     code = (code or "").strip()
     if not code:
         session.pop(GUEST_KELURAHAN, None)
         return True
-    if db.session.get(Kelurahan, code) is None:
+    if code not in known_kelurahan:
         return False
     session[GUEST_KELURAHAN] = code
     return True

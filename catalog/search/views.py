@@ -16,7 +16,7 @@ from werkzeug.datastructures import iter_multi_items
 
 from catalog.search import log as search_log
 from catalog.search import search
-from catalog.search.forms import GuestHomeForm
+from catalog.search.forms import GuestHomeForm, kelurahan_codes
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
@@ -111,7 +111,7 @@ def choose_home():
     """A guest says which kelurahan they live in (or nothing): their later searches count there."""
     form = GuestHomeForm()
     form.fill_choices()
-    if form.validate_on_submit() and search_log.choose_guest_kelurahan(form.kelurahan_code.data):
+    if form.validate_on_submit() and search_log.choose_guest_kelurahan(form.kelurahan_code.data, kelurahan_codes()):
         flash(_("Thank you: your searches now count for your kelurahan."), "success")
     else:
         flash(_("Choose a kelurahan from the list."), "error")

@@ -32,7 +32,7 @@ def sentra_period(first: str | None, last: str | None):
     return parse_period(first, last)
 
 
-@bp.get("/", endpoint="index")
+@bp.get("", endpoint="index")
 @sentra_required(Role.MEMBER)
 def opportunities(sentra_slug: str):
     """The opportunities for ``?from=&to=``. A bad period: 400 with a message."""
