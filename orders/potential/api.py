@@ -11,9 +11,9 @@ from typing import Any
 from flask import g, jsonify, request
 
 from orders.impact.period import PeriodError, parse_period
+from orders.potential import opportunities
 from orders.potential.api_schemas import PERIOD_PARAMS, Opportunities, Potential
 from orders.potential.kelola_views import sentra_period
-from orders.potential.opportunities import opportunities_json, sentra_opportunities
 from orders.potential.queries import PotentialReport, place_json, potential_report
 from shop.api import bp
 from shop.api.auth import api_login_required, api_sentra_required
@@ -55,10 +55,11 @@ def admin_potential():
            responses={200: (Opportunities, "The opportunities"), 400: PERIOD_ERRORS, 401: ERROR_DESCRIPTION,
                       403: ERROR_DESCRIPTION, 404: "not a member of this sentra"})
 @api_sentra_required("member")
-def sentra_opportunities_api(sentra_slug: str):
+def sentra_opportunities(sentra_slug: str):
     """The sentra's opportunities. :raise 404: not a member. :raise 400: a bad period."""
     try:
         period = sentra_period(request.args.get("from"), request.args.get("to"))
     except PeriodError as error:
         return api_error(error.status, error.code, error.message, error.fields)
-    return jsonify(opportunities_json(sentra_opportunities(g.sentra, period), current_language()))
+    found = opportunities.sentra_opportunities(g.sentra, period)
+    return jsonify(opportunities.opportunities_json(found, current_language()))

@@ -16,6 +16,7 @@ from shop.partners.models import Partner, PartnerMembership, PartnerRole, Partne
 from shop.places.models import Kelurahan, Subsector
 from shop.places.services import all_kelurahan
 from shop.seed.demo_classes import seed_classes, seed_facilities
+from shop.seed.demo_searches import seed_searches
 from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 
 DEMO_PASSWORD = "pasar-sentra-demo"
@@ -150,9 +151,11 @@ def seed_demo(with_products: bool = True) -> dict[str, int]:
     products_created = _products(sentras) if with_products else 0
     classes_created = seed_classes(sentras)
     facilities_created = seed_facilities(sentras)
+    searches_created = seed_searches()
     after = db.session.scalar(select(db.func.count(Sentra.id)))
     return {"sentras_created": after - before, "sentras": after, "products_created": products_created,
-            "classes_created": classes_created, "facilities_created": facilities_created}
+            "classes_created": classes_created, "facilities_created": facilities_created,
+            "searches_created": searches_created}
 
 
 def _partner_b2b(partner: Partner, staff: User) -> None:

@@ -25,6 +25,9 @@ ADDED_RESPONSE_FIELDS = {
     ("/admin/impact", "get"): {"classes_held", "seats_booked", "people_trained", "genz_trained",
                                "certificates_issued", "training_revenue_idr",
                                "facility_hours_members", "facility_hours_others"},
+    # issue 22: where the account's holder lives
+    ("/me", "get"): {"kelurahan", "kelurahan_source"},
+    ("/auth/register", "post"): {"kelurahan", "kelurahan_source"},
 }
 # Values added to an enum on purpose since: the Midtrans payment methods (issue 18).
 ADDED_ENUM_VALUES = frozenset({"qris", "gopay", "shopeepay", "va_bca", "va_bni", "va_bri", "va_permata", "va_mandiri"})
@@ -34,6 +37,8 @@ ADDED_OPERATIONS = {
     ("/kelola/{sentra_slug}/classes/{class_id}", "patch"), ("/kelola/{sentra_slug}/classes/{class_id}", "delete"),
     ("/kelola/{sentra_slug}/classes/{class_id}/attendance", "post"),
     ("/facilities", "get"), ("/kelola/{sentra_slug}/facilities", "post"), ("/facilities/{facility_id}/bookings", "post"),
+    # issue 22: the potential and needs map, and the account's home kelurahan
+    ("/admin/potential", "get"), ("/kelola/{sentra_slug}/opportunities", "get"), ("/me", "patch"),
 }
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 

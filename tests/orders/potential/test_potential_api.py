@@ -5,46 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from orders.potential.rollup import refresh_orders, roll_up_searches
-from orders.potential.stale import wib_day
 from shop.extensions import db
-from tests.factories import add_member, make_product, make_sentra, make_user
-from tests.orders.potential.helpers import CITY, KEL_A, KEL_B, KEL_C, bearer, log, place_order, wib
-
-TODAY = wib_day(None)
-YESTERDAY = TODAY - timedelta(days=1)
-
-
-def roll_up() -> None:
-    while roll_up_searches():
-        db.session.commit()
-    while refresh_orders():
-        db.session.commit()
-    db.session.commit()
-
-
-@pytest.fixture
-def world(app):
-    """Yesterday in A: "tenun ikat" found nothing for 5 people, "wayang kulit" for 4; a resident of A
-    bought "Tas Anyaman" at C's sentra."""
-    for who in ("s1", "s2", "s3", "s4", "s5"):
-        log(YESTERDAY, "tenun ikat", who, KEL_A)
-    for who in ("s1", "s2", "s3", "s4"):
-        log(YESTERDAY, "wayang kulit", who, KEL_A)
-    admin = make_user("admin@potensi.test", admin=True)
-    member = make_user("anggota@potensi.test")
-    other = make_user("lain@potensi.test")
-    resident = make_user("warga@potensi.test")
-    resident.kelurahan_code = KEL_A
-    a, c = make_sentra(KEL_A), make_sentra(KEL_C)
-    add_member(a, member)
-    add_member(c, other)
-    bag = make_product(c, title="Tas Anyaman", subsector="kriya")
-    yesterday_noon = wib(YESTERDAY.year, YESTERDAY.month, YESTERDAY.day, 12)
-    place_order(c, resident, yesterday_noon, [(bag, "Tas Anyaman")])
-    db.session.commit()
-    roll_up()
-    return {"admin": admin, "member": member, "other": other, "a": a, "c": c}
+from tests.factories import make_user
+from tests.orders.potential.conftest import TODAY
+from tests.orders.potential.helpers import CITY, KEL_A, KEL_B, KEL_C, bearer, wib
 
 
 def test_the_office_figures_have_every_kelurahan_and_the_city(client, world):
@@ -152,3 +116,16 @@ def test_an_unknown_kelurahan_is_a_422_naming_the_field(client, app):
     assert client.patch("/api/v1/me", data="[]", headers={**bearer(user), "Content-Type": "application/json"}
                         ).status_code == 400
     assert client.patch("/api/v1/me", json={}).status_code == 401
+
+
+def test_the_demo_shows_unmet_terms_on_the_map_and_in_peluang(client, app):
+    from orders.impact.period import parse_period
+    from orders.potential.queries import unmet_terms
+    from shop.seed.demo import seed_demo
+    from shop.seed.demo_searches import seed_searches
+
+    seed_demo(with_products=False)
+    db.session.commit()
+    shown = unmet_terms(parse_period((TODAY - timedelta(days=89)).isoformat(), None), [KEL_A])
+    assert "tenun ikat" in [t.term for t in shown[KEL_A]]
+    assert seed_searches() == 0  # the second run adds nothing

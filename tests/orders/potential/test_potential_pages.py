@@ -8,19 +8,19 @@ import re
 import pytest
 
 from shop.extensions import db
-from tests.factories import add_member, make_product, make_sentra, make_user
-from tests.orders.potential.test_potential_api import KEL_A, KEL_C, roll_up, world  # noqa: F401
+from tests.factories import make_user
+from tests.orders.potential.helpers import KEL_A, KEL_C
 
 PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def office(client, auth, world):  # noqa: F811
+def office(client, auth, world):
     auth.login("admin@potensi.test")
     return client
 
 
-def test_the_map_shades_the_kelurahan_with_unmet_demand(office, world):  # noqa: F811
+def test_the_map_shades_the_kelurahan_with_unmet_demand(office, world):
     page = office.get("/admin/potensi").get_data(as_text=True)
     assert page.count('class="kel"') == 56
     cell = re.search(r'<g class="kel" data-code="32\.75\.08\.1001"><title>([^<]*)</title><path class="kel-cell shade-(\d)',
@@ -29,13 +29,13 @@ def test_the_map_shades_the_kelurahan_with_unmet_demand(office, world):  # noqa:
     assert "tenun ikat" in page and "wayang kulit" not in page
 
 
-def test_a_subsector_shades_the_gap_between_demand_and_local_supply(office, world):  # noqa: F811
+def test_a_subsector_shades_the_gap_between_demand_and_local_supply(office, world):
     page = office.get("/admin/potensi?subsektor=kriya").get_data(as_text=True)
     assert re.search(r'data-code="32\.75\.08\.1001"><title>[^<]*</title><path class="kel-cell shade-5', page)
     assert re.search(r'data-code="32\.75\.01\.1001"><title>[^<]*</title><path class="kel-cell shade-0', page)
 
 
-def test_the_csv_has_the_table_and_hides_terms_below_the_threshold(office, world):  # noqa: F811
+def test_the_csv_has_the_table_and_hides_terms_below_the_threshold(office, world):
     response = office.get("/admin/potensi.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -46,7 +46,7 @@ def test_the_csv_has_the_table_and_hides_terms_below_the_threshold(office, world
     assert "wayang" not in response.get_data(as_text=True)
 
 
-def test_a_kelurahan_page_shows_its_figures_and_what_residents_buy_elsewhere(office, world):  # noqa: F811
+def test_a_kelurahan_page_shows_its_figures_and_what_residents_buy_elsewhere(office, world):
     page = office.get(f"/admin/potensi/{KEL_A}").get_data(as_text=True)
     assert "tenun ikat" in page and "Tas Anyaman" in page and "wayang" not in page
     assert office.get("/admin/potensi/32.75.99.9999").status_code == 404
@@ -54,17 +54,17 @@ def test_a_kelurahan_page_shows_its_figures_and_what_residents_buy_elsewhere(off
 
 @pytest.mark.parametrize("url", ["/admin/potensi?from=2025-13-01", "/admin/potensi.csv?from=2025-03-10&to=2025-03-01",
                                  f"/admin/potensi/{KEL_A}?from=x"])
-def test_a_bad_period_is_a_400_on_every_office_page(office, world, url):  # noqa: F811
+def test_a_bad_period_is_a_400_on_every_office_page(office, world, url):
     assert office.get(url).status_code == 400
 
 
-def test_only_the_office_sees_the_map(client, auth, world):  # noqa: F811
+def test_only_the_office_sees_the_map(client, auth, world):
     auth.login("anggota@potensi.test")
     for url in ("/admin/potensi", "/admin/potensi.csv", f"/admin/potensi/{KEL_A}"):
         assert client.get(url).status_code in (403, 404)
 
 
-def test_a_member_sees_the_opportunities_with_buttons_that_start_a_draft(client, auth, world):  # noqa: F811
+def test_a_member_sees_the_opportunities_with_buttons_that_start_a_draft(client, auth, world):
     auth.login("anggota@potensi.test")
     page = client.get(f"/kelola/{world['a'].slug}/peluang").get_data(as_text=True)
     assert "tenun ikat" in page and "Tas Anyaman" in page and "wayang" not in page
@@ -74,12 +74,12 @@ def test_a_member_sees_the_opportunities_with_buttons_that_start_a_draft(client,
     assert re.search(r'name="title"[^>]*value="tenun ikat"', form)
 
 
-def test_another_sentras_opportunities_page_is_a_404(client, auth, world):  # noqa: F811
+def test_another_sentras_opportunities_page_is_a_404(client, auth, world):
     auth.login("lain@potensi.test")
     assert client.get(f"/kelola/{world['a'].slug}/peluang").status_code == 404
 
 
-def test_a_sentra_with_nothing_yet_sees_empty_states(client, auth, world):  # noqa: F811
+def test_a_sentra_with_nothing_yet_sees_empty_states(client, auth, world):
     auth.login("lain@potensi.test")
     page = client.get(f"/kelola/{world['c'].slug}/peluang").get_data(as_text=True)
     assert page.count('class="empty"') == 3
