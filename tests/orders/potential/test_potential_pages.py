@@ -9,6 +9,7 @@ import pytest
 
 from shop.extensions import db
 from tests.factories import make_user
+from tests.orders.potential.conftest import roll_up
 from tests.orders.potential.helpers import KEL_A, KEL_C
 
 PASSWORD = "correct-horse-battery"
@@ -101,3 +102,29 @@ def test_the_profile_offers_where_you_live(client, auth, app):
     assert db.session.get(type(user), user.id).kelurahan_code is None
     assert client.post("/akun", data={"name": "Sari", "phone": "", "notify_channel": "email",
                                       "kelurahan_code": "99"}).status_code == 400
+
+
+def test_the_office_pages_make_as_many_queries_with_more_data(office, world):
+    from tests.orders.potential.conftest import YESTERDAY
+    from tests.orders.potential.helpers import log
+    from tests.queries import count_queries
+
+    urls = ("/admin/potensi", "/admin/potensi?subsektor=kriya", f"/admin/potensi/{KEL_A}", "/admin/potensi.csv")
+
+    def statements() -> list[int]:
+        out = []
+        for url in urls:
+            office.get(url)
+            with count_queries() as seen:
+                assert office.get(url).status_code == 200
+            out.append(len(seen))
+        return out
+
+    before = statements()
+    for n in range(30):
+        log(YESTERDAY, f"kata {n}", f"p{n % 7}", (KEL_A, KEL_C, "32.75.01.1002")[n % 3])
+    for who in ("t1", "t2", "t3", "t4", "t5"):
+        log(YESTERDAY, "kain songket", who, KEL_C)
+    db.session.commit()
+    roll_up()
+    assert statements() == before
