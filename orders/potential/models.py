@@ -13,6 +13,14 @@ same place (and term). A searcher counts once in a period, on their first day in
 period whose ``prev_day`` is empty or before the period. That is a sum over the period's rows, no
 ``COUNT(DISTINCT)`` and no raw log at request time. The searcher is only the log's keyed hash.
 
+Reading a year of those rows at request time would be too slow, so each also has a compact twin
+(:class:`DemandDay`, :class:`UnmetTermDay`) keyed by place (and term), day and the *month* of
+``prev_day`` (``prev_month``: year * 12 + month, 0 when there is none), holding how many searcher rows
+and searches fall there. A row counts in a period from F when its ``prev_day`` is before F: every
+row of an earlier month does, no row of a later month does, and only the rows whose ``prev_day`` is in
+F's own month need a look at the detailed table (an index on ``prev_day`` finds them). The twins are
+kept by the same merge, by differences, in the same transaction.
+
 Orders (from the orders themselves), by the buyer's kelurahan ("resident", as
 :mod:`shop.accounts.home` defines it):
 
@@ -41,6 +49,7 @@ class SearcherDay(db.Model):
     __table_args__ = (
         PrimaryKeyConstraint("day", "place", "searcher"),
         Index("ix_potential_searcher_day_searcher", "searcher", "place"),
+        Index("ix_potential_searcher_day_prev", "prev_day", "day", "place"),
         {"sqlite_with_rowid": False},
     )
 
@@ -56,6 +65,7 @@ class UnmetDay(db.Model):
     __table_args__ = (
         PrimaryKeyConstraint("day", "place", "term", "searcher"),
         Index("ix_potential_unmet_day_searcher", "searcher", "place", "term"),
+        Index("ix_potential_unmet_day_prev", "prev_day", "day", "place", "term"),
         {"sqlite_with_rowid": False},
     )
 
@@ -65,6 +75,40 @@ class UnmetDay(db.Model):
     searcher: Mapped[str] = mapped_column(String(32))
     searches: Mapped[int] = mapped_column(Integer)
     prev_day: Mapped[date | None] = mapped_column(Date)
+
+
+class DemandDay(db.Model):
+    __tablename__ = "potential_demand_day"
+    __table_args__ = (
+        PrimaryKeyConstraint("day", "place", "prev_month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    day: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(13))
+    prev_month: Mapped[int] = mapped_column(Integer)
+    searchers: Mapped[int] = mapped_column(Integer)  # searcher rows
+    searches: Mapped[int] = mapped_column(Integer)
+
+
+class UnmetTermDay(db.Model):
+    __tablename__ = "potential_unmet_term_day"
+    __table_args__ = (
+        PrimaryKeyConstraint("day", "place", "term", "prev_month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    day: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(13))
+    term: Mapped[str] = mapped_column(String(100))
+    prev_month: Mapped[int] = mapped_column(Integer)
+    searchers: Mapped[int] = mapped_column(Integer)
+    searches: Mapped[int] = mapped_column(Integer)
+
+
+def month_number(day: date | None) -> int:
+    """``prev_month`` of a previous day: year * 12 + month (0 for none)."""
+    return 0 if day is None else day.year * 12 + day.month
 
 
 class OrderDay(db.Model):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -29,7 +28,16 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.impact.period import Period
-from orders.potential.models import CITY, ElsewhereItemDay, OrderDay, SearcherDay, UnmetDay
+from orders.potential.models import (
+    CITY,
+    DemandDay,
+    ElsewhereItemDay,
+    OrderDay,
+    SearcherDay,
+    UnmetDay,
+    UnmetTermDay,
+    month_number,
+)
 from shop.extensions import db
 from shop.places.models import Kecamatan, Kelurahan
 from shop.sentras.models import Sentra, SentraStatus
@@ -101,9 +109,19 @@ def _survey_for(code: str) -> dict[str, Any] | None:
     return None  # merge: shop.places.surveys.latest_surveys
 
 
-def _new_searchers(first: date, column_prev: Any) -> Any:
-    """1 for a searcher's first row in the period (see :mod:`orders.potential.models`), else 0."""
-    return func.sum(case((or_(column_prev.is_(None), column_prev < first), 1), else_=0))
+def _first_rows(period: Period, twin: Any) -> Any:
+    """Searcher rows of ``twin`` that certainly count in the period: a previous day of an earlier month."""
+    month = month_number(period.first)
+    return func.sum(case((twin.prev_month < month, twin.searchers), else_=0))
+
+
+def _late_first_rows(period: Period, model: Any, *keys: Any) -> Any:
+    """Rows of ``model`` (the detailed table) in the period whose previous day falls in the period's first
+    month but before the period: these count too (see :mod:`orders.potential.models`)."""
+    month_start = period.first.replace(day=1)
+    return (select(*keys, func.count()).where(model.prev_day >= month_start, model.prev_day < period.first,
+                                              model.day >= period.first, model.day <= period.last)
+            .group_by(*keys))
 
 
 def potential_report(period: Period) -> PotentialReport:
@@ -151,12 +169,14 @@ def _add_supply(rows: dict[str, PlaceRow], city: PlaceRow) -> None:
 
 def _add_search_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
     result = db.session.execute(
-        select(SearcherDay.place, func.sum(SearcherDay.searches), _new_searchers(period.first, SearcherDay.prev_day))
-        .where(SearcherDay.day >= period.first, SearcherDay.day <= period.last).group_by(SearcherDay.place))
+        select(DemandDay.place, func.sum(DemandDay.searches), _first_rows(period, DemandDay))
+        .where(DemandDay.day >= period.first, DemandDay.day <= period.last).group_by(DemandDay.place))
+    late = dict(db.session.execute(_late_first_rows(period, SearcherDay, SearcherDay.place)).tuples().all())
     for place, searches, searchers in result:
         row = city if place == CITY else rows.get(place)
         if row is not None:
-            row.demand.searches, row.demand.searchers = int(searches or 0), int(searchers or 0)
+            row.demand.searches = int(searches or 0)
+            row.demand.searchers = int(searchers or 0) + late.get(place, 0)
 
 
 def _add_order_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
@@ -175,17 +195,31 @@ def _add_order_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow)
 
 def unmet_terms(period: Period, places: list[str] | None, limit: int = UNMET_LIMIT) -> dict[str, list[Term]]:
     """Per place (kelurahan, kecamatan or city code; all when ``places`` is None): the terms that found
-    nothing, searched by at least ``POTENTIAL_MIN_SEARCHERS`` people there in the period, most first."""
-    searchers = _new_searchers(period.first, UnmetDay.prev_day)
-    condition = and_(UnmetDay.day >= period.first, UnmetDay.day <= period.last)
+    nothing, searched by at least ``POTENTIAL_MIN_SEARCHERS`` people there in the period, most first.
+
+    A person counts once however many days they searched, so only terms with at least that many
+    searcher rows can qualify (the HAVING); their exact count adds the rows that only the detailed
+    table can place (:func:`_late_first_rows`).
+    """
+    least = min_searchers()
+    condition = and_(UnmetTermDay.day >= period.first, UnmetTermDay.day <= period.last)
+    late_query = _late_first_rows(period, UnmetDay, UnmetDay.place, UnmetDay.term)
     if places is not None:
-        condition = and_(condition, UnmetDay.place.in_(places))
-    result = db.session.execute(
-        select(UnmetDay.place, UnmetDay.term, func.sum(UnmetDay.searches), searchers)
-        .where(condition).group_by(UnmetDay.place, UnmetDay.term).having(searchers >= literal(min_searchers())))
+        condition = and_(condition, UnmetTermDay.place.in_(places))
+        late_query = late_query.where(UnmetDay.place.in_(places))
+    candidates = db.session.execute(
+        select(UnmetTermDay.place, UnmetTermDay.term, func.sum(UnmetTermDay.searches),
+               _first_rows(period, UnmetTermDay))
+        .where(condition).group_by(UnmetTermDay.place, UnmetTermDay.term)
+        .having(func.sum(UnmetTermDay.searchers) >= literal(least))).all()
+    if not candidates:
+        return {}
+    late = {(place, term): n for place, term, n in db.session.execute(late_query)}
     found: dict[str, list[Term]] = defaultdict(list)
-    for place, term, searches, people in result:
-        found[place].append(Term(term, int(searches), int(people)))
+    for place, term, searches, first in candidates:
+        people = int(first or 0) + late.get((place, term), 0)
+        if people >= least:
+            found[place].append(Term(term, int(searches), people))
     return {place: sorted(terms, key=lambda t: (-t.searchers, -t.searches, t.term))[:limit]
             for place, terms in found.items()}
 

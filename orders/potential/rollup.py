@@ -27,11 +27,14 @@ from orders.core.models import Order, OrderLine
 from orders.core.status import NOT_SOLD
 from orders.potential.models import (
     CITY,
+    DemandDay,
     ElsewhereItemDay,
     OrderDay,
     SearcherDay,
     StaleOrderDay,
     UnmetDay,
+    UnmetTermDay,
+    month_number,
 )
 from orders.potential.stale import wib_day
 from shop.accounts.home import home_kelurahan_codes
@@ -97,8 +100,8 @@ def roll_up_searches(size: int = SEARCH_BATCH) -> int:
             for place in (kelurahan, kecamatan.get(kelurahan or ""), CITY):
                 if place:
                     unmet[(place, term, searcher, day)] += 1
-    _merge(SearcherDay, ("place", "searcher"), demand)
-    _merge(UnmetDay, ("place", "term", "searcher"), unmet)
+    _merge(SearcherDay, DemandDay, ("place", "searcher"), demand)
+    _merge(UnmetDay, UnmetTermDay, ("place", "term", "searcher"), unmet)
     ids = [row[0] for row in logged]
     for start in range(0, len(ids), 1000):
         db.session.execute(update(SearchLog).where(SearchLog.id.in_(ids[start:start + 1000]))
@@ -107,8 +110,9 @@ def roll_up_searches(size: int = SEARCH_BATCH) -> int:
     return len(logged)
 
 
-def _merge(model: type, group: tuple[str, ...], counts: Counter) -> None:
-    """Add ``counts`` (keyed by ``group`` + day) to ``model``'s rows and set every ``prev_day`` right."""
+def _merge(model: type, twin: type, group: tuple[str, ...], counts: Counter) -> None:
+    """Add ``counts`` (keyed by ``group`` + day) to ``model``'s rows, set every ``prev_day`` right, and
+    move ``twin``'s counts by the same differences (see :mod:`orders.potential.models`)."""
     if not counts:
         return
     columns = [getattr(model, name) for name in group]
@@ -121,10 +125,12 @@ def _merge(model: type, group: tuple[str, ...], counts: Counter) -> None:
         for *key, day, searches, prev in rows:
             if tuple(key) in wanted:
                 existing[tuple(key)][day] = [searches, prev]
+    before = {(key, day): (searches, prev) for key, days in existing.items() for day, (searches, prev) in days.items()}
     added: dict[tuple, Counter] = defaultdict(Counter)
     for (*key, day), n in counts.items():
         added[tuple(key)][day] += n
     out: list[dict] = []
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])  # twin key -> [searcher rows, searches] to add
     for key, new_days in added.items():
         days = existing[key]
         earliest = min(new_days)
@@ -136,8 +142,36 @@ def _merge(model: type, group: tuple[str, ...], counts: Counter) -> None:
             if day >= earliest and (day in new_days or prev != previous):
                 out.append({**dict(zip(group, key, strict=True)), "day": day, "searches": searches,
                             "prev_day": previous})
+                old = before.get((key, day))
+                if old is not None:
+                    _move(deltas[(*key[:-1], day, month_number(old[1]))], -1, -old[0])
+                _move(deltas[(*key[:-1], day, month_number(previous))], 1, searches)
             previous = day
     _upsert(model, out, ["day", *group])
+    _add_to_twin(twin, group[:-1], deltas)
+
+
+def _move(delta: list[int], searchers: int, searches: int) -> None:
+    delta[0] += searchers
+    delta[1] += searches
+
+
+def _add_to_twin(twin: type, group: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
+    rows = [{**dict(zip(group, key[:-2], strict=True)), "day": key[-2], "prev_month": key[-1],
+             "searchers": delta[0], "searches": delta[1]} for key, delta in deltas.items()]
+    rows = [row for row in rows if row["searchers"] or row["searches"]]
+    if not rows:
+        return
+    table = twin.__table__
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", *group, "prev_month"],
+        set_={"searchers": table.c.searchers + statement.excluded.searchers,
+              "searches": table.c.searches + statement.excluded.searches})
+    connection = db.session.connection()
+    for start in range(0, len(rows), 1000):
+        connection.execute(statement, rows[start:start + 1000])
 
 
 # --- orders -------------------------------------------------------------------------------------------
@@ -229,7 +263,7 @@ def prune(today: date | None = None) -> int:
     how many log rows went."""
     cutoff = (today or datetime.now(WIB).date()) - timedelta(days=log_days())
     gone = db.session.execute(delete(SearchLog).where(SearchLog.day < cutoff)).rowcount or 0
-    for model in (SearcherDay, UnmetDay):
+    for model in (SearcherDay, UnmetDay, DemandDay, UnmetTermDay):
         db.session.execute(delete(model).where(model.day < cutoff))
     db.session.flush()
     return gone

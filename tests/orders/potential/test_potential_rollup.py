@@ -236,3 +236,21 @@ def test_the_worker_counts_new_searches_and_prunes_by_today(app):
     run_potential_jobs()
     assert db.session.scalars(select(SearchLog.day)).all() == [today]
     assert db.session.scalars(select(SearcherDay.day).where(SearcherDay.place == KEL_A)).all() == [today]
+
+
+def test_the_compact_twins_hold_exactly_the_detailed_rows_by_month_of_the_previous_day(searches):
+    from orders.potential.models import DemandDay, UnmetTermDay, month_number
+
+    roll_up()
+    log(d(1), "tenun ikat", "s1", KEL_A)  # a late row: later rows move to other months of their previous day
+    db.session.commit()
+    roll_up()
+    for detailed, twin, keys in ((SearcherDay, DemandDay, ("place",)), (UnmetDay, UnmetTermDay, ("place", "term"))):
+        expected: dict = {}
+        for row in db.session.scalars(select(detailed)):
+            key = (*(getattr(row, k) for k in keys), row.day, month_number(row.prev_day))
+            people, searches = expected.get(key, (0, 0))
+            expected[key] = (people + 1, searches + row.searches)
+        actual = {(*(getattr(row, k) for k in keys), row.day, row.prev_month): (row.searchers, row.searches)
+                  for row in db.session.scalars(select(twin)) if row.searchers or row.searches}
+        assert actual == expected
