@@ -3,7 +3,8 @@
 ``user.kelurahan_code`` (where a user lives, optional); ``search_log`` (what people search, kept
 SEARCH_LOG_DAYS); the potential map's daily rollup of searches (``potential_searcher_day``,
 ``potential_unmet_day``, and their compact twins ``potential_demand_day``, ``potential_unmet_term_day``) and orders (``potential_order_day``, ``potential_elsewhere_item_day``)
-and its stale marks (``potential_stale``). Every buyer who ever ordered is marked, so the worker
+its stale marks (``potential_stale``) and the version readers keep answers by
+(``potential_rollup_version``). Every buyer who ever ordered is marked, so the worker
 rolls up the orders placed before this revision.
 
 Revision ID: 5ea7c4000019
@@ -68,6 +69,11 @@ def upgrade():
         batch_op.create_index('ix_potential_searcher_day_prev', ['prev_day', 'day', 'place'], unique=False)
         batch_op.create_index('ix_potential_searcher_day_searcher', ['searcher', 'place'], unique=False)
 
+    op.create_table('potential_rollup_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_potential_rollup_version'))
+    )
     op.create_table('potential_stale',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=True),
@@ -142,6 +148,7 @@ def downgrade():
 
     op.drop_table('potential_unmet_day')
     op.drop_table('potential_stale')
+    op.drop_table('potential_rollup_version')
     with op.batch_alter_table('potential_searcher_day', schema=None) as batch_op:
         batch_op.drop_index('ix_potential_searcher_day_searcher')
         batch_op.drop_index('ix_potential_searcher_day_prev')

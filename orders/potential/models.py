@@ -32,9 +32,19 @@ Places are Kemendagri codes: a kelurahan (``32.75.12.1003``), a kecamatan (``32.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, Integer, PrimaryKeyConstraint, String
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.db import utcnow
@@ -104,6 +114,28 @@ class UnmetTermDay(db.Model):
     prev_month: Mapped[int] = mapped_column(Integer)
     searchers: Mapped[int] = mapped_column(Integer)
     searches: Mapped[int] = mapped_column(Integer)
+
+
+class RollupVersion(db.Model):
+    """One row: a number the rollups move whenever they change the figures (readers keep answers by it)."""
+
+    __tablename__ = "potential_rollup_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+def rollup_version() -> int | None:
+    return db.session.scalar(select(RollupVersion.version).where(RollupVersion.id == 1))
+
+
+def bump_rollup_version() -> None:
+    """Move the version (inside a rollup's lock, so never two at once). Flushes."""
+    moved = db.session.execute(update(RollupVersion).where(RollupVersion.id == 1)
+                               .values(version=RollupVersion.version + 1)).rowcount
+    if not moved:  # a first run, or a database emptied or restored: a number no process has kept answers by
+        db.session.add(RollupVersion(id=1, version=secrets.randbits(62)))
+    db.session.flush()
 
 
 def month_number(day: date | None) -> int:

@@ -19,7 +19,8 @@ Every figure is a fixed number of aggregate queries over the period's rollup row
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,12 +38,15 @@ from orders.potential.models import (
     UnmetDay,
     UnmetTermDay,
     month_number,
+    rollup_version,
 )
 from shop.extensions import db
 from shop.places.models import Kecamatan, Kelurahan
 from shop.sentras.models import Sentra, SentraStatus
 
 CITY_NAME = "Kota Bekasi"
+MEMO_SIZE = 32
+_MEMO = "orders.potential.memo"
 UNMET_LIMIT = 10
 ELSEWHERE_LIMIT = 10
 DEFAULT_MIN_SEARCHERS = 5
@@ -167,33 +171,69 @@ def _add_supply(rows: dict[str, PlaceRow], city: PlaceRow) -> None:
     city.supply.subsectors = sorted(subsectors)
 
 
-def _add_search_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
+def _memo(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept per process until the worker next changes the rollup (its version moves).
+
+    The rollup changes at most once a minute, while the office and the sentras read the same periods
+    again and again; what is kept is read-only for its callers.
+    """
+    version = rollup_version()
+    if version is None:
+        return compute()
+    cache: OrderedDict = current_app.extensions.setdefault(_MEMO, OrderedDict())
+    full = (name, key, min_searchers(), version)
+    if full in cache:
+        cache.move_to_end(full)
+        return cache[full]
+    value = cache[full] = compute()
+    while len(cache) > MEMO_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def _search_demand(period: Period) -> dict[str, tuple[int, int]]:
+    """Per place: searches and distinct searchers in the period."""
     result = db.session.execute(
         select(DemandDay.place, func.sum(DemandDay.searches), _first_rows(period, DemandDay))
         .where(DemandDay.day >= period.first, DemandDay.day <= period.last).group_by(DemandDay.place))
     late = dict(db.session.execute(_late_first_rows(period, SearcherDay, SearcherDay.place)).tuples().all())
-    for place, searches, searchers in result:
+    return {place: (int(searches or 0), int(searchers or 0) + late.get(place, 0))
+            for place, searches, searchers in result}
+
+
+def _add_search_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
+    found = _memo("search", (period.first, period.last), lambda: _search_demand(period))
+    for place, (searches, searchers) in found.items():
         row = city if place == CITY else rows.get(place)
         if row is not None:
-            row.demand.searches = int(searches or 0)
-            row.demand.searchers = int(searchers or 0) + late.get(place, 0)
+            row.demand.searches, row.demand.searchers = searches, searchers
+
+
+def _order_demand(period: Period) -> list[tuple[str, int, int]]:
+    return [(resident, int(orders), int(elsewhere or 0)) for resident, orders, elsewhere in db.session.execute(
+        select(OrderDay.resident, func.sum(OrderDay.orders),
+               func.sum(case((OrderDay.sentra_kelurahan != OrderDay.resident, OrderDay.orders), else_=0)))
+        .where(OrderDay.day >= period.first, OrderDay.day <= period.last).group_by(OrderDay.resident))]
 
 
 def _add_order_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
-    result = db.session.execute(
-        select(OrderDay.resident, func.sum(OrderDay.orders),
-               func.sum(case((OrderDay.sentra_kelurahan != OrderDay.resident, OrderDay.orders), else_=0)))
-        .where(OrderDay.day >= period.first, OrderDay.day <= period.last).group_by(OrderDay.resident))
+    result = _memo("orders", (period.first, period.last), lambda: _order_demand(period))
     for resident, orders, elsewhere in result:
         row = rows.get(resident)
         if row is None:
             continue
-        row.demand.orders_by_residents, row.demand.orders_by_residents_elsewhere = int(orders), int(elsewhere or 0)
-        city.demand.orders_by_residents += int(orders)
-        city.demand.orders_by_residents_elsewhere += int(elsewhere or 0)
+        row.demand.orders_by_residents, row.demand.orders_by_residents_elsewhere = orders, elsewhere
+        city.demand.orders_by_residents += orders
+        city.demand.orders_by_residents_elsewhere += elsewhere
 
 
 def unmet_terms(period: Period, places: list[str] | None, limit: int = UNMET_LIMIT) -> dict[str, list[Term]]:
+    """:func:`_unmet_terms`, kept until the rollup changes (:func:`_memo`)."""
+    return _memo("unmet", (period.first, period.last, tuple(places or ()), places is None, limit),
+                 lambda: _unmet_terms(period, places, limit))
+
+
+def _unmet_terms(period: Period, places: list[str] | None, limit: int = UNMET_LIMIT) -> dict[str, list[Term]]:
     """Per place (kelurahan, kecamatan or city code; all when ``places`` is None): the terms that found
     nothing, searched by at least ``POTENTIAL_MIN_SEARCHERS`` people there in the period, most first.
 
@@ -241,6 +281,10 @@ def bought_elsewhere(period: Period, resident: str, limit: int = ELSEWHERE_LIMIT
 def elsewhere_by_subsector(period: Period, subsector: str) -> dict[str, int]:
     """Per resident kelurahan: their purchases of ``subsector`` at other kelurahan's sentras (the gap
     between residents' demand and local supply that the office's map can shade)."""
+    return _memo("gap", (period.first, period.last, subsector), lambda: _elsewhere_by_subsector(period, subsector))
+
+
+def _elsewhere_by_subsector(period: Period, subsector: str) -> dict[str, int]:
     return {resident: int(n) for resident, n in db.session.execute(
         select(ElsewhereItemDay.resident, func.sum(ElsewhereItemDay.orders))
         .where(ElsewhereItemDay.subsector == subsector, ElsewhereItemDay.day >= period.first,

@@ -34,6 +34,7 @@ from orders.potential.models import (
     StaleOrderDay,
     UnmetDay,
     UnmetTermDay,
+    bump_rollup_version,
     month_number,
 )
 from orders.potential.stale import wib_day
@@ -106,7 +107,7 @@ def roll_up_searches(size: int = SEARCH_BATCH) -> int:
     for start in range(0, len(ids), 1000):
         db.session.execute(update(SearchLog).where(SearchLog.id.in_(ids[start:start + 1000]))
                            .values(rolled_up=True).execution_options(synchronize_session=False))
-    db.session.flush()
+    bump_rollup_version()
     return len(logged)
 
 
@@ -194,7 +195,7 @@ def refresh_orders(batch: int = DAY_BATCH) -> int:
     for day in sorted(days):
         rebuild_day(day)
     db.session.execute(delete(StaleOrderDay).where(StaleOrderDay.id.in_([mark[0] for mark in marks])))
-    db.session.flush()
+    bump_rollup_version()
     return len(days) or 1
 
 
@@ -263,8 +264,12 @@ def prune(today: date | None = None) -> int:
     how many log rows went."""
     cutoff = (today or datetime.now(WIB).date()) - timedelta(days=log_days())
     gone = db.session.execute(delete(SearchLog).where(SearchLog.day < cutoff)).rowcount or 0
+    pruned = gone
     for model in (SearcherDay, UnmetDay, DemandDay, UnmetTermDay):
-        db.session.execute(delete(model).where(model.day < cutoff))
+        pruned += db.session.execute(delete(model).where(model.day < cutoff)).rowcount or 0
+    if pruned:
+        _lock()
+        bump_rollup_version()
     db.session.flush()
     return gone
 
