@@ -259,9 +259,9 @@ def test_the_compact_twins_hold_exactly_the_detailed_rows_by_month_of_the_previo
 def test_answers_are_kept_until_the_worker_changes_the_rollup(searches):
     roll_up()
     assert row_of(potential_report(MARCH), KEL_B).demand.searches == 1
-    db.session.add(SearcherDay(day=d(6), place=KEL_B, searcher="x" * 32, searches=3, prev_day=None))
+    db.session.add(SearcherDay(day=d(20), place=KEL_B, searcher="x" * 32, searches=3, prev_day=None))
     from orders.potential.models import DemandDay
-    db.session.add(DemandDay(day=d(6), place=KEL_B, prev_month=0, searchers=1, searches=3))
+    db.session.add(DemandDay(day=d(20), place=KEL_B, prev_month=0, searchers=1, searches=3))
     db.session.commit()
     assert row_of(potential_report(MARCH), KEL_B).demand.searches == 1  # kept: the version did not move
     log(d(7), "batik", "s7", KEL_B, results=2)
