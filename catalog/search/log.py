@@ -28,6 +28,7 @@ from datetime import date, datetime
 
 from flask import current_app, request, session
 from sqlalchemy import Boolean, Date, Index, Integer, String, insert
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.search.types import SearchQuery
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 MAX_TERM = 100  # longer texts are cut: nobody types a product name this long
 GUEST_KELURAHAN = "home_kelurahan"  # session key: the kelurahan a guest chose
 GUEST_ID = "searcher_id"  # session key: the random id behind a guest's hash
+_KEY = "catalog.search.log.key"
 _BOTS = re.compile(r"bot|crawl|spider", re.IGNORECASE)
 _PERSONAL = re.compile(r"@|\d{6,}")
 _SPACES = re.compile(r"\s+")
@@ -74,8 +76,13 @@ def normalise(text: str | None) -> str | None:
 
 
 def _key() -> bytes:
+    """The hash key, derived from SECRET_KEY once per app (and again if the secret changes)."""
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, b"pasar-sentra search-log searcher", hashlib.sha256).digest()
+    kept = current_app.extensions.get(_KEY)
+    if kept is None or kept[0] != secret:
+        kept = current_app.extensions[_KEY] = (
+            secret, hmac.new(secret, b"pasar-sentra search-log searcher", hashlib.sha256).digest())
+    return kept[1]
 
 
 def searcher_hash(identity: str) -> str:
@@ -113,6 +120,10 @@ def record_search(*, text: str, results: int, filtered: bool, user_id: int | Non
     identity = f"u:{user_id}" if user_id is not None else guest_identity()
     day = (when or datetime.now(WIB)).astimezone(WIB).date()
     try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            # A search lost to a crash in the next instant costs the map nothing; waiting for the WAL's
+            # flush would cost every searcher a disk write.
+            db.session.execute(sql_text("SET LOCAL synchronous_commit TO OFF"))
         db.session.execute(insert(SearchLog).values(
             day=day, term=term, results=int(results), filtered=filtered, kelurahan_code=kelurahan_code,
             searcher=searcher_hash(identity), rolled_up=False))
