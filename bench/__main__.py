@@ -1,7 +1,7 @@
-"""``python -m bench [pages|import_csv|search|checkout|impact|page_weight ...]``: run benchmarks (all by default), print figures."""
+"""``python -m bench [pages|import_csv|search|checkout|impact|potential|page_weight ...]``: run benchmarks (all by default), print figures."""
 import sys
 
-from bench import checkout, impact, import_csv, page_weight, pages, search
+from bench import checkout, impact, import_csv, page_weight, pages, potential, search
 
 BENCHMARKS = {
     "pages": ("pages (wrk against gunicorn, 2 sync workers; ratio to a bare WSGI hello app in the same run)",
@@ -10,6 +10,8 @@ BENCHMARKS = {
     "search": ("search (sql backend, 100,000 products)", search.main),
     "checkout": ("checkout (PostgreSQL)", checkout.main),
     "impact": ("impact dashboard and API (200,000 orders, SQLite and PostgreSQL)", impact.main),
+    "potential": ("potential map (1,000,000 searches, 200,000 orders, SQLite and PostgreSQL) and the cost of "
+                  "logging a search", potential.main),
     "page_weight": ("page weight (HTML, CSS and JS bytes per page; JS under 30 KB)", page_weight.main),
 }
 

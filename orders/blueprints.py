@@ -48,6 +48,9 @@ from orders.payments.midtrans_views import bp as midtrans_bp
 from orders.payments.transfer_views import bp as transfers_bp
 from orders.payments.views import bp as payments_bp
 from orders.payments.webhooks import bp as webhooks_bp
+from orders.potential import api as potential_api
+from orders.potential import views as potential_views
+from orders.potential.kelola_views import bp as potential_kelola_bp
 from orders.review_views import bp as order_reviews_bp
 from orders.sentra_views import bp as orders_kelola_bp
 from orders.shipping import api as shipping_api
@@ -69,10 +72,12 @@ API_ROUTES = (  # on the shell's API blueprint, under /api/v1
     facilities_api,  # /facilities and /kelola/<slug>/facilities: equipment and workspace by the hour
     mentoring_api,  # /mentoring/slots and /kelola/<slug>/mentoring: mentoring slots and booking them
     openings_api,  # /openings and /kelola/<slug>/openings, applications: jobs at a sentra
+    potential_api,  # /admin/potential and /kelola/<slug>/opportunities: the potential and needs map
 )
 ADMIN_ROUTES = (  # on the office's blueprint
     impact_views,  # the impact dashboard /admin/dampak
     mentoring_office_views,  # the mentors' roster /admin/pendamping and sessions /admin/pendampingan
+    potential_views,  # the potential and needs map /admin/potensi
 )
 EXTRA_ROUTES = (partner_order_views, partner_quote_views)  # orders, invoices, quotes on b2b_partner
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -85,6 +90,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     facilities_views.bp, facilities_views.kelola,  # equipment and workspace: /fasilitas, /kelola/<slug>/fasilitas
     mentoring_views.bp, mentoring_views.kelola,  # mentoring: /pendamping for mentors, /kelola/<slug>/pendampingan
     openings_views.bp, openings_views.kelola,  # openings and applications: /lowongan, /kelola/<slug>/lowongan
+    potential_kelola_bp,  # the sentra's opportunities: /kelola/<slug>/peluang
 )
 
 

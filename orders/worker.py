@@ -3,7 +3,8 @@
 Handlers send the emails of orders, B2B, the ledger, shipments, problems and pickups; the
 periodic tasks move orders on when time passes (payments expire, delivered orders complete,
 uncollected pickups are handled, overdue invoices are flagged, stale impact facts refreshed,
-a booking's order completes once its class or booked time has ended).
+a booking's order completes once its class or booked time has ended, the potential map's rollup
+kept and the search log pruned).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from orders.mentoring import notify as mentoring_notify
 from orders.mentoring.jobs import run_mentoring_jobs
 from orders.payments.cli import expire_payments
 from orders.payments.midtrans_events import reconcile_midtrans_payments
+from orders.potential.rollup import run_potential_jobs
 from orders.shipping import notify as shipping_notify
 from orders.shipping import problem_notify
 from orders.shipping.jobs import run_complete_delivered_orders, run_handle_uncollected_pickups
@@ -47,6 +49,7 @@ PERIODIC_TASKS = (
     run_class_jobs,
     run_mentoring_jobs,
     run_facility_jobs,  # a paid facility booking's order completes once its time has ended
+    run_potential_jobs,  # the search log and orders rolled up for the potential map; the log pruned
 )
 
 

@@ -86,6 +86,7 @@ def _import_models() -> None:
     import catalog.products.models  # noqa: F401
     import catalog.reviews.models  # noqa: F401
     import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)
+    import catalog.search.log  # noqa: F401
     import catalog.search.models  # noqa: F401
     import catalog.storefront.freshness  # noqa: F401  (notes what each change means for the page cache)
     import orders.b2b.invoices  # noqa: F401  (voids or pays an order's invoice: order signal receivers)
@@ -114,6 +115,8 @@ def _import_models() -> None:
 
     # Payment providers register themselves; this order is the order buyers see them in.
     import orders.payments.stripe  # noqa: F401
+    import orders.potential.models  # noqa: F401
+    import orders.potential.stale  # noqa: F401  (marks the order rollup's days stale at every flush)
     import orders.shipping.models  # noqa: F401
     import shop.accounts.loader  # noqa: F401
     import shop.accounts.models  # noqa: F401

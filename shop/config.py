@@ -139,6 +139,12 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         # Wrong attendance codes typed by one member at one class's door (then a 429 until the window passes).
         "ATTENDANCE_CODE_FAILURES": env.get("ATTENDANCE_CODE_FAILURES", "10 per 10 minutes"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # The search log behind the potential map (README, "Peta potensi dan kebutuhan"): off for
+        # benchmarks; rows kept SEARCH_LOG_DAYS; a term that found nothing shows once this many
+        # distinct people searched it in a place and period.
+        "SEARCH_LOG": _env_bool("SEARCH_LOG", True),
+        "SEARCH_LOG_DAYS": int(env.get("SEARCH_LOG_DAYS", "400")),
+        "POTENTIAL_MIN_SEARCHERS": int(env.get("POTENTIAL_MIN_SEARCHERS", "5")),
     }
     config.update(overrides)
     if config.get("TESTING") and "OUTBOX_DRAIN_AFTER_REQUEST" not in overrides:

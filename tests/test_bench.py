@@ -100,3 +100,37 @@ def test_generated_catalogue_serves_every_measured_page(tmp_path):
     assert set(paths) == set(pages.BUDGETS)
     for path in paths.values():
         assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.nodb
+def test_the_potential_bench_builds_a_rollup_the_office_pages_read(tmp_path):
+    from sqlalchemy import func, select
+
+    from bench import potential
+    from catalog.search.log import SearchLog
+    from orders.potential.models import OrderDay, SearcherDay
+    from shop.extensions import db
+
+    app = potential._make_app(f"sqlite:///{tmp_path / 'potential.db'}")
+    with app.app_context():
+        took = potential.build(searches=3_000, orders_wanted=400)
+        assert set(took) == {"generate and load", "search rollup", "order rollup"}
+        assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 3_000
+        assert db.session.scalar(select(func.count()).select_from(SearchLog).where(SearchLog.rolled_up.is_(False))) == 0
+        assert db.session.scalar(select(func.sum(SearcherDay.searches)).where(SearcherDay.place == "32.75")) == 3_000
+        assert db.session.scalar(select(func.sum(OrderDay.orders))) > 0
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/login", data={"email": potential.ADMIN_EMAIL,
+                                       "password": potential.ADMIN_PASSWORD}).status_code == 302
+    assert client.get("/admin/potensi").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.nodb
+def test_the_logging_cost_bench_measures_both_ways(tmp_path):
+    from bench import potential
+
+    off, on, direct = potential.logging_cost(f"sqlite:///{tmp_path / 'log.db'}", runs=3, products=5)
+    assert off > 0 and on > 0 and direct > 0

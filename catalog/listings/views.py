@@ -95,8 +95,11 @@ def _new_form(product: Product | None = None, submitted: bool = True) -> Product
     """The product form: as submitted on a POST to the product page, else filled from ``product``."""
     if submitted and request.method == "POST":
         form = ProductForm()
-    else:
-        form = ProductForm(formdata=None, data=product_initial_data(product) if product is not None else None)
+    elif product is not None:
+        form = ProductForm(formdata=None, data=product_initial_data(product))
+    else:  # a new product; ?judul= starts it with a title (the sentra's "Peluang" page links so)
+        title = (request.args.get("judul") or "").strip()[:120]
+        form = ProductForm(formdata=None, data={"title": title} if title else None)
     form.subsector_code.choices = [("", _("Choose a subsector"))] + subsector_choices(current_language())
     return form
 

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from catalog.search import log as search_log
 from catalog.search import search, suggest
 from catalog.search.api_schemas import SEARCH_PARAMS, SearchResult, Suggestions
 from catalog.search.params import parse_search_args
@@ -18,6 +19,7 @@ from catalog.search.types import FACETS, MAX_TEXT, Hit
 from catalog.storefront.display import media_prefix
 from shop import dashboards
 from shop.api import bp
+from shop.api.auth import bearer_user
 from shop.api.operations import operation, query
 from shop.errors import api_error
 from shop.storage import get_storage
@@ -36,6 +38,9 @@ def search_products():
     if parsed.errors:
         return api_error(400, "bad_request", _("Some search parameters are not valid."), parsed.errors)
     result = search(parsed.query)
+    if search_log.is_logged_search(parsed.query):
+        user = bearer_user() if request.headers.get("Authorization") else None
+        search_log.log_search(parsed.query, result.total, user)
     media = urljoin(request.host_url, media_prefix(get_storage()))
     return {
         "hits": [_hit_json(hit, media) for hit in result.hits],

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.datastructures import iter_multi_items
 
+from catalog.search import log as search_log
 from catalog.search import search
+from catalog.search.forms import GuestHomeForm, kelurahan_codes
 from catalog.search.params import LIST_FILTERS, ParsedSearch, parse_search_args, query_args
 from catalog.search.types import FACETS, Hit, SearchQuery, SearchResult, Sort
 from catalog.storefront.display import Stock, Texts, media_prefix
@@ -55,15 +58,22 @@ class Link:
 @bp.get("/search")
 def results():
     parsed = parse_search_args(request.args)
-    if current_app.config["SEARCH_BACKEND"] == "sql":
+    # A first page with a text goes into the search log (catalog.search.log), so it is answered by
+    # Flask every time: never kept by a cache that would answer the next person without logging them.
+    logged = search_log.is_logged_search(parsed.query)
+    cacheable = current_app.config["SEARCH_BACKEND"] == "sql" and not logged
+    if cacheable:
         # The sql index changes in the transaction of each change (SEARCH moves with it); Meilisearch
         # is brought up to date by the worker, after the commit, so its answers are not kept. The
         # sentras that match the text (above the products) are the directory's: SENTRAS.
         public_page(SEARCH, SENTRAS)
     result = search(parsed.query)
+    if logged:
+        search_log.log_search(parsed.query, result.total,
+                              current_user if current_user.is_authenticated else None)
     # Nothing found: the most sold available products instead of a blank page (never unsold new ones first).
     popular = [] if result.hits else popular_products(POPULAR, available_only=True)
-    if popular and current_app.config["SEARCH_BACKEND"] == "sql":
+    if popular and cacheable:
         public_page(SEARCH, SENTRAS, *sorted({sentra_scope(card.sentra_id) for card in popular}))
     texts = Texts()
     storage = get_storage()
@@ -85,7 +95,28 @@ def results():
         page_args=query_args(query, page=None),
         suggestion_url=url_for("search.results", **query_args(query, q=result.suggestion, page=None))
         if result.suggestion else None,
+        home_form=_home_form(query.text) if logged and not current_user.is_authenticated else None,
     )
+
+
+def _home_form(text: str) -> GuestHomeForm:
+    """A guest's "where do you live?" (optional), offered under a logged search."""
+    form = GuestHomeForm(formdata=None, q=text, kelurahan_code=search_log.guest_kelurahan() or "")
+    form.fill_choices()
+    return form
+
+
+@bp.post("/search/tempat-tinggal")
+def choose_home():
+    """A guest says which kelurahan they live in (or nothing): their later searches count there."""
+    form = GuestHomeForm()
+    form.fill_choices()
+    if form.validate_on_submit() and search_log.choose_guest_kelurahan(form.kelurahan_code.data, kelurahan_codes()):
+        flash(_("Thank you: your searches now count for your kelurahan."), "success")
+    else:
+        flash(_("Choose a kelurahan from the list."), "error")
+    text = (form.q.data or "").strip()[:200]
+    return redirect(url_for("search.results", q=text) if text else url_for("search.results"))
 
 
 def _matching_sentras(query: SearchQuery, result: SearchResult) -> list[SentraView]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from orders.impact.queries import KelurahanRow
 
@@ -70,7 +71,7 @@ class KelurahanMap:
     max_value: int
 
 
-def _project(rows: Sequence[KelurahanRow]) -> tuple[list[Point], int]:
+def _project(rows: Sequence[Any]) -> tuple[list[Point], int]:
     lats = [row.lat for row in rows]
     lons = [row.lon for row in rows]
     squeeze = math.cos(math.radians(sum(lats) / len(lats)))  # a degree of longitude is shorter here
@@ -190,12 +191,18 @@ def place_labels(points: Sequence[Point], names: Sequence[str], order: Sequence[
 def kelurahan_map(rows: Sequence[KelurahanRow], key: str = DEFAULT_VALUE) -> KelurahanMap:
     """The map of ``rows`` shaded by the figure ``key`` (one of :data:`MAP_VALUES`; others: GMV)."""
     key = key if key in MAP_VALUES else DEFAULT_VALUE
+    return shaded_map(rows, [int(getattr(row.figures, key)) for row in rows], key, MAP_VALUES[key])
+
+
+def shaded_map(rows: Sequence[Any], values: Sequence[int], key: str, money: bool) -> KelurahanMap:
+    """The map of ``rows`` (anything with ``code``, ``name``, ``kecamatan_name``, ``lat``, ``lon``) shaded
+    by ``values``, one per row; ``key`` names the figure for the template."""
     if not rows:
-        return KelurahanMap(MAP_WIDTH, MAP_WIDTH, key, MAP_VALUES[key], [], "", [], 0)
+        return KelurahanMap(MAP_WIDTH, MAP_WIDTH, key, money, [], "", [], 0)
     points, height = _project(rows)
     outline = _widen(_hull(points), OUTLINE_PAD)
     areas = voronoi_cells(points, outline)
-    values = [int(getattr(row.figures, key)) for row in rows]
+    values = list(values)
     top = max(values)
     order = sorted(range(len(rows)), key=lambda i: (-values[i], rows[i].name))
     labels = place_labels(points, [row.name for row in rows], order, MAP_WIDTH, height)
@@ -205,4 +212,4 @@ def kelurahan_map(rows: Sequence[KelurahanRow], key: str = DEFAULT_VALUE) -> Kel
     legend = [LegendStep(0, 0, 0)] + [
         LegendStep(step, math.floor(top * (step - 1) / SHADES) + 1, math.floor(top * step / SHADES))
         for step in range(1, SHADES + 1) if math.floor(top * (step - 1) / SHADES) < math.floor(top * step / SHADES)]
-    return KelurahanMap(MAP_WIDTH, height, key, MAP_VALUES[key], cells, _path(outline), legend, top)
+    return KelurahanMap(MAP_WIDTH, height, key, money, cells, _path(outline), legend, top)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from shop.accounts.checks import is_valid_email, normalize_email
 from shop.accounts.models import NOTIFY_BOTH, NOTIFY_EMAIL, NOTIFY_WHATSAPP
 from shop.forms import PageForm
+from shop.places.services import kelurahan_choices as all_kelurahan_choices
 from shop.validation import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -127,6 +128,10 @@ class ProfileForm(PageForm):
         ],
         validators=[DataRequired()],
     )
+    kelurahan_code = SelectField(_l("Where you live"), choices=[], validate_choice=True)
+
+    def fill_kelurahan_choices(self) -> None:
+        self.kelurahan_code.choices = [("", _l("Not said"))] + all_kelurahan_choices()
 
 
 class ApiTokenForm(PageForm):

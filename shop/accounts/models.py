@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     # Where updates reach the user: "email", "whatsapp" or "both"; None until chosen (shop.whatsapp).
     notify_channel: Mapped[str | None] = mapped_column(String(10))
+    # Where the user lives, if they said so (their "Tempat tinggal"); see shop.accounts.home.
+    kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 

@@ -28,6 +28,7 @@ from shop.accounts.forms import (
     ProfileForm,
     apply_problems,
 )
+from shop.accounts.home import set_home_kelurahan
 from shop.accounts.models import Address, ApiToken
 from shop.accounts.views import bp
 from shop.db import utcnow
@@ -50,6 +51,9 @@ def _tokens_page():
 def _profile_form() -> ProfileForm:
     """The profile form, its channel showing the user's choice or the default they get until they choose."""
     form = ProfileForm(obj=current_user)
+    form.fill_kelurahan_choices()
+    if form.kelurahan_code.data is None:
+        form.kelurahan_code.data = ""
     if form.notify_channel.data is None:  # not chosen yet, or a post of another form on the page
         form.notify_channel.data = channel_of(current_user)
     return form
@@ -68,13 +72,14 @@ def _render_profile(form: ProfileForm, status: int = 200, token_form: ApiTokenFo
 @bp.route("/akun", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Name, phone and where updates go (WhatsApp, email or both); shows the email's verified state
-    and the API tokens."""
+    """Name, phone, where the user lives (optional) and where updates go (WhatsApp, email or both);
+    shows the email's verified state and the API tokens."""
     form = _profile_form()
     if form.validate_on_submit():
         try:
             services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
                                     notify_channel=form.notify_channel.data)
+            set_home_kelurahan(current_user, form.kelurahan_code.data)
         except services.AccountValidationError as error:
             apply_problems(form, error.fields)
         else:

@@ -101,7 +101,7 @@ def survey_save(code: str):
     db.session.commit()
     flash(_("Survey of %(name)s saved as version %(version)d.", name=kelurahan.name, version=survey.version),
           "success")
-    return redirect(url_for("admin.survey_edit", code=code))
+    return redirect(url_for("admin.potential_kelurahan", code=code, _anchor="survey"))
 
 
 @bp.get("/potensi/foto/<int:photo_id>")

@@ -103,6 +103,9 @@ class User(TypedDict, total=False):
     name: str
     phone: str | None
     email_verified: bool
+    kelurahan: described(Place | None, "where the user lives: the kelurahan they chose, else that of their latest "
+                                        "Kota Bekasi delivery address; null when neither")
+    kelurahan_source: described(Literal["chosen", "address"] | None, "where kelurahan comes from")
 
 
 class Token(TypedDict):
@@ -139,4 +142,13 @@ class TokenInput(Body):
     email: StrictStr
     password: StrictStr
     name: StrictStr | None = None
+
+
+class MeInput(Body):
+    """Only the fields given change; ``kelurahan_code`` null clears the chosen kelurahan."""
+
+    name: Annotated[StrictStr, Field(max_length=500)] = ""
+    phone: Annotated[StrictStr, Field(max_length=500)] | None = None
+    kelurahan_code: Annotated[StrictStr, Field(max_length=20, json_schema_extra={
+        "description": "a Kota Bekasi Kemendagri kelurahan code such as 32.75.12.1003, or null"})] | None = None
 

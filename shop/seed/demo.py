@@ -18,6 +18,7 @@ from shop.places.services import all_kelurahan
 from shop.seed.demo_classes import seed_classes, seed_facilities
 from shop.seed.demo_mentoring import MENTORS, seed_mentoring
 from shop.seed.demo_openings import seed_openings
+from shop.seed.demo_searches import seed_searches
 from shop.sentras.models import Role, Sentra, SentraMembership, SentraStatus
 
 DEMO_PASSWORD = "pasar-sentra-demo"
@@ -155,10 +156,12 @@ def seed_demo(with_products: bool = True) -> dict[str, int]:
     mentors = [_user(f"{local}@{DEMO_DOMAIN}", name) for local, name, *_rest in MENTORS]
     mentoring_created = seed_mentoring(admin, mentors, sentras)
     openings_created = seed_openings(sentras, _user, DEMO_DOMAIN)
+    searches_created = seed_searches()
     after = db.session.scalar(select(db.func.count(Sentra.id)))
     return {"sentras_created": after - before, "sentras": after, "products_created": products_created,
             "classes_created": classes_created, "facilities_created": facilities_created,
-            "mentoring_created": mentoring_created, "openings_created": openings_created}
+            "mentoring_created": mentoring_created, "openings_created": openings_created,
+            "searches_created": searches_created}
 
 
 def _partner_b2b(partner: Partner, staff: User) -> None:

@@ -59,10 +59,11 @@ def test_public_pages_make_at_most_five_queries(client, shops):
         assert all(n <= 5 for n in result.values()), result
 
 
-def test_a_search_makes_at_most_nine_queries(client, shops):
+def test_a_search_makes_at_most_ten_queries(client, shops):
     """Vocabulary and synonyms are checked for changes, then facets, labels, the page's ids and rows;
-    the first page of a text search also reads the sentras whose name or place matches (one more)
-    and the upcoming classes whose title matches (one more, issue 19).
+    the first page of a text search also reads the sentras whose name or place matches (one more),
+    the upcoming classes whose title matches (one more, issue 19) and is written to the search log
+    (one insert, issue 22).
 
     On PostgreSQL each active facet filter counts its own facet in one more statement (two
     here). A page the first relevance tier does not fill reads the next tier too: at most one
@@ -70,7 +71,7 @@ def test_a_search_makes_at_most_nine_queries(client, shops):
     """
     for urls in shops.values():
         result = statements_per_page(client, {k: v for k, v in urls.items() if k.startswith("search")})
-        assert all(n <= 9 for n in result.values()), result
+        assert all(n <= 10 for n in result.values()), result
 
 
 def test_query_count_does_not_grow_with_the_number_of_products(client, shops):

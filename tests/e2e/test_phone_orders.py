@@ -145,7 +145,7 @@ def test_the_sentra_menu_is_one_folded_menu_on_a_phone(phone: Page, live_server:
     menu = phone.locator("details.manage-menu")
     expect(menu.locator("summary")).to_contain_text("Pesanan")  # names the page you are on
     links = menu.locator("nav a")
-    expect(links).to_have_count(15)  # with Kelas and Fasilitas (issue 19), Pendampingan and Lowongan (issue 20)
+    expect(links).to_have_count(16)  # with Kelas, Fasilitas (issue 19), Pendampingan, Lowongan (issue 20), Peluang (issue 22)
     expect(links.first).to_be_hidden()
     summary_box = menu.locator("summary").bounding_box()
     assert summary_box["height"] >= 44
@@ -155,6 +155,7 @@ def test_the_sentra_menu_is_one_folded_menu_on_a_phone(phone: Page, live_server:
         assert links.nth(index).bounding_box()["height"] >= 44
     expect(menu.get_by_role("link", name="Kelas", exact=True)).to_be_visible()
     expect(menu.get_by_role("link", name="Pendampingan", exact=True)).to_be_visible()
+    expect(menu.get_by_role("link", name="Peluang", exact=True)).to_be_visible()
     menu.get_by_role("link", name="Produk").click()
     expect(phone).to_have_url(re.compile(rf"/kelola/{sentra.slug}/produk"))
     expect(phone.locator("details.manage-menu summary")).to_contain_text("Produk")

@@ -94,8 +94,11 @@ def test_seed_demo_sentras_are_named_after_their_kelurahan(seeded):
 
 def test_seed_demo_twice_changes_nothing(runner, app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
+    from catalog.search.log import SearchLog
+    from orders.potential.models import SearcherDay, UnmetDay
+
     tables = (User, Sentra, SentraMembership, Partner, PartnerMembership, sentra_subsector,
-              Product, Variant, PriceTier, ProductImage, StockMovement)
+              Product, Variant, PriceTier, ProductImage, StockMovement, SearchLog, SearcherDay, UnmetDay)
     result = runner.invoke(args=["seed-demo"], input="")
     assert result.exit_code == 0, result.output
     db.session.expire_all()

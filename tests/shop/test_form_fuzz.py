@@ -379,7 +379,8 @@ def _build_world() -> World:
                "newcomer": newcomer, "admin": admin, "mentor": mentor},
         seeds={
             "visitor": ["/", "/login", "/register", "/lupa-sandi", "/sentra", f"/sentra/{slug}", "/cart",
-                        f"/reset-sandi/{make_reset_token(buyer)}"],
+                        f"/reset-sandi/{make_reset_token(buyer)}",
+                        "/search?q=tas"],  # a logged search offers a guest "where do you live?" (issue 22)
             "buyer": ["/", f"/sentra/{slug}", "/cart", "/checkout", "/orders", "/akun", "/buka-sentra",
                       "/mitra/daftar", "/kelas", "/kelas/pesanan", "/fasilitas", "/pendamping/", "/lowongan",
                       "/lowongan/lamaran"],

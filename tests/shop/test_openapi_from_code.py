@@ -30,6 +30,9 @@ ADDED_RESPONSE_FIELDS = {
                                # issue 20: work for young people
                                "openings", "applicants", "applicants_gen_z", "joined", "members_gen_z",
                                "members_gen_z_earning", "median_member_earnings_idr"},
+    # issue 22: where the account's holder lives
+    ("/me", "get"): {"kelurahan", "kelurahan_source"},
+    ("/auth/register", "post"): {"kelurahan", "kelurahan_source"},
 }
 # Values added to an enum on purpose since: the Midtrans payment methods (issue 18).
 ADDED_ENUM_VALUES = frozenset({"qris", "gopay", "shopeepay", "va_bca", "va_bni", "va_bri", "va_permata", "va_mandiri"})
@@ -45,6 +48,8 @@ ADDED_OPERATIONS = {
     ("/openings", "get"), ("/kelola/{sentra_slug}/openings", "post"), ("/openings/{opening_id}/applications", "post"),
     ("/kelola/{sentra_slug}/applications", "get"),
     ("/kelola/{sentra_slug}/applications/{application_id}/decision", "post"),
+    # issue 22: the potential and needs map, and the account's home kelurahan
+    ("/admin/potential", "get"), ("/kelola/{sentra_slug}/opportunities", "get"), ("/me", "patch"),
 }
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "openapi_before.json").read_text())
 

@@ -1,0 +1,341 @@
+"""The potential map (issue 22): a year with 1,000,000 logged searches and 200,000 orders.
+
+Measures the p95 latency of ``GET /admin/potensi`` (an admin logged in), of
+``GET /api/v1/admin/potential`` (bearer token) for the last year and 30 days, and of a sentra's
+``GET /api/v1/kelola/<slug>/opportunities`` for a year, on SQLite and PostgreSQL. The budget is
+p95 < 1 s for a year. The rollup is built by the worker's own functions (timed, once: the data set
+is kept like bench/impact.py's, SQLite in ``instance/bench_potential.db``, PostgreSQL in
+``BENCH_POTENTIAL_DATABASE_URL``, default ``bench_potential`` on the server of ``BENCH_DATABASE_URL``).
+
+Then the cost of logging one search: ``GET /api/v1/search?q=...`` on a small catalogue with the log
+on and off, alternated, and ``record_search`` alone (the insert and its commit), medians in ms.
+The budget is at most 1 ms added to a search request.
+
+Searches are made as people make them: 60,000 searchers (a few search far more than others), visits
+of 1 to 5 searches on a day, 70 % of searchers with a kelurahan; a vocabulary of 4,000 terms whose
+tail (a fifth) finds nothing and draws about one search in eight (a usual share of searches that find
+nothing in a shop); one search in ten filtered.
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.impact import _ensure_pg_database, _insert, _make_app, _p95
+
+SEARCHES = int(os.environ.get("BENCH_POTENTIAL_SEARCHES", "1000000"))
+ORDERS = int(os.environ.get("BENCH_POTENTIAL_ORDERS", "200000"))
+SEARCHERS = 60_000
+BUYERS = 40_000
+TERMS = 4_000
+PRODUCTS_PER_SENTRA = 15
+DAYS = 365
+RUNS = 15
+LOGGING_RUNS = 300
+GENERATOR = "2"
+SQLITE_PATH = Path(__file__).resolve().parent.parent / "instance" / "bench_potential.db"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_potential"
+ADMIN_EMAIL = "office@bench.test"
+ADMIN_PASSWORD = "bench-office-password"
+MEMBER_EMAIL = "member@bench.test"
+SUBSECTORS = ("kriya", "kuliner", "fesyen", "desain_produk", "seni_rupa")
+WORDS = ("tas", "kain", "batik", "tenun", "keripik", "kue", "anyaman", "kayu", "bambu", "lukisan", "kaos",
+         "sepatu", "dompet", "gelang", "kopi", "sambal", "madu", "lilin", "sabun", "pot", "topi", "boneka")
+
+
+def _pg_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    if os.environ.get("BENCH_POTENTIAL_DATABASE_URL"):
+        return os.environ["BENCH_POTENTIAL_DATABASE_URL"]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return make_url(os.environ["BENCH_DATABASE_URL"]).set(database="bench_potential").render_as_string(
+            hide_password=False)
+    return DEFAULT_PG
+
+
+def _fingerprint() -> str:
+    import hashlib
+    import json
+
+    from shop.extensions import db
+
+    schema = sorted((t.name, tuple(sorted(c.name for c in t.columns))) for t in db.metadata.sorted_tables)
+    return hashlib.sha256(json.dumps([GENERATOR, SEARCHES, ORDERS, schema]).encode()).hexdigest()[:16]
+
+
+def _cached(fingerprint: str) -> bool:
+    from sqlalchemy import text
+
+    from shop.extensions import db
+
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT value FROM bench_meta WHERE key = 'fingerprint'")).scalar() == fingerprint
+    except Exception:  # noqa: BLE001  (no meta table: nothing cached)
+        return False
+
+
+def _terms() -> list[str]:
+    rng = random.Random(22)
+    terms: list[str] = []
+    while len(terms) < TERMS:
+        term = " ".join(rng.sample(WORDS, rng.choice((1, 2, 2, 3))))
+        if term not in terms:
+            terms.append(term)
+    return terms
+
+
+def build(searches: int = SEARCHES, orders_wanted: int = ORDERS, seed: int = 22) -> dict[str, float]:
+    """Drop everything and generate the data set, then roll it up with the worker's functions.
+
+    Returns the seconds each step took (printed by the caller)."""
+    from sqlalchemy import text
+    from werkzeug.security import generate_password_hash
+
+    from catalog.products.models import Product, Variant
+    from catalog.search.log import SearchLog, searcher_hash
+    from orders.core.models import Checkout, Order, OrderLine
+    from orders.potential import rollup
+    from shop.accounts.models import User
+    from shop.extensions import db
+    from shop.places.models import Kelurahan
+    from shop.places.services import seed_places
+    from shop.sentras.models import Sentra, SentraMembership
+
+    took: dict[str, float] = {}
+    began = time.perf_counter()
+    rng = random.Random(seed)
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS bench_meta"))
+    db.drop_all()
+    db.create_all()
+    seed_places()
+    db.session.commit()
+    codes = list(db.session.scalars(db.select(Kelurahan.code).order_by(Kelurahan.code)))
+    slugs = dict(db.session.execute(db.select(Kelurahan.code, Kelurahan.slug)).tuples().all())
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    origin = now - timedelta(days=DAYS)
+    today = (now + timedelta(hours=7)).date()
+
+    users = [{"id": 1, "email": ADMIN_EMAIL, "name": "Kantor Program", "is_admin": True,
+              "password_hash": generate_password_hash(ADMIN_PASSWORD), "created_at": origin},
+             {"id": 2, "email": MEMBER_EMAIL, "name": "Anggota", "created_at": origin,
+              "password_hash": generate_password_hash(ADMIN_PASSWORD)}]
+    for user_id in range(3, 3 + BUYERS):
+        home = rng.choice(codes) if rng.random() < 0.8 else None
+        users.append({"id": user_id, "email": f"b{user_id}@bench.test", "name": f"Pembeli {user_id}",
+                      "kelurahan_code": home, "created_at": origin})
+    sentras = [{"id": n, "slug": slugs[code], "name": f"Sentra {n}", "kelurahan_code": code,
+                "applied_kelurahan_code": code, "status": "active", "description": "", "whatsapp": "+62812",
+                "address": "Jl. 1", "created_at": origin} for n, code in enumerate(codes, start=1)]
+    memberships = [{"id": 1, "sentra_id": 1, "user_id": 2, "role": "owner", "created_at": origin}]
+    products, variants = [], []
+    for sentra in sentras:
+        for _ in range(PRODUCTS_PER_SENTRA):
+            pid = len(products) + 1
+            products.append({"id": pid, "sentra_id": sentra["id"], "ref": f"P-{pid:06d}", "title": f"Produk {pid}",
+                             "slug": f"produk-{pid}", "subsector_code": rng.choice(SUBSECTORS), "status": "active",
+                             "created_at": origin, "updated_at": origin})
+            variants.append({"id": pid, "product_id": pid, "sentra_id": sentra["id"], "sku": f"S-{pid}", "options": [],
+                             "price_idr": 50_000, "stock": rng.choice((0, 5, 20))})
+    checkouts, orders, lines = [], [], []
+    statuses = ["completed"] * 85 + ["cancelled"] * 6 + ["expired"] * 4 + ["processing"] * 5
+    for oid in range(1, orders_wanted + 1):
+        created = origin + timedelta(seconds=rng.randrange(DAYS * 86_400))
+        buyer = 3 + int(BUYERS * rng.random() ** 2)
+        sentra = rng.randint(1, 56)
+        checkouts.append({"id": oid, "buyer_id": buyer, "idempotency_key": f"k{oid}", "payment_method": "bank_transfer",
+                          "total_idr": 50_000, "recipient": "P", "phone": "0812", "street": "Jl. 5",
+                          "kelurahan_code": codes[0], "created_at": created})
+        orders.append({"id": oid, "number": f"PS-{oid:08d}", "checkout_id": oid, "sentra_id": sentra, "buyer_id": buyer,
+                       "status": rng.choice(statuses), "payment_status": "paid", "payment_method": "bank_transfer",
+                       "delivery_method": "pickup", "subtotal_idr": 50_000, "total_idr": 50_000,
+                       "tracking_code": f"T{oid:09d}", "created_at": created, "updated_at": created})
+        for product in rng.sample(range((sentra - 1) * PRODUCTS_PER_SENTRA + 1, sentra * PRODUCTS_PER_SENTRA + 1),
+                                  rng.choice((1, 1, 2))):
+            lines.append({"id": len(lines) + 1, "order_id": oid, "product_id": product, "variant_id": product,
+                          "title": f"Produk {product}", "sku": f"S-{product}", "quantity": 1,
+                          "unit_price_idr": 50_000})
+    with db.engine.begin() as conn:
+        for model, rows in ((User, users), (Sentra, sentras), (SentraMembership, memberships), (Product, products),
+                            (Variant, variants), (Checkout, checkouts), (Order, orders), (OrderLine, lines)):
+            _insert(conn, model.__table__, rows)
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{model.__tablename__}\"', 'id'), "
+                                  f"{len(rows) + 1}, false)"))
+
+    terms = _terms()
+    unmet = set(terms[int(TERMS * 0.8):])
+    homes = [rng.choice(codes) if rng.random() < 0.7 else None for _ in range(SEARCHERS)]
+    hashes = [searcher_hash(f"s:{n}") for n in range(SEARCHERS)]
+    log_rows: list[dict] = []
+    while len(log_rows) < searches:
+        who = int(SEARCHERS * rng.random() ** 1.5)
+        day = today - timedelta(days=rng.randrange(DAYS))
+        for _ in range(min(rng.randint(1, 5), searches - len(log_rows))):
+            term = terms[min(TERMS - 1, int(rng.paretovariate(0.7)) - 1 + rng.randrange(40) * (rng.random() < 0.5))]
+            if rng.random() < 0.12:
+                term = rng.choice(terms[int(TERMS * 0.8):])  # the tail: what nobody offers
+            log_rows.append({"id": len(log_rows) + 1, "day": day, "term": term, "filtered": rng.random() < 0.1,
+                             "results": 0 if term in unmet else rng.randint(1, 60), "kelurahan_code": homes[who],
+                             "searcher": hashes[who], "rolled_up": False})
+    with db.engine.begin() as conn:
+        _insert(conn, SearchLog.__table__, log_rows)
+    took["generate and load"] = time.perf_counter() - began
+
+    step = time.perf_counter()
+    while rollup.roll_up_searches():
+        db.session.commit()
+    took["search rollup"] = time.perf_counter() - step
+    step = time.perf_counter()
+    rollup.mark_all_order_days()
+    db.session.commit()
+    while rollup.refresh_orders():
+        db.session.commit()
+    took["order rollup"] = time.perf_counter() - step
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bench_meta (key VARCHAR(40) PRIMARY KEY, value VARCHAR(80))"))
+        conn.execute(text("INSERT INTO bench_meta (key, value) VALUES ('fingerprint', :v)"), {"v": _fingerprint()})
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
+    return took
+
+
+def _measure(label: str, call, runs: int = RUNS) -> float:
+    """p95 of ``runs`` calls after a first one, whose time is printed too: the first read after the
+    worker changed the rollup computes what the later ones find kept (orders.potential.queries._memo)."""
+    began = time.perf_counter()
+    call()
+    first = time.perf_counter() - began
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        response = call()
+        samples.append(time.perf_counter() - began)
+        assert response.status_code == 200, (label, response.status_code)
+    p95 = _p95(samples)
+    print(f"  {label:<38} first {first * 1000:7.0f} ms   then median {statistics.median(samples) * 1000:6.0f} ms   "
+          f"p95 {p95 * 1000:6.0f} ms")
+    return p95
+
+
+def _run(name: str, url: str) -> None:
+    from sqlalchemy import func, select
+
+    from catalog.search.log import SearchLog
+    from orders.potential.models import SearcherDay, UnmetDay
+    from shop.accounts.models import User
+    from shop.accounts.tokens import issue_token
+    from shop.extensions import db
+    from shop.sentras.models import Sentra
+
+    app = _make_app(url)
+    with app.app_context():
+        if _cached(_fingerprint()):
+            print(f"{name}: cached data set")
+        else:
+            print(f"{name}: building the data set (once; kept for the next run)")
+            took = build()
+            print("  " + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in took.items()))
+        counts = [db.session.scalar(select(func.count()).select_from(model)) for model in
+                  (SearchLog, SearcherDay, UnmetDay)]
+        print(f"  {counts[0]:,} logged searches -> {counts[1]:,} searcher-day rows, {counts[2]:,} unmet rows")
+        tokens = {}
+        for email in (ADMIN_EMAIL, MEMBER_EMAIL):
+            user = db.session.scalar(select(User).where(User.email == email))
+            tokens[email], _ = issue_token(user, "bench", 1)
+        slug = db.session.scalar(select(Sentra.slug).where(Sentra.id == 1))
+        db.session.commit()
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/login", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).status_code == 302
+    today = (datetime.now(UTC) + timedelta(hours=7)).date()
+    year = {"from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat()}
+    month = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
+    admin = {"Authorization": f"Bearer {tokens[ADMIN_EMAIL]}"}
+    member = {"Authorization": f"Bearer {tokens[MEMBER_EMAIL]}"}
+    worst = max(
+        _measure("map page, 1 year", lambda: client.get("/admin/potensi", query_string=year)),
+        _measure("map page by subsector, 1 year",
+                 lambda: client.get("/admin/potensi", query_string={**year, "subsektor": "kriya"})),
+        _measure("potential API, 1 year", lambda: client.get("/api/v1/admin/potential", query_string=year,
+                                                             headers=admin)),
+        _measure("opportunities API, 1 year", lambda: client.get(f"/api/v1/kelola/{slug}/opportunities",
+                                                                 query_string=year, headers=member)),
+    )
+    _measure("potential API, 30 days", lambda: client.get("/api/v1/admin/potential", query_string=month,
+                                                          headers=admin))
+    print(f"  budget p95 < 1000 ms for a year: {'OK' if worst < 1.0 else 'OVER'} ({worst * 1000:.0f} ms)")
+    with app.app_context():
+        db.engine.dispose()
+
+
+def logging_cost(url: str, runs: int = LOGGING_RUNS, products: int = 200) -> tuple[float, float, float]:
+    """Median ms of a first-page API search with the log off and on (alternated), and of
+    ``record_search`` alone; the data set is a small catalogue."""
+    from catalog.listings.services import create_product
+    from catalog.products.services import ProductDraft, VariantDraft
+    from catalog.search.log import record_search
+    from shop.extensions import db
+    from shop.places.services import seed_places
+    from shop.sentras.models import Sentra
+
+    app = _make_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_places()
+        for code, slug in (("32.75.08.1001", "jatiwaringin"), ("32.75.01.1001", "bekasijaya")):
+            sentra = Sentra(slug=slug, name=f"Sentra {slug}", kelurahan_code=code, applied_kelurahan_code=code,
+                            status="active", description="", whatsapp="+62812", address="Jl. 1")
+            db.session.add(sentra)
+            db.session.flush()
+            for n in range(products):
+                title = f"Tas Anyaman {n}" if n % 2 else f"Keripik Pedas {n}"
+                create_product(sentra, None, ProductDraft(
+                    title=title, subsector_code="kriya", status="active",
+                    variants=(VariantDraft(sku=f"{slug[:3].upper()}-{n}", price_idr=25_000, stock=5),)))
+        db.session.commit()
+        db.session.remove()
+    client = app.test_client()
+    off, on = [], []
+    for n in range(runs):
+        for flag, samples in ((False, off), (True, on)) if n % 2 else ((True, on), (False, off)):
+            app.config["SEARCH_LOG"] = flag
+            began = time.perf_counter()
+            assert client.get("/api/v1/search?q=tas+anyaman").status_code == 200
+            samples.append(time.perf_counter() - began)
+    direct = []
+    with app.test_request_context("/api/v1/search?q=tas"):
+        for _ in range(runs):
+            began = time.perf_counter()
+            record_search(text="tas anyaman", results=100, filtered=False, user_id=None, kelurahan_code=None)
+            direct.append(time.perf_counter() - began)
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+    return statistics.median(off) * 1000, statistics.median(on) * 1000, statistics.median(direct) * 1000
+
+
+def main() -> None:
+    print(f"{SEARCHES:,} logged searches and {ORDERS:,} orders over {DAYS} days; {RUNS} timed requests each")
+    SQLITE_PATH.parent.mkdir(exist_ok=True)
+    _run("SQLite", f"sqlite:///{SQLITE_PATH}")
+    pg = _pg_url()
+    if _ensure_pg_database(pg):
+        _run("PostgreSQL", pg)
+    print("Logging a search (GET /api/v1/search?q=tas+anyaman, 400 products; medians):")
+    targets = [("SQLite", f"sqlite:///{SQLITE_PATH.with_name('bench_search_log.db')}")]
+    if _ensure_pg_database(f"{pg}_log"):
+        targets.append(("PostgreSQL", f"{pg}_log"))
+    for name, url in targets:
+        off, on, direct = logging_cost(url)
+        print(f"  {name:<11} log off {off:6.2f} ms   log on {on:6.2f} ms   added {on - off:+5.2f} ms   "
+              f"record_search alone {direct:5.2f} ms   budget <= 1 ms: {'OK' if on - off <= 1 else 'OVER'}")
+
