@@ -1,11 +1,13 @@
-"""``python -m bench [pages|import_csv|search|checkout|impact|potential|page_weight ...]``: run benchmarks (all by default), print figures."""
+"""``python -m bench [pages|page_cost|import_csv|search|checkout|impact|potential|page_weight ...]``: run benchmarks (all by default), print figures."""
 import sys
 
-from bench import checkout, impact, import_csv, page_weight, pages, potential, search
+from bench import checkout, impact, import_csv, page_cost, page_weight, pages, potential, search
 
 BENCHMARKS = {
     "pages": ("pages (wrk against gunicorn, 2 sync workers; ratio to a bare WSGI hello app in the same run)",
               pages.main),
+    "page_cost": ("page cost (Python calls and instructions per uncached request, as a ratio of hello's)",
+                  page_cost.main),
     "import_csv": ("CSV import", import_csv.main),
     "search": ("search (sql backend, 100,000 products)", search.main),
     "checkout": ("checkout (PostgreSQL)", checkout.main),

@@ -185,6 +185,15 @@ def _prepare(folder: Path, products: int) -> tuple[str, dict[str, str]]:
     }
 
 
+def shop_environment(url: str) -> dict[str, str]:
+    """The shop's environment in the bench (production settings on the catalogue at ``url``), cache mode aside.
+
+    SEARCH_LOG=0: the load is not people, and its searches must not enter the potential map (issue 22).
+    """
+    return {"APP_ENV": "production", "SECRET_KEY": "bench", "DATABASE_URL": url, "SEARCH_BACKEND": "sql",
+            "STORAGE_BACKEND": "local", "LOG_LEVEL": "WARNING", "SEARCH_LOG": "0"}
+
+
 def _row(name: str, path: str, mode: str, result: WrkResult, ratio: str, verdict: str) -> str:
     return (f"{name:<14} {path[:52]:<52} {mode:<4} {result.requests_per_second:8.0f} {result.p50_ms:8.1f} "
             f"{result.p99_ms:8.1f} {ratio:>7}  {verdict}")
@@ -201,9 +210,7 @@ def _verdict(name: str, mode: str, ratio: float) -> str:
 def _measure_size(products: int, folder: Path) -> int:
     """Generate, serve and measure one catalogue size; returns the number of failed measurements."""
     url, pages = _prepare(folder, products)
-    # SEARCH_LOG=0: the load is not people, and their searches must not enter the potential map.
-    shop_env = {"APP_ENV": "production", "SECRET_KEY": "bench", "DATABASE_URL": url, "SEARCH_BACKEND": "sql",
-                "STORAGE_BACKEND": "local", "LOG_LEVEL": "WARNING", "SEARCH_LOG": "0"}
+    shop_env = shop_environment(url)
     servers = [_serve("bench.hello:app", HELLO_PORT, {})]
     failures = 0
     try:

@@ -34,7 +34,7 @@ from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
 from orders.facilities import api as facilities_api
 from orders.facilities import views as facilities_views
-from orders.facilities.services import sentra_facilities
+from orders.facilities.services import storefront_facilities
 from orders.impact import api as impact_api
 from orders.impact import views as impact_views
 from orders.ledger.views import bp as ledger_bp
@@ -102,7 +102,7 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.PARTNER, partner_views.dashboard)
     dashboards.provide(app, dashboards.SENTRA, sentra_dashboard)
     dashboards.provide(app, dashboards.STOREFRONT_CLASSES, upcoming_for_storefront)  # a storefront's classes
-    dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, lambda sentra: sentra_facilities(sentra.id))
+    dashboards.provide(app, dashboards.STOREFRONT_FACILITIES, storefront_facilities)
     dashboards.provide(app, dashboards.STOREFRONT_OPENINGS, openings_for_storefront)  # a storefront's openings
     dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
     dashboards.provide(app, dashboards.SEARCH_CLASSES_API, classes_api.search_classes_json)  # and so does its API

@@ -42,12 +42,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from shop import caching, cli, database, errors, pagecache, security, templating
+    from shop import caching, cli, database, errors, pagecache, security, sessions, templating
 
     database.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     caching.init_app(app)
     pagecache.init_app(app)
     errors.init_app(app)

@@ -81,9 +81,11 @@ def is_private(req: Request, response: Response) -> bool:
         return True
     if _SHARED_FILE_PATH.match(path):
         return False
+    # The WSGI environ and the header list are read directly: Werkzeug's header lookups raise
+    # (and catch) an exception for every name that is missing, which is the common case here.
     return bool(
-        req.headers.get("Authorization")
-        or "Set-Cookie" in response.headers
+        req.environ.get("HTTP_AUTHORIZATION")
+        or any(name.lower() == "set-cookie" for name, _value in response.headers)
         or g.get(_MARK)
         or session  # non-empty: a user, a CSRF token or a flash shaped this page
     )

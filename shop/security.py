@@ -88,8 +88,11 @@ def init_app(app: Flask) -> None:
 
     def set_headers(response: Response) -> Response:
         headers = response.headers
+        # A view may set its own (e.g. a stricter CSP). The names are read once: asking Werkzeug's
+        # Headers for a missing name raises (and catches) an exception each time.
+        present = {name.lower() for name, _value in headers}
         for name, value in current_headers(app):
-            if name not in headers:  # a view may set its own (e.g. a stricter CSP)
+            if name.lower() not in present:
                 headers.add(name, value)
         return response
 

@@ -134,3 +134,45 @@ def test_the_logging_cost_bench_measures_both_ways(tmp_path):
 
     off, on, direct = potential.logging_cost(f"sqlite:///{tmp_path / 'log.db'}", runs=3, products=5)
     assert off > 0 and on > 0 and direct > 0
+
+
+CALLGRIND_DUMP = """\
+# callgrind format
+version: 1
+creator: callgrind-3.19.0
+cmd:  python -m bench.page_cost --worker instructions /tmp/x {}
+part: 2
+
+desc: Timerange: Basic block 622923 - 12320604
+desc: Trigger: Client Request: search+facets
+
+positions: line
+events: Ir
+summary: 53115473
+
+fn=(1) main
+1 53115473
+totals: 53115473
+"""
+
+
+@pytest.mark.nodb
+def test_callgrind_dumps_are_read_by_the_page_they_were_taken_after(tmp_path):
+    from bench import page_cost
+
+    (tmp_path / "callgrind.out.7.2").write_text(CALLGRIND_DUMP)
+    (tmp_path / "callgrind.out.7").write_text(CALLGRIND_DUMP.replace("Client Request: search+facets",
+                                                                     "Program termination"))
+    assert page_cost.read_callgrind_dumps(tmp_path) == {"search+facets": 53115473}
+
+
+@pytest.mark.nodb
+def test_page_cost_counts_calls_per_request_of_every_page_through_gunicorns_worker():
+    from bench import page_cost
+
+    figures = page_cost.measure(products=300, instructions=False)
+    calls = figures["calls"]
+    assert set(calls) == {"hello", *pages.BUDGETS}
+    assert "instructions" not in figures
+    # hello is one WSGI function behind gunicorn's own code; every shop page does far more
+    assert 0 < calls["hello"] < min(calls[name] for name in pages.BUDGETS)

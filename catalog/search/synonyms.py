@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from catalog.search.models import SearchSynonym
 from catalog.search.text import words
+from shop.database import prebuilt_rows
 from shop.extensions import db
 
 SHIPPED = Path(__file__).parent / "data" / "synonyms.txt"
@@ -19,8 +20,11 @@ def parse_group(line: str) -> list[str]:
 
 
 def shipped_groups() -> list[list[str]]:
-    lines = SHIPPED.read_text(encoding="utf-8").splitlines()
-    return [group for line in lines if line.strip() and not line.lstrip().startswith("#")
+    return _groups_of_file(SHIPPED.read_text(encoding="utf-8"))
+
+
+def _groups_of_file(text: str) -> list[list[str]]:
+    return [group for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
             if (group := parse_group(line))]
 
 
@@ -34,12 +38,24 @@ def seed_synonyms() -> int:
     return len(groups)
 
 
+# Every search reads the groups: the statement is built once, and the groups are parsed again only
+# when what they come from differs from the last time: the table's rows, or the shipped file's text.
+_GROUP_ROWS = select(SearchSynonym.words).order_by(SearchSynonym.id)
+_parsed: dict[str, tuple[object, tuple[list[str], ...]]] = {}
+
+
 def synonym_groups() -> list[list[str]]:
-    """The groups in force: the table's, or the shipped file's while the table is still empty."""
-    rows = list(db.session.scalars(select(SearchSynonym.words).order_by(SearchSynonym.id)))
-    if not rows:
-        return shipped_groups()
-    return [group for row in rows if (group := parse_group(row))]
+    """The groups in force: the table's, or the shipped file's while the table is still empty.
+
+    The groups themselves are shared between calls: read them, do not change them.
+    """
+    rows = tuple(row.words for row in prebuilt_rows(_GROUP_ROWS))
+    source, read_from = ("table", rows) if rows else ("shipped", SHIPPED.read_text(encoding="utf-8"))
+    cached = _parsed.get(source)
+    if cached is None or cached[0] != read_from:
+        groups = [group for row in rows if (group := parse_group(row))] if rows else _groups_of_file(read_from)
+        cached = _parsed[source] = (read_from, tuple(groups))
+    return list(cached[1])
 
 
 def synonyms_of(word: str, groups: list[list[str]]) -> list[str]:

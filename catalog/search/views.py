@@ -7,8 +7,9 @@ without it. A bad parameter is dropped and named in a message, never a 500.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -170,8 +171,15 @@ def _search_url(base: str, args: dict[str, Any]) -> str:
     A search page links to itself about a hundred times (every facet value, every chip);
     building each through the URL map cost more than the search.
     """
-    items = [(key, value) for key, value in iter_multi_items(args) if value is not None]
-    return f"{base}?{urlencode(items, safe=_QUERY_SAFE)}" if items else base
+    items = [f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in iter_multi_items(args) if value is not None]
+    return f"{base}?{'&'.join(items)}" if items else base
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """A query-string part as ``urlencode(..., safe=_QUERY_SAFE)`` writes it; the same few codes,
+    slugs and words recur in every link of a page, so each is quoted once."""
+    return quote_plus(text, safe=_QUERY_SAFE)
 
 
 def _facet_links(query: SearchQuery, result: SearchResult) -> dict[str, list[Link]]:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import bisect
 import threading
+import weakref
 from collections import defaultdict
 
 from sqlalchemy import func, select
 
 from catalog.search.models import SearchTerm
+from shop.database import prebuilt_rows
 from shop.extensions import db
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[int, int], Vocabulary]] = {}
+_engine_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def allowed_typos(word: str) -> int:
@@ -92,11 +95,23 @@ class Vocabulary:
         return sorted((d, t) for d, t in scored if d <= depth)
 
 
+_TOP_TERM = select(func.max(SearchTerm.id))  # read before every search: built once
+
+
+def _engine_key() -> str:
+    """The database the vocabulary was read from (tests run several): its URL, worked out once per engine."""
+    engine = db.engine
+    key = _engine_keys.get(engine)
+    if key is None:
+        key = _engine_keys[engine] = str(engine.url)
+    return key
+
+
 def vocabulary() -> Vocabulary:
     """The current vocabulary, rebuilt only when ``search_term`` changed."""
-    key = str(db.engine.url)
+    key = _engine_key()
     # Terms are only ever added (ids never reused), so the highest id says whether anything changed.
-    top = db.session.scalar(select(func.max(SearchTerm.id)))
+    top = prebuilt_rows(_TOP_TERM)[0][0]
     signature = (top or 0, 0)
     cached = _cache.get(key)
     if cached and cached[0] == signature:

@@ -141,7 +141,7 @@ def list_classes():
 
 def search_classes_json(text: str) -> list[dict[str, Any]]:
     """The classes the search page shows for ``text``, as GET /api/v1/classes lists them (``/api/v1/search``)."""
-    return [class_json(klass, detail=False) for klass in services.classes_matching(text, with_sessions=True)]
+    return [class_json(klass, detail=False) for klass in services.class_objects_matching(text)]
 
 
 @bp.post("/kelola/<sentra_slug>/classes")

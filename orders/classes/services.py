@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.storefront.freshness import SEARCH, sentra_scope
@@ -20,6 +20,7 @@ from orders.classes import seats
 from orders.classes.errors import ClassClosedError, ClassNotFoundError, ClassValidationError
 from orders.classes.models import Audience, ClassSession, ClassStatus, TrainingClass
 from shop.accounts.models import User
+from shop.database import prebuilt_rows
 from shop.db import WIB, utcnow
 from shop.extensions import db
 from shop.outbox.services import enqueue
@@ -309,26 +310,58 @@ def find_classes(filters: ClassFilters, page: int, per_page: int) -> tuple[list[
     return items, total
 
 
-def classes_matching(text: str, limit: int = 5, with_sessions: bool = False) -> list[TrainingClass]:
-    """Upcoming classes whose title holds every word of ``text`` (for the search page), soonest first;
-    ``with_sessions``: their sessions loaded too, in one more statement (the API lists them)."""
-    words = [word for word in (text or "").lower().split() if len(word) >= 2][:5]
+# The search page's and the storefront's lists of classes are on public pages that anyone opens, so
+# their statements are built once (shop.database.prebuilt_rows) and give rows, not objects: building an
+# ORM query (with the class's eagerly joined sentra) cost more than running it. Same conditions as _filtered.
+_PUBLIC_CLASS = (Sentra.status == SentraStatus.ACTIVE, TrainingClass.status == ClassStatus.PUBLISHED,
+                 TrainingClass.ends_at > bindparam("now"))
+MAX_MATCH_WORDS = 5
+
+
+def _matching_statement(words: int) -> Select:
+    query = (select(TrainingClass.id, TrainingClass.title, TrainingClass.starts_at, Sentra.name.label("sentra_name"))
+             .join(Sentra, Sentra.id == TrainingClass.sentra_id).where(*_PUBLIC_CLASS))
+    for n in range(words):
+        query = query.where(func.lower(TrainingClass.title).like(bindparam(f"word{n}"), escape="\\"))
+    return query.order_by(TrainingClass.starts_at, TrainingClass.id).limit(bindparam("limit"))
+
+
+_MATCHING = {words: _matching_statement(words) for words in range(1, MAX_MATCH_WORDS + 1)}
+_STOREFRONT_CLASSES = (
+    select(TrainingClass.id, TrainingClass.title, TrainingClass.starts_at, TrainingClass.price_idr,
+           TrainingClass.audience)
+    .join(Sentra, Sentra.id == TrainingClass.sentra_id)
+    .where(*_PUBLIC_CLASS, TrainingClass.sentra_id == bindparam("sentra_id"))
+    .order_by(TrainingClass.starts_at, TrainingClass.id).limit(6)
+)
+
+
+def classes_matching(text: str, limit: int = 5) -> list[Any]:
+    """Upcoming classes whose title holds every word of ``text`` (for the search page), soonest first:
+    rows with ``id``, ``title``, ``starts_at`` and ``sentra_name``."""
+    words = [word for word in (text or "").lower().split() if len(word) >= 2][:MAX_MATCH_WORDS]
     if not words:
         return []
-    query = _filtered(ClassFilters(), utcnow())
-    for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(TrainingClass.title).like(f"%{escaped}%", escape="\\"))
-    if with_sessions:
-        query = query.options(selectinload(TrainingClass.sessions))
-    return list(db.session.scalars(query.order_by(TrainingClass.starts_at, TrainingClass.id).limit(limit)))
+    patterns = {f"word{n}": "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for n, word in enumerate(words)}
+    return prebuilt_rows(_MATCHING[len(words)], now=utcnow(), limit=limit, **patterns)
 
 
-def upcoming_for_storefront(sentra: Any) -> list[TrainingClass]:
-    """The next classes of a sentra for its storefront (at most six), in one statement: the storefront
-    shows each one's title, first start and price, not its sessions."""
-    return list(db.session.scalars(_filtered(ClassFilters(sentra_id=sentra.id), utcnow())
-                                   .order_by(TrainingClass.starts_at, TrainingClass.id).limit(6)))
+def class_objects_matching(text: str, limit: int = 5) -> list[TrainingClass]:
+    """The classes of :func:`classes_matching`, in its order, as objects with their sessions (the search
+    API lists them as GET /api/v1/classes does): one more statement for the objects, one for the sessions."""
+    ids = [row.id for row in classes_matching(text, limit)]
+    if not ids:
+        return []
+    found = {klass.id: klass for klass in db.session.scalars(
+        select(TrainingClass).where(TrainingClass.id.in_(ids)).options(selectinload(TrainingClass.sessions)))}
+    return [found[i] for i in ids if i in found]
+
+
+def upcoming_for_storefront(sentra: Any) -> list[Any]:
+    """The next classes of a sentra for its storefront (at most six), in one statement: rows with ``id``,
+    ``title``, ``starts_at`` (the first session's start), ``price_idr`` and ``audience``, not the sessions."""
+    return prebuilt_rows(_STOREFRONT_CLASSES, sentra_id=sentra.id, now=utcnow())
 
 
 def parse_filters(args: Mapping[str, str]) -> tuple[ClassFilters, dict[str, str]]:

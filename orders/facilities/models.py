@@ -27,6 +27,11 @@ class FacilityBookingKind(StrEnum):
 TAKING = (FacilityBookingStatus.PENDING_PAYMENT, FacilityBookingStatus.CONFIRMED)
 
 
+def hours_text(opens_minute: int, closes_minute: int) -> str:
+    """Opening hours as people write them: ``08:00-20:00``."""
+    return f"{opens_minute // 60:02d}:{opens_minute % 60:02d}-{closes_minute // 60:02d}:{closes_minute % 60:02d}"
+
+
 class Facility(db.Model):
     __tablename__ = "facility"
     __table_args__ = (
@@ -53,8 +58,7 @@ class Facility(db.Model):
 
     @property
     def opening_hours(self) -> str:
-        return f"{self.opens_minute // 60:02d}:{self.opens_minute % 60:02d}-" \
-               f"{self.closes_minute // 60:02d}:{self.closes_minute % 60:02d}"
+        return hours_text(self.opens_minute, self.closes_minute)
 
 
 class FacilityBooking(db.Model):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from orders.classes.models import BookingStatus, ClassBooking, TrainingClass
 from shop.db import WIB, utcnow
 from shop.extensions import db
+from shop.i18n import wib
 from tests.factories import add_member, make_sentra, make_user
 from tests.orders.classes.helpers import book, make_class
 from tests.orders.facilities.helpers import make_facility
@@ -82,6 +83,17 @@ def test_the_storefront_lists_the_sentras_upcoming_classes(client):
     sentra = make_sentra()
     make_class(sentra, title="Sablon Dasar")
     assert "Sablon Dasar" in client.get(f"/sentra/{sentra.slug}").get_data(as_text=True)
+
+
+def test_the_storefront_shows_each_class_start_price_and_audience_and_each_facility_hours_and_price(client):
+    sentra = make_sentra()
+    youth = make_class(sentra, title="Sablon Dasar", audience="youth")
+    make_class(sentra, title="Kelas Berbayar", price_idr=25_000, days=(5,))
+    make_facility(sentra, name="Mesin Jahit", price=15_000, hours="09:30-17:00")
+    page = client.get(f"/sentra/{sentra.slug}").get_data(as_text=True)
+    assert page.index("Sablon Dasar") < page.index(wib(youth.starts_at)) < page.index("Gratis</") \
+        < page.index("Pelatihan pemuda") < page.index("Kelas Berbayar") < page.index("Rp25.000")
+    assert "09:30-17:00 WIB · Rp15.000 per jam" in page
 
 
 def test_a_resident_books_a_free_seat_and_sees_the_code(client, auth):
@@ -204,6 +216,8 @@ def test_search_finds_upcoming_classes_by_their_title(client):
     make_class(sentra, title="Kelas Kue Lapis")
     page = client.get("/search?q=anyaman").get_data(as_text=True)
     assert "Kelas Anyaman Pandan" in page and "Kelas Kue Lapis" not in page
+    anyaman = db.session.scalar(select(TrainingClass).where(TrainingClass.title == "Kelas Anyaman Pandan"))
+    assert f"{sentra.name}, {wib(anyaman.starts_at)}" in page
     assert "Kelas Anyaman" not in client.get("/search?q=100%25").get_data(as_text=True)
 
 
