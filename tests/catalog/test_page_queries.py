@@ -54,9 +54,12 @@ def statements_per_page(client, urls: dict[str, str]) -> dict[str, int]:
 
 
 def test_public_pages_make_at_most_five_queries(client, shops):
+    """The storefront reads one more: its sentra (with its kelurahan's survey), subsectors, products, and
+    the sentra's classes, facilities (issue 19) and openings (issue 20), one statement for each list."""
     for urls in shops.values():
         result = statements_per_page(client, {k: v for k, v in urls.items() if not k.startswith("search")})
-        assert all(n <= 5 for n in result.values()), result
+        limits = {"storefront": 6}
+        assert all(n <= limits.get(name, 5) for name, n in result.items()), result
 
 
 def test_a_search_makes_at_most_ten_queries(client, shops):
