@@ -37,11 +37,12 @@ def prebuilt_rows(statement, **params: Any) -> list[Any]:
 
     Callers build their statements once at import: building a select and going through the
     ORM session cost more than the query itself on the public pages. The connection is
-    looked up once per request and kept on the request context.
+    looked up once per request and kept on the request context, until a commit in the request (the
+    search log's) gives it back to the pool.
     """
     ctx = _cv_request.get(None)
     connection = getattr(ctx, "storefront_connection", None)
-    if connection is None:  # once per request: the session's lookup costs as much as a small query
+    if connection is None or connection.closed:  # once per request: the lookup costs as much as a small query
         connection = db.session.connection()
         if ctx is not None:
             ctx.storefront_connection = connection
