@@ -17,7 +17,7 @@ from catalog.search.errors import InvalidSearchError, SearchUnavailableError
 from catalog.search.sql import SqlBackend
 from catalog.search.types import SearchQuery, SearchResult
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)  # not "log": catalog.search.log is the search log module
 BACKENDS = ("sql", "meilisearch")
 SUGGEST_LIMIT = 9  # "under 10"
 
@@ -41,7 +41,7 @@ def search(query: SearchQuery) -> SearchResult:
         try:
             return _meili().search(query)
         except SearchUnavailableError as error:
-            log.warning("meilisearch unavailable, answering from sql: %s", error)
+            logger.warning("meilisearch unavailable, answering from sql: %s", error)
             return dataclasses.replace(SqlBackend().search(query), backend="sql-fallback")
     return SqlBackend().search(query)
 
@@ -53,7 +53,7 @@ def suggest(text: str, limit: int = 8) -> list[dict[str, Any]]:
         try:
             return _meili().suggest(text, limit)
         except SearchUnavailableError as error:
-            log.warning("meilisearch unavailable, suggesting from sql: %s", error)
+            logger.warning("meilisearch unavailable, suggesting from sql: %s", error)
     return SqlBackend().suggest(text, limit)
 
 

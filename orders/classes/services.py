@@ -319,7 +319,8 @@ MAX_MATCH_WORDS = 5
 
 
 def _matching_statement(words: int) -> Select:
-    query = (select(TrainingClass.id, TrainingClass.title, TrainingClass.starts_at, Sentra.name.label("sentra_name"))
+    query = (select(TrainingClass.id, TrainingClass.title, TrainingClass.starts_at, TrainingClass.ends_at,
+                    Sentra.name.label("sentra_name"))
              .join(Sentra, Sentra.id == TrainingClass.sentra_id).where(*_PUBLIC_CLASS))
     for n in range(words):
         query = query.where(func.lower(TrainingClass.title).like(bindparam(f"word{n}"), escape="\\"))
@@ -328,8 +329,8 @@ def _matching_statement(words: int) -> Select:
 
 _MATCHING = {words: _matching_statement(words) for words in range(1, MAX_MATCH_WORDS + 1)}
 _STOREFRONT_CLASSES = (
-    select(TrainingClass.id, TrainingClass.title, TrainingClass.starts_at, TrainingClass.price_idr,
-           TrainingClass.audience)
+    select(TrainingClass.id, TrainingClass.title, TrainingClass.starts_at, TrainingClass.ends_at,
+           TrainingClass.price_idr, TrainingClass.audience)
     .join(Sentra, Sentra.id == TrainingClass.sentra_id)
     .where(*_PUBLIC_CLASS, TrainingClass.sentra_id == bindparam("sentra_id"))
     .order_by(TrainingClass.starts_at, TrainingClass.id).limit(6)
@@ -338,7 +339,7 @@ _STOREFRONT_CLASSES = (
 
 def classes_matching(text: str, limit: int = 5) -> list[Any]:
     """Upcoming classes whose title holds every word of ``text`` (for the search page), soonest first:
-    rows with ``id``, ``title``, ``starts_at`` and ``sentra_name``."""
+    rows with ``id``, ``title``, ``starts_at``, ``ends_at`` (the last session's end) and ``sentra_name``."""
     words = [word for word in (text or "").lower().split() if len(word) >= 2][:MAX_MATCH_WORDS]
     if not words:
         return []
@@ -360,7 +361,8 @@ def class_objects_matching(text: str, limit: int = 5) -> list[TrainingClass]:
 
 def upcoming_for_storefront(sentra: Any) -> list[Any]:
     """The next classes of a sentra for its storefront (at most six), in one statement: rows with ``id``,
-    ``title``, ``starts_at`` (the first session's start), ``price_idr`` and ``audience``, not the sessions."""
+    ``title``, ``starts_at`` (the first session's start), ``ends_at`` (the last one's end), ``price_idr`` and
+    ``audience``, not the sessions."""
     return prebuilt_rows(_STOREFRONT_CLASSES, sentra_id=sentra.id, now=utcnow())
 
 

@@ -81,7 +81,7 @@ def test_tracking_token_and_sign_in_pages_are_never_stored_even_anonymously(clie
 
 
 @pytest.mark.parametrize("path", [
-    "/", "/sentra", "/sentra/{slug}", "/p/{product}-{product_slug}", "/search?q=kriya", "/kategori/kriya",
+    "/", "/sentra", "/sentra/{slug}", "/p/{product}-{product_slug}", "/search?q=kriya&page=2", "/kategori/kriya",
     "/api/v1/sentras", "/api/v1/products/{product}", "/api/v1/search?q=kriya",
 ])
 def test_the_public_catalogue_seen_anonymously_stays_cacheable(client, world, path):
