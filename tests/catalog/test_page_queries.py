@@ -69,12 +69,14 @@ def test_a_search_makes_at_most_ten_queries(client, shops):
     (one insert, issue 22).
 
     On PostgreSQL each active facet filter counts its own facet in one more statement (two
-    here). A page the first relevance tier does not fill reads the next tier too: at most one
+    here), and the log's insert is preceded by ``SET LOCAL synchronous_commit TO OFF`` (one more:
+    a logged search does not wait for the disk). A page the first relevance tier does not fill reads the next tier too: at most one
     more statement per tier, however many products there are (the pages here fill in the first).
     """
     for urls in shops.values():
         result = statements_per_page(client, {k: v for k, v in urls.items() if k.startswith("search")})
-        assert all(n <= 10 for n in result.values()), result
+        limit = 11 if db.engine.dialect.name == "postgresql" else 10
+        assert all(n <= limit for n in result.values()), result
 
 
 def test_query_count_does_not_grow_with_the_number_of_products(client, shops):
