@@ -11,7 +11,10 @@ else postgresql://postgres@127.0.0.1:5432/bench_impact; skipped when the server 
 Rows go in with bulk statements (``executemany`` on SQLite, ``COPY`` on PostgreSQL), never one
 ORM object at a time. It holds only what the figures read: users, sentras and memberships,
 checkouts and orders, order and tracking events with shipments, products with their events
-and stock movements, requests for quote with quotes and comments, payouts and their shares.
+and stock movements, requests for quote with quotes and comments, payouts and their shares; and
+the young-people figures' rows (issue 20): openings with their applications (applicants' birth
+years spread 1960-2010, about 70 % aged 15-28), the accepted ones as members with a birth year,
+most earlier members' birth years, and a mentor roster with slots and booked, held sessions.
 """
 from __future__ import annotations
 
@@ -33,7 +36,12 @@ PARTNERS = 30
 RFQS = 1_500
 DAYS = 730
 RUNS = 15
-GENERATOR = "3"  # bump when the data below changes: the cached databases are rebuilt
+OPENINGS_PER_QUARTER = (1, 4)  # per active sentra
+APPLICATIONS_PER_OPENING = (8, 50)
+APPLICANTS = 20_000  # residents looking for work; some apply to several openings
+MENTORS = 14
+SLOTS_PER_WEEK = (2, 4)  # per mentor
+GENERATOR = "4"  # bump when the data below changes: the cached databases are rebuilt
 SQLITE_PATH = Path(__file__).resolve().parent.parent / "instance" / "bench_impact.db"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_impact"
 ADMIN_EMAIL = "office@bench.test"
@@ -147,6 +155,165 @@ def _insert(conn, table, rows: list[dict]) -> None:
             copy.write_row([json.dumps(row[n]) if n in json_columns else row[n] for n in names])
 
 
+def _birth_year(rng: random.Random, year: int, gen_z_share: float) -> int:
+    """A birth year in 1960-2010: aged 15-28 in ``year`` with about ``gen_z_share``, older otherwise."""
+    if rng.random() < gen_z_share:
+        return min(2010, year - rng.randint(15, 28))
+    return rng.randint(1960, year - 29)
+
+
+def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: list[dict], users: list[dict],
+                  memberships: list[dict], members_of: dict[int, list[int]], codes: list[str],
+                  subsectors: list[str]) -> tuple[list, dict[int, list[tuple[datetime, int]]]]:
+    """The rows the young-people figures read: openings and applications, the accepted applicants as members,
+    birth years of earlier members, and mentors with slots and sessions. Appends to ``users`` and
+    ``memberships``; returns (model or table, rows) pairs and, per sentra, the (joined at, user id) of the
+    applicants who became members (the payouts give them shares too)."""
+    from orders.mentoring.models import (
+        Mentor,
+        MentoringAction,
+        MentoringSession,
+        MentoringSlot,
+        SlotStatus,
+        Topic,
+        mentor_subsector,
+    )
+    from orders.openings.models import (
+        ApplicationStatus,
+        Hours,
+        JobApplication,
+        Opening,
+        OpeningRole,
+        OpeningStatus,
+        Pay,
+    )
+
+    today = (now + timedelta(hours=7)).date()
+    for membership in memberships:  # most members answered the birth-year question; artisans skew older
+        if rng.random() < 0.85:
+            membership["birth_year"] = _birth_year(rng, membership["created_at"].year, 0.35)
+            membership["birth_year_asked_at"] = membership["created_at"]
+
+    first_applicant = len(users) + 1
+    birth_years = {}
+    for user_id in range(first_applicant, first_applicant + APPLICANTS):
+        users.append({"id": user_id, "email": f"a{user_id}@bench.test", "name": f"Pelamar {user_id}",
+                      "kelurahan_code": rng.choice(codes), "created_at": origin})
+        birth_years[user_id] = _birth_year(rng, now.year, 0.72)
+    applicant_ids = list(birth_years)
+
+    def until_now(moment: datetime) -> datetime | None:
+        return moment if moment <= now else None
+
+    openings, applications, joined_of = [], [], {s["id"]: [] for s in sentras}
+    member_pairs = {(m["sentra_id"], m["user_id"]) for m in memberships}
+    active = [s["id"] for s in sentras if s["status"] == "active"]
+    for quarter_start in (origin + timedelta(days=91 * q) for q in range(DAYS // 91 + 1)):
+        for sentra_id in active:
+            for _ in range(rng.randint(*OPENINGS_PER_QUARTER)):
+                posted = quarter_start + timedelta(seconds=rng.randrange(91 * 86_400))
+                if posted > now:
+                    continue
+                oid = len(openings) + 1
+                closes_on = (posted + timedelta(hours=7)).date() + timedelta(days=rng.randint(14, 45))
+                positions = rng.randint(1, 5)
+                opening = {"id": oid, "sentra_id": sentra_id, "title": f"Lowongan {oid}",
+                           "role": rng.choice(list(OpeningRole)).value, "description": "Bergabung dengan sentra.",
+                           "skills": ["menjahit", "foto produk"][:rng.randint(0, 2)], "positions": positions,
+                           "hours": rng.choice(list(Hours)).value, "pay": rng.choice(list(Pay)).value,
+                           "closes_on": closes_on, "status": OpeningStatus.OPEN.value,
+                           "created_by_id": members_of[sentra_id][0], "created_at": posted, "closed_at": None}
+                openings.append(opening)
+                window = max(1, (closes_on - posted.date()).days) * 86_400
+                accepted = 0
+                for applicant in rng.sample(applicant_ids, rng.randint(*APPLICATIONS_PER_OPENING)):
+                    applied = until_now(posted + timedelta(seconds=rng.randrange(window)))
+                    if applied is None:
+                        continue
+                    row = {"id": len(applications) + 1, "opening_id": oid, "sentra_id": sentra_id,
+                           "applicant_id": applicant, "motivation": "Saya ingin bekerja di sentra.",
+                           "skills": ["menjahit"], "birth_year": birth_years[applicant],
+                           "kelurahan_code": users[applicant - 1]["kelurahan_code"], "phone": "+6281234567890",
+                           "status": ApplicationStatus.SUBMITTED.value, "created_at": applied}
+                    applications.append(row)
+                    answered = until_now(applied + timedelta(hours=rng.randint(4, 120)))
+                    decided = answered and until_now(answered + timedelta(days=rng.randint(2, 14)))
+                    roll = rng.random()
+                    if roll < 0.07:
+                        row.update(status=ApplicationStatus.WITHDRAWN.value,
+                                   withdrawn_at=until_now(applied + timedelta(days=rng.randint(1, 10))) or applied)
+                    elif answered is None:
+                        continue
+                    elif roll < 0.25 and decided and accepted < positions and (sentra_id, applicant) not in member_pairs:
+                        accepted += 1
+                        row.update(status=ApplicationStatus.ACCEPTED.value, answered_at=answered,
+                                   shortlisted_at=answered, decided_at=decided, decision_note="Selamat bergabung")
+                        member_pairs.add((sentra_id, applicant))
+                        memberships.append({"id": len(memberships) + 1, "sentra_id": sentra_id, "user_id": applicant,
+                                            "role": "member", "created_at": decided,
+                                            "birth_year": birth_years[applicant], "birth_year_asked_at": decided})
+                        joined_of[sentra_id].append((decided, applicant))
+                        if accepted == positions:  # full: the opening closes itself
+                            opening.update(status=OpeningStatus.CLOSED.value,
+                                           closed_at=max(decided, opening["closed_at"] or decided))
+                    elif decided and (roll < 0.85 or closes_on < today):
+                        row.update(status=ApplicationStatus.REJECTED.value, answered_at=answered,
+                                   decided_at=decided, decision_note="Terima kasih")
+                    elif roll < 0.92:
+                        row.update(status=ApplicationStatus.SHORTLISTED.value, answered_at=answered,
+                                   shortlisted_at=answered)
+                    else:
+                        row.update(status=ApplicationStatus.TRIAL.value, answered_at=answered,
+                                   shortlisted_at=answered, trial_at=answered + timedelta(days=3),
+                                   trial_note="Datang jam 9")
+
+    mentors, pairs, slots, sessions, actions = [], [], [], [], []
+    topics = [t.value for t in Topic]
+    owner_of = {s: ids[0] for s, ids in members_of.items()}
+    for n in range(1, MENTORS + 1):
+        user_id = len(users) + 1
+        users.append({"id": user_id, "email": f"mentor{n}@bench.test", "name": f"Pendamping {n}",
+                      "created_at": origin})
+        mentors.append({"id": n, "user_id": user_id, "email": f"mentor{n}@bench.test", "name": f"Pendamping {n}",
+                        "headline": "Pengusaha", "contact": "+6281234567890",
+                        "topics": ",".join(rng.sample(topics, 3)), "active": True, "joined_at": origin,
+                        "created_at": origin})
+        pairs.extend({"mentor_id": n, "subsector_code": code} for code in rng.sample(subsectors, 2))
+        for week in range(DAYS // 7 + 4):  # four weeks ahead too: open and booked future slots
+            week_start = origin + timedelta(days=7 * week)
+            for _ in range(rng.randint(*SLOTS_PER_WEEK)):
+                starts = week_start.replace(hour=rng.randint(1, 9)) + timedelta(days=rng.randint(0, 5))
+                ends = starts + timedelta(minutes=rng.choice((60, 60, 90, 120, 120, 180)))
+                sid = len(slots) + 1
+                past = starts <= now
+                roll = rng.random()
+                status = SlotStatus.BOOKED if roll < (0.65 if past else 0.3) else \
+                    SlotStatus.WITHDRAWN if roll > 0.92 else SlotStatus.OPEN
+                slots.append({"id": sid, "mentor_id": n, "starts_at": starts, "ends_at": ends,
+                              "mode": rng.choice(("online", "place")), "link": "https://meet.example/x",
+                              "place": "", "status": status.value, "created_at": starts - timedelta(days=21)})
+                if status != SlotStatus.BOOKED:
+                    continue
+                sentra_id = rng.choice(active)
+                held = until_now(ends + timedelta(hours=rng.randint(1, 48)))
+                session_id = len(sessions) + 1
+                sessions.append({"id": session_id, "slot_id": sid, "mentor_id": n, "sentra_id": sentra_id,
+                                 "booked_by_id": owner_of[sentra_id], "topic": rng.choice(topics),
+                                 "question": "Bagaimana menentukan harga?", "notes": "Catatan sesi" if held else "",
+                                 "notes_at": held, "reminded_at": until_now(starts - timedelta(days=1)),
+                                 "created_at": starts - timedelta(days=rng.randint(1, 20))})
+                for position in range(rng.randint(0, 3) if held else 0):
+                    done = rng.random() < 0.6
+                    actions.append({"id": len(actions) + 1, "session_id": session_id, "sentra_id": sentra_id,
+                                    "position": position, "text": "Hitung ulang HPP",
+                                    "done_at": until_now(held + timedelta(days=3)) if done else None,
+                                    "done_by_id": owner_of[sentra_id] if done else None})
+    data = [(Opening, openings), (JobApplication, applications), (Mentor, mentors),
+            (mentor_subsector, pairs), (MentoringSlot, slots), (MentoringSession, sessions),
+            (MentoringAction, actions)]
+    return data, joined_of
+
+
 def _build(seed: int = 8) -> None:
     """Drop everything and generate the data set (prints how long it took)."""
     from sqlalchemy import text
@@ -161,7 +328,7 @@ def _build(seed: int = 8) -> None:
     from shop.accounts.models import User
     from shop.extensions import db
     from shop.partners.models import Partner
-    from shop.places.models import Kelurahan
+    from shop.places.models import Kelurahan, Subsector
     from shop.places.services import seed_places
     from shop.sentras.models import Sentra, SentraMembership
 
@@ -214,6 +381,10 @@ def _build(seed: int = 8) -> None:
     sentra_ids = [s["id"] for s in sentras]
     weights = [rng.uniform(0.2, 3.0) for _ in sentra_ids]  # some sentras sell far more than others
     codes = [k[0] for k in kelurahan]
+    # Its own generator, so the orders and everything drawn from `rng` stay as they were before these rows.
+    young, joined_of = _young_people(random.Random(seed + 20), origin, now, sentras, users, memberships, members_of,
+                                     codes, list(db.session.scalars(db.select(Subsector.code).order_by(Subsector.code))))
+    young_rng = random.Random(seed + 21)
 
     products, variants, product_events, stock_movements = [], [], [], []
     for sentra_id in sentra_ids:
@@ -307,17 +478,22 @@ def _build(seed: int = 8) -> None:
             for user_id in rng.sample(members_of[sentra_id], k=min(4, len(members_of[sentra_id]))):
                 shares.append({"id": len(shares) + 1, "payout_id": pid, "user_id": user_id,
                                "amount_idr": amount // 8, "created_at": paid})
+            for joined, user_id in joined_of[sentra_id]:  # most applicants who joined earn in a given month
+                if joined < paid and young_rng.random() < 0.6:
+                    shares.append({"id": len(shares) + 1, "payout_id": pid, "user_id": user_id,
+                                   "amount_idr": young_rng.randrange(150_000, 2_500_000, 5_000), "created_at": paid})
 
     data = ((User, users), (Sentra, sentras), (SentraMembership, memberships), (Partner, partners),
             (Product, products), (Variant, variants), (ProductEvent, product_events), (Checkout, checkouts),
             (Order, orders), (StockMovement, stock_movements), (OrderEvent, order_events), (Shipment, shipments),
             (TrackingEvent, tracking), (Rfq, rfqs), (Quote, quotes), (RfqComment, comments), (Payout, payouts),
-            (PayoutShare, shares))
+            (PayoutShare, shares), *young)
     with db.engine.begin() as conn:
         for model, rows in data:
-            _insert(conn, model.__table__, rows)
-            if conn.dialect.name == "postgresql":  # COPY gave the ids: move each sequence past them
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{model.__tablename__}\"', 'id'), "
+            table = getattr(model, "__table__", model)  # a model, or a plain association table
+            _insert(conn, table, rows)
+            if conn.dialect.name == "postgresql" and "id" in table.columns:  # COPY gave the ids: move sequences past
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                                   f"{len(rows) + 1}, false)"))
     # The rows went in without the ORM, so no buyer was marked: build every buyer's order facts,
     # as `flask --app shop impact refresh --all` would (timed: it is the cost of a full rebuild).
@@ -332,8 +508,10 @@ def _build(seed: int = 8) -> None:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
     print(f"  built: {len(orders):,} orders, {len(order_events):,} order events, {len(tracking):,} tracking events, "
-          f"{len(stock_movements):,} stock movements, {len(memberships):,} members, {len(payouts):,} payouts "
-          f"in {time.perf_counter() - began:.0f} s")
+          f"{len(stock_movements):,} stock movements, {len(memberships):,} members, {len(payouts):,} payouts, "
+          + ", ".join(f"{len(rows):,} {getattr(model, '__tablename__', getattr(model, 'name', ''))}"
+                      for model, rows in young)
+          + f" in {time.perf_counter() - began:.0f} s")
     print(f"  order facts of {rebuilt:,} buyers built in {facts_took:.1f} s")
 
 
@@ -376,6 +554,19 @@ def _measure(label: str, call) -> float:
     return p95
 
 
+YOUNG_FIGURES = ("openings", "applicants", "applicants_gen_z", "joined", "members_gen_z", "members_gen_z_earning",
+                 "median_member_earnings_idr", "mentoring_sessions", "mentoring_hours")
+
+
+def _check_young_figures(body: dict) -> None:
+    """One line of the year's young-people figures for the city; fails when the measured requests would not
+    compute them (every one of them zero means the timings say nothing about their cost)."""
+    city = body["city"]
+    print("  year, city: " + ", ".join(f"{name} {city[name]:,.0f}" for name in YOUNG_FIGURES))
+    empty = [name for name in YOUNG_FIGURES if not city[name]]
+    assert not empty, f"young-people figures are zero for the year: {empty}"
+
+
 def _run(name: str, url: str) -> None:
     from shop.accounts.tokens import issue_token
     from shop.extensions import db
@@ -404,6 +595,7 @@ def _run(name: str, url: str) -> None:
     year = {"from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat()}
     month = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
     headers = {"Authorization": f"Bearer {token}"}
+    _check_young_figures(client.get("/api/v1/admin/impact", query_string=year, headers=headers).get_json())
     worst = max(
         _measure("dashboard page, 1 year", lambda: client.get("/admin/dampak", query_string=year)),
         _measure("impact API, 1 year", lambda: client.get("/api/v1/admin/impact", query_string=year,
