@@ -3,8 +3,10 @@
 One application per (opening, applicant): checked first for a clear answer and held by the unique
 constraint under a race (the loser's insert fails inside a savepoint and answers ``already_applied``).
 Accepting makes the applicant a member through :func:`shop.sentras.members.join_directly`, skipping
-the invitation: the applicant is a signed-in, known user. Every decision is told to the applicant
-through the outbox (email and/or WhatsApp, as they chose).
+the invitation: the applicant is a signed-in, known user. The acceptance that fills the opening's last
+place closes it (:func:`~orders.openings.services.close_when_filled`; new applications then get
+``opening_closed``). Every decision is told to the applicant through the outbox (email and/or WhatsApp,
+as they chose).
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from orders.openings.models import DECISIONS, LIVE, ApplicationStatus, JobApplic
 from orders.openings.services import (
     MAX_TEXT,
     clean_skills,
+    close_when_filled,
     load_public_opening,
     text_field,
     today_wib,
@@ -180,6 +183,9 @@ def decide(sentra: Sentra, application_id: int, decision: str, note: str = "", t
     :raise OpeningValidationError: an unknown decision, a trial without a time or in the past, a note
         over 1,000 characters.
     :raise ApplicationStateError: the application is decided or withdrawn already.
+
+    Accepting the last of the opening's ``positions`` closes the opening: ``application.opening.status``
+    is ``closed`` afterwards.
     """
     now = now or utcnow()
     fields: dict[str, str] = {}
@@ -210,6 +216,8 @@ def decide(sentra: Sentra, application_id: int, decision: str, note: str = "", t
     if decision == ApplicationStatus.ACCEPTED:
         join_directly(sentra, application.applicant, application.birth_year)
     db.session.flush()
+    if decision == ApplicationStatus.ACCEPTED:
+        close_when_filled(sentra, application.opening_id, now)
     enqueue(DECIDED_JOB, {"application_id": application.id, "decision": decision})
     return application
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,7 +16,15 @@ from sqlalchemy import Select, func, select
 
 from catalog.storefront.freshness import sentra_scope
 from orders.openings.errors import OpeningClosedError, OpeningNotFoundError, OpeningValidationError
-from orders.openings.models import Hours, Opening, OpeningRole, OpeningStatus, Pay
+from orders.openings.models import (
+    ApplicationStatus,
+    Hours,
+    JobApplication,
+    Opening,
+    OpeningRole,
+    OpeningStatus,
+    Pay,
+)
 from shop.accounts.models import User
 from shop.db import WIB, utcnow
 from shop.extensions import db
@@ -137,6 +145,36 @@ def close_opening(sentra: Sentra, opening_id: int) -> Opening:
     db.session.flush()
     note_scopes(db.session, sentra_scope(sentra.id))
     return opening
+
+
+def accepted_counts(opening_ids: list[int]) -> dict[int, int]:
+    """How many applicants each opening has accepted (openings with none are left out)."""
+    if not opening_ids:
+        return {}
+    rows = db.session.execute(
+        select(JobApplication.opening_id, func.count()).where(JobApplication.opening_id.in_(opening_ids),
+                                                              JobApplication.status == ApplicationStatus.ACCEPTED)
+        .group_by(JobApplication.opening_id))
+    return {opening_id: int(count) for opening_id, count in rows}
+
+
+def close_when_filled(sentra: Sentra, opening_id: int, now: datetime | None = None) -> bool:
+    """Close the opening when its accepted applicants fill its ``positions``; True when this call closed it.
+
+    The opening's row is locked first, so two managers accepting its last places at once count one after
+    the other (on PostgreSQL the second waits, then counts both). Applications already made stay to be
+    answered, as when the sentra closes it by hand. Flushes.
+    """
+    opening = db.session.scalar(select(Opening).where(Opening.sentra_id == sentra.id, Opening.id == opening_id)
+                                .with_for_update(of=Opening).execution_options(populate_existing=True))
+    if opening is None or opening.status != OpeningStatus.OPEN:
+        return False
+    if accepted_counts([opening.id]).get(opening.id, 0) < opening.positions:
+        return False
+    opening.status, opening.closed_at = OpeningStatus.CLOSED, now or utcnow()
+    db.session.flush()
+    note_scopes(db.session, sentra_scope(sentra.id))  # the storefront lists only open openings
+    return True
 
 
 def load_sentra_opening(sentra_id: int, opening_id: int) -> Opening:

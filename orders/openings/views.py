@@ -26,7 +26,7 @@ from orders.openings import applications, services
 from orders.openings.errors import OpeningError, OpeningNotFoundError
 from orders.openings.forms import ActionForm, ApplicationForm, DecisionForm, OpeningForm
 from orders.openings.labels import all_labels, hours_labels, pay_labels, role_labels
-from orders.openings.models import DECISIONS, ApplicationStatus, JobApplication, Opening
+from orders.openings.models import DECISIONS, ApplicationStatus, JobApplication, Opening, OpeningStatus
 from shop.db import WIB
 from shop.extensions import db
 from shop.i18n import current_language
@@ -183,11 +183,12 @@ def my_portfolio(application_id: int):
 @kelola.get("/", endpoint="index")
 @sentra_required(Role.MANAGER)
 def manage_index(sentra_slug: str):
-    """The sentra's openings and how many applications wait."""
+    """The sentra's openings, how many of each one's places are filled, and how many applications wait."""
     openings = services.sentra_openings(g.sentra.id)
     _, waiting = applications.sentra_applications(g.sentra.id, ApplicationStatus.SUBMITTED, 1, 1)
     return render_template("openings/kelola/index.html", sentra=g.sentra, openings=openings, waiting=waiting,
-                           labels=all_labels(), today=services.today_wib(), form=ActionForm())
+                           accepted=services.accepted_counts([o.id for o in openings]), labels=all_labels(),
+                           today=services.today_wib(), form=ActionForm())
 
 
 @kelola.route("/baru", methods=["GET", "POST"])
@@ -280,15 +281,20 @@ def application(sentra_slug: str, application_id: int):
         if form.validate_on_submit():
             trial_at = form.trial_at.data
             when = datetime.combine(trial_at.date(), trial_at.time(), tzinfo=WIB) if trial_at else None
+            was_open = found.opening.status == OpeningStatus.OPEN
             try:
-                applications.decide(g.sentra, found.id, form.decision.data, form.note.data or "", when)
+                decided = applications.decide(g.sentra, found.id, form.decision.data, form.note.data or "", when)
             except OpeningError as error:
                 db.session.rollback()
                 _show_errors(form, error)
                 status = error.status
             else:
+                filled = was_open and decided.opening.status == OpeningStatus.CLOSED
                 db.session.commit()
                 flash(_("Saved. The applicant is told."), "success")
+                if filled:
+                    flash(_("Every place of this opening is filled, so it is closed: it takes no more "
+                            "applications. Those already made still wait for your answer."), "success")
                 return redirect(url_for("openings_kelola.application", sentra_slug=g.sentra.slug,
                                         application_id=found.id))
         else:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from orders.openings import applications
 from orders.openings.errors import AlreadyAppliedError, ApplicationStateError
-from orders.openings.models import JobApplication
+from orders.openings.models import JobApplication, Opening
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.sentras.models import Sentra, SentraMembership
@@ -86,3 +86,21 @@ def test_accepting_and_rejecting_at_once_leaves_one_decision_and_at_most_one_mem
     members = db.session.scalar(select(func.count()).select_from(SentraMembership).where(
         SentraMembership.sentra_id == sentra_id, SentraMembership.user_id == applicant_id))
     assert (final, members) in {("accepted", 1), ("rejected", 0)}
+
+
+def test_accepting_the_last_places_at_once_still_closes_the_opening(app):
+    """Each acceptance counts the opening's accepted applicants under the opening's row lock, so six managers
+    accepting at once cannot each count only their own and leave the filled opening open."""
+    sentra = make_sentra()
+    opening = make_opening(sentra, positions=2)
+    ids = [apply(make_user(), opening).id for _ in range(6)]
+    sentra_id, opening_id = sentra.id, opening.id
+
+    def accept(application_id: int) -> Callable[[], None]:
+        def attempt() -> None:
+            applications.decide(db.session.get(Sentra, sentra_id), application_id, "accepted", "")
+        return attempt
+
+    assert _race(app, [accept(i) for i in ids], ApplicationStateError) == (6, 0)
+    db.session.expire_all()
+    assert db.session.get(Opening, opening_id).status == "closed"
