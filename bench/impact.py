@@ -13,8 +13,9 @@ ORM object at a time. It holds only what the figures read: users, sentras and me
 checkouts and orders, order and tracking events with shipments, products with their events
 and stock movements, requests for quote with quotes and comments, payouts and their shares; and
 the young-people figures' rows (issue 20): openings with their applications (applicants' birth
-years spread 1960-2010, about 70 % aged 15-28), the accepted ones as members with a birth year,
-most earlier members' birth years, and a mentor roster with slots and booked, held sessions.
+years spread 1960-2010, about 70 % aged 15-28), the accepted ones as members with a birth year
+(most of whom then fulfil orders; some never do), most earlier members' birth years, and a mentor
+roster with slots and booked, held sessions.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import os
 import random
 import statistics
 import time
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,12 +38,14 @@ PARTNERS = 30
 RFQS = 1_500
 DAYS = 730
 RUNS = 15
-OPENINGS_PER_QUARTER = (1, 4)  # per active sentra
+OPENINGS_PER_QUARTER = (1, 3)  # per active sentra
+ACCEPTED_SHARE = 0.05  # of the applications answered, until the opening's places are filled
+WORKING_SHARE = 0.75  # of the applicants who joined: they then fulfil orders like the other members
 APPLICATIONS_PER_OPENING = (8, 50)
 APPLICANTS = 20_000  # residents looking for work; some apply to several openings
 MENTORS = 14
 SLOTS_PER_WEEK = (2, 4)  # per mentor
-GENERATOR = "4"  # bump when the data below changes: the cached databases are rebuilt
+GENERATOR = "5"  # bump when the data below changes: the cached databases are rebuilt
 SQLITE_PATH = Path(__file__).resolve().parent.parent / "instance" / "bench_impact.db"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_impact"
 ADMIN_EMAIL = "office@bench.test"
@@ -216,7 +220,7 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
                     continue
                 oid = len(openings) + 1
                 closes_on = (posted + timedelta(hours=7)).date() + timedelta(days=rng.randint(14, 45))
-                positions = rng.randint(1, 5)
+                positions = rng.randint(1, 3)
                 opening = {"id": oid, "sentra_id": sentra_id, "title": f"Lowongan {oid}",
                            "role": rng.choice(list(OpeningRole)).value, "description": "Bergabung dengan sentra.",
                            "skills": ["menjahit", "foto produk"][:rng.randint(0, 2)], "positions": positions,
@@ -244,7 +248,7 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
                                    withdrawn_at=until_now(applied + timedelta(days=rng.randint(1, 10))) or applied)
                     elif answered is None:
                         continue
-                    elif roll < 0.25 and decided and accepted < positions and (sentra_id, applicant) not in member_pairs:
+                    elif roll < 0.07 + ACCEPTED_SHARE and decided and accepted < positions and (sentra_id, applicant) not in member_pairs:
                         accepted += 1
                         row.update(status=ApplicationStatus.ACCEPTED.value, answered_at=answered,
                                    shortlisted_at=answered, decided_at=decided, decision_note="Selamat bergabung")
@@ -410,8 +414,15 @@ def _build(seed: int = 8) -> None:
     statuses = ["completed"] * 80 + ["cancelled"] * 5 + ["expired"] * 3 + ["processing"] * 4 + ["shipped"] * 4 + \
         ["placed"] * 3 + ["pending_payment"]
     times = sorted(moment() for _ in range(ORDERS))
+    # Who fulfils a sentra's orders: its first members, and from the day they join most of the applicants
+    # it accepted (the orders come in time order, so each joins the crew once).
+    crew_rng = random.Random(seed + 22)
+    crews = {s: list(members_of[s]) for s in sentra_ids}
+    joining = {s: deque(sorted(p for p in joined_of[s] if crew_rng.random() < WORKING_SHARE)) for s in sentra_ids}
     for oid, created in enumerate(times, start=1):
         sentra_id = rng.choices(sentra_ids, weights)[0]
+        while joining[sentra_id] and joining[sentra_id][0][0] <= created:
+            crews[sentra_id].append(joining[sentra_id].popleft()[1])
         buyer = first_buyer + int(BUYERS * rng.random() ** 2)  # some buyers order far more often than others
         status = rng.choice(statuses)
         partner_id = rng.randint(1, PARTNERS) if rng.random() < 0.03 else None
@@ -437,7 +448,7 @@ def _build(seed: int = 8) -> None:
                              "actor_id": buyer, "created_at": created})
         if status in ("cancelled", "expired", "placed", "pending_payment"):
             continue
-        worker = rng.choice(members_of[sentra_id])
+        worker = rng.choice(crews[sentra_id])
         later = created + timedelta(hours=rng.randint(1, 30))
         order_events.append({"id": len(order_events) + 1, "order_id": oid, "kind": "status",
                              "from_status": "placed", "to_status": "processing", "actor_id": worker,
@@ -445,7 +456,7 @@ def _build(seed: int = 8) -> None:
         shipments.append({"id": oid, "order_id": oid, "sentra_id": sentra_id, "method": "pickup",
                           "status": "ready_for_pickup", "created_at": later})
         tracking.append({"id": len(tracking) + 1, "shipment_id": oid, "status": "ready_for_pickup",
-                         "actor_id": rng.choice(members_of[sentra_id]), "created_at": later + timedelta(hours=3)})
+                         "actor_id": rng.choice(crews[sentra_id]), "created_at": later + timedelta(hours=3)})
         if status == "completed":
             order_events.append({"id": len(order_events) + 1, "order_id": oid, "kind": "status",
                                  "from_status": "delivered", "to_status": "completed", "actor_id": None,

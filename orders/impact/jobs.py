@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from statistics import median
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from orders.impact.period import Period
 from orders.openings.models import ApplicationStatus, JobApplication, Opening
@@ -44,11 +45,6 @@ def _inside(column, period: Period):
     return and_(column >= period.start, column < period.end)
 
 
-def is_gen_z(birth_year: int | None, year: int) -> bool:
-    low, high = GEN_Z_AGES
-    return birth_year is not None and low <= year - birth_year <= high
-
-
 def sums_by_sentra(period: Period) -> Iterator[tuple[int, dict[str, int]]]:
     """(sentra id, {openings}) for sentras that posted any in the period."""
     for sentra_id, count in db.session.execute(
@@ -57,25 +53,38 @@ def sums_by_sentra(period: Period) -> Iterator[tuple[int, dict[str, int]]]:
         yield sentra_id, {"openings": int(count)}
 
 
+def _gen_z_when_applied(period: Period) -> ColumnElement[bool]:
+    """True for an application whose birth year makes the applicant 15 to 28 in the WIB year it was made:
+    one window per year of the period (at most six), so the database says it and no row's time is read."""
+    low, high = GEN_Z_AGES
+    return or_(*(and_(JobApplication.created_at >= datetime(year, 1, 1, tzinfo=WIB),
+                      JobApplication.created_at < datetime(year + 1, 1, 1, tzinfo=WIB),
+                      JobApplication.birth_year.between(year - high, year - low))
+                 for year in range(period.first.year, period.last.year + 1)))
+
+
 def people(period: Period, earnings: dict[Pair, int]) -> dict[str, set[Pair]]:
-    """The (sentra, person) pairs behind each people figure of :data:`PEOPLE`."""
+    """The (sentra, person) pairs behind each people figure of :data:`PEOPLE`. Each statement returns one
+    row per pair, already grouped: the cost follows the people, not their applications."""
     out: dict[str, set[Pair]] = {name: set() for name in PEOPLE}
-    for sentra_id, user_id, birth_year, created_at in db.session.execute(
-            select(JobApplication.sentra_id, JobApplication.applicant_id, JobApplication.birth_year,
-                   JobApplication.created_at).where(_inside(JobApplication.created_at, period))):
+    for sentra_id, user_id, young in db.session.execute(
+            select(JobApplication.sentra_id, JobApplication.applicant_id,
+                   func.max(case((_gen_z_when_applied(period), 1), else_=0)))
+            .where(_inside(JobApplication.created_at, period))
+            .group_by(JobApplication.sentra_id, JobApplication.applicant_id)):
         out["applicants"].add((sentra_id, user_id))
-        if is_gen_z(birth_year, created_at.astimezone(WIB).year):
+        if young:
             out["applicants_gen_z"].add((sentra_id, user_id))
     out["joined"] = set(db.session.execute(
         select(JobApplication.sentra_id, JobApplication.applicant_id)
         .where(JobApplication.status == ApplicationStatus.ACCEPTED, _inside(JobApplication.decided_at, period))
     ).tuples())
+    low, high = GEN_Z_AGES
     year = period.last.year
-    for sentra_id, user_id, birth_year in db.session.execute(
-            select(SentraMembership.sentra_id, SentraMembership.user_id, SentraMembership.birth_year)
-            .where(SentraMembership.created_at < period.end, SentraMembership.birth_year.is_not(None))):
-        if is_gen_z(birth_year, year):
-            out["members_gen_z"].add((sentra_id, user_id))
+    out["members_gen_z"] = set(db.session.execute(
+        select(SentraMembership.sentra_id, SentraMembership.user_id)
+        .where(SentraMembership.created_at < period.end,
+               SentraMembership.birth_year.between(year - high, year - low))).tuples())
     out["members_gen_z_earning"] = {pair for pair in out["members_gen_z"] if earnings.get(pair, 0) > 0}
     return out
 
