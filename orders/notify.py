@@ -161,6 +161,7 @@ WHATSAPP_TEMPLATES: dict[str, tuple[str, ...]] = {
     "permintaan_penawaran_baru": ("name", "partner", "sentra", "needed by", "request link"),
     "pendampingan_dipesan": ("name", "sentra", "when", "topic", "session link"),
     "pendampingan_pengingat": ("name", "sentra", "mentor", "when", "session link"),
+    "pendampingan_dibatalkan": ("name", "who cancelled", "when", "mentoring link"),
     "lamaran_diperbarui": ("name", "sentra", "opening", "news", "applications link"),
 }
 

@@ -36,3 +36,10 @@ class SlotTakenError(MentoringError):
 class MentorExistsError(MentoringError):
     code = "mentor_exists"
     status = 409
+
+
+class CancelClosedError(MentoringError):
+    """The session has started: it can no longer be cancelled; nothing changed."""
+
+    code = "cancel_closed"
+    status = 409

@@ -1,18 +1,22 @@
-"""Messages about mentoring sessions, sent by outbox handlers (payload ``{"session_id": int}``): email,
-WhatsApp or both as each recipient chose. Plain text in the recipient's language."""
+"""Messages about mentoring sessions, sent by outbox handlers (payload ``{"session_id": int}``; a
+cancellation's carries what it needs, its session being gone): email, WhatsApp or both as each
+recipient chose. Plain text in the recipient's language."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
 
-from orders.mentoring.models import MentoringSession, SlotMode
-from orders.mentoring.services import BOOKED_JOB, REMINDER_JOB, TOPIC_LABELS
+from orders.mentoring.models import Mentor, MentoringSession, SlotMode
+from orders.mentoring.services import BOOKED_JOB, CANCELLED_JOB, REMINDER_JOB, TOPIC_LABELS
 from orders.notify import external_url, tell, whatsapp_template
+from shop.accounts.models import User
 from shop.extensions import db
 from shop.i18n import wib
 from shop.outbox.services import register
+from shop.sentras.models import Sentra
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +83,37 @@ def reminder(payload: dict[str, Any]) -> None:
     for user, link in links:
         if user is not None and user.deleted_at is None:
             tell(user, subject, body_for(link), whatsapp_for(link))
+
+
+@register(CANCELLED_JOB)
+def cancelled(payload: dict[str, Any]) -> None:
+    """The other side learns that a booked session is cancelled and its slot free again: the mentor when
+    the sentra cancelled, the manager who booked when the mentor did."""
+    mentor, sentra = db.session.get(Mentor, payload["mentor_id"]), db.session.get(Sentra, payload["sentra_id"])
+    if mentor is None or sentra is None:
+        return
+    if payload["by"] == "sentra":
+        recipient, who = mentor.user, sentra.name
+        link = external_url("mentoring.home")
+
+        def next_step() -> str:  # in the recipient's language: called inside tell()
+            return _("The slot is open again for other sentras.")
+    else:
+        recipient = db.session.get(User, payload["booked_by_id"]) if payload.get("booked_by_id") else None
+        who, link = mentor.name, external_url("mentoring_kelola.index", sentra_slug=sentra.slug)
+
+        def next_step() -> str:
+            return _("You can book another slot here:")
+    if recipient is None or recipient.deleted_at is not None:
+        return
+    when = datetime.fromisoformat(payload["starts_at"])
+
+    def body() -> str:
+        return "\n".join([
+            _("%(who)s cancelled the mentoring session of %(sentra)s with %(mentor)s on %(when)s.", who=who,
+              sentra=sentra.name, mentor=mentor.name, when=wib(when)),
+            _("Topic: %(topic)s", topic=TOPIC_LABELS[payload["topic"]]),
+            "", next_step(), link])
+
+    tell(recipient, lambda: _("Mentoring cancelled: %(when)s", when=wib(when)), body,
+         lambda user: whatsapp_template("pendampingan_dibatalkan", user.name, who, wib(when), link))

@@ -4,7 +4,10 @@ A slot is taken once: booking is the conditional ``UPDATE mentoring_slot SET sta
 WHERE id = :id AND status = 'open' AND starts_at > :now``. On PostgreSQL a second booker waits on
 the row lock at that UPDATE until the first commits, then matches no row; on SQLite the database
 lock orders them the same way. The session row's unique ``slot_id`` is the second guard.
-Services flush, never commit; the caller commits once.
+A booked session may be cancelled before it starts, by the sentra's managers or by the mentor: the
+session row goes (its slot's unique ``slot_id`` with it) and the slot is open again, by one
+conditional DELETE, so two people cancelling at once cancel once. Services flush, never commit; the
+caller commits once.
 """
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from orders.mentoring.errors import (
+    CancelClosedError,
     MentorExistsError,
     MentoringNotFoundError,
     MentoringValidationError,
@@ -49,7 +53,7 @@ TOPIC_LABELS = {
 }
 MAX_SLOT_HOURS = 4
 MAX_ACTIONS = 20
-BOOKED_JOB, REMINDER_JOB = "mentoring.booked", "mentoring.reminder"
+BOOKED_JOB, REMINDER_JOB, CANCELLED_JOB = "mentoring.booked", "mentoring.reminder", "mentoring.cancelled"
 REMINDER_AHEAD = timedelta(days=1)
 
 
@@ -312,6 +316,47 @@ def book_slot(sentra: Sentra, user: User, slot_id: object, topic: object, questi
     db.session.flush()
     enqueue(BOOKED_JOB, {"session_id": session.id})
     return session
+
+
+# --- cancelling -----------------------------------------------------------------------------------
+
+
+def can_cancel(session: MentoringSession, now: datetime | None = None) -> bool:
+    """A session may be cancelled until its slot starts."""
+    return session.starts_at > (now or utcnow())
+
+
+def cancel_session(session: MentoringSession, by: str, actor: User, now: datetime | None = None) -> None:
+    """Cancel a booked session before it starts: the session goes, its slot is open again for any sentra
+    (withdrawn instead when the mentor has left the roster), and the other side is told: the mentor
+    when the sentra cancels (``by="sentra"``), the manager who booked when the mentor does
+    (``by="mentor"``). The caller loaded ``session`` through its own scope (:func:`load_sentra_session` or
+    :func:`load_mentor_session`), so another sentra's or mentor's session never gets here. Flushes.
+
+    :raise CancelClosedError: (409) the session has started.
+    :raise MentoringNotFoundError: (404) it was cancelled a moment ago (by the other side, or twice).
+    """
+    now = now or utcnow()
+    if not can_cancel(session, now):
+        raise CancelClosedError(_("This session has started; it can no longer be cancelled."))
+    slot = session.slot
+    message = {"by": by, "actor_id": actor.id, "mentor_id": session.mentor_id, "sentra_id": session.sentra_id,
+               "booked_by_id": session.booked_by_id, "starts_at": slot.starts_at.isoformat(),
+               "topic": session.topic}
+    db.session.execute(delete(MentoringAction).where(MentoringAction.session_id == session.id)
+                       .execution_options(synchronize_session=False))
+    gone = db.session.execute(delete(MentoringSession).where(MentoringSession.id == session.id)
+                              .execution_options(synchronize_session=False)).rowcount
+    if not gone:
+        raise MentoringNotFoundError(_("No such session."))
+    db.session.expunge(session)
+    db.session.execute(update(MentoringSlot).where(MentoringSlot.id == slot.id, MentoringSlot.status ==
+                                                   SlotStatus.BOOKED)
+                       .values(status=SlotStatus.OPEN if slot.mentor.active else SlotStatus.WITHDRAWN)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(slot, ["status"])
+    db.session.flush()
+    enqueue(CANCELLED_JOB, message)
 
 
 # --- sessions, notes, action items ---------------------------------------------------------------

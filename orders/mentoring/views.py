@@ -1,6 +1,7 @@
 """The mentoring pages: a mentor's own area at /pendamping (slots, sessions, notes), and the sentra's at
 /kelola/<slug>/pendampingan (open slots, booking, history, ticking action items; managers only: the
-notes are for the mentor, the sentra's managers and the office). Another sentra's session is a 404."""
+notes are for the mentor, the sentra's managers and the office). Either side may cancel a booked
+session before it starts, after a confirmation page. Another sentra's session is a 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,8 +13,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from orders.classes.forms import ActionForm
 from orders.mentoring import services
-from orders.mentoring.errors import MentoringError, MentoringNotFoundError
+from orders.mentoring.errors import CancelClosedError, MentoringError, MentoringNotFoundError
 from orders.mentoring.forms import BookForm, NotesForm, SlotForm, TickForm
 from orders.mentoring.models import MentoringSession
 from shop.db import WIB
@@ -148,7 +150,46 @@ def mentor_session(session_id: int):
     else:
         status = 422
     return render_template("mentoring/session.html", session=found, form=form, labels=services.TOPIC_LABELS,
-                           side="mentor"), status
+                           side="mentor", can_cancel=services.can_cancel(found)), status
+
+
+def _cancel(found: MentoringSession, by: str, back: str, done: str):
+    """The confirmation page of cancelling ``found`` (GET), or the cancellation (POST): back to the session
+    when it has started, else to ``done`` with the news that the other side is told."""
+    if not services.can_cancel(found):
+        flash(_("This session has started; it can no longer be cancelled."), "error")
+        return redirect(back)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.cancel_session(found, by, current_user)
+        except MentoringNotFoundError:
+            abort(404)
+        except CancelClosedError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(back)
+        db.session.commit()
+        flash(_("The session is cancelled and the slot is open again. The mentor is told.") if by == "sentra"
+              else _("The session is cancelled and the slot is open again; withdraw it if you cannot make that "
+                     "time. The sentra is told."), "success")
+        return redirect(done)
+    return render_template("mentoring/cancel.html", session=found, form=form, back=back, action=request.path,
+                           labels=services.TOPIC_LABELS)
+
+
+@bp.route("/sesi/<int:session_id>/batal", methods=["GET", "POST"])
+@mentor_required
+def cancel(session_id: int):
+    """Cancel a session of the mentor's before it starts, after a confirmation page. :raise 404: another
+    mentor's session."""
+    try:
+        found = services.load_mentor_session(g.mentor, session_id)
+    except MentoringNotFoundError:
+        abort(404)
+    return _cancel(found, "mentor", url_for("mentoring.session", session_id=found.id), url_for("mentoring.home"))
 
 
 # --- the sentra ------------------------------------------------------------------------------------
@@ -214,8 +255,9 @@ def _load(session_id: int) -> MentoringSession:
 def manage_session(sentra_slug: str, session_id: int):
     """A session of the sentra's: where and when, the question, the mentor's notes and action items.
     :raise 404: another sentra's session."""
-    return render_template("mentoring/session.html", session=_load(session_id), form=TickForm(),
-                           labels=services.TOPIC_LABELS, side="sentra", sentra=g.sentra)
+    found = _load(session_id)
+    return render_template("mentoring/session.html", session=found, form=TickForm(), labels=services.TOPIC_LABELS,
+                           side="sentra", sentra=g.sentra, can_cancel=services.can_cancel(found))
 
 
 @kelola.post("/<int:session_id>/tindakan/<int:action_id>")
@@ -233,3 +275,13 @@ def tick(sentra_slug: str, session_id: int, action_id: int):
     db.session.commit()
     return redirect(url_for("mentoring_kelola.session", sentra_slug=g.sentra.slug, session_id=found.id)
                     + f"#tindakan-{action_id}")
+
+
+@kelola.route("/<int:session_id>/batal", methods=["GET", "POST"], endpoint="cancel")
+@sentra_required(Role.MANAGER)
+def manage_cancel(sentra_slug: str, session_id: int):
+    """Cancel a session the sentra booked, before it starts, after a confirmation page. :raise 404: another
+    sentra's session."""
+    found = _load(session_id)
+    return _cancel(found, "sentra", url_for("mentoring_kelola.session", sentra_slug=g.sentra.slug, session_id=found.id),
+                   url_for("mentoring_kelola.index", sentra_slug=g.sentra.slug))

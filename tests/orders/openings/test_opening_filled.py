@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from orders.openings import applications
 from orders.openings.errors import OpeningClosedError
 from orders.openings.models import JobApplication, Opening
-from shop.extensions import db
 from orders.openings.services import close_opening
+from shop.extensions import db
 from tests.factories import make_sentra, make_user
 from tests.orders.cart_helpers import bearer_for
 from tests.orders.openings.helpers import apply, make_opening
