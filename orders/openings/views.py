@@ -26,7 +26,13 @@ from orders.openings import applications, services
 from orders.openings.errors import OpeningError, OpeningNotFoundError
 from orders.openings.forms import ActionForm, ApplicationForm, DecisionForm, OpeningForm
 from orders.openings.labels import all_labels, hours_labels, pay_labels, role_labels
-from orders.openings.models import DECISIONS, ApplicationStatus, JobApplication, Opening, OpeningStatus
+from orders.openings.models import (
+    DECISIONS,
+    ApplicationStatus,
+    JobApplication,
+    Opening,
+    OpeningStatus,
+)
 from shop.db import WIB
 from shop.extensions import db
 from shop.i18n import current_language
