@@ -182,15 +182,7 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
         Topic,
         mentor_subsector,
     )
-    from orders.openings.models import (
-        ApplicationStatus,
-        Hours,
-        JobApplication,
-        Opening,
-        OpeningRole,
-        OpeningStatus,
-        Pay,
-    )
+    from orders.openings import models as jobs  # the openings' enums and tables
 
     today = (now + timedelta(hours=7)).date()
     for membership in memberships:  # most members answered the birth-year question; artisans skew older
@@ -222,10 +214,10 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
                 closes_on = (posted + timedelta(hours=7)).date() + timedelta(days=rng.randint(14, 45))
                 positions = rng.randint(1, 3)
                 opening = {"id": oid, "sentra_id": sentra_id, "title": f"Lowongan {oid}",
-                           "role": rng.choice(list(OpeningRole)).value, "description": "Bergabung dengan sentra.",
+                           "role": rng.choice(list(jobs.OpeningRole)).value, "description": "Bergabung dengan sentra.",
                            "skills": ["menjahit", "foto produk"][:rng.randint(0, 2)], "positions": positions,
-                           "hours": rng.choice(list(Hours)).value, "pay": rng.choice(list(Pay)).value,
-                           "closes_on": closes_on, "status": OpeningStatus.OPEN.value,
+                           "hours": rng.choice(list(jobs.Hours)).value, "pay": rng.choice(list(jobs.Pay)).value,
+                           "closes_on": closes_on, "status": jobs.OpeningStatus.OPEN.value,
                            "created_by_id": members_of[sentra_id][0], "created_at": posted, "closed_at": None}
                 openings.append(opening)
                 window = max(1, (closes_on - posted.date()).days) * 86_400
@@ -238,19 +230,19 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
                            "applicant_id": applicant, "motivation": "Saya ingin bekerja di sentra.",
                            "skills": ["menjahit"], "birth_year": birth_years[applicant],
                            "kelurahan_code": users[applicant - 1]["kelurahan_code"], "phone": "+6281234567890",
-                           "status": ApplicationStatus.SUBMITTED.value, "created_at": applied}
+                           "status": jobs.ApplicationStatus.SUBMITTED.value, "created_at": applied}
                     applications.append(row)
                     answered = until_now(applied + timedelta(hours=rng.randint(4, 120)))
                     decided = answered and until_now(answered + timedelta(days=rng.randint(2, 14)))
                     roll = rng.random()
                     if roll < 0.07:
-                        row.update(status=ApplicationStatus.WITHDRAWN.value,
+                        row.update(status=jobs.ApplicationStatus.WITHDRAWN.value,
                                    withdrawn_at=until_now(applied + timedelta(days=rng.randint(1, 10))) or applied)
                     elif answered is None:
                         continue
                     elif roll < 0.07 + ACCEPTED_SHARE and decided and accepted < positions and (sentra_id, applicant) not in member_pairs:
                         accepted += 1
-                        row.update(status=ApplicationStatus.ACCEPTED.value, answered_at=answered,
+                        row.update(status=jobs.ApplicationStatus.ACCEPTED.value, answered_at=answered,
                                    shortlisted_at=answered, decided_at=decided, decision_note="Selamat bergabung")
                         member_pairs.add((sentra_id, applicant))
                         memberships.append({"id": len(memberships) + 1, "sentra_id": sentra_id, "user_id": applicant,
@@ -258,16 +250,16 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
                                             "birth_year": birth_years[applicant], "birth_year_asked_at": decided})
                         joined_of[sentra_id].append((decided, applicant))
                         if accepted == positions:  # full: the opening closes itself
-                            opening.update(status=OpeningStatus.CLOSED.value,
+                            opening.update(status=jobs.OpeningStatus.CLOSED.value,
                                            closed_at=max(decided, opening["closed_at"] or decided))
                     elif decided and (roll < 0.85 or closes_on < today):
-                        row.update(status=ApplicationStatus.REJECTED.value, answered_at=answered,
+                        row.update(status=jobs.ApplicationStatus.REJECTED.value, answered_at=answered,
                                    decided_at=decided, decision_note="Terima kasih")
                     elif roll < 0.92:
-                        row.update(status=ApplicationStatus.SHORTLISTED.value, answered_at=answered,
+                        row.update(status=jobs.ApplicationStatus.SHORTLISTED.value, answered_at=answered,
                                    shortlisted_at=answered)
                     else:
-                        row.update(status=ApplicationStatus.TRIAL.value, answered_at=answered,
+                        row.update(status=jobs.ApplicationStatus.TRIAL.value, answered_at=answered,
                                    shortlisted_at=answered, trial_at=answered + timedelta(days=3),
                                    trial_note="Datang jam 9")
 
@@ -312,7 +304,7 @@ def _young_people(rng: random.Random, origin: datetime, now: datetime, sentras: 
                                     "position": position, "text": "Hitung ulang HPP",
                                     "done_at": until_now(held + timedelta(days=3)) if done else None,
                                     "done_by_id": owner_of[sentra_id] if done else None})
-    data = [(Opening, openings), (JobApplication, applications), (Mentor, mentors),
+    data = [(jobs.Opening, openings), (jobs.JobApplication, applications), (Mentor, mentors),
             (mentor_subsector, pairs), (MentoringSlot, slots), (MentoringSession, sessions),
             (MentoringAction, actions)]
     return data, joined_of

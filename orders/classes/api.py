@@ -34,7 +34,7 @@ from orders.core.providers import PaymentError
 from shop.api import bp
 from shop.api.auth import api_login_required, api_sentra_required
 from shop.api.operations import ERROR_DESCRIPTION, BodyError, header, operation, read_body
-from shop.api.paging import list_envelope, page_params
+from shop.api.paging import filtered_list
 from shop.api.schemas import PAGE_PARAMS
 from shop.errors import api_error
 from shop.extensions import db
@@ -131,12 +131,7 @@ def _class_input(body: ClassInput) -> services.ClassInput:
            responses={200: (ClassList, "A page of classes"), 400: BAD_FILTER})
 def list_classes():
     """Upcoming classes, filtered. :raise 400: a malformed filter."""
-    page, per_page = page_params()
-    filters, problems = services.parse_filters(request.args)
-    if problems:
-        return api_error(400, "invalid_filter", "A filter is malformed.", problems)
-    items, total = services.find_classes(filters, page, per_page)
-    return list_envelope([class_json(k, detail=False) for k in items], total, page, per_page)
+    return filtered_list(services.parse_filters, services.find_classes, lambda k: class_json(k, detail=False))
 
 
 def search_classes_json(text: str) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from orders.classes.errors import ClassError
 from orders.classes.models import Audience
 from orders.classes.services import MAX_CAPACITY, MAX_SESSIONS, MAX_TEXT, MAX_TITLE
+from orders.core.errors import OrderError
 from shop.forms import PageForm, SubForm
 from shop.money import RupiahField
 
@@ -86,9 +87,10 @@ def offer_methods(form: F, methods: list[str]) -> F:
     return form
 
 
-def show_errors(form: PageForm, error: ClassError, aliases: Mapping[str, str] | None = None) -> None:
-    """Put a booking error's field messages on ``form``'s fields (``aliases``: the service's field name ->
-    the form's); flash its message when none fits."""
+def show_errors(form: PageForm, error: ClassError | OrderError, aliases: Mapping[str, str] | None = None) -> None:
+    """Put a domain error's field messages (its ``fields``: classes, facilities, openings, mentoring) on
+    ``form``'s fields (``aliases``: the service's field name -> the form's); flash its ``message`` when none
+    fits."""
     placed = False
     for name, message in error.fields.items():
         target = (aliases or {}).get(name, name)

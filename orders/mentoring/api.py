@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from orders.classes.api import guarded, read
 from orders.mentoring import services
@@ -16,9 +16,8 @@ from orders.mentoring.models import Mentor, MentoringSession, MentoringSlot
 from shop.api import bp
 from shop.api.auth import api_sentra_required
 from shop.api.operations import ERROR_DESCRIPTION, operation
-from shop.api.paging import list_envelope, page_params
+from shop.api.paging import filtered_list
 from shop.api.schemas import PAGE_PARAMS
-from shop.errors import api_error
 from shop.extensions import db
 
 
@@ -46,12 +45,7 @@ def session_json(session: MentoringSession) -> dict[str, Any]:
            responses={200: (SlotList, "A page of open slots"), 400: BAD_FILTER})
 def list_mentoring_slots():
     """Open slots of active mentors, filtered. :raise 400: a malformed filter."""
-    page, per_page = page_params()
-    filters, problems = services.parse_slot_filters(request.args)
-    if problems:
-        return api_error(400, "invalid_filter", "A filter is malformed.", problems)
-    items, total = services.open_slots(filters, page, per_page)
-    return list_envelope([slot_json(s) for s in items], total, page, per_page)
+    return filtered_list(services.parse_slot_filters, services.open_slots, slot_json)
 
 
 @bp.post("/kelola/<sentra_slug>/mentoring")

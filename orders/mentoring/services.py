@@ -37,6 +37,7 @@ from orders.mentoring.models import (
     mentor_subsector,
 )
 from orders.notify import external_url
+from orders.rows import scoped_row
 from shop.accounts.checks import is_valid_email
 from shop.accounts.models import User
 from shop.db import WIB, utcnow
@@ -377,20 +378,13 @@ def mentor_sessions(mentor: Mentor) -> list[MentoringSession]:
 
 def load_sentra_session(sentra_id: int, session_id: int) -> MentoringSession:
     """:raise MentoringNotFoundError: not this sentra's session."""
-    session = db.session.scalar(select(MentoringSession).where(MentoringSession.sentra_id == sentra_id,
-                                                               MentoringSession.id == session_id))
-    if session is None:
-        raise MentoringNotFoundError(_("No such session."))
-    return session
+    return scoped_row(MentoringSession, session_id, MentoringNotFoundError(_("No such session.")), sentra_id=sentra_id)
 
 
 def load_mentor_session(mentor: Mentor, session_id: int) -> MentoringSession:
     """:raise MentoringNotFoundError: not this mentor's session."""
-    session = db.session.scalar(select(MentoringSession).where(MentoringSession.mentor_id == mentor.id,
-                                                               MentoringSession.id == session_id))
-    if session is None:
-        raise MentoringNotFoundError(_("No such session."))
-    return session
+    return scoped_row(MentoringSession, session_id, MentoringNotFoundError(_("No such session.")),
+                      mentor_id=mentor.id)
 
 
 @dataclass(frozen=True)
@@ -435,11 +429,8 @@ def tick_action(sentra: Sentra, user: User, session_id: int, action_id: int, don
 
     :raise MentoringNotFoundError: not an item of this sentra's session.
     """
-    action = db.session.scalar(select(MentoringAction).where(
-        MentoringAction.sentra_id == sentra.id, MentoringAction.session_id == session_id,
-        MentoringAction.id == action_id))
-    if action is None:
-        raise MentoringNotFoundError(_("No such action item."))
+    action = scoped_row(MentoringAction, action_id, MentoringNotFoundError(_("No such action item.")),
+                        sentra_id=sentra.id, session_id=session_id)
     action.done_at, action.done_by_id = (utcnow(), user.id) if done else (None, None)
     db.session.flush()
     return action

@@ -13,11 +13,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from orders.classes.forms import ActionForm
+from orders.classes.forms import ActionForm, show_errors
 from orders.mentoring import services
 from orders.mentoring.errors import CancelClosedError, MentoringError, MentoringNotFoundError
 from orders.mentoring.forms import BookForm, NotesForm, SlotForm, TickForm
 from orders.mentoring.models import MentoringSession
+from orders.rows import or_404
 from shop.db import WIB
 from shop.extensions import db, login_manager
 from shop.paging import Page
@@ -30,16 +31,12 @@ kelola = Blueprint("mentoring_kelola", __name__, url_prefix="/kelola/<sentra_slu
 
 
 def place_errors(form, error: MentoringError, names: dict[str, str] | None = None) -> None:
-    """Show a domain error's fields under the form's fields; the rest as a flash."""
-    placed = False
-    for name, message in error.fields.items():
-        target = (names or {}).get(name, name)
-        if target in form._fields and target != "csrf_token":
-            text = _("Another sentra has just booked this slot.") if message == "slot_taken" else message
-            form[target].errors = [*form[target].errors, text]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
+    """Show a domain error's fields under the form's fields (the shared :func:`show_errors`), with "slot_taken"
+    in words; the rest as a flash."""
+    if "slot_taken" in error.fields.values():
+        error.fields = {name: _("Another sentra has just booked this slot.") if message == "slot_taken" else message
+                        for name, message in error.fields.items()}
+    show_errors(form, error, names)
 
 
 def mentor_required(view: Callable) -> Callable:
@@ -126,10 +123,7 @@ def withdraw(slot_id: int):
 def mentor_session(session_id: int):
     """A session of the mentor's: the sentra's question, and the notes and action items form.
     :raise 404: another mentor's session."""
-    try:
-        found = services.load_mentor_session(g.mentor, session_id)
-    except MentoringNotFoundError:
-        abort(404)
+    found = or_404(services.load_mentor_session, g.mentor, session_id)
     form = NotesForm()
     status = 200
     if request.method == "GET":
@@ -185,10 +179,7 @@ def _cancel(found: MentoringSession, by: str, back: str, done: str):
 def cancel(session_id: int):
     """Cancel a session of the mentor's before it starts, after a confirmation page. :raise 404: another
     mentor's session."""
-    try:
-        found = services.load_mentor_session(g.mentor, session_id)
-    except MentoringNotFoundError:
-        abort(404)
+    found = or_404(services.load_mentor_session, g.mentor, session_id)
     return _cancel(found, "mentor", url_for("mentoring.session", session_id=found.id), url_for("mentoring.home"))
 
 
@@ -218,10 +209,7 @@ def manage_index(sentra_slug: str):
 @sentra_required(Role.MANAGER)
 def book(sentra_slug: str, slot_id: int):
     """Book an open slot with a topic and a question. :raise 404: no such open slot."""
-    try:
-        slot = services.load_open_slot(slot_id)
-    except MentoringNotFoundError:
-        abort(404)
+    slot = or_404(services.load_open_slot, slot_id)
     form = BookForm()
     form.topic.choices = [("", _("Choose a topic")), *services.topic_choices(slot.mentor.topic_list)]
     status = 200
@@ -244,10 +232,7 @@ def book(sentra_slug: str, slot_id: int):
 
 
 def _load(session_id: int) -> MentoringSession:
-    try:
-        return services.load_sentra_session(g.sentra.id, session_id)
-    except MentoringNotFoundError:
-        abort(404)
+    return or_404(services.load_sentra_session, g.sentra.id, session_id)
 
 
 @kelola.get("/<int:session_id>", endpoint="session")

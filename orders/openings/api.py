@@ -33,7 +33,7 @@ from orders.openings.models import ApplicationStatus, JobApplication, Opening
 from shop.api import bp
 from shop.api.auth import api_login_required, api_sentra_required
 from shop.api.operations import ERROR_DESCRIPTION, operation
-from shop.api.paging import list_envelope, page_params
+from shop.api.paging import filtered_list, list_envelope, page_params
 from shop.api.schemas import PAGE_PARAMS
 from shop.errors import api_error
 from shop.extensions import db
@@ -80,12 +80,7 @@ def _day(raw: str, name: str) -> date:
            responses={200: (OpeningList, "A page of openings"), 400: BAD_FILTER})
 def list_openings():
     """Open openings, filtered. :raise 400: an unknown role."""
-    page, per_page = page_params()
-    filters, problems = services.parse_filters(request.args)
-    if problems:
-        return api_error(400, "invalid_filter", "A filter is malformed.", problems)
-    items, total = services.find_openings(filters, page, per_page)
-    return list_envelope([opening_json(o) for o in items], total, page, per_page)
+    return filtered_list(services.parse_filters, services.find_openings, opening_json)
 
 
 @bp.post("/kelola/<sentra_slug>/openings")

@@ -37,6 +37,7 @@ from orders.openings.services import (
     text_field,
     today_wib,
 )
+from orders.rows import scoped_row
 from shop import imaging, storage
 from shop.accounts.models import User
 from shop.db import utcnow
@@ -241,24 +242,14 @@ def withdraw(user: User, application_id: int) -> JobApplication:
 
 def load_sentra_application(sentra_id: int, application_id: int, *, lock: bool = False) -> JobApplication:
     """An application loaded by (sentra, id). :raise OpeningNotFoundError: another sentra's or none."""
-    query = select(JobApplication).where(JobApplication.sentra_id == sentra_id, JobApplication.id == application_id)
-    if lock:
-        query = query.with_for_update(of=JobApplication).execution_options(populate_existing=True)
-    application = db.session.scalar(query)
-    if application is None:
-        raise OpeningNotFoundError(_("No such application."))
-    return application
+    return scoped_row(JobApplication, application_id, OpeningNotFoundError(_("No such application.")), lock=lock,
+                      sentra_id=sentra_id)
 
 
 def load_own_application(user: User, application_id: int, *, lock: bool = False) -> JobApplication:
     """One of ``user``'s applications. :raise OpeningNotFoundError: someone else's or none."""
-    query = select(JobApplication).where(JobApplication.applicant_id == user.id, JobApplication.id == application_id)
-    if lock:
-        query = query.with_for_update(of=JobApplication).execution_options(populate_existing=True)
-    application = db.session.scalar(query)
-    if application is None:
-        raise OpeningNotFoundError(_("No such application."))
-    return application
+    return scoped_row(JobApplication, application_id, OpeningNotFoundError(_("No such application.")), lock=lock,
+                      applicant_id=user.id)
 
 
 def application_of(user: User, opening: Opening) -> JobApplication | None:

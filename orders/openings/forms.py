@@ -48,6 +48,3 @@ class DecisionForm(PageForm):
     trial_at = DateTimeLocalField(_l("Trial day (WIB)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     note = TextAreaField(_l("Message to the applicant"), validators=[Optional(), Length(max=MAX_NOTE)])
 
-
-class ActionForm(PageForm):
-    """A button that changes something (close an opening, withdraw): only its CSRF token."""

@@ -25,6 +25,7 @@ from orders.openings.models import (
     OpeningStatus,
     Pay,
 )
+from orders.rows import scoped_row
 from shop.accounts.models import User
 from shop.db import WIB, utcnow
 from shop.extensions import db
@@ -165,9 +166,8 @@ def close_when_filled(sentra: Sentra, opening_id: int, now: datetime | None = No
     the other (on PostgreSQL the second waits, then counts both). Applications already made stay to be
     answered, as when the sentra closes it by hand. Flushes.
     """
-    opening = db.session.scalar(select(Opening).where(Opening.sentra_id == sentra.id, Opening.id == opening_id)
-                                .with_for_update(of=Opening).execution_options(populate_existing=True))
-    if opening is None or opening.status != OpeningStatus.OPEN:
+    opening = load_sentra_opening_locked(sentra.id, opening_id)
+    if opening.status != OpeningStatus.OPEN:
         return False
     if accepted_counts([opening.id]).get(opening.id, 0) < opening.positions:
         return False
@@ -177,12 +177,15 @@ def close_when_filled(sentra: Sentra, opening_id: int, now: datetime | None = No
     return True
 
 
+def load_sentra_opening_locked(sentra_id: int, opening_id: int) -> Opening:
+    """The opening, locked until the transaction ends. :raise OpeningNotFoundError: another sentra's or none."""
+    return scoped_row(Opening, opening_id, OpeningNotFoundError(_("No such opening.")), lock=True,
+                      sentra_id=sentra_id)
+
+
 def load_sentra_opening(sentra_id: int, opening_id: int) -> Opening:
     """An opening loaded by (sentra, id). :raise OpeningNotFoundError: another sentra's or none."""
-    opening = db.session.scalar(select(Opening).where(Opening.sentra_id == sentra_id, Opening.id == opening_id))
-    if opening is None:
-        raise OpeningNotFoundError(_("No such opening."))
-    return opening
+    return scoped_row(Opening, opening_id, OpeningNotFoundError(_("No such opening.")), sentra_id=sentra_id)
 
 
 def load_public_opening(opening_id: int) -> Opening:

@@ -22,9 +22,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from orders.classes.forms import ActionForm, show_errors
 from orders.openings import applications, services
 from orders.openings.errors import OpeningError, OpeningNotFoundError
-from orders.openings.forms import ActionForm, ApplicationForm, DecisionForm, OpeningForm
+from orders.openings.forms import ApplicationForm, DecisionForm, OpeningForm
 from orders.openings.labels import all_labels, hours_labels, pay_labels, role_labels
 from orders.openings.models import (
     DECISIONS,
@@ -33,6 +34,7 @@ from orders.openings.models import (
     Opening,
     OpeningStatus,
 )
+from orders.rows import or_404
 from shop.db import WIB
 from shop.extensions import db
 from shop.i18n import current_language
@@ -52,16 +54,6 @@ def _page() -> int:
         return max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         return 1
-
-
-def _show_errors(form, error: OpeningError) -> None:
-    placed = False
-    for name, message in error.fields.items():
-        if name in form._fields and name != "csrf_token":
-            form[name].errors = [*form[name].errors, message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
 
 
 def _photo_response(data: bytes) -> Response:
@@ -103,10 +95,7 @@ def _application_form(opening: Opening) -> ApplicationForm:
 @bp.route("/lowongan/<int:opening_id>", methods=["GET", "POST"])
 def detail(opening_id: int):
     """An opening and, for a signed-in resident, the application form. :raise 404:"""
-    try:
-        opening = services.load_public_opening(opening_id)
-    except OpeningNotFoundError:
-        abort(404)
+    opening = or_404(services.load_public_opening, opening_id)
     form = _application_form(opening)
     status = 200
     if request.method == "POST":
@@ -124,7 +113,7 @@ def detail(opening_id: int):
                     portfolio_url=form.portfolio_url.data), photo)
             except OpeningError as error:
                 db.session.rollback()
-                _show_errors(form, error)
+                show_errors(form, error)
                 status = error.status
             else:
                 db.session.commit()
@@ -146,10 +135,7 @@ def my_applications():
 
 
 def _own(application_id: int) -> JobApplication:
-    try:
-        return applications.load_own_application(current_user, application_id)
-    except OpeningNotFoundError:
-        abort(404)
+    return or_404(applications.load_own_application, current_user, application_id)
 
 
 @bp.route("/lowongan/lamaran/<int:application_id>/tarik", methods=["GET", "POST"])
@@ -177,10 +163,7 @@ def withdraw(application_id: int):
 @login_required
 def my_portfolio(application_id: int):
     """The applicant's own portfolio photo (private). :raise 404: someone else's, or none."""
-    try:
-        return _photo_response(applications.read_portfolio(_own(application_id)))
-    except OpeningNotFoundError:
-        abort(404)
+    return _photo_response(or_404(applications.read_portfolio, _own(application_id)))
 
 
 # --- the sentra's managers ----------------------------------------------------------------------------
@@ -219,7 +202,7 @@ def create(sentra_slug: str):
                     pay=form.pay.data, closes_on=form.closes_on.data))
             except OpeningError as error:
                 db.session.rollback()
-                _show_errors(form, error)
+                show_errors(form, error)
                 status = error.status
             else:
                 db.session.commit()
@@ -263,10 +246,7 @@ def applications_list(sentra_slug: str):
 
 
 def _sentra_application(application_id: int) -> JobApplication:
-    try:
-        return applications.load_sentra_application(g.sentra.id, application_id)
-    except OpeningNotFoundError:
-        abort(404)
+    return or_404(applications.load_sentra_application, g.sentra.id, application_id)
 
 
 def _decision_choices(application: JobApplication) -> list[tuple[str, str]]:
@@ -292,7 +272,7 @@ def application(sentra_slug: str, application_id: int):
                 decided = applications.decide(g.sentra, found.id, form.decision.data, form.note.data or "", when)
             except OpeningError as error:
                 db.session.rollback()
-                _show_errors(form, error)
+                show_errors(form, error)
                 status = error.status
             else:
                 filled = was_open and decided.opening.status == OpeningStatus.CLOSED
@@ -314,7 +294,4 @@ def application(sentra_slug: str, application_id: int):
 @sentra_required(Role.MANAGER)
 def portfolio(sentra_slug: str, application_id: int):
     """An applicant's portfolio photo (private). :raise 404: another sentra's application, or none."""
-    try:
-        return _photo_response(applications.read_portfolio(_sentra_application(application_id)))
-    except OpeningNotFoundError:
-        abort(404)
+    return _photo_response(or_404(applications.read_portfolio, _sentra_application(application_id)))

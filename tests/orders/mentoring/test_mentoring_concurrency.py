@@ -2,7 +2,7 @@
 connections on PostgreSQL."""
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -21,12 +21,14 @@ from shop.extensions import db
 from shop.outbox.models import OutboxJob
 from shop.places.models import Kelurahan
 from shop.sentras.models import Sentra
+from tests.concurrency import race
 from tests.factories import make_sentra
 from tests.orders.mentoring.helpers import make_mentor, make_slot
 
 pytestmark = pytest.mark.postgres_only
 
 SENTRAS = 12
+CANCELLERS = 8
 
 
 def test_parallel_bookings_of_one_slot_make_one_session_and_the_rest_get_slot_taken(app):
@@ -38,45 +40,18 @@ def test_parallel_bookings_of_one_slot_make_one_session_and_the_rest_get_slot_ta
         pairs.append((sentra.id, sentra.memberships[0].user_id))
     db.session.commit()
     slot_id = slot.id  # read here: the threads must not touch this session
-    barrier = threading.Barrier(SENTRAS)
-    outcome = {"booked": 0, "taken": 0}
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def take(index: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                sentra_id, user_id = pairs[index]
-                sentra, user = db.session.get(Sentra, sentra_id), db.session.get(User, user_id)
-                try:
-                    book_slot(sentra, user, slot_id, "pricing", f"Pertanyaan {index}")
-                    db.session.commit()
-                    with lock:
-                        outcome["booked"] += 1
-                except SlotTakenError:
-                    db.session.rollback()
-                    with lock:
-                        outcome["taken"] += 1
-            except BaseException as error:
-                with lock:
-                    errors.append(error)
-            finally:
-                db.session.remove()
+    def take(index: int) -> Callable[[], None]:
+        def attempt() -> None:
+            sentra_id, user_id = pairs[index]
+            book_slot(db.session.get(Sentra, sentra_id), db.session.get(User, user_id), slot_id, "pricing",
+                      f"Pertanyaan {index}")
+        return attempt
 
-    threads = [threading.Thread(target=take, args=(i,)) for i in range(SENTRAS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads) and errors == []
-    assert outcome == {"booked": 1, "taken": SENTRAS - 1}
+    assert race(app, [take(i) for i in range(SENTRAS)], SlotTakenError) == (1, SENTRAS - 1)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(MentoringSession.id))) == 1
     assert db.session.get(MentoringSlot, slot_id).status == SlotStatus.BOOKED
-
-
-CANCELLERS = 8
 
 
 def test_the_manager_and_the_mentor_cancelling_at_once_cancel_once_and_tell_once(app):
@@ -87,44 +62,18 @@ def test_the_manager_and_the_mentor_cancelling_at_once_cancel_once_and_tell_once
     slot = make_slot(mentor)
     session = book_slot(sentra, sentra.memberships[0].user, slot.id, "pricing", "Harga?")
     db.session.commit()
-    ids = (mentor.id, sentra.id, sentra.memberships[0].user_id, mentor.user_id, session.id, slot.id)
-    mentor_id, sentra_id, manager_id, mentor_user_id, session_id, slot_id = ids
-    barrier = threading.Barrier(CANCELLERS)
-    outcome = {"cancelled": 0, "gone": 0}
-    errors: list[BaseException] = []
-    lock = threading.Lock()
+    mentor_id, sentra_id, session_id, slot_id = mentor.id, sentra.id, session.id, slot.id
+    manager_id, mentor_user_id = sentra.memberships[0].user_id, mentor.user_id
 
-    def cancel(index: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                try:
-                    if index % 2:
-                        found = load_mentor_session(db.session.get(Mentor, mentor_id), session_id)
-                        cancel_session(found, "mentor", db.session.get(User, mentor_user_id))
-                    else:
-                        found = load_sentra_session(sentra_id, session_id)
-                        cancel_session(found, "sentra", db.session.get(User, manager_id))
-                    db.session.commit()
-                    with lock:
-                        outcome["cancelled"] += 1
-                except MentoringNotFoundError:
-                    db.session.rollback()
-                    with lock:
-                        outcome["gone"] += 1
-            except BaseException as error:
-                with lock:
-                    errors.append(error)
-            finally:
-                db.session.remove()
+    def by_mentor() -> None:
+        found = load_mentor_session(db.session.get(Mentor, mentor_id), session_id)
+        cancel_session(found, "mentor", db.session.get(User, mentor_user_id))
 
-    threads = [threading.Thread(target=cancel, args=(i,)) for i in range(CANCELLERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads) and errors == []
-    assert outcome == {"cancelled": 1, "gone": CANCELLERS - 1}
+    def by_sentra() -> None:
+        cancel_session(load_sentra_session(sentra_id, session_id), "sentra", db.session.get(User, manager_id))
+
+    attempts = [by_mentor if i % 2 else by_sentra for i in range(CANCELLERS)]
+    assert race(app, attempts, MentoringNotFoundError) == (1, CANCELLERS - 1)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(MentoringSession.id))) == 0
     assert db.session.get(MentoringSlot, slot_id).status == SlotStatus.OPEN

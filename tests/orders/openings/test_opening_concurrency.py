@@ -1,7 +1,6 @@
 """One application per opening and one final decision per application, with real parallel connections on PostgreSQL."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -13,48 +12,13 @@ from orders.openings.models import JobApplication, Opening
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.sentras.models import Sentra, SentraMembership
+from tests.concurrency import race
 from tests.factories import make_sentra, make_user
 from tests.orders.openings.helpers import application_input, apply, make_opening
 
 pytestmark = pytest.mark.postgres_only
 
 ATTEMPTS = 12
-
-
-def _race(app, attempts: list[Callable[[], None]], refused: type[Exception]) -> tuple[int, int]:
-    """Run each attempt in its own thread and connection at once, committing; returns (done, refused)."""
-    barrier = threading.Barrier(len(attempts))
-    outcome = {"done": 0, "refused": 0}
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(attempt: Callable[[], None]) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                try:
-                    attempt()
-                    db.session.commit()
-                    with lock:
-                        outcome["done"] += 1
-                except refused:
-                    db.session.rollback()
-                    with lock:
-                        outcome["refused"] += 1
-            except BaseException as error:  # reported in the main thread
-                with lock:
-                    errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    assert errors == []
-    return outcome["done"], outcome["refused"]
 
 
 def test_twelve_simultaneous_applications_of_one_person_make_one(app):
@@ -65,7 +29,7 @@ def test_twelve_simultaneous_applications_of_one_person_make_one(app):
     def attempt() -> None:
         applications.apply_to_opening(db.session.get(User, user_id), opening_id, application_input())
 
-    assert _race(app, [attempt] * ATTEMPTS, AlreadyAppliedError) == (1, ATTEMPTS - 1)
+    assert race(app, [attempt] * ATTEMPTS, AlreadyAppliedError) == (1, ATTEMPTS - 1)
     assert db.session.scalar(select(func.count()).select_from(JobApplication)) == 1
 
 
@@ -80,7 +44,7 @@ def test_accepting_and_rejecting_at_once_leaves_one_decision_and_at_most_one_mem
         return attempt
 
     attempts = [decision("accepted" if i % 2 else "rejected") for i in range(ATTEMPTS)]
-    assert _race(app, attempts, ApplicationStateError) == (1, ATTEMPTS - 1)
+    assert race(app, attempts, ApplicationStateError) == (1, ATTEMPTS - 1)
     db.session.expire_all()
     final = db.session.get(JobApplication, application_id).status
     members = db.session.scalar(select(func.count()).select_from(SentraMembership).where(
@@ -101,6 +65,6 @@ def test_accepting_the_last_places_at_once_still_closes_the_opening(app):
             applications.decide(db.session.get(Sentra, sentra_id), application_id, "accepted", "")
         return attempt
 
-    assert _race(app, [accept(i) for i in ids], ApplicationStateError) == (6, 0)
+    assert race(app, [accept(i) for i in ids], ApplicationStateError) == (6, 0)
     db.session.expire_all()
     assert db.session.get(Opening, opening_id).status == "closed"
