@@ -42,6 +42,7 @@ from orders.b2b.invoices import today_wib
 from orders.core import lifecycle
 from orders.ledger.payouts import record_payout, set_bank_account
 from orders.mentoring.services import MentorInput, NotesInput, invite_mentor, write_notes
+from orders.mentoring.services import book_slot as book_mentoring
 from orders.payments.bank_transfer import attach_proof, process_proof
 from orders.payments.services import mark_paid
 from orders.services import accept_order
@@ -125,7 +126,7 @@ LATER_STEP = {"checkout.start": {"action": "place", "payment_method": "pay_on_pi
 # Fuzzed after every other form: they take away what the others need (the account, the sentra).
 DESTRUCTIVE = {"accounts.delete_account", "accounts.change_password", "sentras.transfer", "sentras.remove_member",
                "admin.sentra_suspend", "admin.sentra_reject", "admin.partner_reject", "products.delete",
-               "partners.remove_member"}
+               "partners.remove_member", "mentoring.cancel", "mentoring_kelola.cancel"}
 
 MAX_PAGES_PER_ROLE = 150
 PAGES_PER_ENDPOINT = 8  # every order of the world, every tab of a list
@@ -343,10 +344,13 @@ def _partner_side(sentra, owner):
 
 
 def _mentoring_side(admin, sentra, owner, buyer):
-    """A mentor with open slots and a held session with action items; the buyer is invited as a mentor."""
+    """A mentor with open slots, booked sessions to come and a held session with action items; the buyer is
+    invited as a mentor."""
     mentor = make_mentor("pendamping@example.test", name="Bu Pendamping")
     make_slot(mentor, days=3)  # the owner books one, the mentor withdraws the other
     make_slot(mentor, days=4)
+    for days in (5, 6):  # booked sessions still to come: the owner cancels one, the mentor the other
+        book_mentoring(sentra, owner, make_slot(mentor, days=days).id, "pricing", "Berapa harga jual?")
     held = past_session(mentor, sentra, owner, days_ago=2)
     write_notes(mentor, held.id, NotesInput("Harga dinaikkan.", ("Hitung HPP", "Foto ulang")))
     invite_mentor(admin, MentorInput(name="Sari Pembeli", email=buyer.email, topics=("pricing",)))
