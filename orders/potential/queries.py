@@ -15,28 +15,33 @@ Definitions (the README's "Peta potensi dan kebutuhan" says the same):
   searchers first. A term below the threshold appears nowhere.
 - the *city* row: the same over everyone (guests who chose no kelurahan count only there).
 
-Every figure is a fixed number of aggregate queries over the period's rollup rows.
+Every figure is a fixed number of aggregate queries over the period's rollup rows: the search figures
+read the period's whole months from the monthly twins and only its partial first and last months from
+the daily ones (:func:`_segments`).
 """
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.impact.period import Period
 from orders.potential.models import (
     CITY,
     DemandDay,
+    DemandMonth,
     ElsewhereItemDay,
     OrderDay,
     SearcherDay,
     UnmetDay,
     UnmetTermDay,
+    UnmetTermMonth,
     month_number,
     rollup_version,
 )
@@ -109,10 +114,42 @@ def min_searchers() -> int:
     return max(1, int(current_app.config.get("POTENTIAL_MIN_SEARCHERS") or DEFAULT_MIN_SEARCHERS))
 
 
-def _first_rows(period: Period, twin: Any) -> Any:
-    """Searcher rows of ``twin`` that certainly count in the period: a previous day of an earlier month."""
+def _segments(period: Period) -> tuple[list[tuple[date, date]], tuple[int, int] | None]:
+    """The period as its partial months (day ranges, at most two) and its whole months (a range of
+    month numbers, or None when no month lies wholly inside it)."""
+    first_whole = period.first if period.first.day == 1 else _next_month(period.first)
+    end_whole = _next_month(period.last) if _next_month(period.last) - timedelta(days=1) == period.last \
+        else period.last.replace(day=1)  # the day after the last whole month
+    if first_whole >= end_whole:
+        return [(period.first, period.last)], None
+    days = [(a, b) for a, b in ((period.first, first_whole - timedelta(days=1)), (end_whole, period.last)) if a <= b]
+    return days, (month_number(first_whole), month_number(end_whole - timedelta(days=1)))
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _twin_parts(period: Period, day_twin: Any, month_twin: Any, keys: tuple[str, ...],
+                places: list[str] | None = None) -> list[Any]:
+    """One aggregate per segment of the period (:func:`_segments`), each grouped by ``keys``: searches,
+    searcher rows that certainly count (a previous day of a month before the period's first, see
+    :mod:`orders.potential.models`) and all searcher rows."""
     month = month_number(period.first)
-    return func.sum(case((twin.prev_month < month, twin.searchers), else_=0))
+    days, months = _segments(period)
+    segments = [(day_twin, and_(day_twin.day >= a, day_twin.day <= b)) for a, b in days]
+    if months:
+        segments.append((month_twin, and_(month_twin.month >= months[0], month_twin.month <= months[1])))
+    parts = []
+    for twin, where in segments:
+        columns = [getattr(twin, key) for key in keys]
+        if places is not None:
+            where = and_(where, twin.place.in_(places))
+        parts.append(select(*columns, func.sum(twin.searches).label("searches"),
+                            func.sum(case((twin.prev_month < month, twin.searchers), else_=0)).label("first"),
+                            func.sum(twin.searchers).label("rows"))
+                     .where(where).group_by(*columns))
+    return parts
 
 
 def _late_first_rows(period: Period, model: Any, *keys: Any) -> Any:
@@ -190,12 +227,14 @@ def _memo(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
 
 def _search_demand(period: Period) -> dict[str, tuple[int, int]]:
     """Per place: searches and distinct searchers in the period."""
-    result = db.session.execute(
-        select(DemandDay.place, func.sum(DemandDay.searches), _first_rows(period, DemandDay))
-        .where(DemandDay.day >= period.first, DemandDay.day <= period.last).group_by(DemandDay.place))
-    late = dict(db.session.execute(_late_first_rows(period, SearcherDay, SearcherDay.place)).tuples().all())
-    return {place: (int(searches or 0), int(searchers or 0) + late.get(place, 0))
-            for place, searches, searchers in result}
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for part in _twin_parts(period, DemandDay, DemandMonth, ("place",)):
+        for place, searches, first, _rows in db.session.execute(part):
+            found[place][0] += int(searches or 0)
+            found[place][1] += int(first or 0)
+    for place, late in db.session.execute(_late_first_rows(period, SearcherDay, SearcherDay.place)):
+        found[place][1] += late
+    return {place: (searches, searchers) for place, (searches, searchers) in found.items()}
 
 
 def _add_search_demand(period: Period, rows: dict[str, PlaceRow], city: PlaceRow) -> None:
@@ -239,16 +278,14 @@ def _unmet_terms(period: Period, places: list[str] | None, limit: int = UNMET_LI
     table can place (:func:`_late_first_rows`).
     """
     least = min_searchers()
-    condition = and_(UnmetTermDay.day >= period.first, UnmetTermDay.day <= period.last)
     late_query = _late_first_rows(period, UnmetDay, UnmetDay.place, UnmetDay.term)
     if places is not None:
-        condition = and_(condition, UnmetTermDay.place.in_(places))
         late_query = late_query.where(UnmetDay.place.in_(places))
+    parts = _twin_parts(period, UnmetTermDay, UnmetTermMonth, ("place", "term"), places)
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     candidates = db.session.execute(
-        select(UnmetTermDay.place, UnmetTermDay.term, func.sum(UnmetTermDay.searches),
-               _first_rows(period, UnmetTermDay))
-        .where(condition).group_by(UnmetTermDay.place, UnmetTermDay.term)
-        .having(func.sum(UnmetTermDay.searchers) >= literal(least))).all()
+        select(both.c.place, both.c.term, func.sum(both.c.searches), func.sum(both.c.first))
+        .group_by(both.c.place, both.c.term).having(func.sum(both.c.rows) >= literal(least))).all()
     if not candidates:
         return {}
     late = {(place, term): n for place, term, n in db.session.execute(late_query)}
