@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('prev_month', sa.Integer(), nullable=False),
     sa.Column('searchers', sa.Integer(), nullable=False),
     sa.Column('searches', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('month', 'place', 'term', 'prev_month', name=op.f('pk_potential_unmet_term_month')),
+    sa.PrimaryKeyConstraint('place', 'term', 'month', 'prev_month', name=op.f('pk_potential_unmet_term_month')),
     sqlite_with_rowid=False
     )
     if op.get_bind().dialect.name == 'postgresql':

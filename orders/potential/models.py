@@ -140,11 +140,12 @@ class DemandMonth(db.Model):
 
 
 class UnmetTermMonth(db.Model):
-    """:class:`UnmetTermDay` summed by month."""
+    """:class:`UnmetTermDay` summed by month. Keyed by place and term first: a year is nearly all of the
+    table (the log is kept 400 days), read in key order, each place's term added up without a sort."""
 
     __tablename__ = "potential_unmet_term_month"
     __table_args__ = (
-        PrimaryKeyConstraint("month", "place", "term", "prev_month"),
+        PrimaryKeyConstraint("place", "term", "month", "prev_month"),
         {"sqlite_with_rowid": False},
     )
 

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true
 
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.impact.period import Period
@@ -130,26 +130,24 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _twin_parts(period: Period, day_twin: Any, month_twin: Any, keys: tuple[str, ...],
-                places: list[str] | None = None) -> list[Any]:
-    """One aggregate per segment of the period (:func:`_segments`), each grouped by ``keys``: searches,
-    searcher rows that certainly count (a previous day of a month before the period's first, see
-    :mod:`orders.potential.models`) and all searcher rows."""
-    month = month_number(period.first)
-    days, months = _segments(period)
-    segments = [(day_twin, and_(day_twin.day >= a, day_twin.day <= b)) for a, b in days]
-    if months:
-        segments.append((month_twin, and_(month_twin.month >= months[0], month_twin.month <= months[1])))
-    parts = []
-    for twin, where in segments:
-        columns = [getattr(twin, key) for key in keys]
-        if places is not None:
-            where = and_(where, twin.place.in_(places))
-        parts.append(select(*columns, func.sum(twin.searches).label("searches"),
-                            func.sum(case((twin.prev_month < month, twin.searchers), else_=0)).label("first"),
-                            func.sum(twin.searchers).label("rows"))
-                     .where(where).group_by(*columns))
-    return parts
+def _sums(period: Period, twin: Any, where: Any, keys: tuple[str, ...], searches: Any = None) -> Any:
+    """``twin``'s rows matching ``where`` grouped by ``keys``: searches (of the rows matching ``searches``
+    when given), and the searcher rows that certainly count in the period (of those rows too): a previous
+    day of a month before the period's first (see :mod:`orders.potential.models`)."""
+    columns = [getattr(twin, key) for key in keys]
+    inside = searches if searches is not None else true()
+    first = and_(inside, twin.prev_month < month_number(period.first))
+    return (select(*columns, func.sum(twin.searches if searches is None else case((inside, twin.searches), else_=0)),
+                   func.sum(case((first, twin.searchers), else_=0)))
+            .where(where).group_by(*columns))
+
+
+def _day_range(twin: Any, first: date, last: date) -> Any:
+    return and_(twin.day >= first, twin.day <= last)
+
+
+def _month_range(twin: Any, months: tuple[int, int]) -> Any:
+    return and_(twin.month >= months[0], twin.month <= months[1])
 
 
 def _late_first_rows(period: Period, model: Any, *keys: Any) -> Any:
@@ -227,9 +225,13 @@ def _memo(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
 
 def _search_demand(period: Period) -> dict[str, tuple[int, int]]:
     """Per place: searches and distinct searchers in the period."""
+    days, months = _segments(period)
+    parts = [_sums(period, DemandDay, _day_range(DemandDay, a, b), ("place",)) for a, b in days]
+    if months:
+        parts.append(_sums(period, DemandMonth, _month_range(DemandMonth, months), ("place",)))
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for part in _twin_parts(period, DemandDay, DemandMonth, ("place",)):
-        for place, searches, first, _rows in db.session.execute(part):
+    for part in parts:
+        for place, searches, first in db.session.execute(part):
             found[place][0] += int(searches or 0)
             found[place][1] += int(first or 0)
     for place, late in db.session.execute(_late_first_rows(period, SearcherDay, SearcherDay.place)):
@@ -281,21 +283,52 @@ def _unmet_terms(period: Period, places: list[str] | None, limit: int = UNMET_LI
     late_query = _late_first_rows(period, UnmetDay, UnmetDay.place, UnmetDay.term)
     if places is not None:
         late_query = late_query.where(UnmetDay.place.in_(places))
-    parts = _twin_parts(period, UnmetTermDay, UnmetTermMonth, ("place", "term"), places)
-    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    candidates = db.session.execute(
-        select(both.c.place, both.c.term, func.sum(both.c.searches), func.sum(both.c.first))
-        .group_by(both.c.place, both.c.term).having(func.sum(both.c.rows) >= literal(least))).all()
+    candidates = _unmet_candidates(period, places, least)
     if not candidates:
         return {}
     late = {(place, term): n for place, term, n in db.session.execute(late_query)}
     found: dict[str, list[Term]] = defaultdict(list)
-    for place, term, searches, first in candidates:
-        people = int(first or 0) + late.get((place, term), 0)
+    for (place, term), (searches, first) in candidates.items():
+        people = first + late.get((place, term), 0)
         if people >= least:
             found[place].append(Term(term, int(searches), people))
     return {place: sorted(terms, key=lambda t: (-t.searchers, -t.searches, t.term))[:limit]
             for place, terms in found.items()}
+
+
+def _unmet_candidates(period: Period, places: list[str] | None, least: int) -> dict[tuple[str, str], list[int]]:
+    """(place, term) -> [searches, searcher rows that certainly count] for the terms with at least
+    ``least`` searcher rows (fewer cannot be ``least`` people).
+
+    A period within two partial months reads the day twin alone. A longer one reads the monthly twin
+    over every month it touches, which keeps a superset of the terms that can qualify (the edge months
+    count whole there) and adds up their whole months; the partial edge months then come from the day
+    twin, for those terms only.
+    """
+    days, months = _segments(period)
+    place_in = (lambda twin: twin.place.in_(places)) if places is not None else (lambda twin: true())
+    found: dict[tuple[str, str], list[int]] = {}
+    if months is None:
+        query = (_sums(period, UnmetTermDay, and_(_day_range(UnmetTermDay, period.first, period.last),
+                                                  place_in(UnmetTermDay)), ("place", "term"))
+                 .having(func.sum(UnmetTermDay.searchers) >= literal(least)))
+        edges = []
+    else:
+        touched = (month_number(period.first), month_number(period.last))
+        query = (_sums(period, UnmetTermMonth, and_(_month_range(UnmetTermMonth, touched), place_in(UnmetTermMonth)),
+                       ("place", "term"), searches=_month_range(UnmetTermMonth, months))
+                 .having(func.sum(UnmetTermMonth.searchers) >= literal(least)))
+        edges = [_sums(period, UnmetTermDay, and_(_day_range(UnmetTermDay, a, b), place_in(UnmetTermDay)),
+                       ("place", "term")) for a, b in days]
+    for place, term, searches, first in db.session.execute(query):
+        found[(place, term)] = [int(searches or 0), int(first or 0)]
+    for edge in edges:
+        for place, term, searches, first in db.session.execute(edge):
+            counts = found.get((place, term))
+            if counts is not None:
+                counts[0] += int(searches or 0)
+                counts[1] += int(first or 0)
+    return found
 
 
 def bought_elsewhere(period: Period, resident: str, limit: int = ELSEWHERE_LIMIT) -> Elsewhere:

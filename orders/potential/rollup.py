@@ -180,7 +180,7 @@ def _add_to(twin: type, period: str, group: tuple[str, ...], deltas: dict[tuple,
     dialect = db.session.get_bind().dialect.name
     statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=[period, *group, "prev_month"],
+        index_elements=[*group, period, "prev_month"],
         set_={"searchers": table.c.searchers + statement.excluded.searchers,
               "searches": table.c.searches + statement.excluded.searches})
     connection = db.session.connection()
