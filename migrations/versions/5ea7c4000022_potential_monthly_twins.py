@@ -3,7 +3,8 @@
 ``potential_demand_month`` and ``potential_unmet_term_month``: the daily twins summed by month
 (``month``: year * 12 + month), so that a year's figures read twelve months instead of 365 days of
 rows. Filled here from the daily twins, so an existing deployment's figures stay right; the worker
-keeps them from then on.
+keeps them from then on. And an index that lets the office's map by subsector read only that
+subsector's rows of ``potential_elsewhere_item_day``.
 
 Revision ID: 5ea7c4000022
 Revises: 5ea7c4000019
@@ -41,6 +42,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('place', 'term', 'month', 'prev_month', name=op.f('pk_potential_unmet_term_month')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('potential_elsewhere_item_day', schema=None) as batch_op:
+        batch_op.create_index('ix_potential_elsewhere_item_day_subsector', ['subsector', 'day', 'resident', 'orders'],
+                              unique=False)
+
     if op.get_bind().dialect.name == 'postgresql':
         month = 'CAST(EXTRACT(YEAR FROM day) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM day) AS INTEGER)'
     else:
@@ -55,5 +60,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('potential_elsewhere_item_day', schema=None) as batch_op:
+        batch_op.drop_index('ix_potential_elsewhere_item_day_subsector')
+
     op.drop_table('potential_unmet_term_month')
     op.drop_table('potential_demand_month')

@@ -202,6 +202,8 @@ class ElsewhereItemDay(db.Model):
     __table_args__ = (
         PrimaryKeyConstraint("day", "resident", "subsector", "title"),
         Index("ix_potential_elsewhere_item_day_resident", "resident", "day"),
+        # the office's map by subsector reads a year of one subsector: these rows alone, from the index
+        Index("ix_potential_elsewhere_item_day_subsector", "subsector", "day", "resident", "orders"),
         {"sqlite_with_rowid": False},
     )
 

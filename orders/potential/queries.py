@@ -320,10 +320,11 @@ def _unmet_candidates(period: Period, places: list[str] | None, least: int) -> d
                  .having(func.sum(UnmetTermMonth.searchers) >= literal(least)))
         edges = [_sums(period, UnmetTermDay, and_(_day_range(UnmetTermDay, a, b), place_in(UnmetTermDay)),
                        ("place", "term")) for a, b in days]
-    for place, term, searches, first in db.session.execute(query):
+    connection = db.session.connection()  # plain rows: thousands of them, no ORM needed
+    for place, term, searches, first in connection.execute(query):
         found[(place, term)] = [int(searches or 0), int(first or 0)]
     for edge in edges:
-        for place, term, searches, first in db.session.execute(edge):
+        for place, term, searches, first in connection.execute(edge):
             counts = found.get((place, term))
             if counts is not None:
                 counts[0] += int(searches or 0)
