@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true
+from sqlalchemy import String, and_, case, exists, func, literal, literal_column, or_, select, true
 
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.impact.period import Period
@@ -353,10 +353,16 @@ def elsewhere_by_subsector(period: Period, subsector: str) -> dict[str, int]:
 
 
 def _elsewhere_by_subsector(period: Period, subsector: str) -> dict[str, int]:
-    return {resident: int(n) for resident, n in db.session.execute(
-        select(ElsewhereItemDay.resident, func.sum(ElsewhereItemDay.orders))
+    resident: Any = ElsewhereItemDay.resident
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite would walk the whole resident index, every subsector's rows, to spare a sort of 56 groups
+        # (200 ms for a year); grouped by an expression (unary plus: the same text) it reads this
+        # subsector's days from the subsector's index and sorts (15 ms).
+        resident = literal_column(f"+{ElsewhereItemDay.__tablename__}.resident", String)
+    return {place: int(n) for place, n in db.session.execute(
+        select(resident, func.sum(ElsewhereItemDay.orders))
         .where(ElsewhereItemDay.subsector == subsector, ElsewhereItemDay.day >= period.first,
-               ElsewhereItemDay.day <= period.last).group_by(ElsewhereItemDay.resident))}
+               ElsewhereItemDay.day <= period.last).group_by(resident))}
 
 
 def place_json(row: PlaceRow) -> dict[str, Any]:
