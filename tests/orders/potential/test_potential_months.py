@@ -154,6 +154,9 @@ def test_figures_of_any_period_equal_a_count_of_the_raw_log(app, monkeypatch, se
         expected = _brute(rows, period)
         assert _rollup(period) == expected, period
         shown.update(expected[1])
+        top = {place: [(t.term, t.searches, t.searchers) for t in terms]
+               for place, terms in _unmet_terms(period, None, limit=2).items()}
+        assert top == {place: terms[:2] for place, terms in expected[1].items()}, period  # ties cut by term
     assert {KEL_A, KEC_AB, CITY} <= shown  # the threshold let terms through at every level
 
     monkeypatch.setitem(app.config, "SEARCH_LOG_DAYS", 30)
