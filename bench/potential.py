@@ -2,8 +2,9 @@
 
 Measures the p95 latency of ``GET /admin/potensi`` (an admin logged in), of
 ``GET /api/v1/admin/potential`` (bearer token) for the last year and 30 days, and of a sentra's
-``GET /api/v1/kelola/<slug>/opportunities`` for a year, on SQLite and PostgreSQL. The budget is
-p95 < 1 s for a year. The rollup is built by the worker's own functions (timed, once: the data set
+``GET /api/v1/kelola/<slug>/opportunities`` for a year, on SQLite and PostgreSQL, and the first read
+of each after a worker run (the rollup version moved, every kept answer stale). The budget is 1 s for a
+year, both for p95 and for that first read. The rollup is built by the worker's own functions (timed, once: the data set
 is kept like bench/impact.py's, SQLite in ``instance/bench_potential.db``, PostgreSQL in
 ``BENCH_POTENTIAL_DATABASE_URL``, default ``bench_potential`` on the server of ``BENCH_DATABASE_URL``).
 
@@ -207,12 +208,21 @@ def build(searches: int = SEARCHES, orders_wanted: int = ORDERS, seed: int = 22)
     return took
 
 
-def _measure(label: str, call, runs: int = RUNS) -> float:
-    """p95 of ``runs`` calls after a first one, whose time is printed too: the first read after the
-    worker changed the rollup computes what the later ones find kept (orders.potential.queries._memo)."""
+def _measure(label: str, call, worker_ran, runs: int = RUNS) -> tuple[float, float]:
+    """p95 of ``runs`` calls, and the first read after a worker run, printed with the process's very first call.
+
+    The process's first call also compiles templates and opens connections (once per process). Then the
+    worker moves the rollup version (``worker_ran``), as it does at most once a minute, so every answer
+    the process kept is stale (orders.potential.queries._memo), and the next call computes the figures
+    from the rollup: the read that someone waits for after each worker run. Returns (p95, that read)."""
     began = time.perf_counter()
     call()
+    process_first = time.perf_counter() - began
+    worker_ran()
+    began = time.perf_counter()
+    response = call()
     first = time.perf_counter() - began
+    assert response.status_code == 200, (label, response.status_code)
     samples = []
     for _ in range(runs):
         began = time.perf_counter()
@@ -220,9 +230,9 @@ def _measure(label: str, call, runs: int = RUNS) -> float:
         samples.append(time.perf_counter() - began)
         assert response.status_code == 200, (label, response.status_code)
     p95 = _p95(samples)
-    print(f"  {label:<38} first {first * 1000:7.0f} ms   then median {statistics.median(samples) * 1000:6.0f} ms   "
-          f"p95 {p95 * 1000:6.0f} ms")
-    return p95
+    print(f"  {label:<31} process's first {process_first * 1000:5.0f} ms   after a worker run {first * 1000:5.0f} ms   "
+          f"then median {statistics.median(samples) * 1000:4.0f} ms   p95 {p95 * 1000:4.0f} ms")
+    return p95, first
 
 
 def _run(name: str, url: str) -> None:
@@ -260,18 +270,30 @@ def _run(name: str, url: str) -> None:
     month = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
     admin = {"Authorization": f"Bearer {tokens[ADMIN_EMAIL]}"}
     member = {"Authorization": f"Bearer {tokens[MEMBER_EMAIL]}"}
-    worst = max(
-        _measure("map page, 1 year", lambda: client.get("/admin/potensi", query_string=year)),
+
+    def worker_ran() -> None:
+        from orders.potential.models import bump_rollup_version
+
+        with app.app_context():
+            bump_rollup_version()
+            db.session.commit()
+            db.session.remove()
+
+    year_figures = [
+        _measure("map page, 1 year", lambda: client.get("/admin/potensi", query_string=year), worker_ran),
         _measure("map page by subsector, 1 year",
-                 lambda: client.get("/admin/potensi", query_string={**year, "subsektor": "kriya"})),
+                 lambda: client.get("/admin/potensi", query_string={**year, "subsektor": "kriya"}), worker_ran),
         _measure("potential API, 1 year", lambda: client.get("/api/v1/admin/potential", query_string=year,
-                                                             headers=admin)),
+                                                             headers=admin), worker_ran),
         _measure("opportunities API, 1 year", lambda: client.get(f"/api/v1/kelola/{slug}/opportunities",
-                                                                 query_string=year, headers=member)),
-    )
+                                                                 query_string=year, headers=member), worker_ran),
+    ]
     _measure("potential API, 30 days", lambda: client.get("/api/v1/admin/potential", query_string=month,
-                                                          headers=admin))
-    print(f"  budget p95 < 1000 ms for a year: {'OK' if worst < 1.0 else 'OVER'} ({worst * 1000:.0f} ms)")
+                                                          headers=admin), worker_ran)
+    worst = max(p95 for p95, _first in year_figures)
+    coldest = max(first for _p95, first in year_figures)
+    print(f"  budget < 1000 ms for a year: p95 {'OK' if worst < 1.0 else 'OVER'} ({worst * 1000:.0f} ms), "
+          f"first read after a worker run {'OK' if coldest < 1.0 else 'OVER'} ({coldest * 1000:.0f} ms)")
     with app.app_context():
         db.engine.dispose()
 

@@ -121,3 +121,26 @@ def test_search_rowids_take_the_stock_flags_and_give_them_back(scratch_database_
         downgrade(revision="5ea7c4000010")
         assert rowids() == [(1 << 20) | 7, (2 << 20) | 7, (3 << 20) | 7]
         db.engine.dispose()
+
+
+def test_the_monthly_twins_are_filled_from_the_daily_ones(scratch_database_url):
+    """5ea7c4000022 sums the potential map's daily twins by month, so a deployment's figures stay right."""
+    app = _migrating_app(scratch_database_url)
+    with app.app_context():
+        upgrade(revision="5ea7c4000019")
+        with db.engine.begin() as conn:
+            for day, prev, searchers, searches in (("2025-03-01", 0, 2, 5), ("2025-03-31", 0, 1, 1),
+                                                   ("2025-03-31", 24302, 1, 2), ("2025-04-01", 0, 0, 0)):
+                conn.execute(text("INSERT INTO potential_demand_day (day, place, prev_month, searchers, searches) "
+                                  "VALUES (:day, '32.75', :prev, :n, :s)"),
+                             {"day": day, "prev": prev, "n": searchers, "s": searches})
+                conn.execute(text("INSERT INTO potential_unmet_term_day (day, place, term, prev_month, searchers, "
+                                  "searches) VALUES (:day, '32.75', 'tenun', :prev, :n, :s)"),
+                             {"day": day, "prev": prev, "n": searchers, "s": searches})
+        upgrade()
+        with db.engine.connect() as conn:
+            for table in ("potential_demand_month", "potential_unmet_term_month"):
+                rows = conn.execute(text(f"SELECT month, prev_month, searchers, searches FROM {table} "
+                                         "ORDER BY month, prev_month")).all()
+                assert [tuple(row) for row in rows] == [(2025 * 12 + 3, 0, 3, 6), (2025 * 12 + 3, 24302, 1, 2)]
+        db.engine.dispose()

@@ -21,6 +21,13 @@ row of an earlier month does, no row of a later month does, and only the rows wh
 F's own month need a look at the detailed table (an index on ``prev_day`` finds them). The twins are
 kept by the same merge, by differences, in the same transaction.
 
+A year is still some hundred thousand twin rows, too many to add up within a second on the first read
+after each worker run, so the twins have monthly twins in turn (:class:`DemandMonth`,
+:class:`UnmetTermMonth`), keyed by the row's month (the same numbering as ``prev_month``) instead of its
+day: each is the sum of its month's day rows, kept by the same differences in the same transaction (and
+by pruning, which takes a pruned day's rows off its month). A period reads its whole months from them
+and only its partial first and last months from the day twins; the ``prev_month`` rule is the same.
+
 Orders (from the orders themselves), by the buyer's kelurahan ("resident", as
 :mod:`shop.accounts.home` defines it):
 
@@ -116,6 +123,40 @@ class UnmetTermDay(db.Model):
     searches: Mapped[int] = mapped_column(Integer)
 
 
+class DemandMonth(db.Model):
+    """:class:`DemandDay` summed by month (``month``: year * 12 + month)."""
+
+    __tablename__ = "potential_demand_month"
+    __table_args__ = (
+        PrimaryKeyConstraint("month", "place", "prev_month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    month: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(13))
+    prev_month: Mapped[int] = mapped_column(Integer)
+    searchers: Mapped[int] = mapped_column(Integer)
+    searches: Mapped[int] = mapped_column(Integer)
+
+
+class UnmetTermMonth(db.Model):
+    """:class:`UnmetTermDay` summed by month. Keyed by place and term first: a year is nearly all of the
+    table (the log is kept 400 days), read in key order, each place's term added up without a sort."""
+
+    __tablename__ = "potential_unmet_term_month"
+    __table_args__ = (
+        PrimaryKeyConstraint("place", "term", "month", "prev_month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    month: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(13))
+    term: Mapped[str] = mapped_column(String(100))
+    prev_month: Mapped[int] = mapped_column(Integer)
+    searchers: Mapped[int] = mapped_column(Integer)
+    searches: Mapped[int] = mapped_column(Integer)
+
+
 class RollupVersion(db.Model):
     """One row: a number the rollups move whenever they change the figures (readers keep answers by it)."""
 
@@ -139,7 +180,7 @@ def bump_rollup_version() -> None:
 
 
 def month_number(day: date | None) -> int:
-    """``prev_month`` of a previous day: year * 12 + month (0 for none)."""
+    """``prev_month`` of a previous day, or ``month`` of a monthly row: year * 12 + month (0 for none)."""
     return 0 if day is None else day.year * 12 + day.month
 
 
@@ -161,6 +202,8 @@ class ElsewhereItemDay(db.Model):
     __table_args__ = (
         PrimaryKeyConstraint("day", "resident", "subsector", "title"),
         Index("ix_potential_elsewhere_item_day_resident", "resident", "day"),
+        # the office's map by subsector reads a year of one subsector: these rows alone, from the index
+        Index("ix_potential_elsewhere_item_day_subsector", "subsector", "day", "resident", "orders"),
         {"sqlite_with_rowid": False},
     )
 

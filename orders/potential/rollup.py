@@ -28,12 +28,14 @@ from orders.core.status import NOT_SOLD
 from orders.potential.models import (
     CITY,
     DemandDay,
+    DemandMonth,
     ElsewhereItemDay,
     OrderDay,
     SearcherDay,
     StaleOrderDay,
     UnmetDay,
     UnmetTermDay,
+    UnmetTermMonth,
     bump_rollup_version,
     month_number,
 )
@@ -101,8 +103,8 @@ def roll_up_searches(size: int = SEARCH_BATCH) -> int:
             for place in (kelurahan, kecamatan.get(kelurahan or ""), CITY):
                 if place:
                     unmet[(place, term, searcher, day)] += 1
-    _merge(SearcherDay, DemandDay, ("place", "searcher"), demand)
-    _merge(UnmetDay, UnmetTermDay, ("place", "term", "searcher"), unmet)
+    _merge(SearcherDay, (DemandDay, DemandMonth), ("place", "searcher"), demand)
+    _merge(UnmetDay, (UnmetTermDay, UnmetTermMonth), ("place", "term", "searcher"), unmet)
     ids = [row[0] for row in logged]
     for start in range(0, len(ids), 1000):
         db.session.execute(update(SearchLog).where(SearchLog.id.in_(ids[start:start + 1000]))
@@ -111,9 +113,9 @@ def roll_up_searches(size: int = SEARCH_BATCH) -> int:
     return len(logged)
 
 
-def _merge(model: type, twin: type, group: tuple[str, ...], counts: Counter) -> None:
+def _merge(model: type, twins: tuple[type, type], group: tuple[str, ...], counts: Counter) -> None:
     """Add ``counts`` (keyed by ``group`` + day) to ``model``'s rows, set every ``prev_day`` right, and
-    move ``twin``'s counts by the same differences (see :mod:`orders.potential.models`)."""
+    move the ``twins``' counts (by day, by month) by the same differences (see :mod:`orders.potential.models`)."""
     if not counts:
         return
     columns = [getattr(model, name) for name in group]
@@ -149,7 +151,7 @@ def _merge(model: type, twin: type, group: tuple[str, ...], counts: Counter) -> 
                 _move(deltas[(*key[:-1], day, month_number(previous))], 1, searches)
             previous = day
     _upsert(model, out, ["day", *group])
-    _add_to_twin(twin, group[:-1], deltas)
+    _add_to_twins(*twins, group[:-1], deltas)
 
 
 def _move(delta: list[int], searchers: int, searches: int) -> None:
@@ -157,8 +159,19 @@ def _move(delta: list[int], searchers: int, searches: int) -> None:
     delta[1] += searches
 
 
-def _add_to_twin(twin: type, group: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
-    rows = [{**dict(zip(group, key[:-2], strict=True)), "day": key[-2], "prev_month": key[-1],
+def _add_to_twins(day_twin: type, month_twin: type, group: tuple[str, ...],
+                  deltas: dict[tuple, list[int]]) -> None:
+    """Add ``deltas`` (keyed by ``group`` + day + prev_month) to the day twin and, summed by month, to
+    the month twin: both move together, so a month row is always the sum of its day rows."""
+    by_month: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for key, (searchers, searches) in deltas.items():
+        _move(by_month[(*key[:-2], month_number(key[-2]), key[-1])], searchers, searches)
+    _add_to(day_twin, "day", group, deltas)
+    _add_to(month_twin, "month", group, by_month)
+
+
+def _add_to(twin: type, period: str, group: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
+    rows = [{**dict(zip(group, key[:-2], strict=True)), period: key[-2], "prev_month": key[-1],
              "searchers": delta[0], "searches": delta[1]} for key, delta in deltas.items()]
     rows = [row for row in rows if row["searchers"] or row["searches"]]
     if not rows:
@@ -167,7 +180,7 @@ def _add_to_twin(twin: type, group: tuple[str, ...], deltas: dict[tuple, list[in
     dialect = db.session.get_bind().dialect.name
     statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["day", *group, "prev_month"],
+        index_elements=[*group, period, "prev_month"],
         set_={"searchers": table.c.searchers + statement.excluded.searchers,
               "searches": table.c.searches + statement.excluded.searches})
     connection = db.session.connection()
@@ -265,6 +278,11 @@ def prune(today: date | None = None) -> int:
     cutoff = (today or datetime.now(WIB).date()) - timedelta(days=log_days())
     gone = db.session.execute(delete(SearchLog).where(SearchLog.day < cutoff)).rowcount or 0
     pruned = gone
+    if db.session.scalar(select(DemandDay.day).where(DemandDay.day < cutoff).limit(1)) is not None \
+            or db.session.scalar(select(UnmetTermDay.day).where(UnmetTermDay.day < cutoff).limit(1)) is not None:
+        _lock()  # before the months move: a rollup's merge must not move them at the same time
+        _take_off_months(DemandDay, DemandMonth, ("place",), cutoff)
+        _take_off_months(UnmetTermDay, UnmetTermMonth, ("place", "term"), cutoff)
     for model in (SearcherDay, UnmetDay, DemandDay, UnmetTermDay):
         pruned += db.session.execute(delete(model).where(model.day < cutoff)).rowcount or 0
     if pruned:
@@ -272,6 +290,20 @@ def prune(today: date | None = None) -> int:
         bump_rollup_version()
     db.session.flush()
     return gone
+
+
+def _take_off_months(day_twin: type, month_twin: type, group: tuple[str, ...], cutoff: date) -> None:
+    """Take the day twin's rows before ``cutoff`` (about to be deleted) off their months, and delete the
+    month rows left empty: a month row stays the sum of the day rows that are kept."""
+    columns = [getattr(day_twin, name) for name in group]
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for *key, day, prev_month, searchers, searches in db.session.execute(
+            select(*columns, day_twin.day, day_twin.prev_month, day_twin.searchers, day_twin.searches)
+            .where(day_twin.day < cutoff)):
+        _move(deltas[(*key, month_number(day), prev_month)], -searchers, -searches)
+    _add_to(month_twin, "month", group, deltas)
+    db.session.execute(delete(month_twin).where(
+        (month_twin.month < month_number(cutoff)) | ((month_twin.searchers == 0) & (month_twin.searches == 0))))
 
 
 def run_potential_jobs() -> None:

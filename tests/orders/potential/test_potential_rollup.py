@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from catalog.search.log import SearchLog
 from orders.impact.period import Period
@@ -260,8 +260,11 @@ def test_answers_are_kept_until_the_worker_changes_the_rollup(searches):
     roll_up()
     assert row_of(potential_report(MARCH), KEL_B).demand.searches == 1
     db.session.add(SearcherDay(day=d(20), place=KEL_B, searcher="x" * 32, searches=3, prev_day=None))
-    from orders.potential.models import DemandDay
+    from orders.potential.models import DemandDay, DemandMonth
     db.session.add(DemandDay(day=d(20), place=KEL_B, prev_month=0, searchers=1, searches=3))
+    db.session.execute(update(DemandMonth).where(DemandMonth.place == KEL_B, DemandMonth.month == 2025 * 12 + 3,
+                                                 DemandMonth.prev_month == 0)
+                       .values(searchers=DemandMonth.searchers + 1, searches=DemandMonth.searches + 3))
     db.session.commit()
     assert row_of(potential_report(MARCH), KEL_B).demand.searches == 1  # kept: the version did not move
     log(d(7), "batik", "s7", KEL_B, results=2)
