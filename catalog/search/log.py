@@ -19,20 +19,23 @@ rolls the rows up (:mod:`orders.potential.rollup`) and deletes them after ``SEAR
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
 import logging
 import re
 import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, request, session
-from sqlalchemy import Boolean, Date, Index, Integer, String, insert
-from sqlalchemy import text as sql_text
+from flask import Response, after_this_request, current_app, has_request_context, request, session
+from sqlalchemy import Boolean, Connection, Date, Engine, Index, Integer, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.search.types import SearchQuery
-from shop.accounts.home import home_kelurahan_code
+from shop.accounts.home import address_kelurahan
 from shop.accounts.models import User
 from shop.db import WIB
 from shop.extensions import db
@@ -42,7 +45,10 @@ log = logging.getLogger(__name__)
 MAX_TERM = 100  # longer texts are cut: nobody types a product name this long
 GUEST_KELURAHAN = "home_kelurahan"  # session key: the kelurahan a guest chose
 GUEST_ID = "searcher_id"  # session key: the random id behind a guest's hash
+MAX_PENDING = 10_000  # searches a process keeps while the database does not take them
 _KEY = "catalog.search.log.key"
+_WRITER = "catalog.search.log.writer"
+_WRITE_SCHEDULED = "pasar.search_log.write_scheduled"  # environ: this request's write is arranged
 _BOTS = re.compile(r"bot|crawl|spider", re.IGNORECASE)
 _PERSONAL = re.compile(r"@|\d{6,}")
 _SPACES = re.compile(r"\s+")
@@ -108,28 +114,123 @@ def guest_identity() -> str:
     return f"s:{sid}"
 
 
-def record_search(*, text: str, results: int, filtered: bool, user_id: int | None,
-                  kelurahan_code: str | None, when: datetime | None = None) -> bool:
-    """Log one first-page search (see the module docstring) and commit. Returns whether it was kept.
+@dataclass(frozen=True)
+class PendingSearch:
+    """A logged search waiting for its write: the row to be, and (only in memory, never stored) the user
+    whose home kelurahan the write reads from their latest address, when they did not choose one."""
 
-    Never raises: a failed write is logged and rolled back, and the search is answered all the same.
+    day: date
+    term: str
+    results: int
+    filtered: bool
+    kelurahan_code: str | None
+    searcher: str
+    home_of: int | None = None
+
+
+class SearchLogWriter:
+    """The searches a process logged and has not written yet, written on a short connection of their own.
+
+    A request adds its search and has the writer run once its response is out (:func:`_write_after`):
+    in gunicorn's sync worker the body has been sent by then, so the searcher never waits for the
+    insert. Searches a failed write left behind (the database was away) stay queued, up to
+    :data:`MAX_PENDING`, for the next write, and a process that stops writes what it holds (``atexit``).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pending: deque[PendingSearch] = deque(maxlen=MAX_PENDING)
+        self._lock = threading.Lock()
+        atexit.register(self.write)
+
+    def add(self, search: PendingSearch) -> None:
+        with self._lock:
+            if len(self._pending) == MAX_PENDING:
+                log.warning("search log queue full: the oldest search is dropped")
+            self._pending.append(search)
+
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def discard(self) -> None:
+        """Forget the queued searches unwritten (tests: a response never closed leaves its search here)."""
+        with self._lock:
+            self._pending.clear()
+
+    def write(self) -> int:
+        """Write every queued search in one transaction (one multi-row INSERT). Returns how many were
+        written. Never raises: on a failure they are queued again, and a warning is logged."""
+        with self._lock:
+            batch = list(self._pending)
+            self._pending.clear()
+        if not batch:
+            return 0
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # A search lost to a server crash in the next instant costs the map nothing; waiting
+                    # for the WAL's flush would cost every search a disk write.
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                conn.execute(insert(SearchLog.__table__), [_row(conn, search) for search in batch])
+        except Exception:  # the log must never cost a searcher their answer
+            log.warning("%d search(es) not logged yet, kept for the next write", len(batch), exc_info=True)
+            with self._lock:
+                self._pending.extendleft(reversed(batch))
+            return 0
+        return len(batch)
+
+
+def _row(conn: Connection, search: PendingSearch) -> dict[str, object]:
+    kelurahan = search.kelurahan_code
+    if kelurahan is None and search.home_of is not None:
+        kelurahan = conn.execute(address_kelurahan(search.home_of)).scalar()
+    return {"day": search.day, "term": search.term, "results": search.results, "filtered": search.filtered,
+            "kelurahan_code": kelurahan, "searcher": search.searcher, "rolled_up": False}
+
+
+def writer() -> SearchLogWriter:
+    """This app's writer (one per app and process)."""
+    found = current_app.extensions.get(_WRITER)
+    if found is None:
+        found = current_app.extensions[_WRITER] = SearchLogWriter(db.engine)
+    return found
+
+
+def _write_after(found: SearchLogWriter) -> None:
+    """Have ``found`` write once the response of this request has been sent (once per request)."""
+    if request.environ.get(_WRITE_SCHEDULED):
+        return
+    request.environ[_WRITE_SCHEDULED] = True
+
+    @after_this_request
+    def write_on_close(response: Response) -> Response:
+        response.call_on_close(found.write)
+        return response
+
+
+def record_search(*, text: str, results: int, filtered: bool, user_id: int | None,
+                  kelurahan_code: str | None, when: datetime | None = None, home_of: int | None = None) -> bool:
+    """Log one first-page search (see the module docstring). Returns whether it is kept.
+
+    In a request the row is written after the response has been sent; outside one, at once. A user
+    without a chosen kelurahan is passed as ``home_of`` (their id), and the write reads where they live.
+    Never raises: a failed write is logged as a warning and retried with the next one.
     """
     term = normalise(text)
     if term is None:
         return False
-    identity = f"u:{user_id}" if user_id is not None else guest_identity()
-    day = (when or datetime.now(WIB)).astimezone(WIB).date()
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            # A search lost to a crash in the next instant costs the map nothing; waiting for the WAL's
-            # flush would cost every searcher a disk write.
-            db.session.execute(sql_text("SET LOCAL synchronous_commit TO OFF"))
-        db.session.execute(insert(SearchLog).values(
-            day=day, term=term, results=int(results), filtered=filtered, kelurahan_code=kelurahan_code,
-            searcher=searcher_hash(identity), rolled_up=False))
-        db.session.commit()
+        identity = f"u:{user_id}" if user_id is not None else guest_identity()
+        day = (when or datetime.now(WIB)).astimezone(WIB).date()
+        found = writer()
+        found.add(PendingSearch(day=day, term=term, results=int(results), filtered=filtered,
+                                kelurahan_code=kelurahan_code, searcher=searcher_hash(identity),
+                                home_of=home_of if kelurahan_code is None else None))
+        if has_request_context():
+            _write_after(found)
+        else:
+            found.write()
     except Exception:  # the log must never cost a searcher their answer
-        db.session.rollback()
         log.warning("search not logged", exc_info=True)
         return False
     return True
@@ -159,6 +260,9 @@ def is_logged_search(query: SearchQuery) -> bool:
 
 def log_search(query: SearchQuery, total: int, user: User | None) -> bool:
     """Log a search the request made (call only when :func:`is_logged_search`). See :func:`record_search`."""
-    kelurahan = home_kelurahan_code(user) if user is not None else guest_kelurahan()
-    return record_search(text=query.text, results=total, filtered=bool(query.filters()),
-                         user_id=user.id if user is not None else None, kelurahan_code=kelurahan)
+    if user is None:
+        return record_search(text=query.text, results=total, filtered=bool(query.filters()), user_id=None,
+                             kelurahan_code=guest_kelurahan())
+    # A user who did not choose lives at their latest address: read by the write, after the response.
+    return record_search(text=query.text, results=total, filtered=bool(query.filters()), user_id=user.id,
+                         kelurahan_code=user.kelurahan_code or None, home_of=user.id)
