@@ -24,19 +24,21 @@ import hashlib
 import hmac
 import logging
 import re
-import secrets
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from flask import Response, after_this_request, current_app, has_request_context, request, session
+from flask import Flask, Response, after_this_request, current_app, has_request_context, request, session
 from sqlalchemy import Boolean, Connection, Date, Engine, Index, Integer, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.search.types import SearchQuery
 from shop.accounts.home import address_kelurahan
 from shop.accounts.models import User
+from shop.caching import on_hit
 from shop.db import WIB
 from shop.extensions import db
 
@@ -44,7 +46,8 @@ log = logging.getLogger(__name__)
 
 MAX_TERM = 100  # longer texts are cut: nobody types a product name this long
 GUEST_KELURAHAN = "home_kelurahan"  # session key: the kelurahan a guest chose
-GUEST_ID = "searcher_id"  # session key: the random id behind a guest's hash
+GUEST_ID = "searcher_id"  # session key: the random id behind a guest's hash (given before issue 22's cache)
+CACHED_SEARCH = "search_log"  # the page cache's name for log_cached_search
 MAX_PENDING = 10_000  # searches a process keeps while the database does not take them
 _KEY = "catalog.search.log.key"
 _WRITER = "catalog.search.log.writer"
@@ -81,19 +84,19 @@ def normalise(text: str | None) -> str | None:
     return term
 
 
-def _key() -> bytes:
+def _key(app: Flask) -> bytes:
     """The hash key, derived from SECRET_KEY once per app (and again if the secret changes)."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    kept = current_app.extensions.get(_KEY)
+    secret = str(app.config["SECRET_KEY"]).encode()
+    kept = app.extensions.get(_KEY)
     if kept is None or kept[0] != secret:
-        kept = current_app.extensions[_KEY] = (
+        kept = app.extensions[_KEY] = (
             secret, hmac.new(secret, b"pasar-sentra search-log searcher", hashlib.sha256).digest())
     return kept[1]
 
 
-def searcher_hash(identity: str) -> str:
-    """The keyed hash of ``u:<id>`` or ``s:<session id>``: 32 hex characters."""
-    return hmac.new(_key(), identity.encode(), hashlib.sha256).hexdigest()[:32]
+def searcher_hash(identity: str, app: Flask | None = None) -> str:
+    """The keyed hash of ``u:<id>``, ``a:<address>|<User-Agent>`` or ``s:<session id>``: 32 hex characters."""
+    return hmac.new(_key(app or current_app), identity.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def is_logged_request() -> bool:
@@ -103,15 +106,23 @@ def is_logged_request() -> bool:
     return not _BOTS.search(request.headers.get("User-Agent", ""))
 
 
+def is_searched_text(query: SearchQuery) -> bool:
+    """Whether ``query`` is a search the log keeps when a person asks it: a text, the first page."""
+    return bool(query.text.strip()) and query.page == 1
+
+
+def address_identity(remote_addr: str | None, user_agent: str | None) -> str:
+    """A guest's stand-in for a user id: their address and User-Agent (only ever hashed, never kept)."""
+    return f"a:{remote_addr}|{user_agent or ''}"
+
+
 def guest_identity() -> str:
-    """A guest's stand-in for a user id: the random id their session carries (given on the first
-    logged search), or for a caller without a session (the API) their address and User-Agent."""
-    if request.blueprint == "api":
-        return f"a:{request.remote_addr}|{request.headers.get('User-Agent', '')}"
-    sid = session.get(GUEST_ID)
-    if not sid:
-        sid = session[GUEST_ID] = secrets.token_urlsafe(16)
-    return f"s:{sid}"
+    """A guest's stand-in for a user id (see the module docstring): the random id their session carries
+    when an earlier version gave it one, else their address and User-Agent. A search gives no session."""
+    sid = session.get(GUEST_ID) if request.blueprint != "api" else None
+    if sid:
+        return f"s:{sid}"
+    return address_identity(request.remote_addr, request.headers.get("User-Agent"))
 
 
 @dataclass(frozen=True)
@@ -188,11 +199,13 @@ def _row(conn: Connection, search: PendingSearch) -> dict[str, object]:
             "kelurahan_code": kelurahan, "searcher": search.searcher, "rolled_up": False}
 
 
-def writer() -> SearchLogWriter:
+def writer(app: Flask | None = None) -> SearchLogWriter:
     """This app's writer (one per app and process)."""
-    found = current_app.extensions.get(_WRITER)
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get(_WRITER)
     if found is None:
-        found = current_app.extensions[_WRITER] = SearchLogWriter(db.engine)
+        with app.app_context():
+            found = app.extensions[_WRITER] = SearchLogWriter(db.engine)
     return found
 
 
@@ -255,7 +268,30 @@ def choose_guest_kelurahan(code: str | None, known_kelurahan: set[str]) -> bool:
 
 def is_logged_search(query: SearchQuery) -> bool:
     """Whether this search is one the log keeps: a text, the first page, a person asking."""
-    return bool(query.text.strip()) and query.page == 1 and is_logged_request()
+    return is_searched_text(query) and is_logged_request()
+
+
+def count_cached_answers(query: SearchQuery, total: int) -> None:
+    """Have every answer a page cache gives for this public search page in place of the app logged too
+    (:func:`log_cached_search`): a guest's search counts whether the page was built or kept."""
+    on_hit(CACHED_SEARCH, (query.text, int(total), bool(query.filters())))
+
+
+def log_cached_search(app: Flask, environ: dict[str, Any], payload: tuple) -> Callable[[], object] | None:
+    """The page cache answers a kept search page (see :func:`count_cached_answers`): log it as the app
+    would have for a guest without a session (no kelurahan; their address and User-Agent, hashed).
+    Returns the write, for the cache to run once the page has been sent."""
+    if not app.config.get("SEARCH_LOG", True) or _BOTS.search(environ.get("HTTP_USER_AGENT", "")):
+        return None
+    text, results, filtered = payload
+    term = normalise(text)
+    if term is None:
+        return None
+    found = writer(app)
+    found.add(PendingSearch(
+        day=datetime.now(WIB).date(), term=term, results=results, filtered=filtered, kelurahan_code=None,
+        searcher=searcher_hash(address_identity(environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT")), app)))
+    return found.write
 
 
 def log_search(query: SearchQuery, total: int, user: User | None) -> bool:

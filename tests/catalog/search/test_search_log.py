@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select
 from werkzeug.serving import make_server
 
-from catalog.search.log import GUEST_ID, SearchLog, normalise, searcher_hash, writer
+from catalog.search.log import GUEST_ID, SearchLog, address_identity, normalise, searcher_hash, writer
 from shop.accounts.models import Address
 from shop.extensions import db
 from tests.factories import make_product, make_sentra, make_user
@@ -50,17 +50,24 @@ def test_the_log_stores_no_user_id_address_or_session(app):
     assert columns == {"id", "day", "term", "results", "filtered", "kelurahan_code", "searcher", "rolled_up"}
 
 
-def test_a_guest_is_counted_by_a_keyed_hash_of_a_random_session_id(client, catalogue, app):
-    get(client, "/search?q=tas")
-    get(client, "/search?q=kain")
+def test_a_guest_is_counted_by_a_keyed_hash_of_address_and_browser_and_given_no_session(client, catalogue, app):
+    first = get(client, "/search?q=tas", headers={"User-Agent": "Firefox 1"})
+    get(client, "/search?q=kain", headers={"User-Agent": "Firefox 1"})
+    assert "Set-Cookie" not in first.headers  # searching gives no session: the page stays public
+    one, two = logged()
+    assert one.searcher == two.searcher == searcher_hash(address_identity("127.0.0.1", "Firefox 1"))
+    assert "127.0.0.1" not in one.searcher
+    get(app.test_client(), "/search?q=tas", headers={"User-Agent": "Chromium 2"})
+    get(app.test_client(), "/search?q=tas", environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        headers={"User-Agent": "Firefox 1"})
+    assert len({row.searcher for row in logged()}) == 3  # another guest is another searcher
+
+
+def test_a_guest_whose_session_carries_an_id_from_before_is_counted_by_it(client, catalogue):
     with client.session_transaction() as session:
-        sid = session[GUEST_ID]
-    first, second = logged()
-    assert first.searcher == second.searcher == searcher_hash(f"s:{sid}")
-    assert sid not in first.searcher
-    other = app.test_client()
-    get(other, "/search?q=tas")
-    assert logged()[-1].searcher != first.searcher  # another guest is another searcher
+        session[GUEST_ID] = "an-id-given-before"
+    get(client, "/search?q=tas")
+    assert logged()[-1].searcher == searcher_hash("s:an-id-given-before")
 
 
 def test_a_user_is_counted_by_a_hash_of_their_id_where_they_live(client, auth, catalogue):
@@ -83,13 +90,16 @@ def test_the_hash_changes_with_the_secret_key(app):
         app.config["SECRET_KEY"] = "test-secret-key-not-for-production"
 
 
-def test_a_guest_who_chose_a_kelurahan_counts_there(client, catalogue):
+def test_a_guest_who_chose_a_kelurahan_counts_there_as_the_same_searcher(client, catalogue):
     page = get(client, "/search?q=tas").get_data(as_text=True)
-    assert 'action="/search/tempat-tinggal"' in page
+    assert 'href="/search/tempat-tinggal?q=tas"' in page
+    assert 'action="/search/tempat-tinggal"' in client.get("/search/tempat-tinggal?q=tas").get_data(as_text=True)
     response = client.post("/search/tempat-tinggal", data={"kelurahan_code": KEL_B, "q": "tas"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/search?q=tas")
     get(client, "/search?q=kain")
-    assert logged()[-1].kelurahan_code == KEL_B
+    before, after = logged()
+    assert (before.kelurahan_code, after.kelurahan_code) == (None, KEL_B)
+    assert before.searcher == after.searcher
 
 
 def test_an_unknown_kelurahan_is_refused_and_nothing_changes(client, catalogue):
@@ -152,12 +162,44 @@ def test_the_api_logs_a_token_user_by_their_id_and_a_caller_without_one_by_a_has
     assert without.kelurahan_code is None and without.searcher != with_token.searcher
 
 
-def test_a_logged_search_page_is_never_kept_by_a_cache(client, catalogue):
-    for _ in range(2):
-        response = get(client, "/search?q=tas")
-        assert response.headers.get("X-Page-Cache") != "hit"
-        assert not response.headers.get("Cache-Control", "").startswith("public")
-    assert len(logged()) == 2
+def test_a_search_page_kept_by_the_page_cache_is_logged_on_every_answer(client, catalogue):
+    browser = {"User-Agent": "Firefox 1"}
+    answers = [get(client, "/search?q=tas", headers=browser) for _ in range(2)]
+    assert [a.headers["X-Page-Cache"] for a in answers] == ["miss", "hit"]
+    assert answers[1].headers["Cache-Control"] == "public, no-cache"  # every answer reaches the server
+    revalidated = get(client, "/search?q=tas", headers={**browser, "If-None-Match": answers[1].headers["ETag"]})
+    assert revalidated.status_code == 304
+    rows = logged()
+    assert [(row.term, row.results) for row in rows] == [("tas", 2)] * 3
+    assert {row.searcher for row in rows} == {searcher_hash(address_identity("127.0.0.1", "Firefox 1"))}
+    kept = answers[1].get_data(as_text=True)
+    assert "csrf_token" not in kept and "Set-Cookie" not in answers[0].headers
+
+
+def test_a_kept_search_page_answered_to_a_robot_or_with_the_log_off_is_not_logged(client, catalogue, app):
+    get(client, "/search?q=tas", headers={"User-Agent": "Googlebot/2.1"})  # a robot fills the cache: not logged
+    assert get(client, "/search?q=tas", headers={"User-Agent": "Googlebot/2.1"}).headers["X-Page-Cache"] == "hit"
+    assert logged() == []
+    assert get(client, "/search?q=tas").headers["X-Page-Cache"] == "hit"  # the next person is
+    assert len(logged()) == 1
+    app.config["SEARCH_LOG"] = False
+    try:
+        assert get(client, "/search?q=tas").headers["X-Page-Cache"] == "hit"
+    finally:
+        app.config["SEARCH_LOG"] = True
+    assert len(logged()) == 1
+
+
+def test_a_failed_log_on_a_cache_hit_still_serves_the_page(client, catalogue, monkeypatch):
+    get(client, "/search?q=tas")
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("no log today")
+
+    monkeypatch.setattr("catalog.search.log.searcher_hash", fail)
+    hit = get(client, "/search?q=tas")
+    assert (hit.status_code, hit.headers["X-Page-Cache"]) == (200, "hit")
+    assert len(logged()) == 1
 
 
 def test_a_search_is_written_once_its_response_is_sent_not_before(client, catalogue):
