@@ -8,10 +8,35 @@ the day in WIB and a keyed hash of the searcher.
 
 What is never stored: a user id, an IP address, a raw session id, a text with ``@`` or a run of six
 or more digits (an email address, a phone or card number: perhaps personal data). The hash is an
-HMAC-SHA256 under a key derived from ``SECRET_KEY`` of ``u:<user id>``, else of a random id the
-guest's session carries (``s:<id>``); an API call without a token has no session, so its stand-in is
-the HMAC of the caller's address and User-Agent (hashed, never stored). It serves to count distinct
-searchers, nothing else: without the key it cannot be linked to a person.
+HMAC-SHA256, under a key derived from ``SECRET_KEY``, of ``u:<user id>`` for a user, else of
+``a:<address>|<User-Agent>`` for a guest or an API call without a token (a guest whose session already
+carries a random id from before keeps being counted by it, ``s:<id>``). It serves to count distinct
+searchers, nothing else: without the key it cannot be linked to a person, and the address is only
+ever an input to the hash, in memory.
+
+Guests. Searching gives a guest no session: a cookie would make the page personal (never kept by
+the page cache) and would only have carried a random id. Their address and browser, hashed, count
+them instead, the same on a page the app built and on one the cache answered, and the same after
+they chose a kelurahan (which does give them a session: the choice lives there, and they are asked
+on a page of its own, ``GET /search/tempat-tinggal``, so that the search page has no form token).
+People behind one address with the same browser count as one, and a guest whose address changes
+counts again: the figures are of searchers, approximately, never of people one could name.
+
+When the row is written. Logging must not slow a search down (the budget is 1 ms), so a request
+only queues its search (a hash and a few values, no query) in its process's
+:class:`SearchLogWriter`, which writes once the response has been sent (``call_on_close``: in
+gunicorn's sync worker, after the body has gone out), one INSERT in a short transaction of its own
+(``synchronous_commit`` off on PostgreSQL). A user who did not choose a kelurahan is placed by that
+write (their latest address), not by the request. A failed write logs a warning and keeps the
+searches for the next write; a process that stops writes what it holds; a search is never answered
+with an error because of the log.
+
+Pages kept by the page cache. A text search's first page is public for a guest without a session,
+so :mod:`shop.pagecache` keeps it, with :func:`count_cached_answers`'s payload (the text, its total,
+whether filtered: what the page shows, nothing about who asked). Each answer the cache gives, 200 or
+304, runs :func:`log_cached_search`: the same row as the app would write for that guest. Such a page
+is sent ``Cache-Control: public, no-cache``, so that browsers and shared caches ask the server each
+time and every search is counted.
 
 Requests whose User-Agent contains ``bot``, ``crawl`` or ``spider`` are not logged, and nothing is
 when ``SEARCH_LOG`` is off (the page benchmarks turn it off: their load is not people). The worker
@@ -31,7 +56,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Response, after_this_request, current_app, has_request_context, request, session
+from flask import (
+    Flask,
+    Response,
+    after_this_request,
+    current_app,
+    has_request_context,
+    request,
+    session,
+)
 from sqlalchemy import Boolean, Connection, Date, Engine, Index, Integer, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 

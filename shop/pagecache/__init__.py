@@ -22,7 +22,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.config import ROOT
 from shop.extensions import db
-from shop.pagecache.middleware import CANDIDATE, HIT_HANDLERS, OFFER, SNAPSHOT, HitHandler, PageCache
+from shop.pagecache.middleware import (
+    CANDIDATE,
+    HIT_HANDLERS,
+    OFFER,
+    SNAPSHOT,
+    HitHandler,
+    PageCache,
+)
 from shop.pagecache.versions import SITE, VersionReader, listen, version_of
 
 __all__ = ["SITE", "init_app", "offer", "on_hit"]

@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import create_engine, inspect, select
 from werkzeug.serving import make_server
 
-from catalog.search.log import GUEST_ID, SearchLog, address_identity, normalise, searcher_hash, writer
+from catalog.search.log import (
+    GUEST_ID,
+    SearchLog,
+    address_identity,
+    normalise,
+    searcher_hash,
+    writer,
+)
 from shop.accounts.models import Address
 from shop.extensions import db
 from tests.factories import make_product, make_sentra, make_user
