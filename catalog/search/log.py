@@ -65,7 +65,17 @@ from flask import (
     request,
     session,
 )
-from sqlalchemy import Boolean, Connection, Date, Engine, Index, Integer, String, insert
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Engine,
+    Index,
+    Integer,
+    String,
+    create_engine,
+    insert,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.search.types import SearchQuery
@@ -179,13 +189,23 @@ class SearchLogWriter:
     in gunicorn's sync worker the body has been sent by then, so the searcher never waits for the
     insert. Searches a failed write left behind (the database was away) stay queued, up to
     :data:`MAX_PENDING`, for the next write, and a process that stops writes what it holds (``atexit``).
+
+    On PostgreSQL the writer has a small engine of its own (:func:`_log_engine`), so that a write is
+    one round trip, the INSERT, where the app's engine would add a ping, BEGIN, ``SET LOCAL`` and COMMIT:
+    the worker is free for the next request sooner, and spends less CPU per search.
     """
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self.engine = _log_engine(engine)
         self._pending: deque[PendingSearch] = deque(maxlen=MAX_PENDING)
         self._lock = threading.Lock()
-        atexit.register(self.write)
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Write what is queued and let go of the writer's own connection (at process exit)."""
+        self.write()
+        if self.engine.dialect.name == "postgresql":
+            self.engine.dispose()
 
     def add(self, search: PendingSearch) -> None:
         with self._lock:
@@ -210,11 +230,7 @@ class SearchLogWriter:
         if not batch:
             return 0
         try:
-            with self.engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    # A search lost to a server crash in the next instant costs the map nothing; waiting
-                    # for the WAL's flush would cost every search a disk write.
-                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            with self.engine.begin() as conn:  # one statement, whole or nothing, even in autocommit
                 conn.execute(insert(SearchLog.__table__), [_row(conn, search) for search in batch])
         except Exception:  # the log must never cost a searcher their answer
             log.warning("%d search(es) not logged yet, kept for the next write", len(batch), exc_info=True)
@@ -222,6 +238,19 @@ class SearchLogWriter:
                 self._pending.extendleft(reversed(batch))
             return 0
         return len(batch)
+
+
+def _log_engine(engine: Engine) -> Engine:
+    """The engine the log writes with: on PostgreSQL a pool of its own beside ``engine``'s (same URL), in
+    autocommit and with ``synchronous_commit`` off on its connections (a search lost to a server crash
+    in the next instant costs the map nothing; waiting for the WAL's flush would cost each write a disk
+    write), without a ping on checkout (a dropped connection fails one write, whose searches are kept
+    for the next). On SQLite, ``engine`` itself: its connections carry the WAL and busy-timeout pragmas,
+    and a write there is one local call."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(engine.url, pool_size=1, max_overflow=4, pool_pre_ping=False,
+                         isolation_level="AUTOCOMMIT", connect_args={"options": "-c synchronous_commit=off"})
 
 
 def _row(conn: Connection, search: PendingSearch) -> dict[str, object]:
