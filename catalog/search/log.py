@@ -336,7 +336,8 @@ def is_logged_search(query: SearchQuery) -> bool:
 def count_cached_answers(query: SearchQuery, total: int) -> None:
     """Have every answer a page cache gives for this public search page in place of the app logged too
     (:func:`log_cached_search`): a guest's search counts whether the page was built or kept."""
-    on_hit(CACHED_SEARCH, (query.text, int(total), bool(query.filters())))
+    if current_app.config.get("SEARCH_LOG", True):
+        on_hit(CACHED_SEARCH, (query.text, int(total), bool(query.filters())))
 
 
 def log_cached_search(app: Flask, environ: dict[str, Any], payload: tuple) -> Callable[[], object] | None:
