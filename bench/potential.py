@@ -331,12 +331,14 @@ def logging_cost(url: str, runs: int = LOGGING_RUNS, products: int = 200) -> Log
                 added = statistics.median(on - off for off, on in zip(samples["0"], samples["1"], strict=True))
                 client[label] = (statistics.median(samples["0"]) * 1000, statistics.median(samples["1"]) * 1000,
                                  added * 1000)
-            cpu = []
-            for flag in ("0", "1"):
-                before = _cpu_seconds(servers[flag, "0"].pid)
-                for _ in range(runs):
+            spent = {"0": 0.0, "1": 0.0}
+            for n in range(runs):  # alternated as well: the machine's load changes what a request costs
+                for flag in ("0", "1") if n % 2 else ("1", "0"):
+                    before = _cpu_seconds(servers[flag, "0"].pid)
                     _timed_get(ports[flag, "0"], measured[0][0])
-                cpu.append((_cpu_seconds(servers[flag, "0"].pid) - before) / runs * 1000)
+                    time.sleep(0.005)  # the write after the response is the worker's too
+                    spent[flag] += _cpu_seconds(servers[flag, "0"].pid) - before
+            cpu = [spent[flag] / runs * 1000 for flag in ("0", "1")]
         finally:
             for server in servers.values():
                 server.terminate()  # a worker that stops writes what it still holds
