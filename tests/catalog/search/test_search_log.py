@@ -274,3 +274,13 @@ def test_a_process_that_stops_writes_the_searches_it_holds(client, catalogue):
     assert writer().pending() == 1
     assert writer().write() == 1  # what atexit runs
     assert [row.term for row in logged()] == ["tas"]
+
+
+def test_with_csrf_on_a_guest_search_page_stays_public_and_the_kelurahan_form_has_its_own_page(
+        client, catalogue, csrf_enabled):
+    page = get(client, "/search?q=tas")
+    assert "Set-Cookie" not in page.headers and "csrf_token" not in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "public, no-cache"
+    form = client.get("/search/tempat-tinggal?q=tas")
+    assert 'name="csrf_token"' in form.get_data(as_text=True)
+    assert "no-store" in form.headers["Cache-Control"]
