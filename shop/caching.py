@@ -53,6 +53,7 @@ _SHARED_FILE_PATH = re.compile(r"^/(?:" + "|".join(SHARED_FILES) + r")/")
 _MARK = "_private_response"
 _PUBLIC_SCOPES = "pasar.public_page_scopes"
 _PUBLIC_UNTIL = "pasar.public_page_until"
+_ON_HIT = "pasar.public_page_on_hit"
 
 
 def mark_private() -> None:
@@ -72,6 +73,14 @@ def public_until(when: datetime) -> None:
     earlier = request.environ.get(_PUBLIC_UNTIL)
     if earlier is None or when < earlier:
         request.environ[_PUBLIC_UNTIL] = when
+
+
+def on_hit(name: str, payload: tuple) -> None:
+    """Say that every answer to this public page must reach the server and run the handler registered as
+    ``name`` (:func:`shop.pagecache.on_hit`) with ``payload`` when the page cache gives it in place of the
+    app: the search log counts a search either way. Browsers and shared caches may keep such a page but
+    must ask again each time (``no-cache``): a 304 from the page cache counts as well."""
+    request.environ[_ON_HIT] = (name, payload)
 
 
 def is_private(req: Request, response: Response) -> bool:
@@ -113,8 +122,12 @@ def _public(response: Response, scopes: tuple[str, ...]) -> None:
     if until is not None:  # a browser or a shared cache keeps it no longer either
         left = max(0, int((until - utcnow()).total_seconds()))
         max_age, stale = min(max_age, left), min(stale, max(0, left - max_age))
-    response.headers["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
+    replay = request.environ.get(_ON_HIT)
+    if replay is not None:  # every answer must reach the page cache, which counts it
+        response.headers["Cache-Control"] = "public, no-cache"
+    else:
+        response.headers["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
     response.vary.add("Cookie")
     response.add_etag()
-    pagecache.offer(request.environ, scopes, response.get_etag()[0], until)
+    pagecache.offer(request.environ, scopes, response.get_etag()[0], until, replay)
     response.make_conditional(request)

@@ -37,8 +37,8 @@ def prebuilt_rows(statement, **params: Any) -> list[Any]:
 
     Callers build their statements once at import: building a select and going through the
     ORM session cost more than the query itself on the public pages. The connection is
-    looked up once per request and kept on the request context, until a commit in the request (the
-    search log's) gives it back to the pool.
+    looked up once per request and kept on the request context, until a commit in the request gives it
+    back to the pool (the search log no longer commits in the request: it writes after the response).
     """
     ctx = _cv_request.get(None)
     connection = getattr(ctx, "storefront_connection", None)

@@ -132,8 +132,10 @@ def test_the_potential_bench_builds_a_rollup_the_office_pages_read(tmp_path):
 def test_the_logging_cost_bench_measures_both_ways(tmp_path):
     from bench import potential
 
-    off, on, direct = potential.logging_cost(f"sqlite:///{tmp_path / 'log.db'}", runs=3, products=5)
-    assert off > 0 and on > 0 and direct > 0
+    cost = potential.logging_cost(f"sqlite:///{tmp_path / 'log.db'}", runs=3, products=5)
+    assert all(off > 0 and on > 0 for off, on, _added in cost.client.values()) and len(cost.client) == 3
+    assert cost.write[0] > 0 and min(cost.cpu) >= 0
+    assert cost.rows[0] == cost.rows[1] > 0  # every search the logged server answered was written
 
 
 CALLGRIND_DUMP = """\

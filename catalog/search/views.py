@@ -59,10 +59,11 @@ class Link:
 @bp.get("/search")
 def results():
     parsed = parse_search_args(request.args)
-    # A first page with a text goes into the search log (catalog.search.log), so it is answered by
-    # Flask every time: never kept by a cache that would answer the next person without logging them.
-    logged = search_log.is_logged_search(parsed.query)
-    cacheable = current_app.config["SEARCH_BACKEND"] == "sql" and not logged
+    # A first page with a text goes into the search log (catalog.search.log): built here, it is logged
+    # here; kept by the page cache, each answer the cache gives is logged there (count_cached_answers).
+    searched_text = search_log.is_searched_text(parsed.query)
+    logged = searched_text and search_log.is_logged_request()
+    cacheable = current_app.config["SEARCH_BACKEND"] == "sql"
     if cacheable:
         # The sql index changes in the transaction of each change (SEARCH moves with it); Meilisearch
         # is brought up to date by the worker, after the commit, so its answers are not kept. The
@@ -72,6 +73,8 @@ def results():
     if logged:
         search_log.log_search(parsed.query, result.total,
                               current_user if current_user.is_authenticated else None)
+    if searched_text and cacheable:  # even when a robot asked: the next person is counted from the cache
+        search_log.count_cached_answers(parsed.query, result.total)
     # Nothing found: the most sold available products instead of a blank page (never unsold new ones first).
     popular = [] if result.hits else popular_products(POPULAR, available_only=True)
     if popular and cacheable:
@@ -96,15 +99,21 @@ def results():
         page_args=query_args(query, page=None),
         suggestion_url=url_for("search.results", **query_args(query, q=result.suggestion, page=None))
         if result.suggestion else None,
-        home_form=_home_form(query.text) if logged and not current_user.is_authenticated else None,
+        # A link, not the form: the form's CSRF token would make the page personal, never kept.
+        home_url=url_for("search.home_form", q=query.text)
+        if searched_text and current_app.config.get("SEARCH_LOG", True) and not current_user.is_authenticated
+        else None,
     )
 
 
-def _home_form(text: str) -> GuestHomeForm:
-    """A guest's "where do you live?" (optional), offered under a logged search."""
+@bp.get("/search/tempat-tinggal")
+def home_form():
+    """A guest's "where do you live?" (optional), linked from under a text search."""
+    text = request.args.get("q", "").strip()[:200]
     form = GuestHomeForm(formdata=None, q=text, kelurahan_code=search_log.guest_kelurahan() or "")
     form.fill_choices()
-    return form
+    return render_template("catalog/search/home.html", home_form=form,
+                           back_url=url_for("search.results", q=text) if text else url_for("search.results"))
 
 
 @bp.post("/search/tempat-tinggal")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from shop.accounts.errors import AccountValidationError
 from shop.accounts.models import Address, User
@@ -32,9 +32,14 @@ def home_kelurahan_code(user: User) -> str | None:
     """The kelurahan ``user`` lives in: chosen, else that of their latest Kota Bekasi address."""
     if user.kelurahan_code:
         return user.kelurahan_code
-    return db.session.scalar(
-        select(Address.kelurahan_code).where(Address.user_id == user.id, Address.kelurahan_code.is_not(None))
-        .order_by(Address.created_at.desc(), Address.id.desc()).limit(1))
+    return db.session.scalar(address_kelurahan(user.id))
+
+
+def address_kelurahan(user_id: int) -> Select:
+    """The statement that reads the kelurahan of ``user_id``'s latest Kota Bekasi address (one value or none):
+    for a caller that reads it on a connection of its own (the search log, after the response)."""
+    return (select(Address.kelurahan_code).where(Address.user_id == user_id, Address.kelurahan_code.is_not(None))
+            .order_by(Address.created_at.desc(), Address.id.desc()).limit(1))
 
 
 def home_kelurahan(user: User) -> Kelurahan | None:

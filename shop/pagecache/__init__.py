@@ -22,20 +22,37 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.config import ROOT
 from shop.extensions import db
-from shop.pagecache.middleware import CANDIDATE, OFFER, SNAPSHOT, PageCache
+from shop.pagecache.middleware import (
+    CANDIDATE,
+    HIT_HANDLERS,
+    OFFER,
+    SNAPSHOT,
+    HitHandler,
+    PageCache,
+)
 from shop.pagecache.versions import SITE, VersionReader, listen, version_of
 
-__all__ = ["SITE", "init_app", "offer"]
+__all__ = ["SITE", "init_app", "offer", "on_hit"]
 
 
-def offer(environ: dict[str, Any], scopes: tuple[str, ...], etag: str, until: datetime | None = None) -> None:
+def offer(environ: dict[str, Any], scopes: tuple[str, ...], etag: str, until: datetime | None = None,
+          replay: tuple[str, tuple] | None = None) -> None:
     """Keep this response (a public page depending on ``scopes``, and on the clock until ``until``)
-    if the middleware asked for it."""
+    if the middleware asked for it; ``replay`` (a handler's name and its payload, :func:`on_hit`) runs
+    each time the kept page is served."""
     snapshot = environ.get(SNAPSHOT)
     if snapshot is None:
         return
     scopes = tuple(sorted({SITE, *scopes}))
-    environ[OFFER] = (scopes, version_of(snapshot, scopes), etag, until.timestamp() if until is not None else None)
+    environ[OFFER] = (scopes, version_of(snapshot, scopes), etag, until.timestamp() if until is not None else None,
+                      replay)
+
+
+def on_hit(app: Flask, name: str, handler: HitHandler) -> None:
+    """Register ``handler`` as ``name``: called as ``handler(app, environ, payload)`` when a page kept with a
+    replay of that name is served from the cache; it may return a callable to run once the page has been
+    sent (the search log's write). A handler that fails is logged; the page is served all the same."""
+    app.extensions.setdefault(HIT_HANDLERS, {})[name] = handler
 
 
 def _read_versions() -> None:

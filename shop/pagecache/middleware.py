@@ -13,6 +13,8 @@ as much as the rest of the hit path); they are checked against the versions all 
 A stored page is served when the sum of its scopes' versions is still current (one query,
 :class:`shop.pagecache.versions.VersionReader`) and, for a page that said so
 (:func:`shop.caching.public_until`), before the moment its content changes by the clock; ``If-None-Match`` with its ETag gets a 304.
+A page kept with a replay (:func:`shop.caching.on_hit`: a text search, which the search log counts)
+runs its handler on every hit, 200 or 304, and the handler's follow-up once the answer has been sent.
 Otherwise Flask builds the page, and :func:`shop.pagecache.offer` (called by the cache rule in
 :mod:`shop.caching` for a public page) tells this middleware to keep the bytes that went out.
 """
@@ -29,6 +31,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.http import parse_cookie, parse_etags
+from werkzeug.wsgi import ClosingIterator
 
 from shop import security
 from shop.i18n import LANG_COOKIE
@@ -38,7 +41,9 @@ log = logging.getLogger(__name__)
 
 CANDIDATE = "pasar.page_cache.key"  # environ: the request may be stored under this key
 SNAPSHOT = "pasar.page_cache.snapshot"  # environ: every version, read before the page's data
-OFFER = "pasar.page_cache.offer"  # environ: (scopes, version, etag) of a public page to keep
+OFFER = "pasar.page_cache.offer"  # environ: (scopes, version, etag, until, replay) of a public page to keep
+HIT_HANDLERS = "page_cache.hit_handlers"  # app.extensions: name -> handler run when a kept page is served
+HitHandler = Callable[[Flask, dict[str, Any], tuple], Callable[[], object] | None]
 
 _PUBLIC_PATH = re.compile(r"^/(?:sentra(?:/[^/]+)?|kategori/[^/]+|p/\d+-[^/]*|search)?$")
 MAX_QUERY = 1024  # longer queries are answered, never stored
@@ -157,14 +162,27 @@ class PageCache:
 
     def _serve(self, entry: tuple, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         etag, headers, body = entry[2:5]
+        after = self._replay(entry, environ)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and parse_etags(if_none_match).contains_weak(etag):
             kept = [(name, value) for name, value in headers if name.lower() in _NOT_MODIFIED_HEADERS]
             start_response("304 Not Modified", [*kept, ("X-Page-Cache", "hit")])
-            return []
+            return _then([], after)
         start_response("200 OK", [*headers, *security.current_headers(self.app), ("Content-Length", str(len(body))),
                                   ("X-Page-Cache", "hit")])
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return _then([] if environ["REQUEST_METHOD"] == "HEAD" else [body], after)
+
+    def _replay(self, entry: tuple, environ: dict[str, Any]) -> Callable[[], object] | None:
+        """Run the handler the page was kept with (:func:`shop.pagecache.on_hit`), if any; its follow-up."""
+        replay = entry[6] if len(entry) > 6 else None
+        if replay is None:
+            return None
+        name, payload = replay
+        try:
+            return self.app.extensions[HIT_HANDLERS][name](self.app, environ, payload)
+        except Exception:
+            log.warning("page cache: %s not run for %s", name, environ.get("PATH_INFO"), exc_info=True)
+            return None
 
     def _fill(self, key: str, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
@@ -180,15 +198,16 @@ class PageCache:
         result = self.wsgi_app(environ, capture)
         if "offer" not in captured:
             return result
+        close = getattr(result, "close", None)
         try:
             body = b"".join([*captured["written"], *result])
-        finally:
-            close = getattr(result, "close", None)
+        except BaseException:
             if close is not None:
                 close()
-        scopes, version, etag, until = captured["offer"]
+            raise
+        scopes, version, etag, until, replay = captured["offer"]
         kept = [(name, value) for name, value in captured["headers"] if name.lower() not in _NOT_STORED]
-        entry = (scopes, version, etag, kept, body, until)
+        entry = (scopes, version, etag, kept, body, until, replay)
         self._remember(key, entry)
         timeout = None if until is None else max(1, min(int(until - time.time()) + 1,
                                                         self.app.config["PAGE_CACHE_TIMEOUT"]))
@@ -198,7 +217,12 @@ class PageCache:
             log.warning("page cache could not store %s", environ.get("PATH_INFO"), exc_info=True)
         sent = [(name, value) for name, value in captured["headers"] if name.lower() != "content-length"]
         start_response(captured["status"], [*sent, ("Content-Length", str(len(body))), ("X-Page-Cache", "miss")])
-        return [body]
+        return _then([body], close)  # the app's close (the search log's write) once the page is sent
+
+
+def _then(body: list[bytes], after: Callable[[], object] | None) -> Iterable[bytes]:
+    """``body``, with ``after`` run when the server closes it (once the response has been sent)."""
+    return body if after is None else ClosingIterator(body, after)
 
 
 def _in_time(entry: tuple) -> bool:

@@ -36,15 +36,6 @@ from tests.factories import (
 HIT, MISS = "hit", "miss"
 
 
-@pytest.fixture(autouse=True)
-def _searches_not_logged(app):
-    """With the search log on, a text search's first page is never stored (each must be logged:
-    tests/catalog/search/test_search_log.py); these tests are about pages the cache keeps."""
-    app.config["SEARCH_LOG"] = False
-    yield
-    app.config["SEARCH_LOG"] = True
-
-
 def stored(client, url: str):
     """GET ``url`` until it comes from the page cache (the second time); return that response."""
     client.get(url)
