@@ -188,27 +188,33 @@ def _sentra_views(rows: list[Any]) -> list[SentraView]:
 
 
 def public_sentras(subsector: str | None = None, text: str | None = None) -> list[SentraView]:
-    """Active sentras ordered by kecamatan then kelurahan, with places and subsectors."""
+    """Active sentras ordered by kecamatan then kelurahan, with places and subsectors.
+
+    With ``text``: those whose name, kelurahan or kecamatan (names squashed, or their aliases) hold it.
+    """
     rows = prebuilt_rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else prebuilt_rows(_ACTIVE)
     if text:
-        rows = [row for row in rows if _matches(row, text)]
+        needle = text.strip().lower()
+        places = _places_holding(needle)
+        rows = [row for row in rows if row.applied_kelurahan_code in places or needle in row.name.lower()]
     views = _sentra_views(rows)
     views.sort(key=lambda s: (s.kelurahan.kecamatan.name, s.kelurahan.name))
     return views
 
 
-def _matches(row: Any, text: str) -> bool:
-    """The sentra's name, its kelurahan or kecamatan (names squashed, or their aliases) hold ``text``."""
-    kel = reference().kelurahan[row.applied_kelurahan_code]
-    needle = text.strip().lower()
+def _places_holding(needle: str) -> set[str]:
+    """Codes of the kelurahan whose name or kecamatan's name (squashed), or their aliases, hold ``needle``.
+
+    Decided once per kelurahan, not once per sentra (a search tests every sentra against its text).
+    """
     squashed = needle.replace(" ", "")
-    return (
-        needle in row.name.lower()
-        or squashed in kel.name.lower()
+    return {
+        code for code, kel in reference().kelurahan.items()
+        if squashed in kel.name.lower()
         or needle in (kel.alias or "").lower()
         or squashed in kel.kecamatan.name.lower()
         or needle in (kel.kecamatan.alias or "").lower()
-    )
+    }
 
 
 def group_by_kecamatan(sentras: list[SentraView]) -> list[tuple[KecamatanRef, list[SentraView]]]:
