@@ -29,6 +29,7 @@ from shop.caching import public_page, public_until
 from shop.i18n import current_language
 from shop.i18n import gettext as _
 from shop.paging import Page
+from shop.records import quick_init
 from shop.storage import get_storage
 
 bp = Blueprint("search", __name__)
@@ -37,6 +38,7 @@ POPULAR = 8
 SENTRA_MATCHES = 4
 
 
+@quick_init
 @dataclass(frozen=True)
 class HitCard:
     """A hit ready to print with the storefront's product-card markup."""
@@ -48,6 +50,7 @@ class HitCard:
     photo_url: str | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Link:
     label: str

@@ -20,6 +20,7 @@ from shop.database import prebuilt_rows
 from shop.extensions import db
 from shop.paging import Page
 from shop.places.models import Kecamatan, Kelurahan, KelurahanSurvey, Subsector
+from shop.records import quick_init
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_subsector
 
 PER_PAGE = 24
@@ -105,6 +106,7 @@ def all_subsectors() -> list[SubsectorRef]:
 # --- sentras ---------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class SentraView:
     """What public pages show of a sentra (the attributes sentra_card() reads)."""
@@ -230,6 +232,7 @@ class KelurahanPotential:
     cultural_assets: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class StorefrontSentra:
     sentra: SentraView
@@ -264,6 +267,7 @@ def marketplace_counts() -> dict[str, int]:
 # --- product cards -----------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class Photo:
     """A stored photo's keys and size, enough for image_urls() and the width/height attributes."""
@@ -279,6 +283,7 @@ class Photo:
         return max(1, round(self.height * width / self.width)) if self.width else width
 
 
+@quick_init
 @dataclass(frozen=True)
 class ProductCard:
     id: int
