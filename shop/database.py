@@ -46,15 +46,10 @@ def _compiled(statement: Any, dialect: Dialect) -> Compiled:
     return compiled
 
 
-def prebuilt_rows(statement, **params: Any) -> list[Any]:
-    """Run a prebuilt Core statement on the session's connection (same transaction).
+def request_connection() -> Any:
+    """The session's connection (its transaction), looked up once per request and kept on the request context.
 
-    Callers build their statements once at import: building a select and going through the
-    ORM session cost more than the query itself on the public pages. The connection is
-    looked up once per request and kept on the request context, until a commit in the request (the
-    search log's) gives it back to the pool. The statement is compiled once per dialect and run
-    compiled: ``Connection.execute`` would look its compiled form up in the engine's cache on every
-    run, hashing the whole cache key (every column and literal of the statement) to find it.
+    Kept until a commit in the request (the search log's) gives it back to the pool; then looked up again.
     """
     ctx = _cv_request.get(None)
     connection = getattr(ctx, "storefront_connection", None)
@@ -62,4 +57,17 @@ def prebuilt_rows(statement, **params: Any) -> list[Any]:
         connection = db.session.connection()
         if ctx is not None:
             ctx.storefront_connection = connection
+    return connection
+
+
+def prebuilt_rows(statement, **params: Any) -> list[Any]:
+    """Run a prebuilt Core statement on the session's connection (same transaction).
+
+    Callers build their statements once at import: building a select and going through the
+    ORM session cost more than the query itself on the public pages. The connection is
+    :func:`request_connection`'s. The statement is compiled once per dialect and run
+    compiled: ``Connection.execute`` would look its compiled form up in the engine's cache on every
+    run, hashing the whole cache key (every column and literal of the statement) to find it.
+    """
+    connection = request_connection()
     return connection._execute_compiled(_compiled(statement, connection.dialect), [params]).all()
