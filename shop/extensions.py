@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request, session
 from flask_babel import Babel
-from flask_limiter import Limiter
+from flask_limiter import Limiter as _Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager as _LoginManager
 from flask_sqlalchemy import SQLAlchemy
@@ -36,6 +36,31 @@ babel = Babel()
 def client_address() -> str:
     """The client's address as rate limits see it (the proxy's forwarded one behind ``ProxyFix``)."""
     return get_remote_address() or request.remote_addr or "unknown"
+
+
+class Limiter(_Limiter):
+    """Flask-Limiter's, without its before-request pass when no limit can apply to a whole request.
+
+    The limits here are all on views (``@limiter.limit``), which their own wrappers check. The
+    before-request pass only applies application, default, blueprint and meta limits (and the
+    in-memory fallback's): with none configured it resolves an empty list for every request, a
+    couple of hundred calls. It is skipped then; when Flask-Limiter's internals are not what this
+    expects, it runs as always.
+    """
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if in_middleware and not self._request_wide_limits():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+    def _request_wide_limits(self) -> bool:
+        manager = self.limit_manager
+        found = [getattr(manager, "_application_limits", None), getattr(manager, "_default_limits", None),
+                 getattr(manager, "_blueprint_limits", None), getattr(self, "_meta_limits", None)]
+        fallback = getattr(self, "_in_memory_fallback_enabled", None)
+        if any(value is None for value in found) or fallback is None:
+            return True  # not the Flask-Limiter this was written for: assume there are some
+        return fallback or any(found)
 
 
 limiter = Limiter(key_func=client_address, default_limits=[], headers_enabled=True)
