@@ -54,7 +54,31 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     _wire_search_health(app)
+    _remember_sync_checks(app)
     return app
+
+
+class _SyncCallables(dict):
+    """``Flask.ensure_sync`` remembered per callable: its answer for a view or hook never changes.
+
+    Flask asks it of every view and hook on every request (a dozen times a page), and each
+    answer costs an ``inspect.iscoroutinefunction`` (five Python calls); a remembered one is a
+    dict lookup. Bounded like the template memos, in case callables are made per request.
+    """
+
+    def __init__(self, ensure_sync: Any) -> None:
+        super().__init__()
+        self._ensure_sync = ensure_sync
+
+    def __missing__(self, func: Any) -> Any:
+        if len(self) >= 4096:
+            self.clear()
+        sync = self[func] = self._ensure_sync(func)
+        return sync
+
+
+def _remember_sync_checks(app: Flask) -> None:
+    app.ensure_sync = _SyncCallables(app.ensure_sync).__getitem__  # type: ignore[method-assign]
 
 
 def _wire_search_health(app: Flask) -> None:

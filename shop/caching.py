@@ -32,6 +32,7 @@ import re
 from datetime import datetime
 
 from flask import Flask, Request, Response, current_app, g, request, session
+from werkzeug.http import generate_etag, http_date, quote_etag
 
 from shop import pagecache
 from shop.db import utcnow
@@ -54,6 +55,9 @@ _MARK = "_private_response"
 _PUBLIC_SCOPES = "pasar.public_page_scopes"
 _PUBLIC_UNTIL = "pasar.public_page_until"
 _ON_HIT = "pasar.public_page_on_hit"
+# Request headers that make Response.make_conditional() do more than add Date and Content-Length.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                "HTTP_IF_RANGE", "HTTP_RANGE")
 
 
 def mark_private() -> None:
@@ -122,12 +126,33 @@ def _public(response: Response, scopes: tuple[str, ...]) -> None:
     if until is not None:  # a browser or a shared cache keeps it no longer either
         left = max(0, int((until - utcnow()).total_seconds()))
         max_age, stale = min(max_age, left), min(stale, max(0, left - max_age))
+    headers = response.headers
     replay = request.environ.get(_ON_HIT)
     if replay is not None:  # every answer must reach the page cache, which counts it
-        response.headers["Cache-Control"] = "public, no-cache"
+        headers["Cache-Control"] = "public, no-cache"
     else:
-        response.headers["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
-    response.vary.add("Cookie")
-    response.add_etag()
-    pagecache.offer(request.environ, scopes, response.get_etag()[0], until, replay)
-    response.make_conditional(request)
+        headers["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
+    # What vary.add("Cookie"), add_etag(), get_etag() and make_conditional(request) do, without
+    # Werkzeug's header lookups (each missing header raises and catches an exception, about ten a
+    # page) when, as on most requests, nothing is conditional.
+    names = {name.lower() for name, _value in headers}
+    if "vary" in names:
+        response.vary.add("Cookie")
+    else:
+        headers["Vary"] = "Cookie"
+    if "etag" in names:
+        etag = response.get_etag()[0]
+    else:
+        etag = generate_etag(response.get_data())
+        headers["ETag"] = quote_etag(etag)
+    environ = request.environ
+    pagecache.offer(environ, scopes, etag, until, replay)
+    if any(name in environ for name in _CONDITIONAL):
+        response.make_conditional(request)
+        return
+    if "date" not in names:
+        headers["Date"] = http_date()
+    if response.automatically_set_content_length and "content-length" not in names:
+        length = response.calculate_content_length()
+        if length is not None:
+            headers["Content-Length"] = str(length)

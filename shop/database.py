@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import Flask
 from flask.globals import _cv_request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.sql.compiler import Compiled
 
 from shop.extensions import db
 
@@ -32,13 +34,23 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", _sqlite_pragmas)
 
 
-def prebuilt_rows(statement, **params: Any) -> list[Any]:
-    """Run a prebuilt Core statement on the session's connection (same transaction).
+_COMPILED: WeakKeyDictionary[Dialect, dict[Any, Compiled]] = WeakKeyDictionary()
 
-    Callers build their statements once at import: building a select and going through the
-    ORM session cost more than the query itself on the public pages. The connection is
-    looked up once per request and kept on the request context, until a commit in the request gives it
-    back to the pool (the search log no longer commits in the request: it writes after the response).
+
+def _compiled(statement: Any, dialect: Dialect) -> Compiled:
+    """``statement`` compiled for ``dialect``, once per process (per engine's dialect)."""
+    by_statement = _COMPILED.setdefault(dialect, {})
+    compiled = by_statement.get(statement)
+    if compiled is None:
+        compiled = by_statement[statement] = statement.compile(dialect=dialect)
+    return compiled
+
+
+def request_connection() -> Any:
+    """The session's connection (its transaction), looked up once per request and kept on the request context.
+
+    Kept until a commit in the request gives it back to the pool; then looked up again (the search log
+    no longer commits in the request: it writes after the response).
     """
     ctx = _cv_request.get(None)
     connection = getattr(ctx, "storefront_connection", None)
@@ -46,4 +58,17 @@ def prebuilt_rows(statement, **params: Any) -> list[Any]:
         connection = db.session.connection()
         if ctx is not None:
             ctx.storefront_connection = connection
-    return connection.execute(statement, params).all()
+    return connection
+
+
+def prebuilt_rows(statement, **params: Any) -> list[Any]:
+    """Run a prebuilt Core statement on the session's connection (same transaction).
+
+    Callers build their statements once at import: building a select and going through the
+    ORM session cost more than the query itself on the public pages. The connection is
+    :func:`request_connection`'s. The statement is compiled once per dialect and run
+    compiled: ``Connection.execute`` would look its compiled form up in the engine's cache on every
+    run, hashing the whole cache key (every column and literal of the statement) to find it.
+    """
+    connection = request_connection()
+    return connection._execute_compiled(_compiled(statement, connection.dialect), [params]).all()

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
+from shop.records import quick_init
 
+
+@quick_init
 @dataclass(frozen=True)
 class Page:
     """A page of items, with what the pagination() macro reads (``per_page`` 0: everything on one page).

@@ -10,10 +10,12 @@ from catalog.reviews.models import Review
 from shop.accounts.models import User
 from shop.database import prebuilt_rows
 from shop.paging import Page
+from shop.records import quick_init
 
 REVIEWS_PER_PAGE = 10
 
 
+@quick_init
 @dataclass(frozen=True)
 class ReviewView:
     """A visible review as the product page shows it: the author by first name only."""

@@ -38,6 +38,7 @@ from catalog.search.types import (
     Sort,
 )
 from catalog.search.vocabulary import vocabulary
+from shop.database import prebuilt_rows, request_connection
 from shop.extensions import db
 
 MIN_PREFIX = 2
@@ -222,15 +223,29 @@ def _subsector_labels() -> dict[str, str]:
     return dict(db.session.execute(db.select(Subsector.code, column)).all())
 
 
-def _facet_values(counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
-    """Facet values with their labels (subsector names in the current language, place and sentra names)."""
-    subsector_name = "name_en" if _locale() == "en" else "name_id"  # as Subsector.name_for
-    labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
-    for facet, value, label in db.session.execute(text(  # one small read: every label there is
+def _labels_statement(subsector_name: str) -> Any:
+    return text(
         f"SELECT 'subsector', code, {subsector_name} FROM subsector "
         "UNION ALL SELECT 'kecamatan', code, name FROM kecamatan "
         "UNION ALL SELECT 'sentra', slug, name FROM sentra"
-    )):
+    )
+
+
+_LABELS_ID = _labels_statement("name_id")
+_LABELS_EN = _labels_statement("name_en")
+
+
+def _read(statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """Run a read on the session's connection (its transaction: flushed changes count), without the
+    ORM session's per-statement work; a search runs up to a dozen."""
+    return request_connection().execute(statement, params or {})
+
+
+def _facet_values(counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
+    """Facet values with their labels (subsector names in the current language, place and sentra names)."""
+    labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
+    # One small read, prebuilt: every label there is (subsector names as Subsector.name_for gives them).
+    for facet, value, label in prebuilt_rows(_LABELS_EN if _locale() == "en" else _LABELS_ID):
         labels[facet][value] = label
     facets = {}
     for name in FACETS:
@@ -244,7 +259,7 @@ def _rows_of(product_ids: list[int]) -> list[Any]:
     """The hit columns of these documents, in this order."""
     if not product_ids:
         return []
-    found = {row[0]: row for row in db.session.execute(text(
+    found = {row[0]: row for row in _read(text(
         f"SELECT {HIT_COLUMNS} FROM search_document d WHERE d.product_id IN "
         f"({', '.join(str(int(i)) for i in product_ids)})"
     ))}
@@ -333,7 +348,6 @@ class SqlBackend:
         the matching rowids, and the page is read tier by tier (products with every word in the title
         first) in FTS5's own rowid order, newest first. Only the page's rows are read in full.
         """
-        session = db.session
         sql = _Sql("sqlite")
         empty = SearchResult(hits=[], total=0, page=page, per_page=per_page,
                              facets={name: [] for name in FACETS}, suggestion=suggestion, backend=self.name)
@@ -357,7 +371,7 @@ class SqlBackend:
                 )
                 matched = (f"SELECT rowid AS r, {counts} AS n FROM search_fts "
                            f"WHERE search_fts MATCH {sql.bind(' OR '.join(words))}")
-                best = session.execute(text(f"SELECT max(n) FROM ({matched})"), sql.params).scalar()
+                best = _read(text(f"SELECT max(n) FROM ({matched})"), sql.params).scalar()
                 if not best:
                     return empty
                 source = f"SELECT r FROM ({matched}) WHERE n >= {sql.bind(int(best))}"
@@ -375,7 +389,7 @@ class SqlBackend:
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         allowed: list[int] = []
         total = 0
-        for key, subsector, kecamatan, kelurahan, sentra, n in session.execute(text(
+        for key, subsector, kecamatan, kelurahan, sentra, n in _read(text(
             "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, g.n "
             f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}){flagged} GROUP BY 1) AS g "
             "JOIN search_facet_key k ON k.id = g.key"
@@ -406,15 +420,15 @@ class SqlBackend:
             tiers = [(tier, stock) for stock in stock_passes for tier in _tiers(base, titles)]
             for tier, stock in tiers:
                 if offset:
-                    skipped = session.execute(text(
+                    skipped = _read(text(
                         f"SELECT count(*) FROM search_fts WHERE search_fts MATCH :m{narrowed}{stock}"),
                         {"m": tier}).scalar()
                     if offset >= skipped:
                         offset -= skipped
                         continue
-                found = session.scalars(text(
+                found = _read(text(
                     f"SELECT rowid FROM search_fts WHERE search_fts MATCH :m{narrowed}{stock} "
-                    f"ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"), {"m": tier}).all()
+                    f"ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"), {"m": tier}).scalars().all()
                 rowids.extend(found)
                 offset, limit = 0, limit - len(found)
                 if not limit:
@@ -422,19 +436,18 @@ class SqlBackend:
         else:
             score = " + ".join(
                 f"(r IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {sql.bind(t)}))" for t in titles)
-            rowids = session.scalars(text(
+            rowids = _read(text(
                 f"SELECT r FROM ({source}) WHERE 1{narrowed.replace('rowid', 'r')} "
                 f"ORDER BY (r & {IN_STOCK_BIT}) != 0 DESC, {score} DESC, r DESC "
-                f"LIMIT {limit} OFFSET {offset}"), sql.params).all()
+                f"LIMIT {limit} OFFSET {offset}"), sql.params).scalars().all()
         hits = [_hit(row) for row in _rows_of([int(r) >> PRODUCT_SHIFT for r in rowids])]
         return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
                             suggestion=suggestion, backend=self.name)
 
     @staticmethod
     def _any(match: str) -> bool:
-        return db.session.execute(
-            text("SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1"), {"m": match}
-        ).first() is not None
+        return _read(text("SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1"), {"m": match}).first() \
+            is not None
 
     def _facets(self, sql: _Sql, text_conditions: list[str], filters: dict[str, list[str]],
                 where_all: str) -> tuple[dict[str, list[FacetValue]], int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from shop.records import quick_init
+
 
 class Sort(StrEnum):
     RELEVANCE = "relevance"
@@ -18,6 +20,7 @@ MAX_PER_PAGE = 100
 MAX_TEXT = 200  # longer queries are cut, not refused
 
 
+@quick_init
 @dataclass(frozen=True)
 class SearchQuery:
     """A search: free text plus filters. Every filter narrows; several values of one filter widen (OR)."""
@@ -53,6 +56,7 @@ class SearchQuery:
         return out
 
 
+@quick_init
 @dataclass(frozen=True)
 class Hit:
     product_id: int
@@ -72,6 +76,7 @@ class Hit:
     thumb_key: str | None = None  # storage key of the first photo's 320 px thumbnail
 
 
+@quick_init
 @dataclass(frozen=True)
 class FacetValue:
     value: str
@@ -79,6 +84,7 @@ class FacetValue:
     count: int
 
 
+@quick_init
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]

@@ -29,6 +29,7 @@ from shop.caching import public_page, public_until
 from shop.i18n import current_language
 from shop.i18n import gettext as _
 from shop.paging import Page
+from shop.records import quick_init
 from shop.storage import get_storage
 
 bp = Blueprint("search", __name__)
@@ -37,6 +38,7 @@ POPULAR = 8
 SENTRA_MATCHES = 4
 
 
+@quick_init
 @dataclass(frozen=True)
 class HitCard:
     """A hit ready to print with the storefront's product-card markup."""
@@ -48,6 +50,7 @@ class HitCard:
     photo_url: str | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Link:
     label: str
@@ -180,7 +183,15 @@ def _search_url(base: str, args: dict[str, Any]) -> str:
     A search page links to itself about a hundred times (every facet value, every chip);
     building each through the URL map cost more than the search.
     """
-    items = [f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in iter_multi_items(args) if value is not None]
+    return _joined(base, _items(args))
+
+
+def _items(args: dict[str, Any]) -> list[str]:
+    """``args`` as quoted ``key=value`` parts of a query string, in order (a list gives one part per value)."""
+    return [f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in iter_multi_items(args) if value is not None]
+
+
+def _joined(base: str, items: list[str]) -> str:
     return f"{base}?{'&'.join(items)}" if items else base
 
 
@@ -194,14 +205,23 @@ def _quoted(text: str) -> str:
 def _facet_links(query: SearchQuery, result: SearchResult) -> dict[str, list[Link]]:
     """Each facet value links to the search with it added, or (when chosen) removed."""
     base = url_for("search.results")
+    args = query_args(query, page=None)
     links: dict[str, list[Link]] = {}
     for name in FACETS:
         chosen = list(getattr(query, name))
+        # The same links as _search_url(base, query_args(query, **{name: values or None}, page=None)),
+        # a hundred of them: only this facet's values differ, written where query_args puts them
+        # (in place when the facet is chosen, else last); the other arguments are quoted once.
+        keys = list(args)
+        at = keys.index(name) if name in args else len(keys)
+        before = _items({key: args[key] for key in keys[:at]})
+        after = _items({key: args[key] for key in keys[at + 1:]})
+        key = _quoted(name)
         links[name] = []
         for facet in result.facets.get(name, []):
             active = facet.value in chosen
             values = [v for v in chosen if v != facet.value] if active else [*chosen, facet.value]
-            url = _search_url(base, query_args(query, **{name: values or None}, page=None))
+            url = _joined(base, [*before, *(f"{key}={_quoted(str(v))}" for v in values if v is not None), *after])
             links[name].append(Link(facet.label, url, facet.count, active))
     return links
 

@@ -15,6 +15,7 @@ from flask import request
 from catalog.storefront.queries import Photo, ProductCard
 from shop.i18n import current_language, ngettext, rating
 from shop.i18n import gettext as _
+from shop.records import quick_init
 
 
 @lru_cache(maxsize=8)
@@ -22,12 +23,14 @@ def _group_symbol(locale: str) -> str:
     return get_group_symbol(locale)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Stock:
     kind: str  # "in", "out" or "made-to-order": the CSS class stock-<kind>
     text: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class CardView:
     """A product card ready to print: its link, texts and thumbnail."""

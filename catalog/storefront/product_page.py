@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, false, select
 from catalog.products.models import PriceTier, Product, ProductImage, ProductStatus, Variant
 from catalog.storefront.queries import SENTRA_COLUMNS, Photo, SentraView, SubsectorRef, reference
 from shop.database import prebuilt_rows
+from shop.records import quick_init
 from shop.sentras.models import Sentra, SentraStatus
 
 
@@ -33,6 +34,7 @@ class VariantView:
         return ", ".join(f"{name}: {value}" for name, value in self.options or [])
 
 
+@quick_init
 @dataclass(frozen=True)
 class TierView:
     min_qty: int

@@ -20,6 +20,7 @@ from shop.database import prebuilt_rows
 from shop.extensions import db
 from shop.paging import Page
 from shop.places.models import Kecamatan, Kelurahan, KelurahanSurvey, Subsector
+from shop.records import quick_init
 from shop.sentras.models import Sentra, SentraMembership, SentraStatus, sentra_subsector
 
 PER_PAGE = 24
@@ -105,6 +106,7 @@ def all_subsectors() -> list[SubsectorRef]:
 # --- sentras ---------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class SentraView:
     """What public pages show of a sentra (the attributes sentra_card() reads)."""
@@ -188,27 +190,33 @@ def _sentra_views(rows: list[Any]) -> list[SentraView]:
 
 
 def public_sentras(subsector: str | None = None, text: str | None = None) -> list[SentraView]:
-    """Active sentras ordered by kecamatan then kelurahan, with places and subsectors."""
+    """Active sentras ordered by kecamatan then kelurahan, with places and subsectors.
+
+    With ``text``: those whose name, kelurahan or kecamatan (names squashed, or their aliases) hold it.
+    """
     rows = prebuilt_rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else prebuilt_rows(_ACTIVE)
     if text:
-        rows = [row for row in rows if _matches(row, text)]
+        needle = text.strip().lower()
+        places = _places_holding(needle)
+        rows = [row for row in rows if row.applied_kelurahan_code in places or needle in row.name.lower()]
     views = _sentra_views(rows)
     views.sort(key=lambda s: (s.kelurahan.kecamatan.name, s.kelurahan.name))
     return views
 
 
-def _matches(row: Any, text: str) -> bool:
-    """The sentra's name, its kelurahan or kecamatan (names squashed, or their aliases) hold ``text``."""
-    kel = reference().kelurahan[row.applied_kelurahan_code]
-    needle = text.strip().lower()
+def _places_holding(needle: str) -> set[str]:
+    """Codes of the kelurahan whose name or kecamatan's name (squashed), or their aliases, hold ``needle``.
+
+    Decided once per kelurahan, not once per sentra (a search tests every sentra against its text).
+    """
     squashed = needle.replace(" ", "")
-    return (
-        needle in row.name.lower()
-        or squashed in kel.name.lower()
+    return {
+        code for code, kel in reference().kelurahan.items()
+        if squashed in kel.name.lower()
         or needle in (kel.alias or "").lower()
         or squashed in kel.kecamatan.name.lower()
         or needle in (kel.kecamatan.alias or "").lower()
-    )
+    }
 
 
 def group_by_kecamatan(sentras: list[SentraView]) -> list[tuple[KecamatanRef, list[SentraView]]]:
@@ -224,6 +232,7 @@ class KelurahanPotential:
     cultural_assets: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class StorefrontSentra:
     sentra: SentraView
@@ -258,6 +267,7 @@ def marketplace_counts() -> dict[str, int]:
 # --- product cards -----------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class Photo:
     """A stored photo's keys and size, enough for image_urls() and the width/height attributes."""
@@ -273,6 +283,7 @@ class Photo:
         return max(1, round(self.height * width / self.width)) if self.width else width
 
 
+@quick_init
 @dataclass(frozen=True)
 class ProductCard:
     id: int
