@@ -74,7 +74,10 @@ def plan_words(raw: str) -> list[WordPlan]:
     for i, word in enumerate(found):
         last = i == len(found) - 1
         prefix = last and len(word) >= MIN_PREFIX
-        alternatives = [Alternative(word, prefix)]
+        # The vocabulary holds every indexed word (words are never removed from it): when no longer
+        # word starts with this one, its prefix matches only itself, and an exact term spares FTS5
+        # merging every prefix match's doclist (the whole match) in each statement, even a LIMIT 20.
+        alternatives = [Alternative(word, prefix and vocab.extends(word))]
         near = [term for _, term in vocab.near(word)]
         alternatives.extend(Alternative(term) for term in near)
         seen = {word, *near}

@@ -81,6 +81,11 @@ class Vocabulary:
         i = bisect.bisect_left(self.terms, prefix)
         return i < len(self.terms) and self.terms[i].startswith(prefix)
 
+    def extends(self, prefix: str) -> bool:
+        """Whether a longer word than ``prefix`` starts with it: else ``prefix*`` matches only ``prefix``."""
+        i = bisect.bisect_right(self.terms, prefix)
+        return i < len(self.terms) and self.terms[i].startswith(prefix)
+
     def near(self, word: str) -> list[tuple[int, str]]:
         """Indexed words within the allowed typos of ``word`` (not the word itself), nearest first."""
         depth = allowed_typos(word)
