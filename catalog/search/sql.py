@@ -19,6 +19,7 @@ sorts, no text, PostgreSQL) filter and sort ``search_document`` itself.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -392,11 +393,7 @@ class SqlBackend:
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         allowed: list[int] = []
         total = 0
-        for key, subsector, kecamatan, kelurahan, sentra, n in _read(text(
-            "SELECT k.id, k.subsector, k.kecamatan, k.kelurahan, k.sentra, g.n "
-            f"FROM (SELECT r & {FACET_MASK} AS key, count(*) AS n FROM ({source}){flagged} GROUP BY 1) AS g "
-            "JOIN search_facet_key k ON k.id = g.key"
-        ), sql.params).all():
+        for key, (subsector, kecamatan, kelurahan, sentra), n in self._facet_keys(source, flagged, sql.params):
             values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
             if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
                 continue
@@ -446,6 +443,29 @@ class SqlBackend:
         hits = [_hit(row) for row in _rows_of([int(r) >> PRODUCT_SHIFT for r in rowids])]
         return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
                             suggestion=suggestion, backend=self.name)
+
+    @staticmethod
+    def _facet_keys(source: str, flagged: str, params: dict[str, Any]) -> list[tuple[int, tuple, int]]:
+        """Each facet key the matching rowids carry, with its facet values and how many carry it.
+
+        One statement: the matches' keys as one string (a single streaming pass over the rowids)
+        and every facet key's values (a table as small as the sentras' places and subsectors, not
+        growing with the catalogue). Counted in Python: SQL's GROUP BY sorted every match first,
+        about three quarters of the facet read's cost at 9,000 matches.
+        """
+        combos: dict[str, tuple] = {}
+        found = None
+        for key, subsector, kecamatan, kelurahan, sentra, keys in _read(text(
+            f"SELECT NULL, NULL, NULL, NULL, NULL, group_concat(r & {FACET_MASK}) FROM ({source}){flagged} "
+            "UNION ALL SELECT id, subsector, kecamatan, kelurahan, sentra, NULL FROM search_facet_key"
+        ), params):
+            if key is None:
+                found = keys
+            else:
+                combos[str(key)] = (subsector, kecamatan, kelurahan, sentra)
+        if not found:
+            return []
+        return [(int(key), combos[key], n) for key, n in Counter(found.split(",")).items()]
 
     @staticmethod
     def _any(match: str) -> bool:
