@@ -117,6 +117,20 @@ def test_near_words_respect_meilisearch_typo_budget():
     assert vocab.near("rotn") == []  # under 5 letters: none
 
 
+def test_a_prefix_extends_a_word_only_when_a_longer_indexed_word_starts_with_it():
+    vocab = Vocabulary(["anyaman", "anyamanku", "rotan"])
+    assert vocab.extends("anyam") and vocab.extends("anyaman")
+    assert not vocab.extends("anyamanku") and not vocab.extends("rotan") and not vocab.extends("zz")
+
+
+def test_a_last_word_matches_longer_words_as_soon_as_one_is_indexed(sentra):
+    """Matched as an exact term while no longer word starts with it (cheaper in FTS5), as a prefix after."""
+    short = make_product(sentra, title="Tas anyaman")
+    assert ids("anyaman") == [short.id]
+    longer = make_product(sentra, title="Keranjang anyamanku")
+    assert set(ids("anyaman")) == {short.id, longer.id}
+
+
 def test_text_is_cut_to_max_text(sentra):
     product = make_product(sentra, title="Anyaman")
     assert ids("anyaman " + "x" * 500) == [product.id]
