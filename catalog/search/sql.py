@@ -348,7 +348,7 @@ class SqlBackend:
         """A text search by relevance on SQLite, filtered by places, sentras, subsectors or flags, from FTS5 alone.
 
         The FTS5 rowid carries the product id, its flags (in stock, made to order) and its facet
-        values' combination (``search_facet_key``), so the facet counts are one grouped pass over
+        values' combination (``search_facet_key``), so the facet counts are one pass over
         the matching rowids, and the page is read tier by tier (products with every word in the title
         first) in FTS5's own rowid order, newest first. Only the page's rows are read in full.
         """
