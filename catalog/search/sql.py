@@ -462,7 +462,10 @@ class SqlBackend:
         if not found:
             return []
         values = dict(combo.split("\x1f", 1) for combo in combos.split("\x1e"))
-        return [(int(key), tuple(values[key].split("\x1f")), n) for key, n in Counter(found.split(",")).items()]
+        # A key is written before its documents and never pruned; one missing anyway is left out, as the
+        # join this replaced left it out, rather than failing the search.
+        return [(int(key), tuple(values[key].split("\x1f")), n) for key, n in Counter(found.split(",")).items()
+                if key in values]
 
     @staticmethod
     def _any(match: str) -> bool:
