@@ -1,4 +1,4 @@
-"""``python -m bench [pages|page_cost|import_csv|search|checkout|impact|potential|search_log|page_weight ...]``: run benchmarks (all by default), print figures."""
+"""``python -m bench [pages|page_cost|import_csv|search|checkout|impact|potential|search_log|cli|page_weight ...]``: run benchmarks (all by default), print figures."""
 import sys
 
 from bench import checkout, impact, import_csv, page_cost, page_weight, pages, potential, search
@@ -16,11 +16,12 @@ BENCHMARKS = {
                   "logging a search", potential.main),
     "search_log": ("the cost of logging a search (gunicorn, log on and off; SQLite and PostgreSQL)",
                    potential.logging_main),
+    "cli": ("CLI start-up (flask --app shop --help, and a command that queries)", pages.report_cli_startup),
     "page_weight": ("page weight (HTML, CSS and JS bytes per page; JS under 30 KB)", page_weight.main),
 }
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or [name for name in BENCHMARKS if name != "search_log"]  # potential runs it
+    names = sys.argv[1:] or [name for name in BENCHMARKS if name not in ("search_log", "cli")]  # others run them
     for i, name in enumerate(names):
         title, run = BENCHMARKS[name]
         print(("\n" if i else "") + f"== {title}")

@@ -12,24 +12,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from catalog.storefront import popularity
 from orders import api as orders_api
 from orders.b2b import api as b2b_api
 from orders.b2b import partner_order_views, partner_quote_views, partner_views
 from orders.b2b import sentra_api as b2b_sentra_api
-from orders.b2b.cart_approval import PURCHASER as partner_purchaser
 from orders.b2b.catalogue_views import bp as b2b_catalogue_bp
 from orders.b2b.papers import bp as b2b_papers_bp
 from orders.b2b.sentra_views import bp as b2b_sentra_bp
 from orders.cart import api as cart_api
 from orders.cart.views import bp as cart_bp
 from orders.checkout import api as checkout_api
-from orders.checkout import purchasers
 from orders.checkout.views import bp as checkout_bp
 from orders.classes import api as classes_api
 from orders.classes import views as classes_views
 from orders.classes.services import classes_matching, upcoming_for_storefront
-from orders.core.sales import units_sold_since
 from orders.dashboard.sentra import dashboard_for as sentra_dashboard
 from orders.delivery.views import bp as delivery_bp
 from orders.facilities import api as facilities_api
@@ -106,5 +102,3 @@ def init_app(app: Flask) -> None:
     dashboards.provide(app, dashboards.STOREFRONT_OPENINGS, openings_for_storefront)  # a storefront's openings
     dashboards.provide(app, dashboards.SEARCH_CLASSES, classes_matching)  # search finds classes too
     dashboards.provide(app, dashboards.SEARCH_CLASSES_API, classes_api.search_classes_json)  # and so does its API
-    purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
-    popularity.provide_sales(app, units_sold_since)  # the home page's popular products

@@ -5,17 +5,23 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from flask import Flask
 
 from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
-from shop import migrating
+from shop import migrating, wiring
 from shop.config import ROOT, build_config
 from shop.routing import LazyBuildRule
+from shop.wiring import DeferredWiringFlask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application; ``config`` overrides what the environment says."""
-    app = Flask(
+    """Build the application; ``config`` overrides what the environment says.
+
+    A CLI process (a click context is running) wires the models and the pages when it first
+    needs them (:mod:`shop.wiring`), so ``flask --app shop --help`` imports neither.
+    """
+    app = DeferredWiringFlask(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
@@ -30,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from shop import i18n
+    from shop import cli, i18n
 
     ext.db.init_app(app)
     migrating.init_app(app, ext.db)  # `flask db ...`, with Flask-Migrate loaded only when it runs
@@ -38,13 +44,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ext.babel.init_app(app, locale_selector=i18n.select_locale)
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
+    cli.init_app(app)  # the commands alone: listing them imports no model and no view
+    app.wire([(wiring.MODELS, _wire_models), (wiring.WEB, _wire_web)],
+             later=click.get_current_context(silent=True) is not None)
+    return app
+
+
+def _wire_models(app: Flask) -> None:
+    """What every command and request needs: the models, their receivers, providers and background work."""
+    from shop import cli, database
 
     _import_models()
-    _register_blueprints(app)
-
-    from shop import caching, cli, database, errors, pagecache, security, sessions, templating
-
     database.init_app(app)
+    _provide_domain(app)
+    cli.init_background(app)
+    _wire_search_health(app)
+
+
+def _wire_web(app: Flask) -> None:
+    """What pages, ``url_for`` and templates need: the blueprints, the request hooks and template helpers."""
+    from shop import caching, errors, i18n, pagecache, security, sessions, templating
+    from shop.outbox import after_request
+
+    _register_blueprints(app)
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
@@ -52,10 +74,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     caching.init_app(app)
     pagecache.init_app(app)
     errors.init_app(app)
-    cli.init_app(app)
-    _wire_search_health(app)
+    after_request.init_app(app)  # the embedded default: drain what a request enqueued, after it
     _remember_sync_checks(app)
-    return app
+
+
+def _provide_domain(app: Flask) -> None:
+    """Seams the domain code asks of the app, filled by the package built on top (commands use them too)."""
+    from catalog.storefront import popularity
+    from orders.b2b.cart_approval import PURCHASER as partner_purchaser
+    from orders.checkout import purchasers
+    from orders.core.sales import units_sold_since
+
+    purchasers.provide(app, partner_purchaser)  # a partner's member checks out for the partner
+    popularity.provide_sales(app, units_sold_since)  # the home page's popular products
 
 
 class _SyncCallables(dict):

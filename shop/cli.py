@@ -1,11 +1,14 @@
 """Commands under ``flask --app shop``. None of them prompts."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
 from shop.extensions import db
+from shop.wiring import MODELS
 
 
 @click.command("seed-places")
@@ -88,19 +91,52 @@ def import_products_command(sentra_slug: str, csv_file: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Add every package's commands, and wire each package's background work into the worker."""
-    from catalog import worker as catalog_worker
-    from catalog.search.cli import search_group
-    from orders import worker as orders_worker
+    """Add every package's commands (whose modules import their work only when it runs)."""
+    from catalog.commands import search_group
     from orders.impact.cli import impact_group
     from orders.ledger.cli import ledger_group
     from orders.payments.cli import expire_payments_command
-    from shop import whatsapp  # noqa: F401  (registers the whatsapp.send outbox handler)
-    from shop.outbox import cli as outbox_cli
+    from shop.outbox.cli import worker_command
 
     for command in (seed_places_command, seed_demo_command, create_admin_command, import_products_command,
-                    expire_payments_command, ledger_group, impact_group, search_group):
-        app.cli.add_command(command)
-    outbox_cli.init_app(app)
+                    expire_payments_command, ledger_group, impact_group, search_group, worker_command):
+        app.cli.add_command(_models_first(command))
+    app.shell_context_processor(_shell_context)
+
+
+def _models_first(command: click.Command) -> click.Command:
+    """``command``, which finishes the app's models stage (:mod:`shop.wiring`) before it runs.
+
+    The commands are shared by every app made in a process, so the app is the one whose
+    context the command runs in (``flask`` pushes it; so must a caller of ``main``).
+    """
+    if getattr(command, "_models_first", False):
+        return command
+    invoke = command.invoke
+
+    def invoke_wired(ctx: click.Context) -> Any:
+        if has_app_context():
+            finish = getattr(current_app, "finish_wiring", None)
+            if finish is not None:
+                finish(MODELS)
+        return invoke(ctx)
+
+    command.invoke = invoke_wired  # type: ignore[method-assign]
+    command._models_first = True  # type: ignore[attr-defined]
+    return command
+
+
+def _shell_context() -> dict[str, Any]:
+    """``flask shell`` opens on a wired app, with ``db`` at hand."""
+    current_app.finish_wiring()  # type: ignore[attr-defined]
+    return {"db": db}
+
+
+def init_background(app: Flask) -> None:
+    """Wire each package's background work into the worker: its outbox handlers and periodic tasks."""
+    from catalog import worker as catalog_worker
+    from orders import worker as orders_worker
+    from shop import whatsapp  # noqa: F401  (registers the whatsapp.send outbox handler)
+
     for package in (catalog_worker, orders_worker):
         package.init_app(app)

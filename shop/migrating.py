@@ -34,6 +34,9 @@ class _MigrationCommands(click.Group):
         self._app, self._db = app, db
 
     def _group(self) -> click.Group:
+        finish_wiring = getattr(self._app, "finish_wiring", None)
+        if finish_wiring is not None:
+            finish_wiring("models")  # autogenerate compares every model's table (shop.wiring)
         migrations(self._app, self._db)
         from flask_migrate.cli import db as group
 

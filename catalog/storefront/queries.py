@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, exists, false, func, select
-from sqlalchemy.orm import aliased
 
 from catalog.products.models import Product, ProductImage, ProductStatus, Variant
 from shop.database import prebuilt_rows
@@ -140,14 +139,15 @@ _MEMBERS = (
     .label("members")
 )
 # The office's survey of the sentra's kelurahan in force (issue 22), joined in: no statement more.
-_SURVEY = aliased(KelurahanSurvey)
-_NEWER_SURVEY = aliased(KelurahanSurvey)
+# Table aliases, not ORM ones: aliasing a mapped class configures every mapper at import.
+_SURVEY = KelurahanSurvey.__table__.alias("survey")
+_NEWER_SURVEY = KelurahanSurvey.__table__.alias("newer_survey")
 _SENTRA_BY_SLUG = (
-    select(*SENTRA_COLUMNS, _MEMBERS, _SURVEY.raw_materials, _SURVEY.artisans, _SURVEY.cultural_assets)
+    select(*SENTRA_COLUMNS, _MEMBERS, _SURVEY.c.raw_materials, _SURVEY.c.artisans, _SURVEY.c.cultural_assets)
     .outerjoin(_SURVEY, and_(
-        _SURVEY.kelurahan_code == Sentra.applied_kelurahan_code,
-        ~exists().where(_NEWER_SURVEY.kelurahan_code == _SURVEY.kelurahan_code,
-                        _NEWER_SURVEY.version > _SURVEY.version)))
+        _SURVEY.c.kelurahan_code == Sentra.applied_kelurahan_code,
+        ~exists().where(_NEWER_SURVEY.c.kelurahan_code == _SURVEY.c.kelurahan_code,
+                        _NEWER_SURVEY.c.version > _SURVEY.c.version)))
     .where(Sentra.slug == bindparam("slug"), Sentra.status == SentraStatus.ACTIVE)
 )
 _FEATURED = (

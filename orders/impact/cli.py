@@ -6,9 +6,6 @@ import time
 import click
 from flask.cli import AppGroup
 
-from orders.impact import facts
-from shop.extensions import db
-
 impact_group = AppGroup("impact", help="The program office's impact figures.")
 
 
@@ -16,6 +13,9 @@ impact_group = AppGroup("impact", help="The program office's impact figures.")
 @click.option("--all", "everything", is_flag=True, help="Rebuild every buyer's facts, not only the stale ones.")
 def refresh_command(everything: bool) -> None:
     """Rebuild the order facts of buyers whose orders changed (safe to repeat; the worker does it each minute)."""
+    from orders.impact import facts
+    from shop.extensions import db
+
     began = time.monotonic()
     if everything:
         facts.mark_all()

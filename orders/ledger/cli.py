@@ -5,13 +5,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from orders.ledger.services import sync_all
-
 ledger_group = AppGroup("ledger", help="The sentras' ledger.")
 
 
 @ledger_group.command("sync")
 def sync_command() -> None:
     """Post the entries completed, refunded and disputed orders should have (safe to repeat)."""
+    from orders.ledger.services import sync_all
+
     posted = sync_all(current_app.config)
     click.echo(f"ledger: {posted} entries posted")

@@ -4,12 +4,12 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from orders.payments.services import expire_due_payments
-from shop.db import utcnow
-
 
 def expire_payments() -> int:
     """Expire what is due now; returns how many checkouts expired (commits each one)."""
+    from orders.payments.services import expire_due_payments
+    from shop.db import utcnow
+
     return expire_due_payments(utcnow(), current_app.config)
 
 

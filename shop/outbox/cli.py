@@ -1,7 +1,7 @@
 """``flask --app shop worker``: drains the outbox and runs the periodic tasks. It does not prompt.
 
 The handlers and periodic tasks come from the registry in :mod:`shop.outbox.services`;
-each package registers its own, wired in by the composition root (``shop.cli``).
+each package registers its own, wired in by the composition root (``shop.cli.init_background``).
 """
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import logging
 import time
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 
-import shop.outbox.models  # noqa: F401  (the outbox table is known to create_all and Alembic)
 from shop.extensions import db
 
 log = logging.getLogger(__name__)
@@ -53,11 +52,3 @@ def worker_command(once: bool, limit: int, idle_sleep: float) -> None:
         db.session.remove()
     if once:
         click.echo(f"worker: {total} job(s) run")
-
-
-def init_app(app: Flask) -> None:
-    """Add the worker command, and the drain after requests that enqueued work (the embedded default)."""
-    from shop.outbox import after_request
-
-    after_request.init_app(app)
-    app.cli.add_command(worker_command)

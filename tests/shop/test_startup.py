@@ -70,3 +70,107 @@ def test_a_url_is_built_by_a_rule_compiled_on_first_use(app):
         assert url_for("checkout.payment", checkout_id=7) == "/checkout/7/bayar"
         assert url_for("checkout.payment", checkout_id=8, via="qr") == "/checkout/8/bayar?via=qr"
         assert url_for("checkout.payment", checkout_id=9) == "/checkout/9/bayar"  # the compiled builder, kept
+
+
+# -- A CLI process wires the models when a command runs and the pages when one is needed (shop.wiring)
+
+MODEL_MODULE, VIEW_MODULES = "catalog.products.models", ("shop.main", "catalog.blueprints", "orders.blueprints")
+
+
+def _cli(args: list[str], tmp_path: Path, *, upgrade: bool = False) -> tuple[str, set[str]]:
+    """Run ``flask --app shop *args`` as the ``flask`` command does; its output and the project modules it imported."""
+    watched = (MODEL_MODULE, *VIEW_MODULES)
+    script = (
+        "import json, sys\n"
+        "from flask.cli import main\n"
+        f"sys.argv = ['flask', '--app', 'shop', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        f"print(json.dumps(sorted(name for name in {watched!r} if name in sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+           "SECRET_KEY": "startup-test"}
+    if upgrade:
+        subprocess.run([sys.executable, "-m", "flask", "--app", "shop", "db", "upgrade"], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=300, check=True)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300, check=True)
+    *output, modules = result.stdout.strip().splitlines()
+    return "\n".join(output), set(json.loads(modules))
+
+
+@pytest.mark.nodb
+def test_listing_the_commands_imports_no_model_and_no_page(tmp_path):
+    output, modules = _cli(["--help"], tmp_path)
+    for command in ("seed-places", "seed-demo", "create-admin", "import-products", "expire-payments", "ledger",
+                    "impact", "search", "worker", "db", "routes", "shell"):
+        assert f"  {command} " in output, command
+    assert modules == set()
+
+
+@pytest.mark.nodb
+def test_a_command_runs_with_every_model_wired_but_no_page(tmp_path):
+    output, modules = _cli(["expire-payments"], tmp_path, upgrade=True)
+    assert output == "expire-payments: 0 checkout(s) expired"
+    assert modules == {MODEL_MODULE}
+
+
+@pytest.mark.nodb
+def test_a_command_that_reads_the_routes_finds_every_page(tmp_path):
+    output, modules = _cli(["routes"], tmp_path)
+    assert "storefront.product_detail" in output
+    assert "checkout.payment" in output and "api." in output
+    assert modules == {MODEL_MODULE, *VIEW_MODULES}
+
+
+def _app_made_by_a_command(tmp_path: Path):
+    import click
+
+    from shop import create_app
+
+    with click.Context(click.Command("flask")):  # as `flask --app shop ...` makes it
+        return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'deferred.db'}", "SECRET_KEY": "x",
+                           "TESTING": True, "PAGE_CACHE_DIR": str(tmp_path / "pages")})
+
+
+@pytest.mark.nodb
+def test_an_app_made_by_a_command_wires_its_pages_at_the_first_template(tmp_path):
+    from flask import render_template_string
+
+    from orders.checkout.purchasers import provided
+
+    app = _app_made_by_a_command(tmp_path)
+    assert "cart" not in app.blueprints and "worker" in app.cli.commands
+    app.finish_wiring("models")
+    with app.app_context():
+        assert provided() is not None  # the domain's seams are filled for commands
+    assert "cart" not in app.blueprints
+    with app.app_context():
+        # An email's template, as the worker renders one: the pages' filters come with the blueprints.
+        assert render_template_string("{{ 1500000 | rupiah }} {{ 'x' | order_note }}").startswith("Rp")
+    assert "cart" in app.blueprints and "api" in app.blueprints
+
+
+@pytest.mark.nodb
+def test_an_app_made_by_a_command_serves_its_first_request_fully_wired(tmp_path):
+    app = _app_made_by_a_command(tmp_path)
+    with app.app_context():
+        from shop.extensions import db
+
+        app.finish_wiring("models")
+        db.create_all()
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200, response.data
+    assert "storefront" in app.blueprints
+    assert app.test_client().get("/sentra").status_code == 200  # a page, its template and hooks
+
+
+@pytest.mark.nodb
+def test_flask_shell_opens_on_a_wired_app(tmp_path):
+    app = _app_made_by_a_command(tmp_path)
+    with app.app_context():
+        context = app.make_shell_context()
+    assert "db" in context and "storefront" in app.blueprints
+
+
+def test_the_app_the_servers_make_is_wired_at_once(app):
+    assert not app._pending and "storefront" in app.blueprints

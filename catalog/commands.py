@@ -1,14 +1,11 @@
-"""``flask --app shop search reindex``: rebuild the search indexes. It does not prompt."""
+"""The catalog's commands: ``flask --app shop search reindex`` rebuilds the search indexes. None prompts.
+
+Outside the search package, whose import builds the search backends: listing the commands imports none.
+"""
 from __future__ import annotations
 
 import click
 from flask import current_app
-
-from catalog.search.documents import iter_document_batches, public_product_ids_for
-from catalog.search.errors import SearchUnavailableError
-from catalog.search.indexing import rebuild_sql_index
-from catalog.search.meili import MeiliBackend, meili_enabled
-from shop.extensions import db
 
 
 @click.group("search")
@@ -20,6 +17,12 @@ def search_group() -> None:
 @click.option("--batch-size", default=1000, show_default=True, help="Documents per Meilisearch batch.")
 def reindex_command(batch_size: int) -> None:
     """Rebuild the sql search index and, with SEARCH_BACKEND=meilisearch, the Meilisearch index."""
+    from catalog.search.documents import iter_document_batches, public_product_ids_for
+    from catalog.search.errors import SearchUnavailableError
+    from catalog.search.indexing import rebuild_sql_index
+    from catalog.search.meili import MeiliBackend, meili_enabled
+    from shop.extensions import db
+
     total = len(public_product_ids_for())
     with click.progressbar(length=total, label="sql index") as bar:
 
