@@ -28,11 +28,13 @@ _NEW = "catalog_listed_new_products"
 _product = Product.__table__
 _variant = Variant.__table__
 # The page cache needs no note of it: the variant changes that move it note their products' pages.
+# ``updated_at`` is kept as it is (not its ``onupdate``): a derived flag is nobody's edit.
 _REFRESH = (
     _product.update()
     .where(_product.c.id.in_(bindparam("ids", expanding=True)))
     .values(listed=select(_variant.c.id).where(_variant.c.product_id == _product.c.id,
-                                                 _variant.c.archived == false()).exists())
+                                                 _variant.c.archived == false()).exists(),
+            updated_at=_product.c.updated_at)
     .returning(_product.c.id, _product.c.listed)
 )
 

@@ -238,3 +238,16 @@ def test_a_variant_replaced_by_a_new_one_keeps_the_product_listed(sentra):
 
     assert old.archived
     assert stored_listed(product.id) is True
+
+
+def test_a_refresh_is_nobodys_edit(sentra):
+    """``updated_at`` says when someone last changed the listing, not when its flag was recomputed."""
+    from catalog.products.listed import refresh_listed
+
+    product = make_product(sentra)
+    db.session.flush()
+    before = db.session.scalar(select(Product.updated_at).where(Product.id == product.id))
+
+    refresh_listed([product.id])
+
+    assert db.session.scalar(select(Product.updated_at).where(Product.id == product.id)) == before
