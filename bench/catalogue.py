@@ -6,7 +6,8 @@ spread over them at random (a fixed seed), titles made of a noun and an adjectiv
 draft; the rest have one to three variants (with options), photo rows on about half of them
 (the rows only: pages show the photos' addresses, no file is read), and reviews on about one
 in ten, each behind the completed pickup order its buyer wrote it about. Product and sentra
-rating figures are set from those reviews, as the review service keeps them.
+rating figures are set from those reviews, as the review service keeps them, and every product
+is ``listed`` (it has an active variant), as ``catalog.products.listed`` keeps it.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def generate_catalogue(products: int, seed: int = 7) -> Generated:
             "slug": f"{noun}-{adjective}-{n}", "subsector_code": rng.choice(SUBSECTORS), "category": noun.title(),
             "description": f"{rng.choice(NOUNS)} {rng.choice(ADJECTIVES)} buatan tangan pemuda Bekasi, seri {n}.",
             "status": "active" if n % 20 else "draft", "made_to_order": n % 10 == 0, "created_at": created,
-            "updated_at": created,
+            "updated_at": created, "listed": True,  # every product gets variants below, none archived
         })
         sizes = SIZES[:rng.choice((1, 1, 2, 3))]
         price = rng.randrange(5_000, 500_000, 500)

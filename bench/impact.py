@@ -389,7 +389,7 @@ def _build(seed: int = 8) -> None:
             made = moment()
             products.append({"id": pid, "sentra_id": sentra_id, "ref": f"P-{pid:06d}", "title": f"Produk {pid}",
                              "slug": f"produk-{pid}", "subsector_code": "kriya", "status": "active",
-                             "created_at": made, "updated_at": made})
+                             "created_at": made, "updated_at": made, "listed": True})
             variants.append({"id": pid, "product_id": pid, "sentra_id": sentra_id, "sku": f"S-{pid}", "options": [],
                              "price_idr": rng.randrange(10_000, 300_000, 500), "stock": 1_000})
             for _ in range(rng.randint(5, 25)):

@@ -147,7 +147,7 @@ def build(searches: int = SEARCHES, orders_wanted: int = ORDERS, seed: int = 22)
             pid = len(products) + 1
             products.append({"id": pid, "sentra_id": sentra["id"], "ref": f"P-{pid:06d}", "title": f"Produk {pid}",
                              "slug": f"produk-{pid}", "subsector_code": rng.choice(SUBSECTORS), "status": "active",
-                             "created_at": origin, "updated_at": origin})
+                             "created_at": origin, "updated_at": origin, "listed": True})
             variants.append({"id": pid, "product_id": pid, "sentra_id": sentra["id"], "sku": f"S-{pid}", "options": [],
                              "price_idr": 50_000, "stock": rng.choice((0, 5, 20))})
     checkouts, orders, lines = [], [], []

@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every table is known to SQLAlchemy (and Alembic) before the first query."""
+    import catalog.products.listed  # noqa: F401  (keeps product.listed in step with the variants at every flush)
     import catalog.products.models  # noqa: F401
     import catalog.reviews.models  # noqa: F401
     import catalog.search.indexing  # noqa: F401  (keeps the search index in step at every flush)

@@ -144,3 +144,42 @@ def test_the_monthly_twins_are_filled_from_the_daily_ones(scratch_database_url):
                                          "ORDER BY month, prev_month")).all()
                 assert [tuple(row) for row in rows] == [(2025 * 12 + 3, 0, 3, 6), (2025 * 12 + 3, 24302, 1, 2)]
         db.engine.dispose()
+
+
+def test_listed_is_filled_from_the_variants(scratch_database_url):
+    """5ea7c4000023: a product is listed when it has an active variant (issue 16); the public lists read it."""
+    app = _migrating_app(scratch_database_url)
+    with app.app_context():
+        upgrade(revision="5ea7c4000022")
+        from shop.places.services import seed_places
+
+        seed_places()
+        db.session.commit()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO sentra (id, slug, name, kelurahan_code, applied_kelurahan_code, status, description, "
+                "whatsapp, address, rating_avg, rating_count, is_pkp, created_at) VALUES (1, 'jatiwaringin', "
+                "'Sentra', '32.75.08.1001', '32.75.08.1001', 'active', '', '+62812', 'Jl. A', 0, 0, false, "
+                "CURRENT_TIMESTAMP)"))
+            for product_id in (1, 2, 3):  # both variants active, one of two archived, both archived
+                conn.execute(text(
+                    "INSERT INTO product (id, sentra_id, ref, title, slug, description, subsector_code, category, "
+                    "status, made_to_order, rating_avg, rating_count, created_at, updated_at) VALUES (:id, 1, :ref, "
+                    "'Tas', 'tas', '', 'kriya', '', 'active', false, 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                    {"id": product_id, "ref": f"P{product_id}"})
+                for n, archived in enumerate((product_id == 3, product_id > 1)):
+                    conn.execute(text(
+                        "INSERT INTO variant (product_id, sentra_id, sku, options, price_idr, stock, weight_grams, "
+                        "low_stock_threshold, position, archived) VALUES (:product, 1, :sku, '[]', 1000, 0, 0, 3, "
+                        ":n, :archived)"), {"product": product_id, "sku": f"S{product_id}-{n}", "n": n,
+                                            "archived": archived})
+            conn.execute(text(
+                "INSERT INTO product (id, sentra_id, ref, title, slug, description, subsector_code, category, "
+                "status, made_to_order, rating_avg, rating_count, created_at, updated_at) VALUES (4, 1, 'P4', "
+                "'Tas', 'tas', '', 'kriya', '', 'draft', false, 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            listed = dict(conn.execute(text("SELECT id, listed FROM product ORDER BY id")).all())
+        assert listed == {1: True, 2: True, 3: False, 4: False}
+        db.engine.dispose()

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from catalog import stock
 from catalog.csv.format import ImportSummary, Plan
+from catalog.products.listed import refresh_listed
 from catalog.products.models import PriceTier, Product, ProductEvent, StockReason, Variant
 from catalog.products.services import VariantDraft, apply_fields, apply_variant
 from catalog.search.indexing import reindex_products
@@ -60,8 +61,11 @@ def write_plans(sentra_id: int, actor_id: int | None, plans: list[Plan]) -> Impo
     summary.variants_created = len(changes.new_variants)
     stock.set_stock_many(initial, reason=StockReason.RESTOCK, actor_id=actor_id, note="initial stock")
     summary.stock_corrections = stock.set_stock_many(changes.corrections, actor_id=actor_id, note="CSV import")
-    # Core statements bypass the session events that keep the search index: reindex here, same transaction.
-    reindex_products([*product_ids, *(plan.existing.product.id for plan in plans if plan.existing is not None)])
+    # Core statements bypass the session events that keep ``listed`` and the search index: both here,
+    # same transaction (a variant the file lists again is restored, a new one may be a product's first).
+    touched = [*product_ids, *(plan.existing.product.id for plan in plans if plan.existing is not None)]
+    refresh_listed(touched)
+    reindex_products(touched)
     return summary
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,7 +45,8 @@ class Product(db.Model):
         CheckConstraint("lead_time_days IS NULL OR lead_time_days >= 0", name="lead_time_not_negative"),
         CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life_positive"),
         # The public lists (catalog.storefront.queries): capped counts by sentra, pages newest first.
-        Index("ix_product_public", "status", "sentra_id", "subsector_code"),
+        # ``listed`` in it lets a count tell a public product from the index alone (issue 16).
+        Index("ix_product_public", "status", "listed", "sentra_id", "subsector_code"),
         Index("ix_product_subsector_newest", "subsector_code", "status", "created_at", "id"),
         Index("ix_product_sentra_newest", "sentra_id", "status", "created_at", "id"),
     )
@@ -60,6 +62,9 @@ class Product(db.Model):
     subsector_code: Mapped[str] = mapped_column(ForeignKey("subsector.code"))
     category: Mapped[str] = mapped_column(String(60), default="")
     status: Mapped[str] = mapped_column(String(16), default=ProductStatus.DRAFT)
+    # Has at least one active (not archived) variant: only such a product is public. Denormalised from
+    # the variants (catalog.products.listed keeps it) so the public lists need no lookup per product.
+    listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     made_to_order: Mapped[bool] = mapped_column(Boolean, default=False)
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     # Food (kuliner) only: shown on the product page.

@@ -28,7 +28,7 @@ from catalog.storefront.queries import (
     ProductCard,
     _card,
     _card_query,
-    _has_active_variant,
+    _listed,
     reference,
 )
 from shop.database import prebuilt_rows
@@ -70,7 +70,7 @@ def popular_product_ids(limit: int = HOME_PRODUCTS, *, available_only: bool = Fa
     statement = (
         select(Product.id)
         .join(Sentra, Sentra.id == Product.sentra_id)
-        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _has_active_variant())
+        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed())
     )
     if available_only:
         statement = statement.where(available == 1)

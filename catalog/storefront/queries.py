@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, exists, false, func, select
+from sqlalchemy import and_, bindparam, exists, false, func, select, true
 
 from catalog.products.models import Product, ProductImage, ProductStatus, Variant
 from shop.database import prebuilt_rows
@@ -311,8 +311,10 @@ def _first_image_id():
     )
 
 
-def _has_active_variant():
-    return select(Variant.id).where(Variant.product_id == Product.id, Variant.archived == false()).exists()
+def _listed():
+    """The product has an active variant (``Product.listed``, kept from its variants): read on the product's
+    row or index entry, with no lookup of its variants."""
+    return Product.listed == true()
 
 
 def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
@@ -327,7 +329,7 @@ def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
         # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of
         # every active sentra, then a sort): it takes them in the index's order, each sentra by key.
         .join(Sentra, Sentra.id == Product.sentra_id + 0)
-        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _has_active_variant(),
+        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed(),
                *where, *sentra_where)
         .order_by(Product.created_at.desc(), Product.id.desc())
     )
@@ -336,14 +338,14 @@ def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
 def _count_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
     """How many public products match, counted no further than ``count_limit``.
 
-    The sentras are chosen first, so ``ix_product_public`` (status, sentra, subsector) finds
-    exactly the matching products, with or without a kecamatan filter, and the count stops
-    at the limit: its cost follows the limit, not the catalogue.
+    The sentras are chosen first, so ``ix_product_public`` (status, listed, sentra, subsector)
+    finds exactly the matching products, with or without a kecamatan filter, and the count stops
+    at the limit: its cost follows the limit, not the catalogue, and it reads no variant.
     """
     sentras = select(Sentra.id).where(Sentra.status == SentraStatus.ACTIVE, *sentra_where)
     matching = (
         select(Product.id)
-        .where(Product.status == ProductStatus.ACTIVE, Product.sentra_id.in_(sentras), _has_active_variant(), *where)
+        .where(Product.status == ProductStatus.ACTIVE, Product.sentra_id.in_(sentras), _listed(), *where)
         .limit(bindparam("count_limit"))
         .subquery("capped")
     )
