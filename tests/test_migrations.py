@@ -183,3 +183,34 @@ def test_listed_is_filled_from_the_variants(scratch_database_url):
             listed = dict(conn.execute(text("SELECT id, listed FROM product ORDER BY id")).all())
         assert listed == {1: True, 2: True, 3: False, 4: False}
         db.engine.dispose()
+
+
+def test_the_word_counts_are_filled_from_the_text_index(scratch_database_url):
+    """5ea7c4000024: documents per word and rowid class, counted from FTS5 itself on SQLite (issue 16)."""
+    app = _migrating_app(scratch_database_url)
+    columns = ("product_id, title, slug, subsector, category, sentra, sentra_name, kelurahan, kelurahan_name, "
+               "kecamatan, kecamatan_name, price_min_idr, price_max_idr, in_stock, made_to_order, created_at, rating, "
+               "title_terms, body_terms, fts_rowid")
+    with app.app_context():
+        upgrade(revision="5ea7c4000023")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO search_facet_key (id, subsector, kecamatan, kelurahan, sentra) "
+                              "VALUES (7, 'kriya', '32.75.08', '32.75.08.1001', 'jatiwaringin')"))
+            for product_id, in_stock, title_terms, body_terms in (
+                    (1, True, " tas anyaman ", " anyaman tas jatiwaringin "), (2, True, " tas ", " kayu "),
+                    (3, False, " tas ", " anyaman ")):
+                conn.execute(text(
+                    f"INSERT INTO search_document ({columns}) VALUES (:id, 'Tas', 'tas', 'kriya', '', 'jatiwaringin', "
+                    "'Sentra', '32.75.08.1001', 'Jatiwaringin', '32.75.08', 'Pondokgede', 1000, 1000, :stock, false, "
+                    "0, 0, :title, :body, :rowid)"),
+                    {"id": product_id, "stock": in_stock, "title": title_terms, "body": body_terms,
+                     "rowid": (product_id << 22) | ((1 << 20) if in_stock else 0) | 7})
+        upgrade()
+        with db.engine.connect() as conn:
+            counts = {(term, rowid_class): n for term, rowid_class, n in conn.execute(text(
+                "SELECT term, rowid_class, documents FROM search_term_count"))}
+        in_stock = (1 << 20) | 7
+        expected = {("tas", in_stock): 2, ("tas", 7): 1, ("anyaman", in_stock): 1, ("anyaman", 7): 1,
+                    ("jatiwaringin", in_stock): 1, ("kayu", in_stock): 1}
+        assert counts == (expected if db.engine.dialect.name == "sqlite" else {})  # PostgreSQL searches without it
+        db.engine.dispose()

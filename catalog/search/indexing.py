@@ -11,6 +11,7 @@ or removed (the Meilisearch outbox listens here).
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,12 +22,14 @@ from catalog import stock
 from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from catalog.search.documents import build_documents, iter_document_batches, product_ids_of_sentras
 from catalog.search.models import (
+    CLASS_MASK,
     IN_STOCK_BIT,
     MADE_TO_ORDER_BIT,
     PRODUCT_SHIFT,
     SearchDocument,
     SearchFacetKey,
     SearchTerm,
+    SearchTermCount,
 )
 from catalog.search.text import padded, words
 from shop.extensions import db
@@ -114,6 +117,53 @@ def _add_terms(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(SearchTerm).on_conflict_do_nothing(), new[start:start + BATCH])
 
 
+def _term_classes(rowid: int, title_terms: str, body_terms: str) -> Iterable[tuple[str, int]]:
+    """The (word, rowid class) pairs one document adds to ``search_term_count``: each word once."""
+    rowid_class = rowid & CLASS_MASK
+    return ((term, rowid_class) for term in {*title_terms.split(), *body_terms.split()})
+
+
+def _indexed(session: Session, ids: list[int]) -> list[Any]:
+    """The FTS rowid and words of these products' documents as indexed now (before they are rewritten)."""
+    found: list[Any] = []
+    for start in range(0, len(ids), BATCH):
+        found.extend(session.execute(
+            select(SearchDocument.fts_rowid, SearchDocument.title_terms, SearchDocument.body_terms)
+            .where(SearchDocument.product_id.in_(ids[start:start + BATCH]))))
+    return found
+
+
+def _term_delta(removed: Iterable[Any], added: Iterable[dict[str, Any]],
+                delta: Counter[tuple[str, int]] | None = None) -> Counter[tuple[str, int]]:
+    """What the documents removed and added change in ``search_term_count`` (added to ``delta``)."""
+    delta = Counter() if delta is None else delta
+    for old in removed:
+        delta.subtract(_term_classes(*old))
+    for row in added:
+        delta.update(_term_classes(row["fts_rowid"], row["title_terms"], row["body_terms"]))
+    return delta
+
+
+def _count_terms(session: Session, delta: Counter[tuple[str, int]]) -> None:
+    """Move ``search_term_count`` by ``delta`` (SQLite, in the transaction that rewrote the documents)."""
+    changes = [{"term": term, "rowid_class": rowid_class, "documents": n}
+               for (term, rowid_class), n in sorted(delta.items()) if n]
+    if not changes:
+        return
+    from sqlalchemy.dialects.sqlite import insert
+
+    upsert = insert(SearchTermCount)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[SearchTermCount.term, SearchTermCount.rowid_class],
+        set_={"documents": SearchTermCount.documents + upsert.excluded.documents},
+    )
+    session.execute(upsert, changes)
+    emptied = [{"t": c["term"], "c": c["rowid_class"]} for c in changes if c["documents"] < 0]
+    if emptied:
+        session.execute(text("DELETE FROM search_term_count WHERE term = :t AND rowid_class = :c AND documents <= 0"),
+                        emptied)
+
+
 @stock.products_emptied.connect
 def _reindex_emptied(_sender: Any, *, product_ids: Iterable[int]) -> None:
     """A checkout took the last unit of a variant: these products are no longer in stock."""
@@ -128,6 +178,8 @@ def reindex_products(product_ids: Iterable[int], session: Session | None = None)
         return
     session.info[_BUSY] = True
     try:
+        counted = session.get_bind().dialect.name == "sqlite"  # search_term_count serves the FTS5 path only
+        removed = _indexed(session, ids) if counted else []
         rows = [_row(doc) for doc in build_documents(ids)]
         for start in range(0, len(ids), BATCH):
             session.execute(delete(SearchDocument).where(SearchDocument.product_id.in_(ids[start:start + BATCH])))
@@ -135,6 +187,8 @@ def reindex_products(product_ids: Iterable[int], session: Session | None = None)
             _add_terms(session, rows)
             _set_fts_rowids(session, rows)
             session.execute(SearchDocument.__table__.insert(), rows)
+        if counted:
+            _count_terms(session, _term_delta(removed, rows))
     finally:
         session.info.pop(_BUSY, None)
     for callback in on_documents_changed:
@@ -153,6 +207,9 @@ def rebuild_sql_index(progress: Callable[[int, int], None] | None = None) -> int
     """
     session = db.session
     session.execute(delete(SearchDocument))
+    session.execute(delete(SearchTermCount))
+    counted = session.get_bind().dialect.name == "sqlite"
+    counts: Counter[tuple[str, int]] = Counter()  # written once at the end: one row per word and class
     total = session.scalar(select(func.count()).select_from(Product)) or 0
     done = 0
     session.info[_BUSY] = True
@@ -163,12 +220,15 @@ def rebuild_sql_index(progress: Callable[[int, int], None] | None = None) -> int
                 _add_terms(session, rows)
                 _set_fts_rowids(session, rows)
                 session.execute(SearchDocument.__table__.insert(), rows)
+                if counted:
+                    _term_delta((), rows, counts)
             done += len(rows)
             if progress:
                 progress(done, total)
     finally:
         session.info.pop(_BUSY, None)
-    if session.get_bind().dialect.name == "sqlite":
+    if counted:
+        _count_terms(session, counts)
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))  # one b-tree per term
     session.execute(text("ANALYZE search_document"))  # the planner's statistics for the new rows
     return done

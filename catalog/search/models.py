@@ -72,6 +72,7 @@ FACET_MASK = (1 << FACET_BITS) - 1
 IN_STOCK_BIT = 1 << FACET_BITS
 MADE_TO_ORDER_BIT = 1 << (FACET_BITS + 1)
 PRODUCT_SHIFT = FACET_BITS + 2
+CLASS_MASK = (1 << PRODUCT_SHIFT) - 1  # a rowid's class: its facet key and flags, without the product
 
 
 class SearchFacetKey(db.Model):
@@ -95,6 +96,23 @@ class SearchTerm(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     term: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class SearchTermCount(db.Model):
+    """How many indexed documents hold a word, per class of their FTS5 rowid (facet key and flags).
+
+    Kept on SQLite beside ``search_fts``, in the same transaction, by
+    ``catalog.search.indexing``: a search for one indexed word reads its total and facet counts
+    here, a row per class (bounded by the sentras' places and subsectors), instead of counting
+    every match's rowid, a pass that grows with the catalogue. Unused on PostgreSQL.
+    """
+
+    __tablename__ = "search_term_count"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    term: Mapped[str] = mapped_column(String(80), primary_key=True)
+    rowid_class: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # fts_rowid & CLASS_MASK
+    documents: Mapped[int] = mapped_column(Integer)
 
 
 class SearchSynonym(db.Model):

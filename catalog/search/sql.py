@@ -393,7 +393,10 @@ class SqlBackend:
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         allowed: list[int] = []
         total = 0
-        for key, (subsector, kecamatan, kelurahan, sentra), n in self._facet_keys(source, flagged, sql.params):
+        keys = self._counted_keys(plans[0], flags) if len(plans) == 1 else None
+        if keys is None:
+            keys = self._facet_keys(source, flagged, sql.params)
+        for key, (subsector, kecamatan, kelurahan, sentra), n in keys:
             values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
             if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
                 continue
@@ -466,6 +469,35 @@ class SqlBackend:
         # join this replaced left it out, rather than failing the search.
         return [(int(key), tuple(values[key].split("\x1f")), n) for key, n in Counter(found.split(",")).items()
                 if key in values]
+
+    @staticmethod
+    def _counted_keys(plan: WordPlan, flags: list[str]) -> list[tuple[int, tuple, int]] | None:
+        """:meth:`_facet_keys` of a one-word search, read from ``search_term_count``: no pass over the matches.
+
+        The counts are kept per word and rowid class (facet key and flags), so this reads a row per
+        class, however many products match. None when they cannot answer: an alternative that is a
+        prefix or a phrase, or more than one alternative indexed (a product may hold both, so their
+        counts do not add up); the caller then counts the matches.
+        """
+        if any(alt.prefix or " " in alt.phrase for alt in plan.alternatives):
+            return None
+        terms = sorted({alt.phrase for alt in plan.alternatives})
+        flagged = "".join(f" AND {flag.replace('rowid', 'c.rowid_class')}" for flag in flags)
+        counted, combos = _read(text(
+            "SELECT group_concat(term || char(31) || key || char(31) || n, char(30)), "
+            "(SELECT group_concat(id || char(31) || subsector || char(31) || kecamatan || char(31) || kelurahan "
+            "|| char(31) || sentra, char(30)) FROM search_facet_key) "
+            f"FROM (SELECT c.term AS term, c.rowid_class & {FACET_MASK} AS key, sum(c.documents) AS n "
+            f"FROM search_term_count c WHERE c.term IN ({', '.join(f':t{i}' for i in range(len(terms)))}) "
+            f"AND c.documents > 0{flagged} GROUP BY c.term, key)"
+        ), {f"t{i}": term for i, term in enumerate(terms)}).one()
+        if not counted:
+            return []
+        found = [entry.split("\x1f") for entry in counted.split("\x1e")]
+        if len({term for term, _, _ in found}) > 1:
+            return None
+        values = dict(combo.split("\x1f", 1) for combo in combos.split("\x1e"))
+        return [(int(key), tuple(values[key].split("\x1f")), int(n)) for _, key, n in found if key in values]
 
     @staticmethod
     def _any(match: str) -> bool:
