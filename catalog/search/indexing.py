@@ -22,7 +22,9 @@ from catalog import stock
 from catalog.products.models import PriceTier, Product, ProductImage, StockMovement, Variant
 from catalog.search.documents import build_documents, iter_document_batches, product_ids_of_sentras
 from catalog.search.models import (
-    CLASS_MASK,
+    FACET_BITS,
+    FACET_MASK,
+    FLAG_COLUMNS,
     IN_STOCK_BIT,
     MADE_TO_ORDER_BIT,
     PRODUCT_SHIFT,
@@ -117,10 +119,10 @@ def _add_terms(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(SearchTerm).on_conflict_do_nothing(), new[start:start + BATCH])
 
 
-def _term_classes(rowid: int, title_terms: str, body_terms: str) -> Iterable[tuple[str, int]]:
-    """The (word, rowid class) pairs one document adds to ``search_term_count``: each word once."""
-    rowid_class = rowid & CLASS_MASK
-    return ((term, rowid_class) for term in {*title_terms.split(), *body_terms.split()})
+def _term_keys(rowid: int, title_terms: str, body_terms: str) -> Iterable[tuple[str, int, int]]:
+    """The (word, facet key, flags) each word of one document counts once in ``search_term_count``."""
+    key, flags = rowid & FACET_MASK, (rowid >> FACET_BITS) & 3
+    return ((term, key, flags) for term in {*title_terms.split(), *body_terms.split()})
 
 
 def _indexed(session: Session, ids: list[int]) -> list[Any]:
@@ -134,33 +136,37 @@ def _indexed(session: Session, ids: list[int]) -> list[Any]:
 
 
 def _term_delta(removed: Iterable[Any], added: Iterable[dict[str, Any]],
-                delta: Counter[tuple[str, int]] | None = None) -> Counter[tuple[str, int]]:
+                delta: Counter[tuple[str, int, int]] | None = None) -> Counter[tuple[str, int, int]]:
     """What the documents removed and added change in ``search_term_count`` (added to ``delta``)."""
     delta = Counter() if delta is None else delta
     for old in removed:
-        delta.subtract(_term_classes(*old))
+        delta.subtract(_term_keys(*old))
     for row in added:
-        delta.update(_term_classes(row["fts_rowid"], row["title_terms"], row["body_terms"]))
+        delta.update(_term_keys(row["fts_rowid"], row["title_terms"], row["body_terms"]))
     return delta
 
 
-def _count_terms(session: Session, delta: Counter[tuple[str, int]]) -> None:
+def _count_terms(session: Session, delta: Counter[tuple[str, int, int]]) -> None:
     """Move ``search_term_count`` by ``delta`` (SQLite, in the transaction that rewrote the documents)."""
-    changes = [{"term": term, "rowid_class": rowid_class, "documents": n}
-               for (term, rowid_class), n in sorted(delta.items()) if n]
-    if not changes:
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for (term, key, flags), n in sorted(delta.items()):
+        if n:
+            row = rows.setdefault((term, key), {"term": term, "facet_key": key, **dict.fromkeys(FLAG_COLUMNS, 0)})
+            row[FLAG_COLUMNS[flags]] = n
+    if not rows:
         return
     from sqlalchemy.dialects.sqlite import insert
 
     upsert = insert(SearchTermCount)
     upsert = upsert.on_conflict_do_update(
-        index_elements=[SearchTermCount.term, SearchTermCount.rowid_class],
-        set_={"documents": SearchTermCount.documents + upsert.excluded.documents},
+        index_elements=[SearchTermCount.term, SearchTermCount.facet_key],
+        set_={name: getattr(SearchTermCount, name) + getattr(upsert.excluded, name) for name in FLAG_COLUMNS},
     )
-    session.execute(upsert, changes)
-    emptied = [{"t": c["term"], "c": c["rowid_class"]} for c in changes if c["documents"] < 0]
+    session.execute(upsert, list(rows.values()))
+    emptied = [{"t": term, "k": key} for (term, key), row in rows.items() if any(row[n] < 0 for n in FLAG_COLUMNS)]
     if emptied:
-        session.execute(text("DELETE FROM search_term_count WHERE term = :t AND rowid_class = :c AND documents <= 0"),
+        nothing_left = " AND ".join(f"{name} <= 0" for name in FLAG_COLUMNS)
+        session.execute(text(f"DELETE FROM search_term_count WHERE term = :t AND facet_key = :k AND {nothing_left}"),
                         emptied)
 
 
@@ -209,7 +215,7 @@ def rebuild_sql_index(progress: Callable[[int, int], None] | None = None) -> int
     session.execute(delete(SearchDocument))
     session.execute(delete(SearchTermCount))
     counted = session.get_bind().dialect.name == "sqlite"
-    counts: Counter[tuple[str, int]] = Counter()  # written once at the end: one row per word and class
+    counts: Counter[tuple[str, int, int]] = Counter()  # written once at the end: a row per word and facet key
     total = session.scalar(select(func.count()).select_from(Product)) or 0
     done = 0
     session.info[_BUSY] = True

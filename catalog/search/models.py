@@ -72,7 +72,8 @@ FACET_MASK = (1 << FACET_BITS) - 1
 IN_STOCK_BIT = 1 << FACET_BITS
 MADE_TO_ORDER_BIT = 1 << (FACET_BITS + 1)
 PRODUCT_SHIFT = FACET_BITS + 2
-CLASS_MASK = (1 << PRODUCT_SHIFT) - 1  # a rowid's class: its facet key and flags, without the product
+# search_term_count's column for each combination of a rowid's flags, ``(rowid >> FACET_BITS) & 3``
+FLAG_COLUMNS = ("plain", "in_stock", "made_to_order", "in_stock_made_to_order")
 
 
 class SearchFacetKey(db.Model):
@@ -99,20 +100,24 @@ class SearchTerm(db.Model):
 
 
 class SearchTermCount(db.Model):
-    """How many indexed documents hold a word, per class of their FTS5 rowid (facet key and flags).
+    """How many indexed documents hold a word, per facet key, by their flags (in stock, made to order).
 
     Kept on SQLite beside ``search_fts``, in the same transaction, by
     ``catalog.search.indexing``: a search for one indexed word reads its total and facet counts
-    here, a row per class (bounded by the sentras' places and subsectors), instead of counting
-    every match's rowid, a pass that grows with the catalogue. Unused on PostgreSQL.
+    here, a row per facet key it occurs with (bounded by the sentras' places and subsectors),
+    instead of counting every match's rowid, a pass that grows with the catalogue. Unused on
+    PostgreSQL.
     """
 
     __tablename__ = "search_term_count"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     term: Mapped[str] = mapped_column(String(80), primary_key=True)
-    rowid_class: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # fts_rowid & CLASS_MASK
-    documents: Mapped[int] = mapped_column(Integer)
+    facet_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # search_facet_key.id
+    plain: Mapped[int] = mapped_column(Integer, default=0)  # sold out, not made to order
+    in_stock: Mapped[int] = mapped_column(Integer, default=0)
+    made_to_order: Mapped[int] = mapped_column(Integer, default=0)  # sold out (orders are made)
+    in_stock_made_to_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SearchSynonym(db.Model):

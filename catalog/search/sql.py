@@ -26,7 +26,13 @@ from typing import Any
 
 from sqlalchemy import text
 
-from catalog.search.models import FACET_MASK, IN_STOCK_BIT, MADE_TO_ORDER_BIT, PRODUCT_SHIFT
+from catalog.search.models import (
+    FACET_MASK,
+    FLAG_COLUMNS,
+    IN_STOCK_BIT,
+    MADE_TO_ORDER_BIT,
+    PRODUCT_SHIFT,
+)
 from catalog.search.synonyms import synonym_groups, synonyms_of
 from catalog.search.text import query_words
 from catalog.search.types import (
@@ -393,20 +399,27 @@ class SqlBackend:
         counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         allowed: list[int] = []
         total = 0
-        keys = self._counted_keys(plans[0], flags) if len(plans) == 1 else None
+        keys = self._counted_keys(plans[0], query) if len(plans) == 1 else None
         if keys is None:
             keys = self._facet_keys(source, flagged, sql.params)
-        for key, (subsector, kecamatan, kelurahan, sentra), n in keys:
-            values = {"subsector": subsector, "kecamatan": kecamatan, "sentra": sentra}
-            if wanted["kelurahan"] and kelurahan not in wanted["kelurahan"]:
+        # A key's values are (subsector, kecamatan, kelurahan, sentra); each facet applies every
+        # active filter but its own. Once per facet key, up to a few hundred times a search.
+        at = {"subsector": 0, "kecamatan": 1, "sentra": 3}
+        counters = [(at[name], counts_by[name]) for name in FACETS]
+        filters = [(name, at[name], wanted[name]) for name in FACETS if wanted[name]]
+        in_kelurahan = wanted["kelurahan"]
+        for key, values, n in keys:
+            if in_kelurahan and values[2] not in in_kelurahan:
                 continue
-            missed = [name for name in FACETS if wanted[name] and values[name] not in wanted[name]]
+            missed = [(i, counts_by[name]) for name, i, allowed_values in filters if values[i] not in allowed_values]
             if not missed:
                 allowed.append(key)
                 total += n
-            for name in FACETS:  # each facet applies every active filter but its own
-                if not missed or missed == [name]:
-                    counts_by[name][values[name]] = counts_by[name].get(values[name], 0) + n
+                for i, counts in counters:
+                    counts[values[i]] = counts.get(values[i], 0) + n
+            elif len(missed) == 1:
+                (i, counts), = missed
+                counts[values[i]] = counts.get(values[i], 0) + n
         facets = _facet_values(counts_by)
         if not total:
             return dataclasses.replace(empty, facets=facets)
@@ -471,33 +484,33 @@ class SqlBackend:
                 if key in values]
 
     @staticmethod
-    def _counted_keys(plan: WordPlan, flags: list[str]) -> list[tuple[int, tuple, int]] | None:
+    def _counted_keys(plan: WordPlan, query: SearchQuery) -> list[tuple[int, tuple, int]] | None:
         """:meth:`_facet_keys` of a one-word search, read from ``search_term_count``: no pass over the matches.
 
-        The counts are kept per word and rowid class (facet key and flags), so this reads a row per
-        class, however many products match. None when they cannot answer: an alternative that is a
-        prefix or a phrase, or more than one alternative indexed (a product may hold both, so their
+        The counts are kept per word and facet key, by flags, so this reads a row per facet key,
+        however many products match. None when they cannot answer: an alternative that is a prefix
+        or a phrase, or more than one alternative indexed (a product may hold both, so their
         counts do not add up); the caller then counts the matches.
         """
         if any(alt.prefix or " " in alt.phrase for alt in plan.alternatives):
             return None
         terms = sorted({alt.phrase for alt in plan.alternatives})
-        flagged = "".join(f" AND {flag.replace('rowid', 'c.rowid_class')}" for flag in flags)
-        counted, combos = _read(text(
-            "SELECT group_concat(term || char(31) || key || char(31) || n, char(30)), "
-            "(SELECT group_concat(id || char(31) || subsector || char(31) || kecamatan || char(31) || kelurahan "
-            "|| char(31) || sentra, char(30)) FROM search_facet_key) "
-            f"FROM (SELECT c.term AS term, c.rowid_class & {FACET_MASK} AS key, sum(c.documents) AS n "
-            f"FROM search_term_count c WHERE c.term IN ({', '.join(f':t{i}' for i in range(len(terms)))}) "
-            f"AND c.documents > 0{flagged} GROUP BY c.term, key)"
+        documents = " + ".join(  # the flag columns the query's in-stock and made-to-order filters let in
+            name for flags, name in enumerate(FLAG_COLUMNS)
+            if (flags & 1 or not query.in_stock) and (query.made_to_order in (None, bool(flags & 2)))
+        )
+        counted, words = _read(text(
+            "SELECT group_concat(k.id || char(31) || k.subsector || char(31) || k.kecamatan || char(31) || k.kelurahan "
+            f"|| char(31) || k.sentra || char(31) || ({documents}), char(30)), count(DISTINCT c.term) "
+            "FROM search_term_count c JOIN search_facet_key k ON k.id = c.facet_key "
+            f"WHERE c.term IN ({', '.join(f':t{i}' for i in range(len(terms)))}) AND ({documents}) > 0"
         ), {f"t{i}": term for i, term in enumerate(terms)}).one()
+        if words > 1:
+            return None
         if not counted:
             return []
         found = [entry.split("\x1f") for entry in counted.split("\x1e")]
-        if len({term for term, _, _ in found}) > 1:
-            return None
-        values = dict(combo.split("\x1f", 1) for combo in combos.split("\x1e"))
-        return [(int(key), tuple(values[key].split("\x1f")), int(n)) for _, key, n in found if key in values]
+        return [(int(key), tuple(values), int(count)) for key, *values, count in found]
 
     @staticmethod
     def _any(match: str) -> bool:

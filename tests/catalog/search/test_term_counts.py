@@ -18,7 +18,14 @@ from sqlalchemy import select, text
 import catalog.search as search_api
 from catalog.products.models import Product, Variant
 from catalog.search.indexing import rebuild_sql_index
-from catalog.search.models import CLASS_MASK, SearchDocument, SearchSynonym, SearchTermCount
+from catalog.search.models import (
+    FACET_BITS,
+    FACET_MASK,
+    FLAG_COLUMNS,
+    SearchDocument,
+    SearchSynonym,
+    SearchTermCount,
+)
 from catalog.search.sql import SqlBackend
 from catalog.search.types import FACETS, SearchQuery
 from catalog.stock import set_stock
@@ -84,13 +91,17 @@ def _check(sentras) -> None:
         assert result.total == total, query
         assert {name: {f.value: f.count for f in values} for name, values in result.facets.items()} == facets, query
     if db.engine.dialect.name == "sqlite":
-        held = {(row.term, row.rowid_class): row.documents for row in db.session.scalars(select(SearchTermCount))}
+        held = {(row.term, row.facet_key, flags): getattr(row, name)
+                for row in db.session.scalars(select(SearchTermCount))
+                for flags, name in enumerate(FLAG_COLUMNS) if getattr(row, name)}
         db.session.execute(text(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances USING fts5vocab(main, 'search_fts', 'instance')"))
-        recounted = {(term, rowid_class): n for term, rowid_class, n in db.session.execute(text(
-            f"SELECT term, doc & {CLASS_MASK}, count(DISTINCT doc) FROM temp.fts_instances "
-            f"GROUP BY term, doc & {CLASS_MASK}"))}
+        recounted = {(term, key, flags): n for term, key, flags, n in db.session.execute(text(
+            f"SELECT term, doc & {FACET_MASK}, (doc >> {FACET_BITS}) & 3, count(DISTINCT doc) FROM temp.fts_instances "
+            f"GROUP BY 1, 2, 3"))}
         assert held == recounted
+        assert all(any(getattr(row, name) for name in FLAG_COLUMNS)  # a row with nothing left is deleted
+                   for row in db.session.scalars(select(SearchTermCount)))
 
 
 @pytest.fixture
@@ -99,8 +110,8 @@ def answered_from_counts(monkeypatch):
     answered = Counter()
     counted_keys = SqlBackend._counted_keys
 
-    def spy(plan, flags):
-        keys = counted_keys(plan, flags)
+    def spy(plan, query):
+        keys = counted_keys(plan, query)
         answered[keys is not None] += 1
         return keys
 
