@@ -178,3 +178,12 @@ def test_page_cost_counts_calls_per_request_of_every_page_through_gunicorns_work
     assert "instructions" not in figures
     # hello is one WSGI function behind gunicorn's own code; every shop page does far more
     assert 0 < calls["hello"] < min(calls[name] for name in pages.BUDGETS)
+
+
+@pytest.mark.nodb
+def test_the_cli_start_up_is_timed_for_the_listing_and_for_a_command_that_queries(monkeypatch, capsys):
+    monkeypatch.setattr(pages, "CLI_RUNS", 1)
+    pages.report_cli_startup()  # a command that failed (no migrated database, say) would raise
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["flask --app shop --help", "flask --app shop expire-payments"]
+    assert all("median of 1 runs" in line and " s wall, " in line for line in lines)
