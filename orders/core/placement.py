@@ -19,14 +19,15 @@ Everything flushes, nothing commits: the caller owns the transaction.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import inspect, select, text
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Insert, inspect, select, text
+from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
 from catalog import stock
 from orders.core import codes
@@ -188,17 +189,29 @@ def record_payment(checkout: Checkout, config: Mapping[str, Any]) -> Payment:
 def _insert_unless_amount_taken(payment: Payment) -> Payment | None:
     """INSERT the prepared (transient) ``payment``, or nothing when a waiting transfer has its amount.
 
-    Returns the inserted row as a persistent :class:`Payment`, or None. Only the attributes
-    the payment was given are sent (the others get their column defaults), as a flush does.
-    A parallel transfer that holds the amount uncommitted is waited for, as a flush would.
+    Returns ``payment``, now persistent, or None. Only the attributes the payment was given
+    are sent (the others get their column defaults and load when read), as a flush does. A
+    parallel transfer that holds the amount uncommitted is waited for, as a flush would.
     """
-    columns = {attr.key for attr in inspect(Payment).column_attrs}
-    values = {key: value for key, value in inspect(payment).dict.items() if key in columns}
-    dialect = db.session.get_bind().dialect.name
-    statement = (import_module(f"sqlalchemy.dialects.{dialect}").insert(Payment).values(values)
-                 .on_conflict_do_nothing(index_elements=[Payment.amount_idr], index_where=text(WAITING_TRANSFER))
-                 .returning(Payment))
-    return db.session.scalar(statement)
+    state = inspect(payment)
+    values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
+              if attr.key in state.dict}
+    payment_id = db.session.execute(_insert_unless_taken_sql(db.session.get_bind().dialect.name), values).scalar()
+    if payment_id is None:
+        return None
+    payment.id = payment_id
+    make_transient_to_detached(payment)  # the row is in the database as the object says
+    db.session.add(payment)
+    return payment
+
+
+@functools.cache
+def _insert_unless_taken_sql(dialect: str) -> Insert:
+    """``INSERT INTO payment ... ON CONFLICT (amount_idr) WHERE <waiting transfer> DO NOTHING RETURNING id``."""
+    table = Payment.__table__
+    return (import_module(f"sqlalchemy.dialects.{dialect}").insert(table)
+            .on_conflict_do_nothing(index_elements=[table.c.amount_idr], index_where=text(WAITING_TRANSFER))
+            .returning(table.c.id))
 
 
 def reserve_stock(orders: Iterable[Order], actor_id: int | None, *, commit: bool = False) -> list[int]:
