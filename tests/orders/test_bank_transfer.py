@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+from sqlalchemy import func, select
+
+from orders.cart.services import cart_for_user
+from orders.checkout.errors import CheckoutError
 from orders.core import lifecycle
+from orders.core.models import Checkout
 from orders.core.payments import Payment, Refund
 from orders.core.providers import get_provider
 from orders.payments import bank_transfer
@@ -139,3 +145,25 @@ def test_amount_taken_between_the_draw_and_the_insert_is_drawn_again(app, monkey
     assert checkout.payment.amount_idr == 50_000 + draws[1]
     assert db.session.get(Payment, other.payment.id).amount_idr == 50_000 + draws[0] != other_amount
     assert len(checkout.orders) == 1 and checkout.orders[0].lines[0].quantity == 1
+
+
+def test_a_checkout_whose_every_draw_is_taken_first_places_nothing(app, monkeypatch):
+    """Every draw loses its race (the last one at a plain INSERT): the checkout is refused and
+    nothing of it stays, neither orders nor a payment nor the stock taken; the cart is kept."""
+    variant = _variant(50_000, stock=5)
+    other = _transfer(make_user("a@example.test"), variant)
+    buyer = make_user("b@example.test")
+
+    def always_lose_the_race(free: list[int]) -> int:
+        db.session.execute(Payment.__table__.update().where(Payment.id == other.payment.id)
+                           .values(amount_idr=50_000 + free[0], unique_code=free[0]))
+        return free[0]
+
+    monkeypatch.setattr(bank_transfer, "draw_code", always_lose_the_race)
+    with pytest.raises(CheckoutError):
+        _transfer(buyer, variant)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Checkout).where(Checkout.buyer_id == buyer.id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert db.session.get(type(variant), variant.id).stock == 4
+    assert [line.variant_id for line in cart_for_user(buyer).lines] == [variant.id]
