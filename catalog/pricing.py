@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, false, select
 
 from catalog.products.models import PriceTier, Variant
 from shop.extensions import db
@@ -74,25 +74,32 @@ RETAIL = RetailStrategy()
 PARTNER = PartnerStrategy()
 
 
+def verified_partner_member(user: Any) -> ColumnElement[bool]:
+    """SQL: ``user`` is a member of a verified partner (false for None or anonymous), for a query
+    that reads something else too (the checkout reads it with the cart: one round trip)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    return exists().where(
+        PartnerMembership.user_id == user.id,
+        PartnerMembership.partner_id == Partner.id,
+        Partner.status == PartnerStatus.VERIFIED,
+    )
+
+
 def is_verified_partner_member(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    PartnerMembership.user_id == user.id,
-                    PartnerMembership.partner_id == Partner.id,
-                    Partner.status == PartnerStatus.VERIFIED,
-                )
-            )
-        )
-    )
+    return bool(db.session.scalar(select(verified_partner_member(user))))
+
+
+def strategy_of(partner_member: bool) -> RetailStrategy:
+    """The pricing strategy of a verified partner's member (``partner_member``), or of anyone else."""
+    return PARTNER if partner_member else RETAIL
 
 
 def strategy_for(user: Any) -> RetailStrategy:
     """The pricing strategy for ``user`` (None or anonymous: retail)."""
-    return PARTNER if is_verified_partner_member(user) else RETAIL
+    return strategy_of(is_verified_partner_member(user))
 
 
 def price_range(variants: list[Variant]) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from catalog.pricing import RetailStrategy, strategy_for
+from catalog.pricing import RetailStrategy, strategy_for, strategy_of, verified_partner_member
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.cart.models import Cart, CartLine
 from orders.core.providers import available_methods
@@ -87,6 +87,23 @@ def cart_lines(buyer: User, strategy: RetailStrategy | None = None) -> list[Cart
     if strategy is None or strategy.shows_tiers:
         query = query.options(joinedload(CartLine.variant).selectinload(Variant.tiers))
     return list(db.session.scalars(query).unique())
+
+
+def strategy_and_cart_lines(buyer: User) -> tuple[RetailStrategy, list[CartLine]]:
+    """:func:`strategy_for` the buyer and :func:`cart_lines` with it, in one query for a retail
+    buyer (the partner check rides along with the lines); a partner's tiers take a second one."""
+    query = (
+        select(CartLine, verified_partner_member(buyer)).join(Cart).where(Cart.user_id == buyer.id)
+        .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra))
+        .order_by(CartLine.id)
+    )
+    rows = db.session.execute(query).unique().all()
+    if not rows:  # an empty cart says nothing of the buyer
+        return strategy_for(buyer), []
+    strategy = strategy_of(rows[0][1])
+    if strategy.shows_tiers:
+        return strategy, cart_lines(buyer, strategy)
+    return strategy, [line for line, _partner in rows]
 
 
 def is_unavailable(variant: Variant) -> bool:

@@ -35,7 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog import stock
-from catalog.pricing import PartnerStrategy, strategy_for
+from catalog.pricing import PartnerStrategy
 from orders.cart.models import Cart, CartLine
 from orders.checkout.errors import (
     CheckoutError,
@@ -49,7 +49,14 @@ from orders.checkout.errors import (
     UnavailableItemsError,
 )
 from orders.checkout.purchasers import provided as purchaser
-from orders.checkout.quote import Quote, QuotedLine, SentraQuote, cart_lines, is_unavailable, quote
+from orders.checkout.quote import (
+    Quote,
+    QuotedLine,
+    SentraQuote,
+    is_unavailable,
+    quote,
+    strategy_and_cart_lines,
+)
 from orders.core import lifecycle, placement
 from orders.core.models import Checkout, Order
 from orders.core.payments import Payment, PaymentState
@@ -219,8 +226,7 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     except KeyError:
         raise CheckoutValidationError("unknown payment method", {"payment_method": "invalid"}) from None
     address = _clean_address(request.address)
-    strategy = strategy_for(buyer)
-    lines = cart_lines(buyer, strategy)
+    strategy, lines = strategy_and_cart_lines(buyer)
     _check_lines(lines)
     result = quote(buyer, lines, Destination(address["kelurahan_code"]), request.deliveries, config, strategy)
     _check_deliveries(result, request.deliveries)

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from catalog.pricing import PartnerStrategy, strategy_for
+from catalog.pricing import PartnerStrategy
 from catalog.thumbnails import cover_thumbnails
 from orders.checkout.errors import (
     ApprovalRequiredError,
@@ -22,7 +22,7 @@ from orders.checkout.errors import (
 )
 from orders.checkout.forms import CheckoutForm, read_checkout_form
 from orders.checkout.purchasers import provided as purchaser
-from orders.checkout.quote import cart_lines, is_unavailable, quote
+from orders.checkout.quote import is_unavailable, quote, strategy_and_cart_lines
 from orders.checkout.services import (
     AddressInput,
     CheckoutRequest,
@@ -64,8 +64,7 @@ def start():
     saved = _saved_addresses()
     form = CheckoutForm()
     choices = read_checkout_form(request.form if request.method == "POST" else request.args, saved)
-    strategy = strategy_for(current_user)
-    lines = cart_lines(current_user, strategy)
+    strategy, lines = strategy_and_cart_lines(current_user)
     if not lines:
         flash(_("Your cart is empty."), "info")
         return redirect("/cart")

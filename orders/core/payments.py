@@ -49,6 +49,10 @@ class PaymentState(StrEnum):
     REFUNDED = "refunded"
 
 
+WAITING_TRANSFER = "method = 'bank_transfer' AND state IN ('pending', 'processing')"
+"""The rows of the unique index on ``payment.amount_idr``: the transfers waiting to be matched by amount."""
+
+
 class Payment(db.Model):
     __tablename__ = "payment"
     __table_args__ = (
@@ -56,8 +60,7 @@ class Payment(db.Model):
         CheckConstraint("refunded_idr >= 0", name="refunded_not_negative"),
         # A bank transfer is matched by its amount: two waiting transfers never share one.
         Index("uq_payment_waiting_transfer_amount", "amount_idr", unique=True,
-              sqlite_where=text("method = 'bank_transfer' AND state IN ('pending', 'processing')"),
-              postgresql_where=text("method = 'bank_transfer' AND state IN ('pending', 'processing')")),
+              sqlite_where=text(WAITING_TRANSFER), postgresql_where=text(WAITING_TRANSFER)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,28 +11,29 @@ built the same way:
   promised dates, opening events, and the ``order_placed`` signal (shipping gives each order
   its shipment there), in one flush;
 - :func:`record_payment`: the payment record; a bank transfer draws its unique amount here,
-  and a collision with a parallel transfer is drawn again inside a savepoint (the one
-  collision policy: the rest of the purchase stays, whichever caller placed it);
+  and an amount a parallel transfer took first is skipped by the INSERT and drawn again (the
+  one collision policy: the rest of the purchase stays, whichever caller placed it);
 - :func:`reserve_stock`: the stocked lines of the orders, in the one lock order of all stock.
 
 Everything flushes, nothing commits: the caller owns the transaction.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Insert, inspect, select, text
+from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
 from catalog import stock
 from orders.core import codes
 from orders.core.errors import CheckoutNotFoundError
 from orders.core.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
-from orders.core.payments import Payment, PaymentState
+from orders.core.payments import WAITING_TRANSFER, Payment, PaymentState
 from orders.core.promises import promised_at
 from orders.core.providers import get_provider
 from orders.core.signals import order_placed
@@ -161,28 +162,56 @@ def record_payment(checkout: Checkout, config: Mapping[str, Any]) -> Payment:
     """The checkout's payment record, prepared by its provider (no network). Flushes.
 
     A provider that talks to the outside in step 2 (a card) gets the start mark, so a parallel
-    repeat does not start a second payment. A bank transfer draws its unique amount here: when
-    a parallel transfer took the same amount first, the savepoint is rolled back and the amount
-    drawn again, up to :data:`TRANSFER_ATTEMPTS` times, so the rest of the purchase stands.
+    repeat does not start a second payment. A bank transfer draws its unique amount here. The
+    INSERT skips an amount a parallel transfer took first (``ON CONFLICT DO NOTHING`` on the
+    waiting-transfer index: one statement, no savepoint around it) and the amount is drawn
+    again, up to :data:`TRANSFER_ATTEMPTS` times, so the rest of the purchase stands.
 
     :raise PaymentError: the provider cannot take it (all transfer codes of this total taken).
-    :raise IntegrityError: every draw collided; the caller rolls back.
+    :raise IntegrityError: every draw collided (the last one is a plain INSERT); the caller rolls back.
     """
     provider = get_provider(checkout.payment_method)
     for attempt in range(TRANSFER_ATTEMPTS):
         payment = Payment(checkout_id=checkout.id, method=provider.name, state=PaymentState.PENDING,
                           amount_idr=checkout.total_idr,
                           provider_started_at=checkout.created_at if provider.needs_start else None)
-        try:
-            with db.session.begin_nested():
-                db.session.add(payment)
-                provider.prepare(payment, checkout, config)
-                db.session.flush()
+        provider.prepare(payment, checkout, config)
+        if attempt == TRANSFER_ATTEMPTS - 1:
+            db.session.add(payment)
+            db.session.flush()
             return payment
-        except IntegrityError:
-            if attempt == TRANSFER_ATTEMPTS - 1:
-                raise
+        inserted = _insert_unless_amount_taken(payment)
+        if inserted is not None:
+            return inserted
     raise AssertionError("unreachable")
+
+
+def _insert_unless_amount_taken(payment: Payment) -> Payment | None:
+    """INSERT the prepared (transient) ``payment``, or nothing when a waiting transfer has its amount.
+
+    Returns ``payment``, now persistent, or None. Only the attributes the payment was given
+    are sent (the others get their column defaults and load when read), as a flush does. A
+    parallel transfer that holds the amount uncommitted is waited for, as a flush would.
+    """
+    state = inspect(payment)
+    values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
+              if attr.key in state.dict}
+    payment_id = db.session.execute(_insert_unless_taken_sql(db.session.get_bind().dialect.name), values).scalar()
+    if payment_id is None:
+        return None
+    payment.id = payment_id
+    make_transient_to_detached(payment)  # the row is in the database as the object says
+    db.session.add(payment)
+    return payment
+
+
+@functools.cache
+def _insert_unless_taken_sql(dialect: str) -> Insert:
+    """``INSERT INTO payment ... ON CONFLICT (amount_idr) WHERE <waiting transfer> DO NOTHING RETURNING id``."""
+    table = Payment.__table__
+    return (import_module(f"sqlalchemy.dialects.{dialect}").insert(table)
+            .on_conflict_do_nothing(index_elements=[table.c.amount_idr], index_where=text(WAITING_TRANSFER))
+            .returning(table.c.id))
 
 
 def reserve_stock(orders: Iterable[Order], actor_id: int | None, *, commit: bool = False) -> list[int]:

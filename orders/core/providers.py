@@ -63,7 +63,8 @@ class PaymentProvider:
         """:raise PaymentError: the provider cannot take this amount."""
 
     def prepare(self, payment: Payment, checkout: Checkout, config: Mapping[str, Any]) -> None:
-        """Step 1, inside the checkout's transaction: set the amount etc. Flush only, no network."""
+        """Step 1, inside the checkout's transaction: set the new payment's amount etc. Neither adds nor
+        flushes it (:func:`orders.core.placement.record_payment` inserts it); no network."""
 
     def start(self, payment: Payment, config: Mapping[str, Any]) -> Started:
         """Step 2, outside any transaction: create the payment at the provider.

@@ -4,7 +4,7 @@ The buyer transfers the checkout total plus a 3-digit code (1-999), as Indonesia
 shops do, so the office can tell transfers of the same total apart on the bank
 statement. No two waiting transfers share an amount: a partial unique index on
 ``payment.amount_idr`` enforces it, and a parallel purchase that drew the same
-amount fails its flush and draws again (:func:`orders.core.placement.record_payment`).
+amount finds its INSERT skipped and draws again (:func:`orders.core.placement.record_payment`).
 
 The buyer may upload a proof (a photo of the receipt or the bank's PDF); the
 payment then waits for the office (``processing``). The office confirms it
@@ -68,26 +68,23 @@ class BankTransfer(PaymentProvider):
         return timedelta(hours=int(config.get("BANK_TRANSFER_EXPIRY_HOURS", 24)))
 
     def prepare(self, payment: Payment, checkout: Checkout, config: Mapping[str, Any]) -> None:
-        """Draw a code no other waiting transfer of this total uses; amount = total + code. Flushes.
+        """Draw a code no other waiting transfer of this total uses; amount = total + code.
 
         One query reads the waiting amounts in ``[total + 1, total + 999]``; the code is
         drawn at random among the free ones (so parallel checkouts rarely draw the same).
+        A parallel purchase that took the same amount first makes the INSERT skip it
+        (:func:`orders.core.placement.record_payment` draws again).
 
         :raise PaymentError: all 999 codes of this total are taken (``transfer_codes_exhausted``).
-        :raise IntegrityError: (at the flush) a parallel purchase took the same amount first;
-            :func:`orders.core.placement.record_payment` draws again.
         """
         total = checkout.total_idr
-        # No autoflush: the new payment still carries the bare total, which may be another
-        # waiting transfer's amount (its total plus code); it is flushed once it has its own.
-        with db.session.no_autoflush:
-            taken = set(db.session.scalars(
-                select(Payment.amount_idr).where(
-                    Payment.method == PaymentMethod.BANK_TRANSFER,
-                    Payment.state.in_(WAITING),
-                    Payment.amount_idr.between(total + CODE_MIN, total + CODE_MAX),
-                )
-            ))
+        taken = set(db.session.scalars(
+            select(Payment.amount_idr).where(
+                Payment.method == PaymentMethod.BANK_TRANSFER,
+                Payment.state.in_(WAITING),
+                Payment.amount_idr.between(total + CODE_MIN, total + CODE_MAX),
+            )
+        ))
         free = [code for code in range(CODE_MIN, CODE_MAX + 1) if total + code not in taken]
         if not free:
             raise PaymentError(_("Too many transfers of this amount are waiting; please try again later "
@@ -95,7 +92,6 @@ class BankTransfer(PaymentProvider):
         code = draw_code(free)
         payment.unique_code = code
         payment.amount_idr = total + code
-        db.session.flush()
 
     def instructions(self, payment: Payment, config: Mapping[str, Any]) -> dict[str, Any] | None:
         checkout = payment.checkout

@@ -246,9 +246,8 @@ class Midtrans(PaymentProvider):
                                "amount_too_small")
 
     def prepare(self, payment: Payment, checkout: Checkout, config: Mapping[str, Any]) -> None:
-        """Draw the checkout's Midtrans ``order_id`` (kept on the payment for step 2). Flushes."""
+        """Draw the checkout's Midtrans ``order_id`` (kept on the payment for step 2)."""
         payment.provider_data = {"order_id": f"{ORDER_PREFIX}-{checkout.id}-{secrets.token_hex(4)}"}
-        db.session.flush()
 
     def charge_request(self, order_id: str, amount_idr: int, checkout: Checkout) -> dict[str, Any]:
         """The body of ``POST /v2/charge`` for this method."""

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+from sqlalchemy import func, select
+
+from orders.cart.services import cart_for_user
+from orders.checkout.errors import CheckoutError
 from orders.core import lifecycle
+from orders.core.models import Checkout
 from orders.core.payments import Payment, Refund
 from orders.core.providers import get_provider
 from orders.payments import bank_transfer
@@ -115,3 +121,49 @@ def test_refund_of_a_paid_transfer_waits_for_the_office_and_changes_nothing_yet(
     db.session.refresh(order)
     assert (order.payment_status, order.refunded_idr) == ("paid", 0)
     assert db.session.get(Payment, checkout.payment.id).state == "succeeded"
+
+
+def test_amount_taken_between_the_draw_and_the_insert_is_drawn_again(app, monkeypatch):
+    """A parallel transfer that takes the drawn amount first (here: just before the INSERT) makes
+    the INSERT skip it; the code is drawn again and the rest of the checkout stands."""
+    variant = _variant(50_000)
+    other = _transfer(make_user("a@example.test"), variant)
+    other_amount = other.payment.amount_idr
+    draws: list[int] = []
+
+    def draw_then_lose_the_race(free: list[int]) -> int:
+        code = free[0]
+        if not draws:  # the first draw: a parallel transfer takes that very amount first
+            db.session.execute(Payment.__table__.update().where(Payment.id == other.payment.id)
+                               .values(amount_idr=50_000 + code, unique_code=code))
+        draws.append(code)
+        return code
+
+    monkeypatch.setattr(bank_transfer, "draw_code", draw_then_lose_the_race)
+    checkout = _transfer(make_user("b@example.test"), variant)
+    assert len(draws) == 2 and draws[0] != draws[1]
+    assert checkout.payment.amount_idr == 50_000 + draws[1]
+    assert db.session.get(Payment, other.payment.id).amount_idr == 50_000 + draws[0] != other_amount
+    assert len(checkout.orders) == 1 and checkout.orders[0].lines[0].quantity == 1
+
+
+def test_a_checkout_whose_every_draw_is_taken_first_places_nothing(app, monkeypatch):
+    """Every draw loses its race (the last one at a plain INSERT): the checkout is refused and
+    nothing of it stays, neither orders nor a payment nor the stock taken; the cart is kept."""
+    variant = _variant(50_000, stock=5)
+    other = _transfer(make_user("a@example.test"), variant)
+    buyer = make_user("b@example.test")
+
+    def always_lose_the_race(free: list[int]) -> int:
+        db.session.execute(Payment.__table__.update().where(Payment.id == other.payment.id)
+                           .values(amount_idr=50_000 + free[0], unique_code=free[0]))
+        return free[0]
+
+    monkeypatch.setattr(bank_transfer, "draw_code", always_lose_the_race)
+    with pytest.raises(CheckoutError):
+        _transfer(buyer, variant)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Checkout).where(Checkout.buyer_id == buyer.id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert db.session.get(type(variant), variant.id).stock == 4
+    assert [line.variant_id for line in cart_for_user(buyer).lines] == [variant.id]
