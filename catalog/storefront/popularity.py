@@ -67,11 +67,17 @@ def _sales_since(since: datetime) -> Select | None:
     return source(since) if source is not None else None
 
 
-def _available():
-    in_stock = select(Variant.id).where(
-        Variant.product_id == Product.id, Variant.archived == false(), Variant.stock > 0
-    ).exists()
-    return case((or_(Product.made_to_order, in_stock), 1), else_=0)
+def _available() -> ColumnElement[int]:
+    """1 for a product made to order or with an active variant in stock, else 0.
+
+    The variant is looked up by a scalar subquery, not ``EXISTS``: PostgreSQL may answer an
+    ``EXISTS`` from a hash of every variant in stock (a pass over the catalogue) when the
+    ranking asks it of a few products.
+    """
+    in_stock = (select(Variant.id)
+                .where(Variant.product_id == Product.id, Variant.archived == false(), Variant.stock > 0)
+                .limit(1).scalar_subquery())
+    return case((or_(Product.made_to_order, in_stock.is_not(None)), 1), else_=0)
 
 
 def _public(statement: Select) -> Select:
