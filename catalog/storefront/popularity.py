@@ -88,13 +88,13 @@ def _public(statement: Select) -> Select:
     )
 
 
-def _top_sold(sold: CTE, limit: int, available_only: bool) -> Select:
-    """The best ``limit`` public products the sales source names, ranked by every key."""
+def _top_sold(sales: CTE, limit: int, available_only: bool) -> Select:
+    """The best ``limit`` public products the sales source names, ranked by every key (a sort of those alone)."""
     available = _available()
-    units = func.coalesce(sold.c.units, 0)
+    units = func.coalesce(sales.c.units, 0)
     keys = [case((units > 0, 1), else_=0).label("sold"), available.label("available"), units.label("units"),
             Product.rating_avg, Product.rating_count, Product.created_at, Product.id]
-    statement = _public(select(*keys).select_from(sold).join(Product, Product.id == sold.c.product_id))
+    statement = _public(select(*keys).select_from(sales).join(Product, Product.id == sales.c.product_id))
     if available_only:
         statement = statement.where(available == 1)
     return statement.order_by(*(key.desc() for key in keys)).limit(limit)
