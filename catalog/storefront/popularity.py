@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import (
     CTE,
+    BindParameter,
     ColumnElement,
+    Integer,
     Select,
     bindparam,
     case,
@@ -45,26 +48,24 @@ from catalog.storefront.queries import (
 )
 from shop.database import prebuilt_rows
 from shop.db import utcnow
-from shop.extensions import db
 from shop.sentras.models import Sentra, SentraStatus
 
 WINDOW = timedelta(days=30)
 HOME_PRODUCTS = 8
 
-SalesSource = Callable[[datetime], Select]
-"""``source(since)``: a select of ``(product_id, units)``, one row per product sold since then."""
+SalesSource = Callable[[Any], Select]
+"""``source(since)``: a select of ``(product_id, units)``, one row per product sold since then.
+
+``since`` is a bound parameter standing for the datetime (the ranking is built once per source),
+so the source may only compare with it, as ``Order.created_at >= since`` does."""
 
 _KEY = "catalog_sales_source"
+_BUILT = "catalog_popular_statements"
 
 
 def provide_sales(app: Flask, source: SalesSource) -> None:
     """Make ``source`` the units sold that every popularity ranking of ``app`` reads."""
     app.extensions[_KEY] = source
-
-
-def _sales_since(since: datetime) -> Select | None:
-    source = current_app.extensions.get(_KEY)
-    return source(since) if source is not None else None
 
 
 def _available() -> ColumnElement[int]:
@@ -88,7 +89,7 @@ def _public(statement: Select) -> Select:
     )
 
 
-def _top_sold(sales: CTE, limit: int, available_only: bool) -> Select:
+def _top_sold(sales: CTE, limit: BindParameter[int], available_only: bool) -> Select:
     """The best ``limit`` public products the sales source names, ranked by every key (a sort of those alone)."""
     available = _available()
     units = func.coalesce(sales.c.units, 0)
@@ -100,7 +101,8 @@ def _top_sold(sales: CTE, limit: int, available_only: bool) -> Select:
     return statement.order_by(*(key.desc() for key in keys)).limit(limit)
 
 
-def _top_unsold(available: int, sales: CTE | None, ahead: ColumnElement[int] | None, limit: int) -> Select:
+def _top_unsold(available: int, sales: CTE | None, ahead: ColumnElement[int] | None,
+                limit: BindParameter[int]) -> Select:
     """The best public products the sales source does not name, ``available`` (1) or not (0).
 
     They all share the first three keys, so the rest is the order of ``ix_product_popular``: the
@@ -123,14 +125,15 @@ def _count(rows: CTE, *where: ColumnElement[bool]) -> ColumnElement[int]:
     return select(func.count()).select_from(rows).where(*where).scalar_subquery()
 
 
-def _ranking(sales: Select | None, limit: int, available_only: bool) -> Select:
-    """One statement whose cost follows the sales and ``limit``, not the catalogue.
+def _ranking(sales: Select | None, available_only: bool) -> Select:
+    """One statement whose cost follows the sales and ``limit``, not the catalogue (parameters ``since``, ``limit``).
 
     The products split three ways: those the sales source names, the others available, the
     others not. The best ``limit`` of the whole are among the best ``limit`` of each part, ranked
     together by every key. A later part outranks none of an earlier one's sold or available rows,
     so it is read only for as many as those leave the ranking short of.
     """
+    limit = bindparam("limit", type_=Integer)
     named = sales.cte("sales") if sales is not None else None
     parts: list[CTE] = []
     ahead: ColumnElement[int] | None = None
@@ -145,11 +148,22 @@ def _ranking(sales: Select | None, limit: int, available_only: bool) -> Select:
     return select(ranked.c.id).order_by(*(column.desc() for column in ranked.c)).limit(limit)
 
 
+def _statement(available_only: bool) -> Select:
+    """The ranking over this app's sales source, built once per source: building it cost more than running it."""
+    source = current_app.extensions.get(_KEY)
+    built = current_app.extensions.setdefault(_BUILT, {})
+    statement = built.get((source, available_only))
+    if statement is None:
+        sales = source(bindparam("since")) if source is not None else None
+        statement = built[source, available_only] = _ranking(sales, available_only)
+    return statement
+
+
 def popular_product_ids(limit: int = HOME_PRODUCTS, *, available_only: bool = False,
                         now: datetime | None = None) -> list[int]:
     """The ids of the most popular public products, best first (the order in this module's docstring)."""
-    sales = _sales_since((now or utcnow()) - WINDOW)
-    return list(db.session.scalars(_ranking(sales, limit, available_only)))
+    rows = prebuilt_rows(_statement(available_only), since=(now or utcnow()) - WINDOW, limit=limit)
+    return [row.id for row in rows]
 
 
 _CARDS_OF = _card_query(Product.id.in_(bindparam("ids", expanding=True)), with_sentra=True, counted=False)
