@@ -49,6 +49,9 @@ class Product(db.Model):
         Index("ix_product_public", "status", "listed", "sentra_id", "subsector_code"),
         Index("ix_product_subsector_newest", "subsector_code", "status", "created_at", "id"),
         Index("ix_product_sentra_newest", "sentra_id", "status", "created_at", "id"),
+        # The popular ranking's products without sales (catalog.storefront.popularity), in its order:
+        # the walk stops after the few the home page shows, however large the catalogue.
+        Index("ix_product_popular", "status", "listed", "rating_avg", "rating_count", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

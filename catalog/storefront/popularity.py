@@ -19,9 +19,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Select, bindparam, case, false, func, or_, select
+from sqlalchemy import (
+    CTE,
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from catalog.products.models import Product, ProductStatus, Variant
 from catalog.storefront.queries import (
@@ -33,16 +48,19 @@ from catalog.storefront.queries import (
 )
 from shop.database import prebuilt_rows
 from shop.db import utcnow
-from shop.extensions import db
 from shop.sentras.models import Sentra, SentraStatus
 
 WINDOW = timedelta(days=30)
 HOME_PRODUCTS = 8
 
-SalesSource = Callable[[datetime], Select]
-"""``source(since)``: a select of ``(product_id, units)``, one row per product sold since then."""
+SalesSource = Callable[[Any], Select]
+"""``source(since)``: a select of ``(product_id, units)``, one row per product sold since then.
+
+``since`` is a bound parameter standing for the datetime (the ranking is built once per source),
+so the source may only compare with it, as ``Order.created_at >= since`` does."""
 
 _KEY = "catalog_sales_source"
+_BUILT = "catalog_popular_statements"
 
 
 def provide_sales(app: Flask, source: SalesSource) -> None:
@@ -50,42 +68,102 @@ def provide_sales(app: Flask, source: SalesSource) -> None:
     app.extensions[_KEY] = source
 
 
-def _sales_since(since: datetime) -> Select | None:
+def _available() -> ColumnElement[int]:
+    """1 for a product made to order or with an active variant in stock, else 0.
+
+    The variant is looked up by a scalar subquery, not ``EXISTS``: PostgreSQL may answer an
+    ``EXISTS`` from a hash of every variant in stock (a pass over the catalogue) when the
+    ranking asks it of a few products.
+    """
+    in_stock = (select(Variant.id)
+                .where(Variant.product_id == Product.id, Variant.archived == false(), Variant.stock > 0)
+                .limit(1).scalar_subquery())
+    return case((or_(Product.made_to_order, in_stock.is_not(None)), 1), else_=0)
+
+
+def _public(statement: Select) -> Select:
+    # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of every
+    # active sentra, then a sort): an unsold walk takes them in ``ix_product_popular``'s order.
+    return statement.join(Sentra, Sentra.id == Product.sentra_id + 0).where(
+        Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed()
+    )
+
+
+def _top_sold(sales: CTE, limit: BindParameter[int], available_only: bool) -> Select:
+    """The best ``limit`` public products the sales source names, ranked by every key (a sort of those alone)."""
+    available = _available()
+    units = func.coalesce(sales.c.units, 0)
+    keys = [case((units > 0, 1), else_=0).label("sold"), available.label("available"), units.label("units"),
+            Product.rating_avg, Product.rating_count, Product.created_at, Product.id]
+    statement = _public(select(*keys).select_from(sales).join(Product, Product.id == sales.c.product_id))
+    if available_only:
+        statement = statement.where(available == 1)
+    return statement.order_by(*(key.desc() for key in keys)).limit(limit)
+
+
+def _top_unsold(available: int, sales: CTE | None, ahead: ColumnElement[int] | None,
+                limit: BindParameter[int]) -> Select:
+    """The best public products the sales source does not name, ``available`` (1) or not (0).
+
+    They all share the first three keys, so the rest is the order of ``ix_product_popular``: the
+    walk stops once it has found enough, however large the catalogue. The ``ahead`` rows each
+    outrank every product here, so it needs only ``limit`` less those, and none once they fill it.
+    """
+    statement = _public(select(
+        literal(0).label("sold"), literal(available).label("available"), literal(0).label("units"),
+        Product.rating_avg, Product.rating_count, Product.created_at, Product.id,
+    )).where(_available() == available)
+    if sales is not None:
+        named = select(sales.c.product_id).where(sales.c.product_id.is_not(None))
+        statement = statement.where(Product.id.not_in(named))
+    wanted = limit if ahead is None else case((ahead < limit, limit - ahead), else_=0)
+    return statement.order_by(Product.rating_avg.desc(), Product.rating_count.desc(),
+                              Product.created_at.desc(), Product.id.desc()).limit(wanted)
+
+
+def _count(rows: CTE, *where: ColumnElement[bool]) -> ColumnElement[int]:
+    return select(func.count()).select_from(rows).where(*where).scalar_subquery()
+
+
+def _ranking(sales: Select | None, available_only: bool) -> Select:
+    """One statement whose cost follows the sales and ``limit``, not the catalogue (parameters ``since``, ``limit``).
+
+    The products split three ways: those the sales source names, the others available, the
+    others not. The best ``limit`` of the whole are among the best ``limit`` of each part, ranked
+    together by every key. A later part outranks none of an earlier one's sold or available rows,
+    so it is read only for as many as those leave the ranking short of.
+    """
+    limit = bindparam("limit", type_=Integer)
+    named = sales.cte("sales") if sales is not None else None
+    parts: list[CTE] = []
+    ahead: ColumnElement[int] | None = None
+    if named is not None:
+        parts.append(_top_sold(named, limit, available_only).cte("top_sold"))
+        ahead = _count(parts[-1], parts[-1].c.sold == 1)
+    parts.append(_top_unsold(1, named, ahead, limit).cte("top_available"))
+    if not available_only:
+        ahead = _count(parts[-1]) if ahead is None else ahead + _count(parts[-1])
+        parts.append(_top_unsold(0, named, ahead, limit).cte("top_unavailable"))
+    ranked = union_all(*(select(*part.c) for part in parts)).subquery("ranked")
+    return select(ranked.c.id).order_by(*(column.desc() for column in ranked.c)).limit(limit)
+
+
+def _statement(available_only: bool) -> Select:
+    """The ranking over this app's sales source, built once per source: building it cost more than running it."""
     source = current_app.extensions.get(_KEY)
-    return source(since) if source is not None else None
-
-
-def _available():
-    in_stock = select(Variant.id).where(
-        Variant.product_id == Product.id, Variant.archived == false(), Variant.stock > 0
-    ).exists()
-    return case((or_(Product.made_to_order, in_stock), 1), else_=0)
+    built = current_app.extensions.setdefault(_BUILT, {})
+    statement = built.get((source, available_only))
+    if statement is None:
+        sales = source(bindparam("since")) if source is not None else None
+        statement = built[source, available_only] = _ranking(sales, available_only)
+    return statement
 
 
 def popular_product_ids(limit: int = HOME_PRODUCTS, *, available_only: bool = False,
                         now: datetime | None = None) -> list[int]:
     """The ids of the most popular public products, best first (the order in this module's docstring)."""
-    since = (now or utcnow()) - WINDOW
-    available = _available()
-    statement = (
-        select(Product.id)
-        .join(Sentra, Sentra.id == Product.sentra_id)
-        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed())
-    )
-    if available_only:
-        statement = statement.where(available == 1)
-    sales = _sales_since(since)
-    order = []
-    if sales is not None:
-        sold = sales.subquery("sold")
-        units = func.coalesce(sold.c.units, 0)
-        statement = statement.outerjoin(sold, sold.c.product_id == Product.id)
-        order.append(case((units > 0, 1), else_=0).desc())
-    order.append(available.desc())
-    if sales is not None:
-        order.append(units.desc())
-    order += [Product.rating_avg.desc(), Product.rating_count.desc(), Product.created_at.desc(), Product.id.desc()]
-    return list(db.session.scalars(statement.order_by(*order).limit(limit)))
+    rows = prebuilt_rows(_statement(available_only), since=(now or utcnow()) - WINDOW, limit=limit)
+    return [row.id for row in rows]
 
 
 _CARDS_OF = _card_query(Product.id.in_(bindparam("ids", expanding=True)), with_sentra=True, counted=False)
