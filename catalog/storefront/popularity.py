@@ -81,11 +81,15 @@ def _available() -> ColumnElement[int]:
     return case((or_(Product.made_to_order, in_stock.is_not(None)), 1), else_=0)
 
 
-def _public(statement: Select) -> Select:
+def _public(statement: Select, *, by_key: bool = False) -> Select:
     # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of every
     # active sentra, then a sort): an unsold walk takes them in ``ix_product_popular``'s order.
+    # ``by_key``: the products are reached from the sales by id; their status is tested on the row
+    # (``|| ''``), so SQLite without statistics (a new database) does not walk every active product
+    # of ``ix_product_popular`` and look each one up in the sales instead.
+    status = Product.status.concat("") if by_key else Product.status
     return statement.join(Sentra, Sentra.id == Product.sentra_id + 0).where(
-        Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed()
+        status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed()
     )
 
 
@@ -95,7 +99,7 @@ def _top_sold(sales: CTE, limit: BindParameter[int], available_only: bool) -> Se
     units = func.coalesce(sales.c.units, 0)
     keys = [case((units > 0, 1), else_=0).label("sold"), available.label("available"), units.label("units"),
             Product.rating_avg, Product.rating_count, Product.created_at, Product.id]
-    statement = _public(select(*keys).select_from(sales).join(Product, Product.id == sales.c.product_id))
+    statement = _public(select(*keys).select_from(sales).join(Product, Product.id == sales.c.product_id), by_key=True)
     if available_only:
         statement = statement.where(available == 1)
     return statement.order_by(*(key.desc() for key in keys)).limit(limit)
@@ -166,7 +170,7 @@ def popular_product_ids(limit: int = HOME_PRODUCTS, *, available_only: bool = Fa
     return [row.id for row in rows]
 
 
-_CARDS_OF = _card_query(Product.id.in_(bindparam("ids", expanding=True)), with_sentra=True, counted=False)
+_CARDS_OF = _card_query(Product.id.in_(bindparam("ids", expanding=True)), with_sentra=True, counted=False, by_id=True)
 
 
 def popular_products(limit: int = HOME_PRODUCTS, *, available_only: bool = False) -> list[ProductCard]:

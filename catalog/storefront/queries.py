@@ -317,19 +317,23 @@ def _listed():
     return Product.listed == true()
 
 
-def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
+def _page_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...], by_id: bool = False):
     """The ids of the public products that match, newest first, walking an index in that order.
 
     ``where`` is on the product, ``sentra_where`` on its sentra. The walk
     (``ix_product_subsector_newest`` or ``ix_product_sentra_newest``) reads a page's rows
-    and stops, however large the catalogue.
+    and stops, however large the catalogue. ``by_id``: ``where`` names the products by id,
+    which are then read by key; their status is tested on the row (``|| ''``), so SQLite
+    without statistics (a new database) never walks every active product of an index led by
+    ``status`` (``ix_product_popular``, ``ix_product_public``) instead.
     """
+    status = Product.status.concat("") if by_id else Product.status
     return (
         select(Product.id)
         # ``+ 0`` keeps SQLite from reaching the products through their sentra (every product of
         # every active sentra, then a sort): it takes them in the index's order, each sentra by key.
         .join(Sentra, Sentra.id == Product.sentra_id + 0)
-        .where(Product.status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed(),
+        .where(status == ProductStatus.ACTIVE, Sentra.status == SentraStatus.ACTIVE, _listed(),
                *where, *sentra_where)
         .order_by(Product.created_at.desc(), Product.id.desc())
     )
@@ -352,7 +356,8 @@ def _count_of_products(where: tuple[Any, ...], sentra_where: tuple[Any, ...]):
     return select(func.count()).select_from(matching).scalar_subquery()
 
 
-def _card_query(*where: Any, sentra_where: tuple[Any, ...] = (), with_sentra: bool = False, counted: bool = True):
+def _card_query(*where: Any, sentra_where: tuple[Any, ...] = (), with_sentra: bool = False, counted: bool = True,
+                by_id: bool = False):
     """One row per public product of a page: retail price range, total stock and first photo.
 
     The page's ids are chosen first (an index walk, ``limit``/``offset``), then only those
@@ -364,7 +369,7 @@ def _card_query(*where: Any, sentra_where: tuple[Any, ...] = (), with_sentra: bo
     strategy agrees on (wholesale tiers start at 2 units), so a list needs no
     per-variant strategy call.
     """
-    page = _page_of_products(where, sentra_where).limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
+    page = _page_of_products(where, sentra_where, by_id).limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
     columns = [
         Product.id, Product.title, Product.slug, Product.made_to_order, Product.lead_time_days,
         func.min(Variant.price_idr).label("price_min"), func.max(Variant.price_idr).label("price_max"),
