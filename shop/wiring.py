@@ -29,9 +29,33 @@ MODELS = "models"
 WEB = "web"
 
 
+class _TemplatesWiredFirst(Environment):
+    """The app's Jinja environment: loading a template first finishes the web stage.
+
+    Pages' filters and globals (``order_note``, ``qr_svg``...) come with the blueprints, so a
+    template is never loaded without them; setting ``debug`` (which touches the environment)
+    and the other setup that only configures it do not count as a use.
+    """
+
+    app: DeferredWiringFlask  # set by Flask's Environment
+
+    def get_template(self, *args: Any, **kwargs: Any) -> Any:
+        self.app.finish_wiring(WEB)
+        return super().get_template(*args, **kwargs)
+
+    def select_template(self, *args: Any, **kwargs: Any) -> Any:
+        self.app.finish_wiring(WEB)
+        return super().select_template(*args, **kwargs)
+
+    def from_string(self, *args: Any, **kwargs: Any) -> Any:
+        self.app.finish_wiring(WEB)
+        return super().from_string(*args, **kwargs)
+
+
 class DeferredWiringFlask(Flask):
     """A Flask app that may hold stages of its wiring until they are needed."""
 
+    jinja_environment = _TemplatesWiredFirst
     _pending: list[tuple[str, Stage]] = []  # the stages not yet run, in order (none: a wired app)
     _wiring_lock = threading.RLock()
 
@@ -79,30 +103,3 @@ class DeferredWiringFlask(Flask):
     @url_map.setter
     def url_map(self, value: Map) -> None:
         self._url_map = value
-
-
-
-class _TemplatesWiredFirst(Environment):
-    """The app's Jinja environment: loading a template first finishes the web stage.
-
-    Pages' filters and globals (``order_note``, ``qr_svg``...) come with the blueprints, so a
-    template is never loaded without them; setting ``debug`` (which touches the environment)
-    and the other setup that only configures it do not count as a use.
-    """
-
-    app: DeferredWiringFlask
-
-    def get_template(self, *args: Any, **kwargs: Any) -> Any:
-        self.app.finish_wiring(WEB)
-        return super().get_template(*args, **kwargs)
-
-    def select_template(self, *args: Any, **kwargs: Any) -> Any:
-        self.app.finish_wiring(WEB)
-        return super().select_template(*args, **kwargs)
-
-    def from_string(self, *args: Any, **kwargs: Any) -> Any:
-        self.app.finish_wiring(WEB)
-        return super().from_string(*args, **kwargs)
-
-
-DeferredWiringFlask.jinja_environment = _TemplatesWiredFirst

@@ -155,9 +155,7 @@ def _count_terms(session: Session, delta: Counter[tuple[str, int, int]]) -> None
             row[FLAG_COLUMNS[flags]] = n
     if not rows:
         return
-    from sqlalchemy.dialects.sqlite import insert
-
-    upsert = insert(SearchTermCount)
+    upsert = _insert(session)(SearchTermCount)
     upsert = upsert.on_conflict_do_update(
         index_elements=[SearchTermCount.term, SearchTermCount.facet_key],
         set_={name: getattr(SearchTermCount, name) + getattr(upsert.excluded, name) for name in FLAG_COLUMNS},
