@@ -14,6 +14,10 @@ from shop import create_app
 from shop.extensions import db
 from shop.migrating import migrations
 
+DOCUMENT_COLUMNS = ("product_id, title, slug, subsector, category, sentra, sentra_name, kelurahan, kelurahan_name, "
+                    "kecamatan, kecamatan_name, price_min_idr, price_max_idr, in_stock, made_to_order, created_at, "
+                    "rating, title_terms, body_terms, fts_rowid")  # a search_document row as the tests insert it
+
 
 @pytest.fixture
 def scratch_database_url(tmp_path, database_url):
@@ -94,9 +98,6 @@ def test_upgrading_a_database_with_data_keeps_every_row(scratch_database_url):
 def test_search_rowids_take_the_stock_flags_and_give_them_back(scratch_database_url):
     """5ea7c4000012 moves the flags into every FTS5 rowid (the text index follows); its downgrade takes them out."""
     app = _migrating_app(scratch_database_url)
-    columns = ("product_id, title, slug, subsector, category, sentra, sentra_name, kelurahan, kelurahan_name, "
-               "kecamatan, kecamatan_name, price_min_idr, price_max_idr, in_stock, made_to_order, created_at, rating, "
-               "title_terms, body_terms, fts_rowid")
     with app.app_context():
         upgrade(revision="5ea7c4000010")
         with db.engine.begin() as conn:
@@ -104,7 +105,7 @@ def test_search_rowids_take_the_stock_flags_and_give_them_back(scratch_database_
                               "VALUES (7, 'kriya', '32.75.08', '32.75.08.1001', 'jatiwaringin')"))
             for product_id, in_stock, made_to_order in ((1, True, False), (2, False, False), (3, True, True)):
                 conn.execute(text(
-                    f"INSERT INTO search_document ({columns}) VALUES (:id, 'Tas', 'tas', 'kriya', '', 'jatiwaringin', "
+                    f"INSERT INTO search_document ({DOCUMENT_COLUMNS}) VALUES (:id, 'Tas', 'tas', 'kriya', '', 'jatiwaringin', "
                     "'Sentra', '32.75.08.1001', 'Jatiwaringin', '32.75.08', 'Pondokgede', 1000, 1000, :stock, :mto, "
                     "0, 0, ' tas ', ' anyaman ', :rowid)"),
                     {"id": product_id, "stock": in_stock, "mto": made_to_order, "rowid": (product_id << 20) | 7})
@@ -188,9 +189,6 @@ def test_listed_is_filled_from_the_variants(scratch_database_url):
 def test_the_word_counts_are_filled_from_the_text_index(scratch_database_url):
     """5ea7c4000024: documents per word and rowid class, counted from FTS5 itself on SQLite (issue 16)."""
     app = _migrating_app(scratch_database_url)
-    columns = ("product_id, title, slug, subsector, category, sentra, sentra_name, kelurahan, kelurahan_name, "
-               "kecamatan, kecamatan_name, price_min_idr, price_max_idr, in_stock, made_to_order, created_at, rating, "
-               "title_terms, body_terms, fts_rowid")
     with app.app_context():
         upgrade(revision="5ea7c4000023")
         with db.engine.begin() as conn:
@@ -200,7 +198,7 @@ def test_the_word_counts_are_filled_from_the_text_index(scratch_database_url):
                     (1, True, " tas anyaman ", " anyaman tas jatiwaringin "), (2, True, " tas ", " kayu "),
                     (3, False, " tas ", " anyaman ")):
                 conn.execute(text(
-                    f"INSERT INTO search_document ({columns}) VALUES (:id, 'Tas', 'tas', 'kriya', '', 'jatiwaringin', "
+                    f"INSERT INTO search_document ({DOCUMENT_COLUMNS}) VALUES (:id, 'Tas', 'tas', 'kriya', '', 'jatiwaringin', "
                     "'Sentra', '32.75.08.1001', 'Jatiwaringin', '32.75.08', 'Pondokgede', 1000, 1000, :stock, false, "
                     "0, 0, :title, :body, :rowid)"),
                     {"id": product_id, "stock": in_stock, "title": title_terms, "body": body_terms,
