@@ -1,6 +1,10 @@
 """Engine tuning (SQLite in WAL mode with a busy timeout, foreign keys on, reads kept in memory), and prebuilt reads."""
 from __future__ import annotations
 
+import keyword
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -46,6 +50,26 @@ def _compiled(statement: Any, dialect: Dialect) -> Compiled:
     return compiled
 
 
+_ROW_TYPES: WeakKeyDictionary[Compiled, Callable[[Any], tuple] | None] = WeakKeyDictionary()
+
+
+def _row_type(keys: Sequence[str]) -> Callable[[Any], tuple] | None:
+    """A maker of plain named tuples for rows with these column names; None when a name cannot be one.
+
+    A SQLAlchemy ``Row`` answers ``row.title`` from its ``__getattr__``, after the ordinary attribute
+    lookup has failed: on Python 3.11 every such read builds and normalises an ``AttributeError``
+    first (about 1.1 µs, against 0.04 µs for a named tuple's field), and templates read a few
+    hundred fields a page. A named tuple behaves as the row does for every use made of these rows
+    (fields by name and by index, unpacking, equality); names that are not plain identifiers, or
+    that repeat, keep the ``Row`` (where a repeated name is an error only when read).
+    """
+    names = list(keys)
+    if (len(set(names)) != len(names)
+            or not all(n.isidentifier() and not keyword.iskeyword(n) and not n.startswith("_") for n in names)):
+        return None
+    return partial(tuple.__new__, namedtuple("PrebuiltRow", names))
+
+
 def request_connection() -> Any:
     """The session's connection (its transaction), looked up once per request and kept on the request context.
 
@@ -69,6 +93,14 @@ def prebuilt_rows(statement, **params: Any) -> list[Any]:
     :func:`request_connection`'s. The statement is compiled once per dialect and run
     compiled: ``Connection.execute`` would look its compiled form up in the engine's cache on every
     run, hashing the whole cache key (every column and literal of the statement) to find it.
+    The rows come back as named tuples (:func:`_row_type`): read field by field in the templates.
     """
     connection = request_connection()
-    return connection._execute_compiled(_compiled(statement, connection.dialect), [params]).all()
+    compiled = _compiled(statement, connection.dialect)
+    result = connection._execute_compiled(compiled, [params])
+    try:
+        make = _ROW_TYPES[compiled]
+    except KeyError:
+        make = _ROW_TYPES[compiled] = _row_type(result.keys())
+    rows = result.all()
+    return list(map(make, rows)) if make is not None else rows
