@@ -15,6 +15,7 @@ root (:class:`FragmentExtension`). Nothing that depends on who asks or on the da
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import FunctionType
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,7 @@ from jinja2 import Environment, Template, nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 from jinja2.runtime import Context
+from jinja2.utils import _PassArg
 from markupsafe import Markup, _escape_inner
 
 from shop.i18n import current_language, request_i18n, translations
@@ -162,11 +164,44 @@ class _Template(Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _Context(Context):
+    """Jinja's template context, calling plain Python functions without its per-call inspection.
+
+    Every call in a template (``_()``, ``url_for``, ``csrf_token``...: sixty on a product page)
+    goes through :meth:`Context.call`, which asks the callable and its ``__call__`` for a
+    ``jinja_pass_arg`` marker, three attribute lookups that fail, before calling it. For a plain
+    function the marker can only be in its ``__dict__`` (where ``pass_context`` and the like put
+    it) and its ``__call__`` never has one, so this reads the marker there once and does what
+    Jinja's would do with it; anything else (macros, bound methods, classes) goes to Jinja's.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
+        if type(__obj) is not FunctionType:
+            return super().call(__obj, *args, **kwargs)
+        pass_arg = __obj.__dict__.get("jinja_pass_arg")
+        if pass_arg is _PassArg.context:
+            if kwargs.get("_loop_vars"):
+                __self = __self.derived(kwargs["_loop_vars"])
+            if kwargs.get("_block_vars"):
+                __self = __self.derived(kwargs["_block_vars"])
+            args = (__self, *args)
+        elif pass_arg is not None:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's: a callable's StopIteration must not end the template's generator
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
 def init_app(app: Flask) -> None:
     """Install the helpers (after Flask-Babel, whose template gettext they replace)."""
     env = app.jinja_env
     _plain_globals(env)
     env.template_class = _Template
+    env.context_class = _Context
     env.add_extension(FragmentExtension)
     env.install_gettext_callables(
         gettext=lambda s: translations().gettext(s),

@@ -57,3 +57,48 @@ def test_a_signed_session_cookie_is_still_read(app, client):
         session["probe"] = "kept"
     with client.session_transaction() as session:
         assert session["probe"] == "kept"
+
+
+def test_template_calls_pass_what_each_callable_asks_for(app):
+    """The context's fast path for plain functions gives what Jinja's own context gives: nothing
+    passed, the context (as Jinja derives it in loops and blocks), the environment, a
+    StopIteration turned into an undefined value; other callables go through Jinja's."""
+    from jinja2 import pass_context, pass_environment
+    from jinja2.runtime import Context
+
+    from shop.templating import _Context
+
+    def plain(x, sep="-"):
+        return f"{x}{sep}{x}"
+
+    @pass_context
+    def sees(context, name):
+        return context.get(name, "?")
+
+    @pass_environment
+    def env_name(environment):
+        return "env" if environment is app.jinja_env else "other"
+
+    def stops():
+        raise StopIteration
+
+    class Shout:
+        def __call__(self, word):
+            return word.upper()
+
+    source = ("{{ plain(1) }}|{{ plain(2, sep='+') }}|{{ sees('outer') }}|"
+              "{% for item in ['a', 'b'] %}{{ sees('item') }}{{ plain(item) }}{% endfor %}|"
+              "{% set local = 'L' %}{{ sees('local') }}|{% block b %}{{ sees('outer') }}{% endblock %}|"
+              "{{ env_name() }}|[{{ stops() }}]|{{ shout('hi') }}")
+    values = dict(plain=plain, sees=sees, env_name=env_name, stops=stops, shout=Shout(), outer="O")
+    rendered = {}
+    with app.test_request_context("/"):
+        assert app.jinja_env.context_class is _Context
+        for context_class in (_Context, Context):
+            app.jinja_env.context_class = context_class
+            try:
+                rendered[context_class] = render_template_string(source, **values)
+            finally:
+                app.jinja_env.context_class = _Context
+    assert rendered[_Context] == rendered[Context]
+    assert rendered[_Context] == "1-1|2+2|O|?a-a?b-b|L|O|env|[]|HI"
