@@ -32,6 +32,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.teardown_request(_close_request_connection)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
@@ -71,18 +72,42 @@ def _row_type(keys: Sequence[str]) -> Callable[[Any], tuple] | None:
 
 
 def request_connection() -> Any:
-    """The session's connection (its transaction), looked up once per request and kept on the request context.
+    """The connection a request's reads run on, looked up once per request and kept on the request context.
 
-    Kept until a commit in the request gives it back to the pool; then looked up again (the search log
-    no longer commits in the request: it writes after the response).
+    While the request's ORM session has no transaction (a public page that only reads: nothing
+    flushed, nothing loaded through the ORM), that is a connection of the engine's own, given back
+    when the request ends (:func:`_close_request_connection`): taking the session's would build the
+    session and its transaction for nothing, about 80 µs against 20 µs, a twentieth of a product page.
+    Once the session has one (it flushed changes, or loaded something), reads move to the session's
+    connection, so they see what this transaction wrote, as they always did. A commit gives that
+    connection back to the pool; the next read looks it up again. Outside a request (commands, the
+    worker) it is always the session's.
     """
     ctx = _cv_request.get(None)
+    if ctx is None:
+        return db.session.connection()
     connection = getattr(ctx, "storefront_connection", None)
-    if connection is None or connection.closed:  # once per request: the lookup costs as much as a small query
-        connection = db.session.connection()
-        if ctx is not None:
-            ctx.storefront_connection = connection
+    registry = db.session.registry
+    if registry.has() and registry().in_transaction():
+        if connection is None or connection.closed or not ctx.storefront_in_session:
+            connection = ctx.storefront_connection = db.session.connection()
+            ctx.storefront_in_session = True
+    elif connection is None or connection.closed or ctx.storefront_in_session:
+        connection = getattr(ctx, "storefront_own_connection", None)
+        if connection is None or connection.closed:
+            connection = ctx.storefront_own_connection = db.engine.connect()
+        ctx.storefront_connection = connection
+        ctx.storefront_in_session = False
     return connection
+
+
+def _close_request_connection(_exc: BaseException | None = None) -> None:
+    """Give back the engine connection :func:`request_connection` took for this request, if it took one."""
+    ctx = _cv_request.get(None)
+    connection = getattr(ctx, "storefront_own_connection", None)
+    if connection is not None:
+        ctx.storefront_own_connection = None
+        connection.close()
 
 
 def prebuilt_rows(statement, **params: Any) -> list[Any]:

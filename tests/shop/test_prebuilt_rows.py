@@ -47,3 +47,64 @@ def test_which_names_make_a_named_tuple():
     assert _row_type(["count(*)"]) is None
     assert _row_type(["class"]) is None  # a keyword
     assert _row_type(["_private"]) is None  # namedtuple refuses a leading underscore
+
+
+def _titles(sentra_id):
+    from sqlalchemy import bindparam
+
+    from catalog.products.models import Product
+
+    statement = select(Product.title).where(Product.sentra_id == bindparam("sentra_id")).order_by(Product.id)
+    return [row.title for row in prebuilt_rows(statement, sentra_id=sentra_id)]
+
+
+def test_a_read_only_request_reads_on_a_connection_it_gives_back(app):
+    """Without an ORM transaction the request reads on an engine connection of its own, closed when it ends."""
+    from shop.database import request_connection
+    from shop.extensions import db
+    from tests.factories import make_product, make_sentra
+
+    sentra = make_sentra()
+    make_product(sentra, title="Tas Anyaman")
+    db.session.commit()
+    sentra_id = sentra.id
+    db.session.remove()
+    with app.test_request_context("/"):
+        assert _titles(sentra_id) == ["Tas Anyaman"]
+        own = request_connection()
+        assert not db.session.registry.has()  # no ORM session was built for the read
+        assert request_connection() is own  # kept for the request's other reads
+    assert own.closed  # given back when the request ended
+
+
+def test_reads_move_to_the_session_once_it_has_written(app):
+    """A change flushed but not committed in the request is seen by the reads that follow it."""
+    from shop.database import request_connection
+    from shop.extensions import db
+    from tests.factories import make_product, make_sentra
+
+    sentra = make_sentra()
+    product = make_product(sentra, title="Tas Anyaman")
+    db.session.commit()
+    sentra_id, product_id = sentra.id, product.id
+    db.session.remove()
+    with app.test_request_context("/"):
+        assert _titles(sentra_id) == ["Tas Anyaman"]
+        own = request_connection()
+        from catalog.products.models import Product
+
+        db.session.get(Product, product_id).title = "Tas Anyaman Baru"
+        db.session.flush()
+        assert _titles(sentra_id) == ["Tas Anyaman Baru"]  # this transaction's change, not yet committed
+        assert request_connection() is db.session.connection()
+        db.session.rollback()
+        assert _titles(sentra_id) == ["Tas Anyaman"]
+    assert own.closed
+
+
+def test_outside_a_request_reads_use_the_session(app):
+    from shop.database import request_connection
+    from shop.extensions import db
+
+    with app.app_context():
+        assert request_connection() is db.session.connection()
