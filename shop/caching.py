@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Flask, Request, Response, current_app, g, request, session
+from flask import Flask, Request, Response, g, request
+from flask.globals import _cv_app, _cv_request
 from werkzeug.http import generate_etag, http_date, quote_etag
 
 from shop import pagecache
@@ -68,7 +69,7 @@ def mark_private() -> None:
 def public_page(*scopes: str) -> None:
     """Say that the page being built is the same for every anonymous visitor in one language,
     and changes only when one of ``scopes`` moves (call it once the scopes are known)."""
-    request.environ[_PUBLIC_SCOPES] = scopes
+    _cv_request.get().request.environ[_PUBLIC_SCOPES] = scopes
 
 
 def public_until(when: datetime) -> None:
@@ -96,38 +97,43 @@ def is_private(req: Request, response: Response) -> bool:
         return False
     # The WSGI environ and the header list are read directly: Werkzeug's header lookups raise
     # (and catch) an exception for every name that is missing, which is the common case here.
+    # The contexts are read directly, not through Flask's proxies (``g``, ``session``): each
+    # attribute read through a proxy first fails on the proxy itself, and this runs on every response.
+    app_ctx, request_ctx = _cv_app.get(None), _cv_request.get(None)
     return bool(
         req.environ.get("HTTP_AUTHORIZATION")
         or any(name.lower() == "set-cookie" for name, _value in response.headers)
-        or g.get(_MARK)
-        or session  # non-empty: a user, a CSRF token or a flash shaped this page
+        or (app_ctx is not None and app_ctx.g.get(_MARK))
+        or (request_ctx is not None and request_ctx.session)  # non-empty: a user, a CSRF token or a flash
     )
 
 
 def init_app(app: Flask) -> None:
     def set_cache_control(response: Response) -> Response:
-        if is_private(request, response):
+        req = _cv_request.get().request
+        if is_private(req, response):
             response.headers["Cache-Control"] = PRIVATE
             for name in ("Expires", "ETag", "Last-Modified"):
                 response.headers.pop(name, None)
             return response
-        scopes = request.environ.get(_PUBLIC_SCOPES)
-        if scopes is not None and response.status_code == 200 and request.method in ("GET", "HEAD"):
-            _public(response, scopes)
+        scopes = req.environ.get(_PUBLIC_SCOPES)
+        if scopes is not None and response.status_code == 200 and req.method in ("GET", "HEAD"):
+            _public(req, response, scopes)
         return response
 
     app.after_request(set_cache_control)
 
 
-def _public(response: Response, scopes: tuple[str, ...]) -> None:
-    config = current_app.config
+def _public(req: Request, response: Response, scopes: tuple[str, ...]) -> None:
+    environ = req.environ
+    config = _cv_app.get().app.config
     max_age, stale = config["PAGE_CACHE_MAX_AGE"], config["PAGE_CACHE_STALE_WHILE_REVALIDATE"]
-    until = request.environ.get(_PUBLIC_UNTIL)
+    until = environ.get(_PUBLIC_UNTIL)
     if until is not None:  # a browser or a shared cache keeps it no longer either
         left = max(0, int((until - utcnow()).total_seconds()))
         max_age, stale = min(max_age, left), min(stale, max(0, left - max_age))
     headers = response.headers
-    replay = request.environ.get(_ON_HIT)
+    replay = environ.get(_ON_HIT)
     if replay is not None:  # every answer must reach the page cache, which counts it
         headers["Cache-Control"] = "public, no-cache"
     else:
@@ -145,10 +151,9 @@ def _public(response: Response, scopes: tuple[str, ...]) -> None:
     else:
         etag = generate_etag(response.get_data())
         headers["ETag"] = quote_etag(etag)
-    environ = request.environ
     pagecache.offer(environ, scopes, etag, until, replay)
     if any(name in environ for name in _CONDITIONAL):
-        response.make_conditional(request)
+        response.make_conditional(req)
         return
     if "date" not in names:
         headers["Date"] = http_date()
