@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from catalog import stock
 from catalog.pricing import PartnerStrategy
@@ -219,8 +220,10 @@ def _line_spec(line: QuotedLine) -> LineSpec:
     )
 
 
-def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> tuple[int, list[int]]:
-    """Step 1. Commits; returns the checkout's id and the variants its reservation emptied."""
+def _step_one(buyer: User, request: CheckoutRequest,
+              config: Mapping[str, Any]) -> tuple[Checkout, dict[str, Any] | None, list[int]]:
+    """Step 1. Commits; returns the checkout, the column values it was committed with (None for a
+    partner's, which its completion may change: read again) and the variants its reservation emptied."""
     try:
         provider = get_provider(request.payment_method)
     except KeyError:
@@ -259,8 +262,8 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     # Last, so the variant rows stay locked for as short a time as possible: a retail purchase
     # commits with its reservation; a partner's numbers its invoices after the stock (as an
     # accepted quote does: one lock order for stock and invoice counters), then commits.
-    checkout_id = checkout.id
     titles = {line.variant.id: line.variant.product.title for line in lines}  # read before a rollback
+    committed = _column_values(checkout) if purchase is None else None
     try:
         emptied = placement.reserve_stock(orders, actor_id=buyer.id, commit=purchase is None)
     except stock.InsufficientStockError as short:
@@ -270,7 +273,23 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     if purchase is not None:
         on_behalf.complete(purchase, checkout, orders, now)
         db.session.commit()
-    return checkout_id, emptied
+    return checkout, committed, emptied
+
+
+def _column_values(obj: Any) -> dict[str, Any]:
+    """The column values ``obj`` holds (after its INSERT: every column), before a commit expires them."""
+    state = inspect(obj)
+    return {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
+
+
+def _still_loaded(obj: Any, values: dict[str, Any]) -> None:
+    """``obj`` with ``values`` loaded again after the commit expired them, as a read would load them.
+
+    The checkout's row is what this request just inserted and committed: reading it back (a new
+    transaction: BEGIN and a SELECT) would only return these values.
+    """
+    for key, value in values.items():
+        set_committed_value(obj, key, value)
 
 
 def _announce_emptied(variant_ids: list[int]) -> None:
@@ -415,7 +434,7 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is not None:
             return CheckoutResult(_wait_for_start(existing, config), created=False)
         try:
-            checkout_id, emptied = _step_one(buyer, request, config)
+            checkout, committed, emptied = _step_one(buyer, request, config)
             break
         except IntegrityError:
             # The key was claimed by a parallel request (found on the next turn), or a random
@@ -439,7 +458,9 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
             raise CheckoutError("the checkout could not be saved; please try again")
         return CheckoutResult(_wait_for_start(existing, config), created=False)
     _announce_emptied(emptied)
-    checkout = db.session.get(Checkout, checkout_id)
+    if committed is not None:
+        _still_loaded(checkout, committed)
+    checkout_id = checkout.id  # a partner's checkout is read again here
     if get_provider(checkout.payment_method).needs_start:
         start_payment(checkout, config)
         checkout = db.session.get(Checkout, checkout_id)
