@@ -246,7 +246,7 @@ def _step_one(buyer: User, request: CheckoutRequest,
     now = utcnow()
     checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=request.idempotency_key,
                                        payment_method=provider.name, total_idr=total, address=address,
-                                       now=now, config=config)
+                                       now=now, config=config, flush=False)
     in_city = checkout.kelurahan_code is not None
     orders = placement.place_orders(checkout, [_order_spec(part, buyer, in_city) for part in result.parts])
     # The creator runs step 2 itself; the payment's start mark keeps a parallel repeat from starting a second.
