@@ -24,6 +24,7 @@ for its step 2 if another request is still in it.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import Delete, Integer, bindparam, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -220,6 +221,16 @@ def _line_spec(line: QuotedLine) -> LineSpec:
     )
 
 
+@functools.cache
+def _delete_bought_lines() -> Delete:
+    """DELETE the buyer's cart lines of the bought variants, built once (as the cart's read is)."""
+    return CartLine.__table__.delete().where(
+        CartLine.cart_id.in_(select(Cart.id).where(Cart.user_id == bindparam("buyer_id", type_=Integer))
+                             .scalar_subquery()),
+        CartLine.variant_id.in_(bindparam("bought", expanding=True)),
+    )
+
+
 def _step_one(buyer: User, request: CheckoutRequest,
               config: Mapping[str, Any]) -> tuple[Checkout, dict[str, Any] | None, list[int]]:
     """Step 1. Commits; returns the checkout, the column values it was committed with (None for a
@@ -252,13 +263,8 @@ def _step_one(buyer: User, request: CheckoutRequest,
     # The creator runs step 2 itself; the payment's start mark keeps a parallel repeat from starting a second.
     placement.record_payment(checkout, config)
 
-    bought = {line.variant.id for part in result.parts for line in part.lines}
-    db.session.execute(
-        CartLine.__table__.delete().where(
-            CartLine.cart_id.in_(select(Cart.id).where(Cart.user_id == buyer.id).scalar_subquery()),
-            CartLine.variant_id.in_(bought),
-        )
-    )
+    bought = sorted({line.variant.id for part in result.parts for line in part.lines})
+    db.session.execute(_delete_bought_lines(), {"buyer_id": buyer.id, "bought": bought})
     # Last, so the variant rows stay locked for as short a time as possible: a retail purchase
     # commits with its reservation; a partner's numbers its invoices after the stock (as an
     # accepted quote does: one lock order for stock and invoice counters), then commits.
