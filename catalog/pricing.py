@@ -79,8 +79,14 @@ def verified_partner_member(user: Any) -> ColumnElement[bool]:
     that reads something else too (the checkout reads it with the cart: one round trip)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return false()
+    return partner_member_by_id(user.id)
+
+
+def partner_member_by_id(user_id: Any) -> ColumnElement[bool]:
+    """SQL: the user ``user_id`` (a value, or a bound parameter of a statement built once) is a
+    member of a verified partner."""
     return exists().where(
-        PartnerMembership.user_id == user.id,
+        PartnerMembership.user_id == user_id,
         PartnerMembership.partner_id == Partner.id,
         Partner.status == PartnerStatus.VERIFIED,
     )

@@ -226,7 +226,11 @@ def _reserve_and_commit_in_one_round_trip(items: list[tuple[int, int, int | None
                 cursors.append(cursor)
             if bump is not None:
                 driver.cursor().execute(*bump)
-            driver.commit()
+            # The COMMIT is queued as a statement, not driver.commit(): that one waits for its own
+            # sync, and leaving the pipeline then sends another, a second round trip after the
+            # COMMIT; queued, it goes with the pipeline's closing sync. A refused statement makes
+            # the database skip it (the transaction is rolled back below).
+            driver.cursor().execute("COMMIT")
     except (psycopg.errors.CheckViolation, psycopg.errors.NotNullViolation) as error:
         db.session.rollback()
         # The first statement without a result is the one the database refused.

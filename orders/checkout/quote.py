@@ -5,14 +5,15 @@ computes it again inside its transaction and refuses anything that changed.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
-from catalog.pricing import RetailStrategy, strategy_for, strategy_of, verified_partner_member
+from catalog.pricing import RetailStrategy, partner_member_by_id, strategy_for, strategy_of
 from catalog.products.models import Product, ProductStatus, Variant
 from orders.cart.models import Cart, CartLine
 from orders.core.providers import available_methods
@@ -89,15 +90,25 @@ def cart_lines(buyer: User, strategy: RetailStrategy | None = None) -> list[Cart
     return list(db.session.scalars(query).unique())
 
 
-def strategy_and_cart_lines(buyer: User) -> tuple[RetailStrategy, list[CartLine]]:
-    """:func:`strategy_for` the buyer and :func:`cart_lines` with it, in one query for a retail
-    buyer (the partner check rides along with the lines); a partner's tiers take a second one."""
-    query = (
-        select(CartLine, verified_partner_member(buyer)).join(Cart).where(Cart.user_id == buyer.id)
+@functools.cache
+def _lines_and_partner_check() -> Select:
+    """The buyer's cart lines (variant, product and sentra joined) with the partner check, built once.
+
+    Built per call, this select and its loader options cost more of a checkout's CPU than running
+    it: one statement object keeps its cache key, so the ORM finds its compiled form at once.
+    """
+    buyer_id = bindparam("buyer_id", type_=Integer)
+    return (
+        select(CartLine, partner_member_by_id(buyer_id)).join(Cart).where(Cart.user_id == buyer_id)
         .options(joinedload(CartLine.variant).joinedload(Variant.product).joinedload(Product.sentra))
         .order_by(CartLine.id)
     )
-    rows = db.session.execute(query).unique().all()
+
+
+def strategy_and_cart_lines(buyer: User) -> tuple[RetailStrategy, list[CartLine]]:
+    """:func:`strategy_for` the buyer and :func:`cart_lines` with it, in one query for a retail
+    buyer (the partner check rides along with the lines); a partner's tiers take a second one."""
+    rows = db.session.execute(_lines_and_partner_check(), {"buyer_id": buyer.id}).unique().all()
     if not rows:  # an empty cart says nothing of the buyer
         return strategy_for(buyer), []
     strategy = strategy_of(rows[0][1])

@@ -24,6 +24,7 @@ for its step 2 if another request is still in it.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -31,8 +32,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Delete, Integer, bindparam, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from catalog import stock
 from catalog.pricing import PartnerStrategy
@@ -219,8 +221,20 @@ def _line_spec(line: QuotedLine) -> LineSpec:
     )
 
 
-def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) -> tuple[int, list[int]]:
-    """Step 1. Commits; returns the checkout's id and the variants its reservation emptied."""
+@functools.cache
+def _delete_bought_lines() -> Delete:
+    """DELETE the buyer's cart lines of the bought variants, built once (as the cart's read is)."""
+    return CartLine.__table__.delete().where(
+        CartLine.cart_id.in_(select(Cart.id).where(Cart.user_id == bindparam("buyer_id", type_=Integer))
+                             .scalar_subquery()),
+        CartLine.variant_id.in_(bindparam("bought", expanding=True)),
+    )
+
+
+def _step_one(buyer: User, request: CheckoutRequest,
+              config: Mapping[str, Any]) -> tuple[Checkout, dict[str, Any] | None, list[int]]:
+    """Step 1. Commits; returns the checkout, the column values it was committed with (None for a
+    partner's, which its completion may change: read again) and the variants its reservation emptied."""
     try:
         provider = get_provider(request.payment_method)
     except KeyError:
@@ -243,24 +257,19 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     now = utcnow()
     checkout = placement.open_checkout(buyer_id=buyer.id, idempotency_key=request.idempotency_key,
                                        payment_method=provider.name, total_idr=total, address=address,
-                                       now=now, config=config)
+                                       now=now, config=config, flush=False)
     in_city = checkout.kelurahan_code is not None
     orders = placement.place_orders(checkout, [_order_spec(part, buyer, in_city) for part in result.parts])
     # The creator runs step 2 itself; the payment's start mark keeps a parallel repeat from starting a second.
     placement.record_payment(checkout, config)
 
-    bought = {line.variant.id for part in result.parts for line in part.lines}
-    db.session.execute(
-        CartLine.__table__.delete().where(
-            CartLine.cart_id.in_(select(Cart.id).where(Cart.user_id == buyer.id).scalar_subquery()),
-            CartLine.variant_id.in_(bought),
-        )
-    )
+    bought = sorted({line.variant.id for part in result.parts for line in part.lines})
+    db.session.execute(_delete_bought_lines(), {"buyer_id": buyer.id, "bought": bought})
     # Last, so the variant rows stay locked for as short a time as possible: a retail purchase
     # commits with its reservation; a partner's numbers its invoices after the stock (as an
     # accepted quote does: one lock order for stock and invoice counters), then commits.
-    checkout_id = checkout.id
     titles = {line.variant.id: line.variant.product.title for line in lines}  # read before a rollback
+    committed = _column_values(checkout) if purchase is None else None
     try:
         emptied = placement.reserve_stock(orders, actor_id=buyer.id, commit=purchase is None)
     except stock.InsufficientStockError as short:
@@ -270,7 +279,23 @@ def _step_one(buyer: User, request: CheckoutRequest, config: Mapping[str, Any]) 
     if purchase is not None:
         on_behalf.complete(purchase, checkout, orders, now)
         db.session.commit()
-    return checkout_id, emptied
+    return checkout, committed, emptied
+
+
+def _column_values(obj: Any) -> dict[str, Any]:
+    """The column values ``obj`` holds (after its INSERT: every column), before a commit expires them."""
+    state = inspect(obj)
+    return {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
+
+
+def _still_loaded(obj: Any, values: dict[str, Any]) -> None:
+    """``obj`` with ``values`` loaded again after the commit expired them, as a read would load them.
+
+    The checkout's row is what this request just inserted and committed: reading it back (a new
+    transaction: BEGIN and a SELECT) would only return these values.
+    """
+    for key, value in values.items():
+        set_committed_value(obj, key, value)
 
 
 def _announce_emptied(variant_ids: list[int]) -> None:
@@ -415,7 +440,7 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
         if existing is not None:
             return CheckoutResult(_wait_for_start(existing, config), created=False)
         try:
-            checkout_id, emptied = _step_one(buyer, request, config)
+            checkout, committed, emptied = _step_one(buyer, request, config)
             break
         except IntegrityError:
             # The key was claimed by a parallel request (found on the next turn), or a random
@@ -439,7 +464,9 @@ def place_checkout(buyer: User, request: CheckoutRequest, config: Mapping[str, A
             raise CheckoutError("the checkout could not be saved; please try again")
         return CheckoutResult(_wait_for_start(existing, config), created=False)
     _announce_emptied(emptied)
-    checkout = db.session.get(Checkout, checkout_id)
+    if committed is not None:
+        _still_loaded(checkout, committed)
+    checkout_id = checkout.id  # a partner's checkout is read again here
     if get_provider(checkout.payment_method).needs_start:
         start_payment(checkout, config)
         checkout = db.session.get(Checkout, checkout_id)

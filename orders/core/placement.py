@@ -90,12 +90,15 @@ class OrderSpec:
 
 def open_checkout(*, buyer_id: int, idempotency_key: str, payment_method: str, total_idr: int,
                   address: Mapping[str, Any], now: datetime, config: Mapping[str, Any],
-                  partner_id: int | None = None) -> Checkout:
+                  partner_id: int | None = None, flush: bool = True) -> Checkout:
     """The payment group of a purchase, expiring when its payment method says. Flushes.
 
     The flush claims ``(buyer_id, idempotency_key)``: a parallel repeat waits on this row.
     ``address`` holds the checkout's address columns (recipient, phone, street, kelurahan_code,
-    city, postal_code).
+    city, postal_code). With ``flush=False`` the checkout is only added: the caller's next
+    step, :func:`place_orders`, flushes it with its orders, its INSERT first (the orders refer
+    to it), so it still claims the key before any other row is written, one round trip
+    and one flush fewer.
     """
     expiry = get_provider(payment_method).expires_after(config)
     checkout = Checkout(
@@ -103,7 +106,8 @@ def open_checkout(*, buyer_id: int, idempotency_key: str, payment_method: str, t
         partner_id=partner_id, created_at=now, expires_at=now + expiry if expiry else None, **address,
     )
     db.session.add(checkout)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return checkout
 
 

@@ -1,9 +1,10 @@
 """Which delivery methods fit a sentra and an address, and what each costs."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from orders.core.models import DeliveryMethod
 from orders.delivery import fees
@@ -48,9 +49,15 @@ def _defaults(sentra: Sentra) -> DeliverySettings:
 
 def settings_for_many(sentras: list[Sentra]) -> dict[int, DeliverySettings]:
     """:func:`settings_for` of several sentras in one query, by sentra id."""
-    saved = {row.sentra_id: row for row in db.session.scalars(
-        select(DeliverySettings).where(DeliverySettings.sentra_id.in_([s.id for s in sentras])))}
+    saved = {row.sentra_id: row for row in db.session.scalars(_saved_settings(), {"ids": [s.id for s in sentras]})}
     return {s.id: saved.get(s.id) or _defaults(s) for s in sentras}
+
+
+@functools.cache
+def _saved_settings() -> Select:
+    """The saved settings of the sentras ``ids``: built once, as every quote and checkout runs it
+    (building the select and hashing its cache key each time cost more than running it)."""
+    return select(DeliverySettings).where(DeliverySettings.sentra_id.in_(bindparam("ids", expanding=True)))
 
 
 def save_settings(sentra: Sentra, *, offers_pickup: bool, offers_sentra_courier: bool, offers_courier: bool,

@@ -18,6 +18,7 @@ that check who asks.
 """
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 
 from orders.core.errors import OrderError
 from orders.core.models import Checkout, Order
@@ -78,13 +79,7 @@ class BankTransfer(PaymentProvider):
         :raise PaymentError: all 999 codes of this total are taken (``transfer_codes_exhausted``).
         """
         total = checkout.total_idr
-        taken = set(db.session.scalars(
-            select(Payment.amount_idr).where(
-                Payment.method == PaymentMethod.BANK_TRANSFER,
-                Payment.state.in_(WAITING),
-                Payment.amount_idr.between(total + CODE_MIN, total + CODE_MAX),
-            )
-        ))
+        taken = set(db.session.scalars(_waiting_amounts(), {"low": total + CODE_MIN, "high": total + CODE_MAX}))
         free = [code for code in range(CODE_MIN, CODE_MAX + 1) if total + code not in taken]
         if not free:
             raise PaymentError(_("Too many transfers of this amount are waiting; please try again later "
@@ -115,6 +110,18 @@ class BankTransfer(PaymentProvider):
         db.session.add(refund)
         db.session.flush()
         return refund
+
+
+@functools.cache
+def _waiting_amounts() -> Select:
+    """The amounts of the waiting transfers between ``low`` and ``high``: built once, as every
+    bank-transfer checkout runs it (building it and hashing its cache key each time cost more than
+    running it)."""
+    return select(Payment.amount_idr).where(
+        Payment.method == PaymentMethod.BANK_TRANSFER,
+        Payment.state.in_(WAITING),
+        Payment.amount_idr.between(bindparam("low", type_=Integer), bindparam("high", type_=Integer)),
+    )
 
 
 def draw_code(free: list[int]) -> int:

@@ -15,7 +15,7 @@ from orders.checkout.errors import (
     UnavailableItemsError,
 )
 from orders.checkout.services import AddressInput, CheckoutRequest, place_checkout
-from orders.core.models import Order
+from orders.core.models import Checkout, Order
 from shop.extensions import db
 from tests.factories import (
     BEKASI_ADDRESS,
@@ -25,6 +25,7 @@ from tests.factories import (
     make_sentra,
     make_user,
 )
+from tests.queries import count_queries
 
 
 def _two_sentras():
@@ -34,6 +35,9 @@ def _two_sentras():
     pb = make_product(b, variants=[{"price_idr": 40_000, "stock": 3, "weight_grams": 800}])
     db.session.commit()
     return pa.variants[0], pb.variants[0]
+
+
+CHECKOUT_COLUMNS = tuple(column.key for column in Checkout.__table__.columns)
 
 
 def _request(slugs, method="pay_on_pickup", delivery="pickup", key="k1", **extra):
@@ -55,6 +59,21 @@ def test_cart_of_two_sentras_becomes_one_checkout_with_an_order_each(app):
     db.session.refresh(vb)
     assert (va.stock, vb.stock) == (3, 2)
     assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
+
+
+def test_placed_checkout_comes_back_as_committed_without_being_read_again(app):
+    buyer = make_user()
+    va, _vb = _two_sentras()
+    fill_cart(buyer, [(va, 2)])
+    db.session.commit()
+    with count_queries() as statements:
+        result = place_checkout(buyer, _request([va.product.sentra.slug]), app.config)
+        shown = {name: getattr(result.checkout, name) for name in CHECKOUT_COLUMNS}
+    assert not [s for s in statements if "FROM checkout" in s]
+    db.session.expire_all()
+    stored = db.session.get(Checkout, shown["id"])
+    assert shown == {name: getattr(stored, name) for name in CHECKOUT_COLUMNS}
+    assert shown["total_idr"] == 2 * 25_000 and shown["payment_method"] == "pay_on_pickup"
 
 
 def test_second_submit_of_same_checkout_returns_first_checkout(app):

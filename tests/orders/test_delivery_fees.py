@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from orders.delivery import fees
-from orders.delivery.services import DeliverySettingsError, Destination, options_for, save_settings
+from orders.delivery.services import (
+    DeliverySettingsError,
+    Destination,
+    options_for,
+    save_settings,
+    settings_for_many,
+)
 from shop.extensions import db
 from tests.factories import make_sentra
 
@@ -101,3 +107,13 @@ def test_plain_member_may_not_change_delivery(client, auth):
     db.session.commit()
     auth.login(member.email)
     assert client.get(f"/kelola/{sentra.slug}/pengiriman").status_code == 403
+
+
+def test_settings_of_several_sentras_are_the_saved_ones_or_the_defaults(app):
+    saved, untouched = make_sentra("32.75.08.1001"), make_sentra("32.75.01.1001")
+    save_settings(saved, offers_pickup=True, offers_sentra_courier=False, offers_courier=True,
+                  courier_base_idr=5_000, courier_per_km_idr=2_000, courier_max_km=7)
+    db.session.commit()
+    found = settings_for_many([saved, untouched])
+    assert (found[saved.id].offers_sentra_courier, found[saved.id].courier_max_km) == (False, 7)
+    assert found[untouched.id].offers_sentra_courier is True and found[untouched.id] not in db.session
