@@ -19,6 +19,7 @@ sorts, no text, PostgreSQL) filter and sort ``search_document`` itself.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -241,8 +242,19 @@ def _labels_statement(subsector_name: str) -> Any:
     )
 
 
+def _json_labels_statement(subsector_name: str) -> Any:
+    """SQLite: the same labels as one row of three JSON objects (value -> label), decoded in C, where a row
+    per label through the result layer cost twice as much as the read."""
+    return text(
+        f"SELECT (SELECT json_group_object(code, {subsector_name}) FROM subsector), "
+        "(SELECT json_group_object(code, name) FROM kecamatan), (SELECT json_group_object(slug, name) FROM sentra)"
+    )
+
+
 _LABELS_ID = _labels_statement("name_id")
 _LABELS_EN = _labels_statement("name_en")
+_JSON_LABELS_ID = _json_labels_statement("name_id")
+_JSON_LABELS_EN = _json_labels_statement("name_en")
 
 
 def _read(statement: Any, params: dict[str, Any] | None = None) -> Any:
@@ -253,10 +265,15 @@ def _read(statement: Any, params: dict[str, Any] | None = None) -> Any:
 
 def _facet_values(counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
     """Facet values with their labels (subsector names in the current language, place and sentra names)."""
-    labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
     # One small read, prebuilt: every label there is (subsector names as Subsector.name_for gives them).
-    for facet, value, label in prebuilt_rows(_LABELS_EN if _locale() == "en" else _LABELS_ID):
-        labels[facet][value] = label
+    english = _locale() == "en"
+    if request_connection().dialect.name == "sqlite":
+        objects = prebuilt_rows(_JSON_LABELS_EN if english else _JSON_LABELS_ID)[0]
+        labels = {name: json.loads(found) if found else {} for name, found in zip(FACETS, objects, strict=True)}
+    else:
+        labels = {name: {} for name in FACETS}
+        for facet, value, label in prebuilt_rows(_LABELS_EN if english else _LABELS_ID):
+            labels[facet][value] = label
     facets = {}
     for name in FACETS:
         values = [FacetValue(value=value, label=labels[name].get(value) or value, count=n)

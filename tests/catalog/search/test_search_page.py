@@ -237,3 +237,13 @@ def test_sentras_holding_the_text_by_name_or_place_show_above_the_products_as_na
     timur.status = "suspended"
     db.session.commit()
     assert _matching_sentras(client, "kreatif") == ["Sentra Kreatif Jatiwaringin"]
+
+
+def test_facet_labels_are_the_names_as_they_are_now_whatever_they_hold(client, shelf):
+    _, timur = shelf
+    timur.name = 'Sentra "Bekasi" Jaya & Ömer\\'
+    db.session.commit()
+    response = client.get("/search?q=anyaman")
+    assert 'Sentra "Bekasi" Jaya & Ömer\\' in links(response, 'data-facet="sentra"')
+    assert {"Pondokgede", "Bekasi Timur"} <= set(links(response, 'data-facet="kecamatan"'))
+    assert "Kriya" in links(response, 'data-facet="subsector"')
