@@ -19,6 +19,7 @@ sorts, no text, PostgreSQL) filter and sort ``search_document`` itself.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -241,8 +242,19 @@ def _labels_statement(subsector_name: str) -> Any:
     )
 
 
+def _json_labels_statement(subsector_name: str) -> Any:
+    """SQLite: the same labels as one row of three JSON objects (value -> label), decoded in C, where a row
+    per label through the result layer cost twice as much as the read."""
+    return text(
+        f"SELECT (SELECT json_group_object(code, {subsector_name}) FROM subsector), "
+        "(SELECT json_group_object(code, name) FROM kecamatan), (SELECT json_group_object(slug, name) FROM sentra)"
+    )
+
+
 _LABELS_ID = _labels_statement("name_id")
 _LABELS_EN = _labels_statement("name_en")
+_JSON_LABELS_ID = _json_labels_statement("name_id")
+_JSON_LABELS_EN = _json_labels_statement("name_en")
 
 
 def _read(statement: Any, params: dict[str, Any] | None = None) -> Any:
@@ -253,16 +265,52 @@ def _read(statement: Any, params: dict[str, Any] | None = None) -> Any:
 
 def _facet_values(counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
     """Facet values with their labels (subsector names in the current language, place and sentra names)."""
-    labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
     # One small read, prebuilt: every label there is (subsector names as Subsector.name_for gives them).
-    for facet, value, label in prebuilt_rows(_LABELS_EN if _locale() == "en" else _LABELS_ID):
-        labels[facet][value] = label
+    english = _locale() == "en"
+    if request_connection().dialect.name == "sqlite":
+        objects = prebuilt_rows(_JSON_LABELS_EN if english else _JSON_LABELS_ID)[0]
+        labels = {name: json.loads(found) if found else {} for name, found in zip(FACETS, objects, strict=True)}
+    else:
+        labels = {name: {} for name in FACETS}
+        for facet, value, label in prebuilt_rows(_LABELS_EN if english else _LABELS_ID):
+            labels[facet][value] = label
     facets = {}
     for name in FACETS:
         values = [FacetValue(value=value, label=labels[name].get(value) or value, count=n)
                   for value, n in counts[name].items() if value]
         facets[name] = sorted(values, key=lambda f: (-f.count, f.label.lower(), f.value))
     return facets
+
+
+Tally = tuple[dict[str, dict[str, int]], int, list[int]]  # facet counts, total, the facet keys the filters let in
+
+
+def _tally_keys(keys: list[tuple[int, tuple, int]], wanted: dict[str, set[str]]) -> Tally:
+    """Disjunctive facet counts, the total and the allowed facet keys from the matches' facet keys.
+
+    A key's values are (subsector, kecamatan, kelurahan, sentra); each facet applies every active
+    filter but its own. Once per facet key, up to a few hundred times a search.
+    """
+    counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    allowed: list[int] = []
+    total = 0
+    at = {"subsector": 0, "kecamatan": 1, "sentra": 3}
+    counters = [(at[name], counts_by[name]) for name in FACETS]
+    filters = [(name, at[name], wanted[name]) for name in FACETS if wanted[name]]
+    in_kelurahan = wanted["kelurahan"]
+    for key, values, n in keys:
+        if in_kelurahan and values[2] not in in_kelurahan:
+            continue
+        missed = [(i, counts_by[name]) for name, i, allowed_values in filters if values[i] not in allowed_values]
+        if not missed:
+            allowed.append(key)
+            total += n
+            for i, counts in counters:
+                counts[values[i]] = counts.get(values[i], 0) + n
+        elif len(missed) == 1:
+            (i, counts), = missed
+            counts[values[i]] = counts.get(values[i], 0) + n
+    return counts_by, total, allowed
 
 
 def _rows_of(product_ids: list[int]) -> list[Any]:
@@ -396,30 +444,10 @@ class SqlBackend:
         if query.made_to_order is not None:
             flags.append(f"(rowid & {MADE_TO_ORDER_BIT}) {'!=' if query.made_to_order else '='} 0")
         flagged = _where([flag.replace("rowid", "r") for flag in flags])
-        counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        allowed: list[int] = []
-        total = 0
-        keys = self._counted_keys(plans[0], query) if len(plans) == 1 else None
-        if keys is None:
-            keys = self._facet_keys(source, flagged, sql.params)
-        # A key's values are (subsector, kecamatan, kelurahan, sentra); each facet applies every
-        # active filter but its own. Once per facet key, up to a few hundred times a search.
-        at = {"subsector": 0, "kecamatan": 1, "sentra": 3}
-        counters = [(at[name], counts_by[name]) for name in FACETS]
-        filters = [(name, at[name], wanted[name]) for name in FACETS if wanted[name]]
-        in_kelurahan = wanted["kelurahan"]
-        for key, values, n in keys:
-            if in_kelurahan and values[2] not in in_kelurahan:
-                continue
-            missed = [(i, counts_by[name]) for name, i, allowed_values in filters if values[i] not in allowed_values]
-            if not missed:
-                allowed.append(key)
-                total += n
-                for i, counts in counters:
-                    counts[values[i]] = counts.get(values[i], 0) + n
-            elif len(missed) == 1:
-                (i, counts), = missed
-                counts[values[i]] = counts.get(values[i], 0) + n
+        tally = self._counted_facets(plans[0], query, wanted) if len(plans) == 1 else None
+        if tally is None:
+            tally = _tally_keys(self._facet_keys(source, flagged, sql.params), wanted)
+        counts_by, total, allowed = tally
         facets = _facet_values(counts_by)
         if not total:
             return dataclasses.replace(empty, facets=facets)
@@ -484,33 +512,81 @@ class SqlBackend:
                 if key in values]
 
     @staticmethod
-    def _counted_keys(plan: WordPlan, query: SearchQuery) -> list[tuple[int, tuple, int]] | None:
-        """:meth:`_facet_keys` of a one-word search, read from ``search_term_count``: no pass over the matches.
+    def _counted_facets(plan: WordPlan, query: SearchQuery, wanted: dict[str, set[str]]) -> Tally | None:
+        """:func:`_tally_keys` of a one-word search, from ``search_term_count``: no pass over the matches.
 
         The counts are kept per word and facet key, by flags, so this reads a row per facet key,
         however many products match. None when they cannot answer: an alternative that is a prefix
         or a phrase, or more than one alternative indexed (a product may hold both, so their
         counts do not add up); the caller then counts the matches.
+
+        One statement, one row: each column's values over the word's facet keys as one string (a row per
+        key through the result layer, or one string of every key's fields joined, cost about as much as the
+        counting). SQL applies the kelurahan filter and leaves out the keys two facet filters or more
+        exclude (they count nowhere); it says which single facet filter excludes each other key (the only
+        facet it counts in). Without a filter every key counts everywhere: the keys themselves are not read.
         """
         if any(alt.prefix or " " in alt.phrase for alt in plan.alternatives):
             return None
         terms = sorted({alt.phrase for alt in plan.alternatives})
+        params: dict[str, Any] = {f"t{i}": term for i, term in enumerate(terms)}
         documents = " + ".join(  # the flag columns the query's in-stock and made-to-order filters let in
             name for flags, name in enumerate(FLAG_COLUMNS)
             if (flags & 1 or not query.in_stock) and (query.made_to_order in (None, bool(flags & 2)))
         )
-        counted, words = _read(text(
-            "SELECT group_concat(k.id || char(31) || k.subsector || char(31) || k.kecamatan || char(31) || k.kelurahan "
-            f"|| char(31) || k.sentra || char(31) || ({documents}), char(30)), count(DISTINCT c.term) "
-            "FROM search_term_count c JOIN search_facet_key k ON k.id = c.facet_key "
-            f"WHERE c.term IN ({', '.join(f':t{i}' for i in range(len(terms)))}) AND ({documents}) > 0"
-        ), {f"t{i}": term for i, term in enumerate(terms)}).one()
-        if words > 1:
+        # Each probe stops at the term's first row: cheaper than counting the distinct terms of every row.
+        indexed = " + ".join(
+            f"EXISTS (SELECT 1 FROM search_term_count WHERE term = :t{i} AND ({documents}) > 0)"
+            for i in range(len(terms))
+        ) if len(terms) > 1 else "1"
+
+        def one_of(column: str, values: set[str]) -> str:
+            start = len(params)
+            params.update({f"v{start + i}": value for i, value in enumerate(sorted(values))})
+            return f"({column} IN ({', '.join(f':v{start + i}' for i in range(len(values)))}))"
+
+        conditions = [f"c.term IN ({', '.join(f':t{i}' for i in range(len(terms)))})", f"({documents}) > 0"]
+        if wanted["kelurahan"]:
+            conditions.append(one_of("k.kelurahan", wanted["kelurahan"]))
+        tests = [(at, one_of(f"k.{name}", wanted[name])) for at, name in enumerate(FACETS, 1) if wanted[name]]
+        if len(tests) > 1:
+            conditions.append("(" + " + ".join(f"(NOT {test})" for _, test in tests) + ") <= 1")
+        missed = "CASE " + " ".join(f"WHEN NOT {test} THEN {at}" for at, test in tests) + " ELSE 0 END" \
+            if tests else "0"
+        filtered = any(wanted.values())
+        row = _read(text(
+            f"SELECT {indexed}, group_concat({documents}), group_concat(k.subsector, char(31)), "
+            "group_concat(k.kecamatan, char(31)), group_concat(k.sentra, char(31))"
+            + (f", group_concat(c.facet_key), group_concat({missed})" if filtered else "")
+            + " FROM search_term_count c JOIN search_facet_key k ON k.id = c.facet_key WHERE "
+            + " AND ".join(conditions)
+        ), params).one()
+        if row[0] > 1:
             return None
-        if not counted:
-            return []
-        found = [entry.split("\x1f") for entry in counted.split("\x1e")]
-        return [(int(key), tuple(values), int(count)) for key, *values, count in found]
+        counts_by: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        if row[1] is None:  # no key left
+            return counts_by, 0, []
+        counts = list(map(int, row[1].split(",")))
+        columns = [row[i].split("\x1f") for i in (2, 3, 4)]
+        tallies = list(counts_by.values())
+        if not filtered:  # the usual search: every key counts in every facet and the total
+            for tally, values in zip(tallies, columns, strict=True):
+                for value, n in zip(values, counts, strict=True):
+                    tally[value] = tally.get(value, 0) + n
+            return counts_by, sum(counts), []
+        allowed: list[int] = []
+        total = 0
+        for key, n, miss, *values in zip(row[5].split(","), counts, row[6].split(","), *columns, strict=True):
+            if miss != "0":  # excluded by this facet's own filter only: it counts in that facet alone
+                at = int(miss) - 1
+                tally, value = tallies[at], values[at]
+                tally[value] = tally.get(value, 0) + n
+                continue
+            allowed.append(int(key))
+            total += n
+            for tally, value in zip(tallies, values, strict=True):
+                tally[value] = tally.get(value, 0) + n
+        return counts_by, total, allowed
 
     @staticmethod
     def _any(match: str) -> bool:

@@ -161,6 +161,12 @@ _ACTIVE_IN_SUBSECTOR = _ACTIVE.where(
     Sentra.id.in_(select(sentra_subsector.c.sentra_id).where(sentra_subsector.c.subsector_code == bindparam("subsector")))
 )
 _ACTIVE_KELURAHAN = select(Sentra.kelurahan_code).where(Sentra.status == SentraStatus.ACTIVE)
+# A text tests every active sentra's name and place: those two columns first, the shown ones for the few that hold it.
+_ACTIVE_NAMES = select(Sentra.id, Sentra.name, Sentra.applied_kelurahan_code).where(Sentra.status == SentraStatus.ACTIVE)
+_ACTIVE_NAMES_IN_SUBSECTOR = _ACTIVE_NAMES.where(
+    Sentra.id.in_(select(sentra_subsector.c.sentra_id).where(sentra_subsector.c.subsector_code == bindparam("subsector")))
+)
+_ACTIVE_BY_ID = _ACTIVE.where(Sentra.id.in_(bindparam("ids", expanding=True)))
 
 
 def _subsectors_by_sentra(ids: list[int]) -> dict[int, list[SubsectorRef]]:
@@ -194,11 +200,16 @@ def public_sentras(subsector: str | None = None, text: str | None = None) -> lis
 
     With ``text``: those whose name, kelurahan or kecamatan (names squashed, or their aliases) hold it.
     """
-    rows = prebuilt_rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else prebuilt_rows(_ACTIVE)
     if text:
         needle = text.strip().lower()
         places = _places_holding(needle)
-        rows = [row for row in rows if row.applied_kelurahan_code in places or needle in row.name.lower()]
+        names = prebuilt_rows(_ACTIVE_NAMES_IN_SUBSECTOR, subsector=subsector) if subsector \
+            else prebuilt_rows(_ACTIVE_NAMES)
+        ids = [row.id for row in names if row.applied_kelurahan_code in places or needle in row.name.lower()]
+        found = {row.id: row for row in prebuilt_rows(_ACTIVE_BY_ID, ids=ids)} if ids else {}
+        rows = [found[i] for i in ids if i in found]  # in the order of the read that tested them
+    else:
+        rows = prebuilt_rows(_ACTIVE_IN_SUBSECTOR, subsector=subsector) if subsector else prebuilt_rows(_ACTIVE)
     views = _sentra_views(rows)
     views.sort(key=lambda s: (s.kelurahan.kecamatan.name, s.kelurahan.name))
     return views

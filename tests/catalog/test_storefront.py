@@ -182,3 +182,13 @@ def test_empty_category_has_an_empty_state(client):
 def test_home_subsector_tags_link_to_category_pages(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/kategori/kuliner"' in html
+
+
+def test_directory_search_within_a_subsector_keeps_the_sentras_of_both(client):
+    make_sentra("32.75.08.1001", name="Sentra Rasa Jatiwaringin", subsectors=("kuliner",))
+    make_sentra("32.75.01.1001", name="Sentra Rasa Bekasi", subsectors=("fesyen",))
+    make_sentra("32.75.08.1002", name="Sentra Kain", subsectors=("kuliner",))
+    db.session.commit()
+    html = client.get("/sentra?subsector=kuliner&q=rasa").get_data(as_text=True)
+    assert "Sentra Rasa Jatiwaringin" in html
+    assert "Sentra Rasa Bekasi" not in html and "Sentra Kain" not in html

@@ -218,3 +218,32 @@ def test_facet_and_chip_links_are_the_urls_url_for_builds(app, args):
     from catalog.search.views import _search_url
     with app.test_request_context("/search"):
         assert _search_url(url_for("search.results"), args) == url_for("search.results", **args)
+
+
+def _matching_sentras(client, text: str) -> list[str]:
+    html = client.get(f"/search?q={text}").get_data(as_text=True)
+    nav = html.split('class="sentra-matches"', 1)[1].split("</nav>", 1)[0] if 'class="sentra-matches"' in html else ""
+    return [unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", nav)]
+
+
+def test_sentras_holding_the_text_by_name_or_place_show_above_the_products_as_named_now(client, shelf):
+    pondok, timur = shelf
+    assert _matching_sentras(client, "kreatif") == ["Sentra Kreatif Jatiwaringin"]
+    assert _matching_sentras(client, "bekasijaya") == ["Sentra Bekasi Jaya"]  # by its kelurahan
+    assert _matching_sentras(client, "anyaman") == []
+    timur.name = "Sentra Kreatif Timur"
+    db.session.commit()
+    assert _matching_sentras(client, "kreatif") == ["Sentra Kreatif Timur", "Sentra Kreatif Jatiwaringin"]
+    timur.status = "suspended"
+    db.session.commit()
+    assert _matching_sentras(client, "kreatif") == ["Sentra Kreatif Jatiwaringin"]
+
+
+def test_facet_labels_are_the_names_as_they_are_now_whatever_they_hold(client, shelf):
+    _, timur = shelf
+    timur.name = 'Sentra "Bekasi" Jaya & Ömer\\'
+    db.session.commit()
+    response = client.get("/search?q=anyaman")
+    assert 'Sentra "Bekasi" Jaya & Ömer\\' in links(response, 'data-facet="sentra"')
+    assert {"Pondokgede", "Bekasi Timur"} <= set(links(response, 'data-facet="kecamatan"'))
+    assert "Kriya" in links(response, 'data-facet="subsector"')

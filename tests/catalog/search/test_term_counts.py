@@ -26,7 +26,7 @@ from catalog.search.models import (
     SearchSynonym,
     SearchTermCount,
 )
-from catalog.search.sql import SqlBackend
+from catalog.search.sql import SqlBackend, plan_words
 from catalog.search.types import FACETS, SearchQuery
 from catalog.stock import set_stock
 from shop.extensions import db
@@ -79,7 +79,8 @@ def _queries(sentras) -> list[tuple[SearchQuery, set[str]]]:
         for filters in ({}, {"in_stock": True}, {"made_to_order": True}, {"made_to_order": False},
                         {"subsector": ("kuliner",)}, {"sentra": (slug,), "in_stock": True},
                         {"kecamatan": (kecamatan,)}, {"kelurahan": (kelurahan,)},
-                        {"subsector": ("kriya",), "kecamatan": (kecamatan,), "made_to_order": False}):
+                        {"subsector": ("kriya",), "kecamatan": (kecamatan,), "made_to_order": False},
+                        {"subsector": ("kuliner",), "sentra": (slug,)}, {"kelurahan": (kelurahan,), "subsector": ("kriya",)}):
             out.append((SearchQuery(text=word, **filters), alternatives))
     return out
 
@@ -108,14 +109,14 @@ def _check(sentras) -> None:
 def answered_from_counts(monkeypatch):
     """How many one-word searches the counts answered (the rest counted their matches)."""
     answered = Counter()
-    counted_keys = SqlBackend._counted_keys
+    counted_facets = SqlBackend._counted_facets
 
-    def spy(plan, query):
-        keys = counted_keys(plan, query)
-        answered[keys is not None] += 1
-        return keys
+    def spy(plan, query, wanted):
+        tally = counted_facets(plan, query, wanted)
+        answered[tally is not None] += 1
+        return tally
 
-    monkeypatch.setattr(SqlBackend, "_counted_keys", staticmethod(spy))
+    monkeypatch.setattr(SqlBackend, "_counted_facets", staticmethod(spy))
     return answered
 
 
@@ -148,10 +149,41 @@ def test_counts_equal_the_matches_through_every_kind_of_change(catalogue, answer
     if db.engine.dialect.name == "sqlite":
         # "keripik" and "kripik" are both indexed, so their counts do not add up and its matches were
         # counted; every search for "tas" or "batik" was answered from the counts.
-        assert answered_from_counts[True] == 6 * 18 and answered_from_counts[False] == 6 * 9
+        assert answered_from_counts[True] == 6 * 22 and answered_from_counts[False] == 6 * 11
 
 
 def test_a_word_nothing_holds_finds_nothing_and_counts_nothing(catalogue):
     result = search_api.search(SearchQuery(text="gerabah"))
     assert result.total == 0 and not result.hits
     assert all(not values for values in result.facets.values())
+
+
+@pytest.fixture
+def counted_on_sqlite():
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("search_term_count answers the SQLite (FTS5) searches only")
+
+
+def test_the_counts_answer_every_filter_as_counting_the_matches_does(counted_on_sqlite, catalogue, answered_from_counts,
+                                                                    monkeypatch):
+    sentras, _ = catalogue
+    db.session.add(SearchSynonym(words="tas, bag"))  # "bag" is not indexed: "tas" alone is counted
+    queries = [query for query, _ in _queries(sentras) if query.text != "keripik"]
+    queries += [SearchQuery(text="tas", subsector=("nope",), sentra=(sentras[0].slug,)),
+                SearchQuery(text="tas", kelurahan=(PLACES[0],), kecamatan=(PLACES[2][:8],), in_stock=True)]
+    from_counts = [search_api.search(query) for query in queries]
+    assert answered_from_counts[True] == len(queries) and not answered_from_counts[False]
+    monkeypatch.setattr(SqlBackend, "_counted_facets", staticmethod(lambda plan, query, wanted: None))
+    assert [search_api.search(query) for query in queries] == from_counts
+
+
+def test_without_a_facet_filter_the_counts_read_no_facet_key_and_equal_the_matches(counted_on_sqlite, catalogue):
+    """The usual search (no subsector, place or sentra chosen) sums each facet's counts without
+    reading which keys the filters let in: there is nothing to narrow the page to."""
+    no_filter = {name: set() for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
+    for word in ("tas", "batik", "anyaman"):
+        for flags in ({}, {"in_stock": True}, {"made_to_order": True}, {"in_stock": True, "made_to_order": False}):
+            query = SearchQuery(text=word, **flags)
+            counts, total, allowed = SqlBackend._counted_facets(plan_words(word)[0], query, no_filter)
+            assert allowed == []
+            assert (total, counts) == _expected(query, {word}), query
