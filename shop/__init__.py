@@ -5,14 +5,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import click
-from flask import Flask
+from shop.startup import collector_paused
 
-from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
-from shop import migrating, wiring
-from shop.config import ROOT, build_config
-from shop.routing import LazyBuildRule
-from shop.wiring import DeferredWiringFlask
+with collector_paused():  # Flask, SQLAlchemy's ORM and the extensions: objects kept for good (shop.startup)
+    import click
+    from flask import Flask
+
+    from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
+    from shop import migrating, wiring
+    from shop.config import ROOT, build_config
+    from shop.routing import LazyBuildRule
+    from shop.wiring import DeferredWiringFlask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
