@@ -152,6 +152,27 @@ def test_an_app_made_by_a_command_wires_its_pages_at_the_first_template(tmp_path
 
 
 @pytest.mark.nodb
+def test_a_command_finds_every_mapper_configured_before_its_first_query(tmp_path):
+    script = (
+        "import click, shop\n"
+        "from shop.extensions import db\n"
+        "with click.Context(click.Command('flask')):\n"
+        "    app = shop.create_app()\n"
+        "mappers = db.Model.registry.mappers\n"
+        "assert not mappers, 'no model before the models stage'\n"
+        "app.finish_wiring('models')\n"
+        "mappers = db.Model.registry.mappers\n"
+        "print(len(mappers), all(mapper.configured for mapper in mappers))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path / 'mappers.db'}",
+           "SECRET_KEY": "startup-test"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120, check=True)
+    count, configured = result.stdout.split()
+    assert int(count) > 50 and configured == "True"
+
+
+@pytest.mark.nodb
 def test_an_app_made_by_a_command_serves_its_first_request_fully_wired(tmp_path):
     app = _app_made_by_a_command(tmp_path)
     with app.app_context():
