@@ -5,10 +5,10 @@ form class, hundreds of thousands of objects that live as long as the process, a
 garbage. The cyclic collector runs after every 700 new objects and now and then over the older
 ones, so it walks that growing heap over and over for nothing: 380 M of the 4,290 M instructions
 of ``flask --app shop expire-payments``, and a larger share of its time, as those walks mostly
-miss the CPU's caches (issue 16). :func:`collector_paused` turns it off for such
-a block, then *freezes* what the block's imports made (``gc.freeze``: moved where the collector
-never walks, as Python's documentation advises for a server's start before it forks) and turns
-it back on. A gunicorn worker's later full collections then skip the app's own objects too.
+miss the CPU's caches (issue 16). :func:`collector_paused` turns it off for such a block; when
+the block imported modules it then *freezes* every object alive (``gc.freeze``: moved where the
+collector never walks, as Python's documentation advises for a server's start before it forks);
+and it turns the collector back on. A gunicorn worker's later full collections then skip the app's own objects too.
 
 The collector's state is restored, not assumed: a block inside another, or in a process whose
 owner turned the collector off, changes nothing. A block that imported no module (the second
