@@ -116,6 +116,15 @@ def test_a_command_runs_with_every_model_wired_but_no_page(tmp_path):
 
 
 @pytest.mark.nodb
+def test_a_command_closes_its_database_connections_when_it_exits(tmp_path):
+    _cli(["expire-payments"], tmp_path, upgrade=True)
+    # SQLite removes its write-ahead log when the last connection closes; the engine is frozen
+    # out of the collector's reach (shop.startup), so the exit's collection would not close it.
+    assert (tmp_path / "cli.db").exists()
+    assert not (tmp_path / "cli.db-wal").exists()
+
+
+@pytest.mark.nodb
 def test_a_command_that_reads_the_routes_finds_every_page(tmp_path):
     output, modules = _cli(["routes"], tmp_path)
     assert "storefront.product_detail" in output
