@@ -8,7 +8,10 @@ of ``flask --app shop expire-payments``, and a larger share of its time, as thos
 miss the CPU's caches (issue 16). :func:`collector_paused` turns it off for such a block; when
 the block imported modules it then *freezes* every object alive (``gc.freeze``: moved where the
 collector never walks, as Python's documentation advises for a server's start before it forks);
-and it turns the collector back on. A gunicorn worker's later full collections then skip the app's own objects too.
+and it turns the collector back on. A gunicorn worker's later full collections then skip the
+app's own objects too, and so does the collection that ends the interpreter: a command no longer
+walks and frees its whole heap on its way out, which was most of the time this saves
+(``shop.database`` closes the engines' connections at exit, which that collection used to do).
 
 The collector's state is restored, not assumed: a block inside another, or in a process whose
 owner turned the collector off, changes nothing. A block that imported no module (the second
