@@ -5,14 +5,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import click
-from flask import Flask
+from shop.startup import collector_paused
 
-from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
-from shop import migrating, wiring
-from shop.config import ROOT, build_config
-from shop.routing import LazyBuildRule
-from shop.wiring import DeferredWiringFlask
+with collector_paused():  # Flask, SQLAlchemy's ORM and the extensions: objects kept for good (shop.startup)
+    import click
+    from flask import Flask
+
+    from shop import extensions as ext  # not `import db`: the name shop.db is the ORM module
+    from shop import migrating, wiring
+    from shop.config import ROOT, build_config
+    from shop.routing import LazyBuildRule
+    from shop.wiring import DeferredWiringFlask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -51,10 +54,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _wire_models(app: Flask) -> None:
-    """What every command and request needs: the models, their receivers, providers and background work."""
+    """What every command and request needs: the models, their receivers, providers and background work.
+
+    The mappers are configured here, while the stage's collector is paused (:mod:`shop.startup`),
+    rather than by the first query: every command and request queries, and configuring them is
+    as much work as importing the ORM.
+    """
+    from sqlalchemy.orm import configure_mappers
+
     from shop import cli, database
 
     _import_models()
+    configure_mappers()
     database.init_app(app)
     _provide_domain(app)
     cli.init_background(app)

@@ -1,7 +1,9 @@
 """Engine tuning (SQLite in WAL mode with a busy timeout, foreign keys on, reads kept in memory), and prebuilt reads."""
 from __future__ import annotations
 
+import atexit
 import keyword
+import weakref
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -37,6 +39,19 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        atexit.register(_close_connections, [weakref.ref(each) for each in db.engines.values()])
+
+
+def _close_connections(engines: list[weakref.ref[Engine]]) -> None:
+    """At exit, close the pooled connections (SQLite checkpoints its WAL and removes it when the last one closes).
+
+    The engines are made while the app is wired, so they are frozen out of the garbage collector's
+    reach (:mod:`shop.startup`), and the collection that ends the interpreter no longer frees them.
+    """
+    for ref in engines:
+        engine = ref()
+        if engine is not None:
+            engine.dispose()
 
 
 _COMPILED: WeakKeyDictionary[Dialect, dict[Any, Compiled]] = WeakKeyDictionary()

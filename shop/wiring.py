@@ -24,6 +24,8 @@ from flask import Flask
 from flask.templating import Environment
 from werkzeug.routing import Map
 
+from shop.startup import collector_paused
+
 Stage = Callable[[Flask], None]
 MODELS = "models"
 WEB = "web"
@@ -82,7 +84,8 @@ class DeferredWiringFlask(Flask):
                     return
                 self._running.add(current)
                 try:
-                    stage(self)
+                    with collector_paused():  # what a stage makes lives as long as the app (shop.startup)
+                        stage(self)
                 finally:
                     self._running.discard(current)
                 self._pending = self._pending[1:]

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,6 +116,15 @@ def test_a_command_runs_with_every_model_wired_but_no_page(tmp_path):
 
 
 @pytest.mark.nodb
+def test_a_command_closes_its_database_connections_when_it_exits(tmp_path):
+    _cli(["expire-payments"], tmp_path, upgrade=True)
+    # SQLite removes its write-ahead log when the last connection closes; the engine is frozen
+    # out of the collector's reach (shop.startup), so the exit's collection would not close it.
+    assert (tmp_path / "cli.db").exists()
+    assert not (tmp_path / "cli.db-wal").exists()
+
+
+@pytest.mark.nodb
 def test_a_command_that_reads_the_routes_finds_every_page(tmp_path):
     output, modules = _cli(["routes"], tmp_path)
     assert "storefront.product_detail" in output
@@ -151,6 +161,27 @@ def test_an_app_made_by_a_command_wires_its_pages_at_the_first_template(tmp_path
 
 
 @pytest.mark.nodb
+def test_a_command_finds_every_mapper_configured_before_its_first_query(tmp_path):
+    script = (
+        "import click, shop\n"
+        "from shop.extensions import db\n"
+        "with click.Context(click.Command('flask')):\n"
+        "    app = shop.create_app()\n"
+        "mappers = db.Model.registry.mappers\n"
+        "assert not mappers, 'no model before the models stage'\n"
+        "app.finish_wiring('models')\n"
+        "mappers = db.Model.registry.mappers\n"
+        "print(len(mappers), all(mapper.configured for mapper in mappers))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path / 'mappers.db'}",
+           "SECRET_KEY": "startup-test"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120, check=True)
+    count, configured = result.stdout.split()
+    assert int(count) > 50 and configured == "True"
+
+
+@pytest.mark.nodb
 def test_an_app_made_by_a_command_serves_its_first_request_fully_wired(tmp_path):
     app = _app_made_by_a_command(tmp_path)
     with app.app_context():
@@ -174,3 +205,83 @@ def test_flask_shell_opens_on_a_wired_app(tmp_path):
 
 def test_the_app_the_servers_make_is_wired_at_once(app):
     assert not app._pending and "storefront" in app.blueprints
+
+
+# -- The app is imported and wired with the cyclic garbage collector paused (shop.startup)
+
+def _collector_after(code: str, tmp_path: Path) -> dict[str, Any]:
+    """The collector's state in a fresh interpreter after ``code``: on or off, and how many objects it froze."""
+    script = (
+        "import gc, json\n"
+        f"{code}\n"
+        "print(json.dumps({'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path / 'gc.db'}",
+           "SECRET_KEY": "startup-test"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.nodb
+def test_the_collector_runs_again_once_the_app_is_made_and_keeps_off_what_it_made(tmp_path):
+    state = _collector_after("import shop; app = shop.create_app()", tmp_path)
+    assert state["enabled"] is True
+    assert state["frozen"] > 100_000  # the modules, classes and mappers: never walked again
+
+
+@pytest.mark.nodb
+def test_a_process_that_turned_the_collector_off_finds_it_off_after_making_the_app(tmp_path):
+    state = _collector_after("gc.disable(); import shop; app = shop.create_app()", tmp_path)
+    assert state == {"enabled": False, "frozen": 0}
+
+
+@pytest.mark.nodb
+def test_the_collector_runs_again_after_an_app_is_made_and_after_a_command_wires_it(tmp_path):
+    import gc
+
+    from shop import create_app
+
+    assert gc.isenabled()
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True,
+                "PAGE_CACHE_DIR": str(tmp_path / "pages")})
+    assert gc.isenabled()
+    app = _app_made_by_a_command(tmp_path)
+    app.finish_wiring("models")
+    assert gc.isenabled()
+    app.finish_wiring("web")
+    assert gc.isenabled()
+
+
+@pytest.mark.nodb
+def test_the_collector_is_paused_only_inside_the_block_and_runs_again_after_an_error():
+    import gc
+
+    from shop.startup import collector_paused
+
+    frozen = gc.get_freeze_count()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # a stage run while the package is imported
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="a failed import"), collector_paused():
+        raise RuntimeError("a failed import")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # nothing imported: what the blocks made stays collectable
+
+
+@pytest.mark.nodb
+def test_a_collector_turned_off_before_the_block_stays_off():
+    import gc
+
+    from shop.startup import collector_paused
+
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
