@@ -48,7 +48,7 @@ test: translations test-deps
 	$(PYTEST) tests -m "not postgres_only"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		PASAR_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) tests -m "not nodb and not e2e"; \
+		PASAR_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) tests -m "not nodb and not e2e and not sqlite_only"; \
 	else \
 		echo "== skipped: the PostgreSQL run (concurrency tests and the suite again on PostgreSQL)."; \
 		echo "   Enable it with: make test TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"; \

@@ -158,14 +158,8 @@ def test_a_word_nothing_holds_finds_nothing_and_counts_nothing(catalogue):
     assert all(not values for values in result.facets.values())
 
 
-@pytest.fixture
-def counted_on_sqlite():
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("search_term_count answers the SQLite (FTS5) searches only")
-
-
-def test_the_counts_answer_every_filter_as_counting_the_matches_does(counted_on_sqlite, catalogue, answered_from_counts,
-                                                                    monkeypatch):
+@pytest.mark.sqlite_only  # search_term_count answers the SQLite (FTS5) searches only
+def test_the_counts_answer_every_filter_as_counting_the_matches_does(catalogue, answered_from_counts, monkeypatch):
     sentras, _ = catalogue
     db.session.add(SearchSynonym(words="tas, bag"))  # "bag" is not indexed: "tas" alone is counted
     queries = [query for query, _ in _queries(sentras) if query.text != "keripik"]
@@ -177,7 +171,8 @@ def test_the_counts_answer_every_filter_as_counting_the_matches_does(counted_on_
     assert [search_api.search(query) for query in queries] == from_counts
 
 
-def test_without_a_facet_filter_the_counts_read_no_facet_key_and_equal_the_matches(counted_on_sqlite, catalogue):
+@pytest.mark.sqlite_only
+def test_without_a_facet_filter_the_counts_read_no_facet_key_and_equal_the_matches(catalogue):
     """The usual search (no subsector, place or sentra chosen) sums each facet's counts without
     reading which keys the filters let in: there is nothing to narrow the page to."""
     no_filter = {name: set() for name in ("subsector", "kecamatan", "kelurahan", "sentra")}
