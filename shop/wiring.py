@@ -65,6 +65,7 @@ class DeferredWiringFlask(Flask):
         """Run ``stages`` now, or (``later``) each when first needed; see the module's docstring."""
         self._pending = list(stages)
         self._running: set[str] = set()
+        self._in_a_command = later  # a command's stages freeze what they made (shop.startup)
         if not later:
             self._finish(stages[-1][0])
 
@@ -84,7 +85,8 @@ class DeferredWiringFlask(Flask):
                     return
                 self._running.add(current)
                 try:
-                    with collector_paused():  # what a stage makes lives as long as the app (shop.startup)
+                    # What a stage makes lives as long as the app; a command keeps it frozen (shop.startup).
+                    with collector_paused(freeze=self._in_a_command):
                         stage(self)
                 finally:
                     self._running.discard(current)

@@ -224,10 +224,25 @@ def _collector_after(code: str, tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.nodb
-def test_the_collector_runs_again_once_the_app_is_made_and_keeps_off_what_it_made(tmp_path):
+def test_a_server_app_is_made_with_the_collector_paused_and_frozen_nothing(tmp_path):
+    """A server's requests keep the collector's usual bookkeeping: a frozen heap makes it run full
+    collections far more often (shop.startup)."""
     state = _collector_after("import shop; app = shop.create_app()", tmp_path)
+    assert state == {"enabled": True, "frozen": 0}
+
+
+@pytest.mark.nodb
+def test_a_command_freezes_what_its_start_made_once_its_models_are_wired(tmp_path):
+    state = _collector_after(
+        "import click, shop\n"
+        "with click.Context(click.Command('flask')):\n"
+        "    app = shop.create_app()\n"
+        "    listed = gc.get_freeze_count()\n"
+        "    app.finish_wiring('models')\n"
+        "assert listed == 0, listed",  # listing the commands (--help) wires nothing: nothing to keep
+        tmp_path)
     assert state["enabled"] is True
-    assert state["frozen"] > 100_000  # the modules, classes and mappers: never walked again
+    assert state["frozen"] > 100_000  # the modules, classes and mappers: never walked again, not even at exit
 
 
 @pytest.mark.nodb
@@ -269,7 +284,10 @@ def test_the_collector_is_paused_only_inside_the_block_and_runs_again_after_an_e
     with pytest.raises(RuntimeError, match="a failed import"), collector_paused():
         raise RuntimeError("a failed import")
     assert gc.isenabled()
-    assert gc.get_freeze_count() == frozen  # nothing imported: what the blocks made stays collectable
+    assert gc.get_freeze_count() == frozen  # nothing frozen unless asked
+    with collector_paused(freeze=True):
+        pass
+    assert gc.get_freeze_count() == frozen  # asked, but nothing imported: what the block made stays collectable
 
 
 @pytest.mark.nodb
