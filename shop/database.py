@@ -45,8 +45,9 @@ def init_app(app: Flask) -> None:
 def _close_connections(engines: list[weakref.ref[Engine]]) -> None:
     """At exit, close the pooled connections (SQLite checkpoints its WAL and removes it when the last one closes).
 
-    The engines are made while the app is wired, so they are frozen out of the garbage collector's
-    reach (:mod:`shop.startup`), and the collection that ends the interpreter no longer frees them.
+    In a command the engines are made while the app is wired, so they are frozen out of the garbage
+    collector's reach (:mod:`shop.startup`), and the collection that ends the interpreter no longer
+    frees them; elsewhere this only does earlier what that collection would.
     """
     for ref in engines:
         engine = ref()
