@@ -187,3 +187,23 @@ def test_the_cli_start_up_is_timed_for_the_listing_and_for_a_command_that_querie
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["flask --app shop --help", "flask --app shop expire-payments"]
     assert all("median of 1 runs" in line and " s wall, " in line for line in lines)
+
+
+@pytest.mark.nodb
+def test_the_checkout_bench_freezes_what_the_parent_built_before_forking_its_buyers():
+    """Each buyer's collections then skip the inherited heap instead of copying it (bench.checkout)."""
+    import gc
+
+    from bench.checkout import freeze_before_fork
+
+    kept = [object() for _ in range(3)]  # containers the parent holds when it forks
+    holder = {"kept": kept}
+    assert gc.is_tracked(holder)
+    enabled = gc.isenabled()
+    try:
+        freeze_before_fork()
+        assert gc.get_freeze_count() > 0
+        assert not any(obj is holder for obj in gc.get_objects())  # out of every generation a collection walks
+        assert gc.isenabled() == enabled  # the collector still runs for what the buyers make
+    finally:
+        gc.unfreeze()
