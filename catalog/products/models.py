@@ -172,9 +172,14 @@ class ProductImage(db.Model):
     """A product photo, re-encoded, with its WebP thumbnails, all under server-made keys."""
 
     __tablename__ = "product_image"
+    __table_args__ = (
+        # A product's photos in the order it shows them: its first photo (every card of every list)
+        # is the first entry, read without sorting the product's photos. Also the product_id index.
+        Index("ix_product_image_in_order", "product_id", "position", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     # The variant this photo shows (its chip on the product page shows it); None: the whole product.
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variant.id", ondelete="SET NULL"))

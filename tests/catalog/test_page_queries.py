@@ -95,3 +95,27 @@ def test_a_partner_sees_tiers_with_a_bounded_number_of_queries(client, auth, sho
     few, many = (statements_per_page(client, {"product": shops[n]["product"]}) for n in (3, 30))
     assert few == many
     assert many["product"] <= 9  # 8, plus the header's cart count for a signed-in buyer
+
+
+@pytest.mark.sqlite_only
+def test_a_cards_first_photo_is_read_in_order_not_sorted(client, shops):
+    """Each card's first photo comes off ix_product_image_in_order: no sort of the product's photos per card."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, *args):
+        sent.append((statement, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get("/sentra/bekasijaya")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert page.status_code == 200 and b"p/a.webp" in page.data  # the cards show their photos
+    statement, params = next((s, p) for s, p in sent if "FROM product_image" in s and "min(variant.price_idr)" in s)
+    plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", tuple(params)).all()
+    subquery = next(row[0] for row in plan if row[3].startswith("CORRELATED SCALAR SUBQUERY"))
+    inside = [row[3] for row in plan if row[1] == subquery]
+    assert any("ix_product_image_in_order" in step for step in inside), inside
+    assert not any("TEMP B-TREE" in step for step in inside), inside
