@@ -3,7 +3,7 @@
 Every product card (the lists, the home page, the product page's "more from this sentra") shows
 the product's first photo, read by a subquery ordered by (position, id). With an index on
 product_id alone, each of those subqueries sorted the product's photos in a temporary B-tree:
-24 sorts a list page, about a sixth of a storefront's card query. This index holds the photos in
+24 sorts a list page, about an eighth of a storefront's card query. This index holds the photos in
 that order, so the first is the first entry; it replaces ix_product_image_product_id, whose
 lookups by product it also serves.
 
