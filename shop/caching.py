@@ -33,7 +33,7 @@ from datetime import datetime
 
 from flask import Flask, Request, Response, g, request
 from flask.globals import _cv_app, _cv_request
-from werkzeug.http import generate_etag, http_date, quote_etag
+from werkzeug.http import generate_etag, quote_etag
 
 from shop import pagecache
 from shop.db import utcnow
@@ -154,9 +154,12 @@ def _public(req: Request, response: Response, scopes: tuple[str, ...]) -> None:
     pagecache.offer(environ, scopes, etag, until, replay)
     if any(name in environ for name in _CONDITIONAL):
         response.make_conditional(req)
+        if "date" not in names:
+            headers.pop("Date", None)  # make_conditional's; the server sends its own (see below)
         return
-    if "date" not in names:
-        headers["Date"] = http_date()
+    # No Date: the HTTP server adds the time it answers (gunicorn always does, Werkzeug's when there is
+    # none). One set here too would be a second Date field, and, kept with the page in the page cache,
+    # a stale one on every hit, which ages the page early in a shared cache (RFC 9111, 4.2.3).
     if response.automatically_set_content_length and "content-length" not in names:
         length = response.calculate_content_length()
         if length is not None:

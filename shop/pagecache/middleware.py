@@ -50,7 +50,8 @@ MAX_QUERY = 1024  # longer queries are answered, never stored
 FILE_THRESHOLD = 50_000  # pages kept by the file store before it prunes (5,000 products x 2 languages fit)
 RECENT_PAGES = 256  # pages each process keeps in memory as well
 RECENT_SECONDS = 60.0  # at most this long (a cleared shared store is empty everywhere a minute later)
-_NOT_STORED = {"content-length", "set-cookie", "x-page-cache", *(name.lower() for name in security.HEADER_NAMES)}
+# Date is the server's, at the time it answers: a stored one would be stale on every hit.
+_NOT_STORED = {"content-length", "date", "set-cookie", "x-page-cache", *(name.lower() for name in security.HEADER_NAMES)}
 _NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary"}
 
 

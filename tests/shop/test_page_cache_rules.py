@@ -7,10 +7,15 @@ ETag and ``Cache-Control: public`` and answer ``If-None-Match`` with a 304.
 """
 from __future__ import annotations
 
+import http.client
 import os
+import threading
+import time
 import uuid
+from email.utils import parsedate_to_datetime
 
 import pytest
+from werkzeug.serving import make_server
 
 from shop.config import build_config
 from shop.extensions import db
@@ -282,3 +287,56 @@ def test_a_stored_page_is_sent_with_the_headers_the_configuration_says_now(app, 
 
     assert page.headers["X-Page-Cache"] == "hit"
     assert "https://js.stripe.com" in page.headers["Content-Security-Policy"]
+
+
+def _through_the_dev_server(app, path: str) -> list[tuple[str, str]]:
+    """The headers of ``GET path`` answered by Werkzeug's HTTP server (``make run``'s), which adds a
+    Date only when the app sent none. (gunicorn drops the app's Date and always sends its own.)"""
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+        connection.request("GET", path, headers={"Host": "localhost"})  # the test client's, in the key
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.getheaders()
+    finally:
+        thread.join(30)
+        server.server_close()
+
+
+def test_a_stored_page_reaches_the_client_dated_when_it_is_answered_not_when_it_was_stored(app, client, world):
+    """A Date kept with a stored page was its first answer's time on every hit: a shared cache counts a
+    page's age from it (RFC 9111, 4.2.3) and would throw the page away early. The server dates it."""
+    stored(client, product_url(world))
+    stored_at = int(time.time())
+    while int(time.time()) == stored_at:  # Date counts whole seconds
+        time.sleep(0.05)
+
+    headers = _through_the_dev_server(app, product_url(world))
+
+    assert ("X-Page-Cache", "hit") in headers
+    dates = [value for name, value in headers if name.lower() == "date"]
+    assert len(dates) == 1
+    assert parsedate_to_datetime(dates[0]).timestamp() > stored_at
+
+def test_neither_a_page_built_afresh_nor_a_stored_one_nor_a_304_carries_the_apps_own_date(client, world):
+    first = client.get(product_url(world))
+    hit = client.get(product_url(world))
+    not_modified = client.get(product_url(world), headers={"If-None-Match": first.headers["ETag"]})
+
+    assert (first.headers["X-Page-Cache"], hit.headers["X-Page-Cache"], not_modified.status_code) == \
+        ("miss", "hit", 304)
+    assert [response.headers.get("Date") for response in (first, hit, not_modified)] == [None, None, None]
+
+
+def test_a_304_built_afresh_carries_no_date_of_the_apps_own(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)
+    etag = client.get(product_url(world)).headers["ETag"]
+
+    again = client.get(product_url(world), headers={"If-None-Match": etag})
+
+    assert again.status_code == 304
+    assert "Date" not in again.headers
