@@ -21,6 +21,8 @@ from flask import current_app, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from shop.templating import cached_url_for
+
 
 class StorageError(RuntimeError):
     """A file could not be stored, read or deleted (a full disk, an unreachable bucket)."""
@@ -32,6 +34,7 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool: ...
     def read(self, key: str) -> bytes: ...
     def url(self, key: str) -> str: ...
+    def url_prefix(self) -> str: ...
 
 
 def new_key(prefix: str, extension: str) -> str:
@@ -93,6 +96,10 @@ class LocalStorage:
     def url(self, key: str) -> str:
         return url_for("main.media", key=key)
 
+    def url_prefix(self) -> str:
+        """What :meth:`url` puts before a key (keys are server-made: nothing in them to quote)."""
+        return cached_url_for("main.media", key="k")[:-1]
+
 
 class S3Storage:
     """Files in an S3 bucket; a failed call raises :class:`StorageError`, never a botocore error."""
@@ -147,6 +154,10 @@ class S3Storage:
         if self.endpoint:
             return f"{self.endpoint}/{self.bucket}/{key}"
         return f"https://{self.bucket}.s3.{self.region or 'us-east-1'}.amazonaws.com/{key}"
+
+    def url_prefix(self) -> str:
+        """What :meth:`url` puts before a key."""
+        return self.url("")
 
 
 def _botocore_errors() -> tuple[type[Exception], ...]:

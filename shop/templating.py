@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask
 from flask import url_for as flask_url_for
-from flask.globals import _cv_request
+from flask.globals import _cv_app, _cv_request
 from jinja2 import Environment, Template, nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.parser import Parser
@@ -54,6 +54,15 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, /, **varia
 
 
 _URL_MEMO_SIZE = 4096
+
+
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for Python code on the hot path, through the same per-process memo as templates use.
+
+    Only for URLs built over and over from a few values (an endpoint without arguments, a fixed
+    sample key); anything host-dependent (``_external``) or outside a request goes to Flask's.
+    """
+    return _cv_app.get().app.extensions["url_memo"](endpoint, **values)
 
 
 def _memo_url_for(app: Flask):
@@ -212,5 +221,5 @@ def init_app(app: Flask) -> None:
     )
     # Straight to the translations, without the i18n extension's two extra wrappers.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
-    env.globals["url_for"] = _memo_url_for(app)
+    env.globals["url_for"] = app.extensions["url_memo"] = _memo_url_for(app)
     env.globals["current_language"] = current_language

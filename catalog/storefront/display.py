@@ -49,7 +49,7 @@ def media_prefix(storage) -> str:
     Keys are server-made ([a-z0-9/._-], nothing to escape), so a stored file's URL
     is this prefix plus its key: one url_for per page instead of one per photo.
     """
-    return storage.url("k")[:-1]
+    return storage.url_prefix()
 
 
 def photo_urls(photo: Photo, media: str) -> dict[str, str]:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
+from flask import url_for
 
 from catalog.products.models import ProductImage
 from shop.extensions import db
@@ -181,6 +183,22 @@ def test_sentra_card_has_place_and_a_whatsapp_link_about_the_product(client, sen
     assert link.startswith("https://wa.me/6281234567890?text=")
     assert "Batik%20Tulis%20Jatiwaringin" in link
 
+
+
+@pytest.mark.parametrize("base", ["http://localhost", "https://pasar.example:8443/pasar"])
+def test_the_whatsapp_message_links_the_page_on_the_host_and_path_the_visitor_used(app, client, sentra, base):
+    """The link is built as url_for(..., _external=True) builds it (scheme, host, script root), asked twice
+    so that the second comes from the memo of built paths."""
+    product = make_product(sentra, title="Batik Tulis Jatiwaringin")
+    db.session.commit()
+    with app.test_request_context(base_url=base):
+        expected = url_for("storefront.product_detail", product_id=product.id, slug=product.slug, _external=True)
+    assert expected == f"{base}/p/{product.id}-{product.slug}"
+
+    for _ in range(2):
+        html = client.get(f"/p/{product.id}-{product.slug}", base_url=base).get_data(as_text=True)
+        link = html.split('class="button whatsapp" href="')[1].split('"')[0]
+        assert unquote(link.split("?text=")[1]).endswith(f": {expected}")
 
 def test_more_from_this_sentra_lists_up_to_four_other_public_products(client, sentra):
     product = make_product(sentra, title="Yang Dilihat")

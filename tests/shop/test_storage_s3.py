@@ -107,6 +107,23 @@ def test_url_uses_public_url_when_set(app, monkeypatch, bucket, s3_endpoint):
     assert get_storage().url("products/ab/x.webp") == "https://cdn.pasarsentra.test/media/products/ab/x.webp"
 
 
+@pytest.mark.parametrize("public_url", [None, "https://cdn.pasarsentra.test/media/"])
+def test_a_key_after_the_url_prefix_is_the_keys_url(app, monkeypatch, bucket, s3_endpoint, public_url):
+    use_s3(app, monkeypatch, s3_endpoint, bucket, public_url=public_url)
+    storage = get_storage()
+    assert storage.url_prefix() + "products/ab/x.webp" == storage.url("products/ab/x.webp")
+
+
+@pytest.mark.parametrize(("base", "prefix"), [("http://localhost", "/media/"),
+                                              ("https://pasar.example/pasar", "/pasar/media/")])
+def test_a_key_after_the_local_url_prefix_is_the_keys_url_under_any_script_root(app, base, prefix):
+    with app.test_request_context(base_url=base):
+        for _ in range(2):  # the second from the memo of built URLs
+            storage = get_storage()
+            assert storage.url_prefix() == prefix
+            assert storage.url_prefix() + "products/ab/x.webp" == storage.url("products/ab/x.webp")
+
+
 def test_add_photo_stores_three_objects_in_the_bucket(bucket, s3_endpoint):
     product = make_product(make_sentra())
     image = add_photo(product, png_bytes(1200, 900))
