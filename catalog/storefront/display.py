@@ -47,7 +47,8 @@ def media_prefix(storage) -> str:
     """The URL of stored files up to their key.
 
     Keys are server-made ([a-z0-9/._-], nothing to escape), so a stored file's URL
-    is this prefix plus its key: one url_for per page instead of one per photo.
+    is this prefix plus its key: no URL is built per photo (and, for local files, the
+    prefix itself comes from the URL memo, not a url_for on every page).
     """
     return storage.url_prefix()
 
